@@ -1,6 +1,91 @@
+using System.Runtime.InteropServices;
+using Cairn.Commands.Config;
+using Cairn.Commands.Execution;
+using Cairn.Server;
+using Cairn.Host.Logging;
+using Microsoft.Extensions.Logging;
+
 namespace Cairn.Host;
 
+/// <summary>
+/// The `cairn` executable: `cairn [CONFIG-FILE] [--option value ...]` starts a node, as redis-server does.
+/// Exit codes: 0 clean shutdown, 1 bad configuration, 2 could not start.
+/// </summary>
 internal static class Program
 {
-    private static int Main(string[] args) => 0;
+    private static async Task<int> Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] is "--help" or "-h")
+        {
+            Console.WriteLine("Usage: cairn [/path/to/cairn.conf] [--option value ...]\n" +
+                "Examples:\n  cairn\n  cairn --port 7000 --dir /var/lib/cairn\n  cairn ./cairn.conf --loglevel verbose");
+            return 0;
+        }
+        if (args.Length > 0 && args[0] is "--version" or "-v")
+        {
+            Console.WriteLine($"Cairn server v={NodeInfo.Version}");
+            return 0;
+        }
+        var config = new ServerConfig();
+        var errors = new List<string>();
+        int first = 0;
+        if (args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal))
+        {
+            if (!File.Exists(args[0]))
+            {
+                Console.Error.WriteLine($"Fatal error, can't open config file '{args[0]}'");
+                return 1;
+            }
+            errors.AddRange(config.LoadFile(args[0]));
+            first = 1;
+        }
+        errors.AddRange(config.LoadArguments(args[first..]));
+        if (errors.Count > 0)
+        {
+            foreach (string error in errors)
+            {
+                Console.Error.WriteLine($"*** FATAL CONFIG FILE ERROR *** {error}");
+            }
+            return 1;
+        }
+
+        using ILoggerFactory loggerFactory = LoggingSetup.Create(config);
+        ILogger logger = loggerFactory.CreateLogger("Cairn");
+        Directory.CreateDirectory(config.Dir);
+        var context = new ServerContext(config, TimeProvider.System, loggerFactory) { Version = NodeInfo.RedisVersion };
+        await using var server = new CairnServer(context);
+        try
+        {
+            server.Start();
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or FormatException)
+        {
+            logger.LogCritical("Could not listen on {Bind} port {Port}: {Message}", config.Bind, config.Port, e.Message);
+            return 2;
+        }
+        logger.LogInformation("Cairn {Version} started: port {Port}, pid {Pid}, bind {Bind}, dir {Dir}",
+            NodeInfo.Version, server.Port, Environment.ProcessId, config.Bind, Path.GetFullPath(config.Dir));
+        Console.Out.Flush();
+
+        using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        void OnSignal(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            logger.LogInformation("Received {Signal}, scheduling shutdown...", signal.Signal);
+            context.ShutdownRequested.Cancel();
+        }
+
+        try
+        {
+            await Task.Delay(Timeout.Infinite, context.ShutdownRequested.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        logger.LogInformation("Shutting down: closing {Clients} clients", context.Clients.Count);
+        await server.StopAsync();
+        logger.LogInformation("Cairn is now ready to exit, bye bye...");
+        return 0;
+    }
 }

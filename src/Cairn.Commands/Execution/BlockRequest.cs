@@ -1,0 +1,40 @@
+using Cairn.Commands.Clients;
+using Cairn.Commands.Specs;
+
+namespace Cairn.Commands.Execution;
+
+/// <summary>
+/// A client waiting for keys (BLPOP and friends). Created by the handler (which writes no reply), registered by the
+/// dispatcher, served by <see cref="BlockingRegistry"/> when a key it waits on changes, or answered on timeout.
+/// </summary>
+public sealed class BlockRequest
+{
+    public BlockRequest(IReadOnlyList<byte[]> keys, long deadlineMilliseconds, TimeoutReply timeoutReply)
+    {
+        Keys = keys;
+        DeadlineMilliseconds = deadlineMilliseconds;
+        TimeoutReply = timeoutReply;
+    }
+
+    public IReadOnlyList<byte[]> Keys { get; }
+
+    /// <summary>Unix ms after which the client gets its timeout reply; 0 waits forever.</summary>
+    public long DeadlineMilliseconds { get; }
+
+    public TimeoutReply TimeoutReply { get; }
+
+    public int Database { get; set; }
+
+    public Client Client { get; set; } = null!;
+
+    public CommandContext Context { get; set; } = null!;
+
+    public CommandSpec Spec { get; set; } = null!;
+
+    public byte[][] Arguments { get; set; } = [];
+
+    /// <summary>Completes (true) when the command was served, (false) when it was cancelled (client closed, CLIENT UNBLOCK).</summary>
+    public TaskCompletionSource<bool> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public bool IsDone => Completion.Task.IsCompleted;
+}

@@ -1,0 +1,161 @@
+using System.Runtime.CompilerServices;
+using Cairn.Commands.Clients;
+using Cairn.Commands.PubSub;
+using Cairn.Commands.Specs;
+using Cairn.Engine.Memory;
+using Cairn.Engine.Memory.Keyspace;
+using Cairn.Protocol.Resp;
+
+namespace Cairn.Commands.Execution;
+
+/// <summary>
+/// What a handler sees while it runs one command: the arguments, the reply writer, the client, the server, and the
+/// time of the command (fixed for its whole run, as Redis caches mstime, so one command sees one "now").
+/// One per connection, reused for every command. Thread safety: used by one connection under the store lock.
+/// </summary>
+public sealed class CommandContext
+{
+    public CommandContext(ServerContext server, Client client, RespWriter reply)
+    {
+        Server = server;
+        Client = client;
+        Reply = reply;
+    }
+
+    public ServerContext Server { get; }
+
+    public Client Client { get; }
+
+    public RespWriter Reply { get; }
+
+    public CommandArguments Arguments { get; set; } = new();
+
+    public CommandSpec Spec { get; set; } = null!;
+
+    /// <summary>The command's time in Unix milliseconds.</summary>
+    public long Now { get; set; }
+
+    /// <summary>True while EXEC runs queued commands (blocking commands then do not block).</summary>
+    public bool InExec { get; set; }
+
+    /// <summary>Set by a handler that must wait for keys (BLPOP...); the connection parks the client until woken.</summary>
+    public BlockRequest? Block { get; set; }
+
+    /// <summary>Set by handlers that ask for the connection to close once the reply is sent (QUIT, protocol errors).</summary>
+    public bool CloseAfterReply { get; set; }
+
+    public MemoryStore Store => Server.Store;
+
+    public Database Database => Server.Store[Client.DatabaseIndex];
+
+    public int ArgumentCount => Arguments.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ReadOnlySpan<byte> Arg(int index) => Arguments[index];
+
+    public byte[] ArgBytes(int index) => Arguments[index].ToArray();
+
+    public string ArgString(int index) => System.Text.Encoding.UTF8.GetString(Arguments[index]);
+
+    /// <summary>Case-insensitive comparison of an argument with an ASCII keyword (given in upper case).</summary>
+    public bool ArgIs(int index, ReadOnlySpan<byte> upperKeyword) => EqualsIgnoreCase(Arguments[index], upperKeyword);
+
+    public static bool EqualsIgnoreCase(ReadOnlySpan<byte> value, ReadOnlySpan<byte> upperKeyword)
+    {
+        if (value.Length != upperKeyword.Length)
+        {
+            return false;
+        }
+        for (int i = 0; i < value.Length; i++)
+        {
+            int c = value[i];
+            if (c is >= 'a' and <= 'z')
+            {
+                c -= 32;
+            }
+            if (c != upperKeyword[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // Errors, with Redis's exact texts. Counted for INFO errorstats.
+    public void Error(string message)
+    {
+        Server.Stats.ErrorReplies++;
+        Reply.WriteError(message);
+    }
+
+    public void WrongType() => Error("WRONGTYPE Operation against a key holding the wrong kind of value");
+
+    public void SyntaxError() => Error("ERR syntax error");
+
+    public void NotInteger() => Error("ERR value is not an integer or out of range");
+
+    public void NotFloat() => Error("ERR value is not a valid float");
+
+    public void WrongArgumentCount() => Error($"ERR wrong number of arguments for '{Spec.FullName}' command");
+
+    public bool TryGetInt64(int index, out long value)
+    {
+        if (NumberFormat.TryParseInt64(Arguments[index], out value))
+        {
+            return true;
+        }
+        NotInteger();
+        return false;
+    }
+
+    public bool TryGetDouble(int index, out double value)
+    {
+        if (NumberFormat.TryParseDouble(Arguments[index], out value))
+        {
+            return true;
+        }
+        NotFloat();
+        return false;
+    }
+
+    /// <summary>Marks a key as changed: breaks WATCHes, counts toward snapshots, wakes clients blocked on it.</summary>
+    public void Modified(ReadOnlySpan<byte> key)
+    {
+        Database.SignalModified(key);
+        Server.Blocking.SignalKeyReady(Client.DatabaseIndex, key);
+    }
+
+    public void Modified(Database database, ReadOnlySpan<byte> key)
+    {
+        database.SignalModified(key);
+        Server.Blocking.SignalKeyReady(database.Index, key);
+    }
+
+    public void Notify(KeyspaceEvents type, string eventName, ReadOnlySpan<byte> key) =>
+        Server.Notifier.Notify(type, eventName, key, Client.DatabaseIndex);
+
+    /// <summary>Looks a key up for reading: counts hits and misses, updates the access clock unless CLIENT NO-TOUCH.</summary>
+    public int LookupRead(ReadOnlySpan<byte> key)
+    {
+        Database db = Database;
+        int index = db.Find(key, Now);
+        if (index < 0)
+        {
+            Store.Stats.KeyspaceMisses++;
+            if (Server.Notifier.IsEnabled(KeyspaceEvents.KeyMiss))
+            {
+                Notify(KeyspaceEvents.KeyMiss, "keymiss", key);
+            }
+            return -1;
+        }
+        Store.Stats.KeyspaceHits++;
+        if (!Client.NoTouch)
+        {
+            Store.Touch(ref db.EntryAt(index));
+        }
+        return index;
+    }
+
+    /// <summary>Looks a key up for writing (no hit/miss statistics), expiring it if due.</summary>
+    public int LookupWrite(ReadOnlySpan<byte> key) => Database.Find(key, Now);
+}

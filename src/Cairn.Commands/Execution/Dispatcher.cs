@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using System.Text;
+using Cairn.Commands.Clients;
+using Cairn.Commands.Specs;
+using Cairn.Protocol.Resp;
+
+namespace Cairn.Commands.Execution;
+
+/// <summary>
+/// Runs one request the way Redis's processCommand does: look-up, arity, authentication, subscribed-context and MULTI
+/// checks (with Redis's error texts), then the handler, then statistics, slow log and MONITOR feed, then clients blocked
+/// on keys the command made ready. REQUIRES: the caller holds the store lock.
+/// </summary>
+public static class Dispatcher
+{
+    public static void Execute(CommandContext ctx)
+    {
+        CommandArguments args = ctx.Arguments;
+        if (args.Count == 0)
+        {
+            return;
+        }
+        ServerContext server = ctx.Server;
+        Client client = ctx.Client;
+        ctx.Now = server.NowMilliseconds;
+        client.LastInteractionMilliseconds = ctx.Now;
+
+        CommandSpec? spec = server.Table.Find(args[0]);
+        if (spec is null)
+        {
+            RejectInMulti(ctx);
+            ctx.Error(UnknownCommandMessage(args));
+            return;
+        }
+        if (spec.Subcommands is not null && spec.Handler is null)
+        {
+            if (args.Count < 2)
+            {
+                RejectInMulti(ctx);
+                ctx.Error($"ERR wrong number of arguments for '{spec.Name}' command");
+                return;
+            }
+            CommandSpec? sub = CommandTable.FindSubcommand(spec, args[1]);
+            if (sub is null)
+            {
+                RejectInMulti(ctx);
+                ctx.Error($"ERR unknown subcommand '{Truncate(args[1], 128)}'. Try {spec.Name.ToUpperInvariant()} HELP.");
+                return;
+            }
+            spec = sub;
+        }
+        ctx.Spec = spec;
+        if (!spec.AcceptsArgumentCount(args.Count))
+        {
+            RejectInMulti(ctx);
+            spec.Statistics.RejectedCalls++;
+            ctx.Error($"ERR wrong number of arguments for '{spec.FullName}' command");
+            return;
+        }
+        if (!client.Authenticated && !spec.Has(CommandFlags.NoAuth))
+        {
+            RejectInMulti(ctx);
+            spec.Statistics.RejectedCalls++;
+            ctx.Error("NOAUTH Authentication required.");
+            return;
+        }
+        if (client.InSubscribedContext && !spec.Has(CommandFlags.AllowedInSubscribe))
+        {
+            spec.Statistics.RejectedCalls++;
+            ctx.Error($"ERR Can't execute '{spec.FullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            return;
+        }
+        if (client.InMulti && !IsTransactionControl(spec))
+        {
+            if (spec.Has(CommandFlags.NoMulti))
+            {
+                RejectInMulti(ctx);
+                ctx.Error($"ERR Command not allowed inside a transaction");
+                return;
+            }
+            client.Queue.Add(new QueuedCommand(spec, args.ToOwnedArray()));
+            ctx.Reply.WriteQueued();
+            return;
+        }
+        if (spec.Has(CommandFlags.DenyOom) && server.MemoryGuard is { } guard && !guard(ctx))
+        {
+            RejectInMulti(ctx);
+            spec.Statistics.RejectedCalls++;
+            ctx.Error("OOM command not allowed when used memory > 'maxmemory'.");
+            return;
+        }
+        Call(ctx, spec);
+        if (server.Blocking.HasReadyKeys)
+        {
+            ServeBlocked(server);
+        }
+    }
+
+    /// <summary>Runs a handler with accounting; used for direct calls, EXEC's queued commands and blocked clients.</summary>
+    public static void Call(CommandContext ctx, CommandSpec spec)
+    {
+        ServerContext server = ctx.Server;
+        ctx.Spec = spec;
+        ctx.Client.CurrentCommand = spec;
+        long errorsBefore = server.Stats.ErrorReplies;
+        long started = Stopwatch.GetTimestamp();
+        spec.Handler!(ctx);
+        long microseconds = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+        ctx.Client.CurrentCommand = null;
+        ctx.Client.LastCommand = spec.FullName;
+        if (ctx.Block is not null)
+        {
+            return; // counted when it is served
+        }
+        spec.Statistics.Calls++;
+        spec.Statistics.Microseconds += microseconds;
+        if (server.Stats.ErrorReplies != errorsBefore)
+        {
+            spec.Statistics.FailedCalls++;
+        }
+        server.Stats.CommandsProcessed++;
+        long threshold = server.Config.SlowlogLogSlowerThanMicroseconds;
+        if (threshold >= 0 && microseconds >= threshold && !spec.Has(CommandFlags.SkipSlowlog))
+        {
+            server.SlowLog.Add(ctx.Arguments, microseconds, ctx.Now / 1000, ctx.Client.Connection.RemoteAddress,
+                ctx.Client.Name ?? "", server.Config.SlowlogMaxLength);
+        }
+        if (server.Monitors.Count > 0 && !spec.Has(CommandFlags.SkipMonitor) && !spec.Has(CommandFlags.Admin))
+        {
+            FeedMonitors(ctx);
+        }
+    }
+
+    /// <summary>Re-runs the commands of clients blocked on keys that became ready.</summary>
+    public static void ServeBlocked(ServerContext server)
+    {
+        server.Blocking.ServeReadyKeys(request =>
+        {
+            CommandContext other = request.Context;
+            bool served = false;
+            request.Client.Connection.Push(request, (_, r) =>
+            {
+                CommandContext c = r.Context;
+                c.Arguments.SetFrom(r.Arguments);
+                c.Block = null;
+                c.Now = c.Server.NowMilliseconds;
+                Call(c, r.Spec);
+                if (c.Block is null)
+                {
+                    served = true;
+                }
+                c.Block = null;
+            });
+            _ = other;
+            return served;
+        });
+    }
+
+    private static bool IsTransactionControl(CommandSpec spec) =>
+        spec.Name is "exec" or "discard" or "multi" or "watch" or "quit" or "reset";
+
+    private static void RejectInMulti(CommandContext ctx)
+    {
+        if (ctx.Client.InMulti)
+        {
+            ctx.Client.MultiHadError = true;
+        }
+    }
+
+    private static string UnknownCommandMessage(CommandArguments args)
+    {
+        var text = new StringBuilder();
+        text.Append("ERR unknown command '").Append(Truncate(args[0], 128)).Append("', with args beginning with: ");
+        for (int i = 1; i < args.Count && text.Length < 128 + 60; i++)
+        {
+            text.Append('\'').Append(Truncate(args[i], Math.Max(0, 128 - text.Length + 60))).Append("' ");
+        }
+        return text.ToString();
+    }
+
+    private static string Truncate(ReadOnlySpan<byte> bytes, int max) =>
+        Encoding.UTF8.GetString(bytes.Length > max ? bytes[..max] : bytes);
+
+    private static void FeedMonitors(CommandContext ctx)
+    {
+        var line = new StringBuilder();
+        long now = ctx.Server.Time.GetUtcNow().ToUnixTimeMilliseconds() * 1000 + Random.Shared.Next(0, 1000);
+        line.Append(now / 1_000_000).Append('.').Append((now % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture));
+        line.Append(" [").Append(ctx.Client.DatabaseIndex).Append(' ').Append(ctx.Client.Connection.RemoteAddress).Append(']');
+        for (int i = 0; i < ctx.Arguments.Count; i++)
+        {
+            line.Append(' ');
+            AppendRepr(line, ctx.Arguments[i]);
+        }
+        string text = line.ToString();
+        foreach (Client monitor in ctx.Server.Monitors.ToArray())
+        {
+            monitor.Connection.Push(text, static (w, t) => w.WriteSimpleString(t));
+        }
+    }
+
+    /// <summary>Redis's sdscatrepr: quoted, with escapes for quotes, backslashes and non-printable bytes.</summary>
+    public static void AppendRepr(StringBuilder text, ReadOnlySpan<byte> bytes)
+    {
+        text.Append('"');
+        foreach (byte b in bytes)
+        {
+            switch (b)
+            {
+                case (byte)'\\':
+                    text.Append("\\\\");
+                    break;
+                case (byte)'"':
+                    text.Append("\\\"");
+                    break;
+                case (byte)'\n':
+                    text.Append("\\n");
+                    break;
+                case (byte)'\r':
+                    text.Append("\\r");
+                    break;
+                case (byte)'\t':
+                    text.Append("\\t");
+                    break;
+                case (byte)'\a':
+                    text.Append("\\a");
+                    break;
+                case (byte)'\b':
+                    text.Append("\\b");
+                    break;
+                default:
+                    if (b >= 32 && b < 127)
+                    {
+                        text.Append((char)b);
+                    }
+                    else
+                    {
+                        text.Append("\\x").Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+                    }
+                    break;
+            }
+        }
+        text.Append('"');
+    }
+}

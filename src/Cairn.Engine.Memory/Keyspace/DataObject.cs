@@ -1,0 +1,19 @@
+namespace Cairn.Engine.Memory.Keyspace;
+
+/// <summary>Base of every non-string value (lists, hashes, sets, sorted sets, streams, series, documents).</summary>
+public abstract class DataObject
+{
+    public abstract DataType Type { get; }
+
+    /// <summary>The name OBJECT ENCODING reports ("listpack", "quicklist", "hashtable", "skiplist", "intset", ...).</summary>
+    public abstract string Encoding { get; }
+
+    /// <summary>Bytes this value holds, for MEMORY USAGE and maxmemory accounting. Must be cheap (maintained incrementally).</summary>
+    public abstract long MemoryUsageBytes { get; }
+
+    /// <summary>Element count; a container whose count reaches zero is removed from the keyspace.</summary>
+    public abstract long Length { get; }
+
+    /// <summary>A deep copy, for COPY.</summary>
+    public abstract DataObject Clone();
+}

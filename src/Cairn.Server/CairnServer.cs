@@ -1,0 +1,224 @@
+using System.Net;
+using System.Net.Sockets;
+using Cairn.Commands.Clients;
+using Cairn.Commands.Execution;
+using Cairn.Engine.Memory.Keyspace;
+using Cairn.Server.Networking;
+using Microsoft.Extensions.Logging;
+
+namespace Cairn.Server;
+
+/// <summary>
+/// A Cairn node's network front: listens on the configured addresses, runs one <see cref="Connection"/> per client, and a
+/// cron (hz times a second) for active expiry and idle-client timeouts. See docs/threading.md for the threading model.
+/// </summary>
+public sealed class CairnServer : IAsyncDisposable
+{
+    private readonly ServerContext _context;
+    private readonly ILogger _logger;
+    private readonly List<Socket> _listeners = [];
+    private readonly HashSet<Connection> _connections = [];
+    private readonly Lock _connectionsLock = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _loops = [];
+
+    public CairnServer(ServerContext context)
+    {
+        _context = context;
+        _logger = context.LoggerFactory.CreateLogger<CairnServer>();
+    }
+
+    public ServerContext Context => _context;
+
+    /// <summary>The port actually bound (differs from the configured one when that was 0).</summary>
+    public int Port { get; private set; }
+
+    public void Start()
+    {
+        int port = _context.Config.Port;
+        foreach (string address in _context.Config.Bind.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string host = address.TrimStart('-');
+            IPAddress ip = host switch
+            {
+                "*" => IPAddress.Any,
+                "::*" => IPAddress.IPv6Any,
+                "localhost" => IPAddress.Loopback,
+                _ => IPAddress.Parse(host),
+            };
+            var listener = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            listener.Bind(new IPEndPoint(ip, port));
+            listener.Listen(511);
+            port = ((IPEndPoint)listener.LocalEndPoint!).Port; // with port 0, every address gets the first one's port
+            _listeners.Add(listener);
+        }
+        Port = port;
+        _context.TcpPort = port;
+        foreach (Socket listener in _listeners)
+        {
+            _loops.Add(Task.Run(() => AcceptLoopAsync(listener)));
+        }
+        _loops.Add(Task.Run(CronLoopAsync));
+    }
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(_stopping.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                continue;
+            }
+            socket.NoDelay = true;
+            if (_context.Config.TcpKeepAliveSeconds > 0)
+            {
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+            }
+            _ = Task.Run(() => ServeAsync(socket));
+        }
+    }
+
+    private async Task ServeAsync(Socket socket)
+    {
+        var connection = new Connection(socket, _context, _logger);
+        bool accepted;
+        using (_context.Store.Lock.EnterScope())
+        {
+            accepted = _context.Clients.Count < _context.Config.MaxClients;
+            if (accepted)
+            {
+                _context.Clients.Add(connection.Client);
+            }
+            else
+            {
+                _context.Clients.RejectedConnections++;
+            }
+        }
+        if (!accepted)
+        {
+            try
+            {
+                await socket.SendAsync("-ERR max number of clients reached\r\n"u8.ToArray(), SocketFlags.None);
+            }
+            finally
+            {
+                socket.Dispose();
+            }
+            return;
+        }
+        lock (_connectionsLock)
+        {
+            _connections.Add(connection);
+        }
+        try
+        {
+            await connection.RunAsync();
+        }
+        finally
+        {
+            lock (_connectionsLock)
+            {
+                _connections.Remove(connection);
+            }
+        }
+    }
+
+    private async Task CronLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            int hz = Math.Clamp(_context.Config.Hz, 1, 500);
+            try
+            {
+                await Task.Delay(1000 / hz, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            try
+            {
+                Cron();
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "server cron failed");
+            }
+        }
+    }
+
+    /// <summary>One cron tick: active expiry with a bounded budget per database, and idle-client timeouts.</summary>
+    private void Cron()
+    {
+        long now = _context.NowMilliseconds;
+        int budgetPerDatabase = 20 * _context.Config.ActiveExpireEffort * 10;
+        using (_context.Store.Lock.EnterScope())
+        {
+            for (int i = 0; i < _context.Store.DatabaseCount; i++)
+            {
+                Database db = _context.Store[i];
+                if (db.VolatileCount > 0)
+                {
+                    db.ExpireDue(now, budgetPerDatabase);
+                }
+            }
+            if (_context.Blocking.HasReadyKeys)
+            {
+                Dispatcher.ServeBlocked(_context);
+            }
+            long timeoutMilliseconds = _context.Config.TimeoutSeconds * 1000;
+            if (timeoutMilliseconds > 0)
+            {
+                foreach (Client client in _context.Clients.All.ToArray())
+                {
+                    bool exempt = client.SubscriptionCount > 0 || client.IsMonitor;
+                    if (!exempt && now - client.LastInteractionMilliseconds > timeoutMilliseconds)
+                    {
+                        client.Connection.Close(afterReply: false);
+                    }
+                }
+            }
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        _stopping.Cancel();
+        foreach (Socket listener in _listeners)
+        {
+            listener.Dispose();
+        }
+        Connection[] open;
+        lock (_connectionsLock)
+        {
+            open = [.. _connections];
+        }
+        foreach (Connection connection in open)
+        {
+            connection.Close(afterReply: false);
+        }
+        try
+        {
+            await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+}

@@ -1,0 +1,76 @@
+using Cairn.Commands.Config;
+using Cairn.Commands.Execution;
+using Cairn.Server;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+
+namespace Cairn.Server.Tests.Infrastructure;
+
+/// <summary>
+/// An in-process Cairn node on a free loopback port (port 0: the OS picks), with its own data folder; disposed by the
+/// test. Use one per test class through IClassFixture, or one per test when the test changes server-wide state.
+/// </summary>
+public sealed class TestServer : IAsyncDisposable, IDisposable
+{
+    private readonly CairnServer _server;
+    private ConnectionMultiplexer? _multiplexer;
+
+    public TestServer(Action<ServerConfig>? configure = null)
+    {
+        DataDirectory = Path.Combine(Path.GetTempPath(), "cairn-test-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(DataDirectory);
+        Config = new ServerConfig { Port = 0, Dir = DataDirectory };
+        configure?.Invoke(Config);
+        Context = new ServerContext(Config, TimeProvider.System, NullLoggerFactory.Instance);
+        _server = new CairnServer(Context);
+        _server.Start();
+    }
+
+    public ServerConfig Config { get; }
+
+    public ServerContext Context { get; }
+
+    public string DataDirectory { get; }
+
+    public int Port => _server.Port;
+
+    public string Endpoint => $"127.0.0.1:{Port}";
+
+    /// <summary>A shared StackExchange.Redis multiplexer (admin commands allowed).</summary>
+    public ConnectionMultiplexer Multiplexer => _multiplexer ??= Connect();
+
+    public IDatabase Database(int db = 0) => Multiplexer.GetDatabase(db);
+
+    public IServer Admin => Multiplexer.GetServer(Endpoint);
+
+    public ConnectionMultiplexer Connect(Action<ConfigurationOptions>? configure = null)
+    {
+        var options = new ConfigurationOptions
+        {
+            EndPoints = { Endpoint },
+            AllowAdmin = true,
+            AbortOnConnectFail = true,
+            ConnectTimeout = 5000,
+            SyncTimeout = 10000,
+        };
+        configure?.Invoke(options);
+        return ConnectionMultiplexer.Connect(options);
+    }
+
+    public RawClient Raw() => new(Port);
+
+    public async ValueTask DisposeAsync()
+    {
+        _multiplexer?.Dispose();
+        await _server.StopAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+}
