@@ -32,7 +32,7 @@ public static class Dispatcher
             ctx.Error(UnknownCommandMessage(args));
             return;
         }
-        if (spec.Subcommands is not null && spec.Handler is null)
+        if (spec.Subcommands is not null && (spec.Handler is null || args.Count >= 2))
         {
             if (args.Count < 2)
             {

@@ -62,6 +62,9 @@ public sealed class ServerContext
 
     public long StartedAtMilliseconds { get; }
 
+    /// <summary>Highest used_memory seen (updated by the cron).</summary>
+    public long PeakMemoryBytes { get; set; }
+
     public string RunId { get; }
 
     public string Version { get; init; } = "7.0.15";

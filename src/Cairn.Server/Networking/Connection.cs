@@ -249,6 +249,10 @@ internal sealed class Connection : IClientConnection
             {
                 Client.ReplyMode = ReplyMode.On;
             }
+            else if (mode == ReplyMode.Off && Client.ReplyMode == ReplyMode.On)
+            {
+                _writer.WriteOk(); // CLIENT REPLY ON is the one command answered while replies are off
+            }
         }
     }
 
