@@ -1,3 +1,4 @@
+using Cairn.Engine.Memory.Eviction;
 using Cairn.Engine.Memory.Keyspace;
 using Cairn.Primitives;
 
@@ -28,6 +29,11 @@ public sealed class MemoryStore
 
     public Lock Lock { get; } = new();
 
+    public EvictionSettings Eviction { get; } = new();
+
+    /// <summary>Random source for LFU increments and eviction sampling.</summary>
+    public IRandomSource Random { get; } = new SeededRandom((ulong)Environment.TickCount64 * 0x9E3779B97F4A7C15UL);
+
     public TimeProvider Time { get; }
 
     public int DatabaseCount => _databases.Length;
@@ -48,10 +54,27 @@ public sealed class MemoryStore
     public void AdjustMemory(long deltaBytes) => _usedMemoryBytes += deltaBytes;
 
     /// <summary>Redis's LRU clock: seconds, 24 bits.</summary>
-    public uint AccessClockNow() => (uint)(NowMilliseconds / 1000) & 0xFFFFFF;
+    public uint AccessClockNow() => AccessClock.LruSeconds(NowMilliseconds);
 
-    /// <summary>Records an access for eviction (LRU clock now; LFU counting arrives with the eviction policies).</summary>
-    public void Touch(ref KeyEntry entry) => entry.Access = AccessClockNow();
+    /// <summary>The access field of a new key (LRU clock, or LFU counter at its initial value).</summary>
+    public uint NewAccessValue() => AccessClock.Initial(Eviction, NowMilliseconds);
+
+    /// <summary>Records an access for eviction: LRU clock, or a logarithmic LFU increment with decay.</summary>
+    public void Touch(ref KeyEntry entry) => AccessClock.Touch(ref entry, Eviction, Random, NowMilliseconds);
+
+    /// <summary>Sum of what every key accounts for, recomputed from scratch (tests check it equals the running total).</summary>
+    public long RecomputeUsedMemory()
+    {
+        long total = 0;
+        foreach (Database db in _databases)
+        {
+            for (int i = db.NextSlot(0); i >= 0; i = db.NextSlot(i + 1))
+            {
+                total += KeyOverheadBytes + db.KeyAt(i).Length + ValueSize(db.EntryAt(i).Value);
+            }
+        }
+        return total;
+    }
 
     public static long ValueSize(object value) => value switch
     {

@@ -82,7 +82,8 @@ public static class Dispatcher
             ctx.Reply.WriteQueued();
             return;
         }
-        if (spec.Has(CommandFlags.DenyOom) && server.MemoryGuard is { } guard && !guard(ctx))
+        if (server.Store.Eviction.MaxMemoryBytes > 0 && !server.Evictor.EnsureWithinLimit(server.Store.Random, ctx.Now)
+            && spec.Has(CommandFlags.DenyOom))
         {
             RejectInMulti(ctx);
             spec.Statistics.RejectedCalls++;

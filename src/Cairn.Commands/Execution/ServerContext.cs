@@ -3,6 +3,7 @@ using Cairn.Commands.Config;
 using Cairn.Commands.PubSub;
 using Cairn.Commands.Specs;
 using Cairn.Engine.Memory;
+using Cairn.Engine.Memory.Eviction;
 using Cairn.Primitives;
 using Microsoft.Extensions.Logging;
 
@@ -26,10 +27,34 @@ public sealed class ServerContext
         PubSub = new PubSubRegistry();
         Notifier = new KeyspaceNotifier(config, PubSub);
         StartedAtMilliseconds = time.GetUtcNow().ToUnixTimeMilliseconds();
+        Evictor = new Evictor(Store)
+        {
+            OnEvicted = (db, key) => Notifier.Notify(KeyspaceEvents.Evicted, "evicted", key, db.Index),
+        };
+        ApplyEvictionSettings();
+        config.Changed += name =>
+        {
+            if (name.StartsWith("maxmemory", StringComparison.Ordinal) || name.StartsWith("lfu-", StringComparison.Ordinal))
+            {
+                ApplyEvictionSettings();
+            }
+        };
         RunId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
     }
 
     public ServerConfig Config { get; }
+
+    public Evictor Evictor { get; }
+
+    private void ApplyEvictionSettings()
+    {
+        EvictionSettings settings = Store.Eviction;
+        settings.MaxMemoryBytes = Config.MaxMemoryBytes;
+        settings.Policy = EvictionPolicies.Parse(Config.MaxMemoryPolicy);
+        settings.Samples = Config.MaxMemorySamples;
+        settings.LfuLogFactor = Config.LfuLogFactor;
+        settings.LfuDecayTimeMinutes = Config.LfuDecayTimeMinutes;
+    }
 
     public TimeProvider Time { get; }
 
@@ -51,8 +76,7 @@ public sealed class ServerContext
 
     public BlockingRegistry Blocking { get; } = new();
 
-    /// <summary>Checked before commands flagged denyoom; returns false to refuse with -OOM (set by the eviction policy).</summary>
-    public Func<CommandContext, bool>? MemoryGuard { get; set; }
+
 
     public ServerStats Stats { get; } = new();
 

@@ -90,7 +90,7 @@ public sealed class Database
     /// <summary>Adds a key known to be absent (after Find returned -1).</summary>
     public int Add(byte[] key, object value, long expiresAtMilliseconds)
     {
-        int index = _keys.Add(key, new KeyEntry { Value = value, Access = Store.AccessClockNow() });
+        int index = _keys.Add(key, new KeyEntry { Value = value, Access = Store.NewAccessValue() });
         Store.AdjustMemory(MemoryStore.KeyOverheadBytes + key.Length + MemoryStore.ValueSize(value));
         if (expiresAtMilliseconds != 0)
         {
