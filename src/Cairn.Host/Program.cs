@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using Cairn.Commands.Config;
 using Cairn.Commands.Execution;
+using Cairn.Commands.Persistence;
+using Cairn.Primitives.FileSystem;
 using Cairn.Server;
 using Cairn.Host.Logging;
 using Microsoft.Extensions.Logging;
@@ -20,6 +22,10 @@ internal static class Program
             Console.WriteLine("Usage: cairn [/path/to/cairn.conf] [--option value ...]\n" +
                 "Examples:\n  cairn\n  cairn --port 7000 --dir /var/lib/cairn\n  cairn ./cairn.conf --loglevel verbose");
             return 0;
+        }
+        if (args.Length > 0 && args[0] == "check")
+        {
+            return CheckVerb.Run(args[1..]);
         }
         if (args.Length > 0 && args[0] is "--version" or "-v")
         {
@@ -53,6 +59,20 @@ internal static class Program
         ILogger logger = loggerFactory.CreateLogger("Cairn");
         Directory.CreateDirectory(config.Dir);
         var context = new ServerContext(config, TimeProvider.System, loggerFactory) { Version = NodeInfo.RedisVersion };
+        using AofService? aof = config.AppendOnly ? new AofService(context, new PhysicalFileSystem()) : null;
+        if (aof is not null)
+        {
+            try
+            {
+                aof.LoadAndStart();
+            }
+            catch (InvalidDataException e)
+            {
+                logger.LogCritical("{Message}", e.Message);
+                return 1;
+            }
+            context.Aof = aof;
+        }
         await using var server = new CairnServer(context);
         try
         {

@@ -41,6 +41,30 @@ public sealed class CommandContext
     /// <summary>Set by a handler that must wait for keys (BLPOP...); the connection parks the client until woken.</summary>
     public BlockRequest? Block { get; set; }
 
+    /// <summary>What the AOF records instead of the command as sent (random effects, e.g. SPOP -> SREM); null = derive.</summary>
+    public List<ReadOnlyMemory<byte>[]>? Propagated { get; set; }
+
+    /// <summary>While EXEC runs: the AOF commands of the transaction, written as one atomic record at the end.</summary>
+    public List<(int Database, IReadOnlyList<ReadOnlyMemory<byte>> Arguments)>? AofGroup { get; set; }
+
+    /// <summary>AOF offset the replies of this connection's current batch must wait for (appendfsync always).</summary>
+    public long AofTargetOffset { get; set; }
+
+    /// <summary>True while replaying the AOF at start-up: nothing is logged again.</summary>
+    public bool Loading { get; set; }
+
+    /// <summary>Records <paramref name="arguments"/> (a whole command, name first) in the AOF in place of the command as sent.</summary>
+    public void PropagateAs(params byte[][] arguments)
+    {
+        Propagated ??= [];
+        var command = new ReadOnlyMemory<byte>[arguments.Length];
+        for (int i = 0; i < arguments.Length; i++)
+        {
+            command[i] = arguments[i];
+        }
+        Propagated.Add(command);
+    }
+
     /// <summary>Set by handlers that ask for the connection to close once the reply is sent (QUIT, protocol errors).</summary>
     public bool CloseAfterReply { get; set; }
 

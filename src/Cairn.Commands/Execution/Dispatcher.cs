@@ -82,6 +82,12 @@ public static class Dispatcher
             ctx.Reply.WriteQueued();
             return;
         }
+        if (spec.Has(CommandFlags.Write) && server.Aof?.Writer.LastError is { } aofError)
+        {
+            RejectInMulti(ctx);
+            ctx.Error("MISCONF Errors writing to the AOF file: " + aofError);
+            return;
+        }
         if (server.Store.Eviction.MaxMemoryBytes > 0 && !server.Evictor.EnsureWithinLimit(server.Store.Random, ctx.Now)
             && spec.Has(CommandFlags.DenyOom))
         {
@@ -104,8 +110,15 @@ public static class Dispatcher
         ctx.Spec = spec;
         ctx.Client.CurrentCommand = spec;
         long errorsBefore = server.Stats.ErrorReplies;
+        long dirtyBefore = server.Store.Dirty;
+        ctx.Propagated = null;
         long started = Stopwatch.GetTimestamp();
         spec.Handler!(ctx);
+        if (server.Aof is { } aof && !ctx.Loading && ctx.Block is null && server.Store.Dirty != dirtyBefore
+            && (spec.Has(CommandFlags.Write) || ctx.Propagated is not null))
+        {
+            aof.Log(ctx);
+        }
         long microseconds = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
         ctx.Client.CurrentCommand = null;
         ctx.Client.LastCommand = spec.FullName;

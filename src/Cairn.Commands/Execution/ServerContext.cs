@@ -46,6 +46,9 @@ public sealed class ServerContext
 
     public Evictor Evictor { get; }
 
+    /// <summary>The append-only file, when appendonly is on.</summary>
+    public Persistence.AofService? Aof { get; set; }
+
     private void ApplyEvictionSettings()
     {
         EvictionSettings settings = Store.Eviction;

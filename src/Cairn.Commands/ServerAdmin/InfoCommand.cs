@@ -127,10 +127,22 @@ internal static class InfoCommand
                 }
                 else
                 {
+                    Field(text, "async_loading", 0);
                     Field(text, "rdb_changes_since_last_save", server.Store.Dirty);
                     Field(text, "rdb_bgsave_in_progress", 0);
-                    Field(text, "aof_enabled", server.Config.AppendOnly ? 1 : 0);
+                    Field(text, "rdb_last_save_time", server.StartedAtMilliseconds / 1000);
+                    Field(text, "rdb_last_bgsave_status", "ok");
+                    Field(text, "aof_enabled", server.Aof is null ? 0 : 1);
                     Field(text, "aof_rewrite_in_progress", 0);
+                    Field(text, "aof_rewrite_scheduled", 0);
+                    Field(text, "aof_last_write_status", server.Aof?.Writer.LastError is null ? "ok" : "err");
+                    if (server.Aof is { } aof)
+                    {
+                        Field(text, "aof_current_size", aof.Writer.Size);
+                        Field(text, "aof_pending_bio_fsync", aof.Writer.AppendedOffset - aof.Writer.DurableOffset);
+                        Field(text, "aof_fsync_count", aof.Writer.FsyncCount);
+                        Field(text, "aof_loaded_records", aof.LoadedRecords);
+                    }
                 }
                 return true;
             case "stats":

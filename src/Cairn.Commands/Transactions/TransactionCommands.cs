@@ -77,6 +77,7 @@ internal static class TransactionCommands
         TransactionState.UnwatchAll(ctx);
         ctx.Reply.WriteArrayHeader(queue.Count);
         ctx.InExec = true;
+        ctx.AofGroup = ctx.Server.Aof is null ? null : [];
         Cairn.Protocol.Resp.CommandArguments saved = ctx.Arguments;
         var arguments = new Cairn.Protocol.Resp.CommandArguments();
         ctx.Arguments = arguments;
@@ -94,6 +95,11 @@ internal static class TransactionCommands
         {
             ctx.InExec = false;
             ctx.Arguments = saved;
+            if (ctx.AofGroup is { Count: > 0 } group)
+            {
+                ctx.Server.Aof!.AppendGroup(ctx, group);
+            }
+            ctx.AofGroup = null;
         }
     }
 

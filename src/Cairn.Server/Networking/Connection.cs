@@ -105,6 +105,8 @@ internal sealed class Connection : IClientConnection
             BlockRequest? blocked = null;
             bool paused = false;
 
+            _context.AofTargetOffset = 0;
+            bool waitForAof = false;
             _server.Store.Lock.Enter();
             _outputLock.Enter();
             try
@@ -151,6 +153,27 @@ internal sealed class Connection : IClientConnection
                 _server.Store.Lock.Exit();
                 try
                 {
+                    // appendfsync always: replies leave only once the AOF records they depend on are fsynced.
+                    waitForAof = _context.AofTargetOffset > 0 && _server.Aof is { } aof
+                        && aof.Policy == Cairn.Engine.Memory.Persistence.FsyncPolicy.Always && !aof.Writer.IsDurable(_context.AofTargetOffset);
+                    _holdFlush = waitForAof;
+                    if (!waitForAof)
+                    {
+                        FlushUnderOutputLock();
+                    }
+                }
+                finally
+                {
+                    _outputLock.Exit();
+                }
+            }
+            if (waitForAof)
+            {
+                await _server.Aof!.Writer.WaitDurableAsync(_context.AofTargetOffset);
+                _outputLock.Enter();
+                try
+                {
+                    _holdFlush = false;
                     FlushUnderOutputLock();
                 }
                 finally
@@ -398,8 +421,14 @@ internal sealed class Connection : IClientConnection
         return true;
     }
 
+    private bool _holdFlush;
+
     private void FlushUnderOutputLock()
     {
+        if (_holdFlush)
+        {
+            return; // replies wait for the AOF fsync; pushes stay buffered behind them
+        }
         long unflushed = _output.Writer.UnflushedBytes;
         if (unflushed == 0)
         {

@@ -1,5 +1,7 @@
 using Cairn.Commands.Config;
 using Cairn.Commands.Execution;
+using Cairn.Commands.Persistence;
+using Cairn.Primitives.FileSystem;
 using Cairn.Server;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;
@@ -15,16 +17,27 @@ public sealed class TestServer : IAsyncDisposable, IDisposable
     private readonly CairnServer _server;
     private ConnectionMultiplexer? _multiplexer;
 
-    public TestServer(Action<ServerConfig>? configure = null)
+    public TestServer(Action<ServerConfig>? configure = null, string? dataDirectory = null, IFileSystem? fileSystem = null)
     {
-        DataDirectory = Path.Combine(Path.GetTempPath(), "cairn-test-" + Guid.NewGuid().ToString("N"));
+        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "cairn-test-" + Guid.NewGuid().ToString("N"));
+        _ownsDirectory = dataDirectory is null;
         Directory.CreateDirectory(DataDirectory);
         Config = new ServerConfig { Port = 0, Dir = DataDirectory };
         configure?.Invoke(Config);
         Context = new ServerContext(Config, TimeProvider.System, NullLoggerFactory.Instance);
+        if (Config.AppendOnly)
+        {
+            Aof = new AofService(Context, fileSystem ?? new PhysicalFileSystem());
+            Aof.LoadAndStart();
+            Context.Aof = Aof;
+        }
         _server = new CairnServer(Context);
         _server.Start();
     }
+
+    private readonly bool _ownsDirectory;
+
+    public AofService? Aof { get; }
 
     public ServerConfig Config { get; }
 
@@ -63,12 +76,16 @@ public sealed class TestServer : IAsyncDisposable, IDisposable
     {
         _multiplexer?.Dispose();
         await _server.StopAsync();
-        try
+        Aof?.Dispose();
+        if (_ownsDirectory)
         {
-            Directory.Delete(DataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
         }
     }
 

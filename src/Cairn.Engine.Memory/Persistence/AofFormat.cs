@@ -1,0 +1,101 @@
+using System.Buffers.Binary;
+using Cairn.Primitives;
+
+namespace Cairn.Engine.Memory.Persistence;
+
+/// <summary>
+/// The append-only file's record format (docs/formats/aof.md). A file is a 16-byte header (magic "CAIRNAOF", format version,
+/// reserved) followed by records: [payload length u32 LE][masked CRC32C of payload u32 LE][payload]. A payload holds one
+/// or more commands applied atomically (a MULTI/EXEC block is one record): [varint command count] then per command
+/// [varint database][varint argument count] and per argument [varint length][bytes].
+/// </summary>
+public static class AofFormat
+{
+    public const int Version = 1;
+    public const int HeaderBytes = 16;
+    public const int RecordHeaderBytes = 8;
+
+    /// <summary>Largest payload accepted when reading: a bound so a corrupt length cannot make recovery allocate wildly.</summary>
+    public const int MaxPayloadBytes = 1 << 30;
+
+    public static ReadOnlySpan<byte> Magic => "CAIRNAOF"u8;
+
+    public static byte[] CreateHeader()
+    {
+        var header = new byte[HeaderBytes];
+        Magic.CopyTo(header);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(8), Version);
+        return header;
+    }
+
+    /// <summary>Encodes commands (database, arguments) as one record, header included.</summary>
+    public static byte[] EncodeRecord(IReadOnlyList<(int Database, IReadOnlyList<ReadOnlyMemory<byte>> Arguments)> commands)
+    {
+        int size = Varint.SizeOf((ulong)commands.Count);
+        foreach ((int database, IReadOnlyList<ReadOnlyMemory<byte>> arguments) in commands)
+        {
+            size += Varint.SizeOf((ulong)database) + Varint.SizeOf((ulong)arguments.Count);
+            foreach (ReadOnlyMemory<byte> argument in arguments)
+            {
+                size += Varint.SizeOf((ulong)argument.Length) + argument.Length;
+            }
+        }
+        var record = new byte[RecordHeaderBytes + size];
+        Span<byte> payload = record.AsSpan(RecordHeaderBytes);
+        int pos = Varint.Write(payload, (ulong)commands.Count);
+        foreach ((int database, IReadOnlyList<ReadOnlyMemory<byte>> arguments) in commands)
+        {
+            pos += Varint.Write(payload[pos..], (ulong)database);
+            pos += Varint.Write(payload[pos..], (ulong)arguments.Count);
+            foreach (ReadOnlyMemory<byte> argument in arguments)
+            {
+                pos += Varint.Write(payload[pos..], (ulong)argument.Length);
+                argument.Span.CopyTo(payload[pos..]);
+                pos += argument.Length;
+            }
+        }
+        Invariant.Require(pos == size, "AOF record size mismatch");
+        BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)size);
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), Crc32C.Mask(Crc32C.Compute(payload)));
+        return record;
+    }
+
+    /// <summary>Decodes a payload whose CRC was verified. Returns false when its structure is invalid.</summary>
+    public static bool TryDecodePayload(ReadOnlySpan<byte> payload, List<(int Database, byte[][] Arguments)> commands)
+    {
+        int pos = Varint.TryRead(payload, out ulong count);
+        if (pos == 0 || count > (ulong)payload.Length)
+        {
+            return false;
+        }
+        for (ulong c = 0; c < count; c++)
+        {
+            int n = Varint.TryRead(payload[pos..], out ulong database);
+            if (n == 0 || database > 1_000_000)
+            {
+                return false;
+            }
+            pos += n;
+            n = Varint.TryRead(payload[pos..], out ulong argc);
+            if (n == 0 || argc == 0 || argc > (ulong)(payload.Length - pos))
+            {
+                return false;
+            }
+            pos += n;
+            var arguments = new byte[argc][];
+            for (ulong a = 0; a < argc; a++)
+            {
+                n = Varint.TryRead(payload[pos..], out ulong length);
+                if (n == 0 || length > (ulong)(payload.Length - pos - n))
+                {
+                    return false;
+                }
+                pos += n;
+                arguments[a] = payload.Slice(pos, (int)length).ToArray();
+                pos += (int)length;
+            }
+            commands.Add(((int)database, arguments));
+        }
+        return pos == payload.Length;
+    }
+}

@@ -1,0 +1,9 @@
+namespace Cairn.Engine.Memory.Persistence;
+
+/// <summary>appendfsync: always (acknowledge after fsync, group commit), everysec, no (leave it to the OS).</summary>
+public enum FsyncPolicy
+{
+    Always,
+    EverySecond,
+    No,
+}

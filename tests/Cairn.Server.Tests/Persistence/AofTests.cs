@@ -1,0 +1,170 @@
+using Cairn.Engine.Memory.Persistence;
+using Cairn.Primitives.FileSystem;
+using Cairn.Server.Tests.Infrastructure;
+
+namespace Cairn.Server.Tests.Persistence;
+
+public sealed class AofTests
+{
+    private static string NewDirectory() => Path.Combine(Path.GetTempPath(), "cairn-aof-" + Guid.NewGuid().ToString("N"));
+
+    [Theory]
+    [InlineData("always")]
+    [InlineData("everysec")]
+    [InlineData("no")]
+    public async Task WritesSurviveARestart(string fsync)
+    {
+        string dir = NewDirectory();
+        try
+        {
+            await using (var server = new TestServer(c => { c.AppendOnly = true; c.AppendFsync = fsync; }, dir))
+            {
+                using RawClient client = server.Raw();
+                Assert.Equal("+OK", client.Execute("SET", "a", "1"));
+                Assert.Equal(":2", client.Execute("INCR", "a"));
+                Assert.Equal("+OK", client.Execute("SET", "gone", "x"));
+                Assert.Equal(":1", client.Execute("DEL", "gone"));
+                Assert.Equal("+OK", client.Execute("SELECT", "3"));
+                Assert.Equal("+OK", client.Execute("SET", "in-db3", "v"));
+                Assert.Equal("+OK", client.Execute("MULTI"));
+                client.Execute("SET", "t1", "x");
+                client.Execute("SET", "t2", "y");
+                Assert.Equal("[+OK, +OK]", client.Execute("EXEC"));
+            }
+            await using (var server = new TestServer(c => c.AppendOnly = true, dir))
+            {
+                using RawClient client = server.Raw();
+                Assert.Equal("2", client.Execute("GET", "a"));
+                Assert.Equal("(nil)", client.Execute("GET", "gone"));
+                client.Execute("SELECT", "3");
+                Assert.Equal("v", client.Execute("GET", "in-db3"));
+                Assert.Equal("y", client.Execute("GET", "t2"));
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task RelativeExpiryIsLoggedAsAnAbsoluteTime()
+    {
+        string dir = NewDirectory();
+        try
+        {
+            await using (var server = new TestServer(c => c.AppendOnly = true, dir))
+            {
+                using RawClient client = server.Raw();
+                client.Execute("SET", "short", "v", "PX", "300");
+                client.Execute("SET", "long", "v", "EX", "1000");
+                client.Execute("SET", "e", "v");
+                client.Execute("EXPIRE", "e", "1000");
+            }
+            await Task.Delay(500);
+            await using (var server = new TestServer(c => c.AppendOnly = true, dir))
+            {
+                using RawClient client = server.Raw();
+                Assert.Equal("(nil)", client.Execute("GET", "short"));
+                Assert.Equal("v", client.Execute("GET", "long"));
+                string ttl = client.Execute("TTL", "e");
+                Assert.InRange(int.Parse(ttl[1..], System.Globalization.CultureInfo.InvariantCulture), 990, 1000);
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ATornLastRecordIsTruncatedAndEverythingBeforeItLoads()
+    {
+        string dir = NewDirectory();
+        try
+        {
+            await using (var server = new TestServer(c => { c.AppendOnly = true; c.AppendFsync = "always"; }, dir))
+            {
+                using RawClient client = server.Raw();
+                for (int i = 0; i < 10; i++)
+                {
+                    client.Execute("SET", $"k{i}", $"v{i}");
+                }
+            }
+            string file = LastAofFile(dir);
+            long length = new FileInfo(file).Length;
+            using (var stream = new FileStream(file, FileMode.Open))
+            {
+                stream.SetLength(length - 3); // a crash in the middle of the last record
+            }
+            await using (var server = new TestServer(c => c.AppendOnly = true, dir))
+            {
+                using RawClient client = server.Raw();
+                Assert.Equal("v8", client.Execute("GET", "k8"));
+                Assert.Equal("(nil)", client.Execute("GET", "k9"));
+            }
+            Assert.Equal(AofReadStatus.Clean, AofReader.Read(new PhysicalFileSystem(), file, null).Status);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ABitFlipInTheMiddleStopsStartUpNamingFileAndOffset()
+    {
+        string dir = NewDirectory();
+        try
+        {
+            await using (var server = new TestServer(c => { c.AppendOnly = true; c.AppendFsync = "always"; }, dir))
+            {
+                using RawClient client = server.Raw();
+                for (int i = 0; i < 10; i++)
+                {
+                    client.Execute("SET", $"k{i}", $"value-{i}");
+                }
+            }
+            string file = LastAofFile(dir);
+            byte[] bytes = File.ReadAllBytes(file);
+            bytes[AofFormat.HeaderBytes + 12] ^= 0x10; // inside the first record's payload
+            File.WriteAllBytes(file, bytes);
+            var error = Assert.Throws<InvalidDataException>(() => new TestServer(c => c.AppendOnly = true, dir));
+            Assert.Contains(Path.GetFileName(file), error.Message, StringComparison.Ordinal);
+            Assert.Contains($"offset {AofFormat.HeaderBytes}", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task UnsyncedDataDroppedByACrashLosesNoAcknowledgedWriteUnderAlways()
+    {
+        var memory = new MemoryFileSystem();
+        var faulty = new FaultInjectingFileSystem(memory, new Cairn.Primitives.SeededRandom(7));
+        string dir = "/data";
+        await using (var server = new TestServer(c => { c.AppendOnly = true; c.AppendFsync = "always"; c.Dir = dir; }, NewDirectory(), faulty))
+        {
+            using RawClient client = server.Raw();
+            for (int i = 0; i < 50; i++)
+            {
+                Assert.Equal("+OK", client.Execute("SET", $"k{i}", $"v{i}"));
+            }
+            faulty.Crash(CrashMode.DropUnsynced); // drops every byte not yet fsynced
+        }
+        await using (var server = new TestServer(c => { c.AppendOnly = true; c.Dir = dir; }, NewDirectory(), memory))
+        {
+            using RawClient client = server.Raw();
+            for (int i = 0; i < 50; i++)
+            {
+                Assert.Equal($"v{i}", client.Execute("GET", $"k{i}"));
+            }
+        }
+    }
+
+    private static string LastAofFile(string dir) =>
+        Directory.GetFiles(Path.Combine(dir, "appendonlydir"), "*.incr.caof").OrderBy(f => f, StringComparer.Ordinal)
+            .Last(f => new FileInfo(f).Length > AofFormat.HeaderBytes);
+}
