@@ -59,8 +59,20 @@ internal static class Program
         ILogger logger = loggerFactory.CreateLogger("Cairn");
         Directory.CreateDirectory(config.Dir);
         var context = new ServerContext(config, TimeProvider.System, loggerFactory) { Version = NodeInfo.RedisVersion };
-        using AofService? aof = config.AppendOnly ? new AofService(context, new PhysicalFileSystem()) : null;
-        if (aof is not null)
+        using AofService? aof = config.AppendOnly ? new AofService(context, context.FileSystem) : null;
+        if (aof is null)
+        {
+            try
+            {
+                context.Snapshots.LoadIfPresent();
+            }
+            catch (InvalidDataException e)
+            {
+                logger.LogCritical("Bad snapshot: {Message}. Refusing to start.", e.Message);
+                return 1;
+            }
+        }
+        else
         {
             try
             {
@@ -105,6 +117,14 @@ internal static class Program
         }
         logger.LogInformation("Shutting down: closing {Clients} clients", context.Clients.Count);
         await server.StopAsync();
+        if (!context.ShutdownWithoutSave && config.Save.Length > 0)
+        {
+            using (context.Store.Lock.EnterScope())
+            {
+                logger.LogInformation("Saving the final snapshot before exiting.");
+                context.Snapshots.SaveNow();
+            }
+        }
         logger.LogInformation("Cairn is now ready to exit, bye bye...");
         return 0;
     }

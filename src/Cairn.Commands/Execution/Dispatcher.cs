@@ -112,6 +112,10 @@ public static class Dispatcher
         long errorsBefore = server.Stats.ErrorReplies;
         long dirtyBefore = server.Store.Dirty;
         ctx.Propagated = null;
+        if (ctx.Database.Tracker is { } tracker && spec.Has(CommandFlags.Write))
+        {
+            SaveKeysBeforeWrite(ctx, spec, tracker);
+        }
         long started = Stopwatch.GetTimestamp();
         spec.Handler!(ctx);
         if (server.Aof is { } aof && !ctx.Loading && ctx.Block is null && server.Store.Dirty != dirtyBefore
@@ -142,6 +146,23 @@ public static class Dispatcher
         if (server.Monitors.Count > 0 && !spec.Has(CommandFlags.SkipMonitor) && !spec.Has(CommandFlags.Admin))
         {
             FeedMonitors(ctx);
+        }
+    }
+
+    /// <summary>
+    /// A snapshot is running: let it save the old values of the keys this write may mutate in place before it runs
+    /// (replacements and removals are caught in the database itself).
+    /// </summary>
+    private static void SaveKeysBeforeWrite(CommandContext ctx, CommandSpec spec, Cairn.Engine.Memory.Keyspace.IWriteTracker tracker)
+    {
+        CommandArguments args = ctx.Arguments;
+        foreach (int position in KeyPositions.Of(spec, args.Count, args.GetMemory))
+        {
+            int slot = ctx.Database.FindRaw(args[position]);
+            if (slot >= 0)
+            {
+                tracker.BeforeChange(ctx.Database, slot);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ using Cairn.Commands.Specs;
 using Cairn.Engine.Memory;
 using Cairn.Engine.Memory.Eviction;
 using Cairn.Primitives;
+using Cairn.Primitives.FileSystem;
 using Microsoft.Extensions.Logging;
 
 namespace Cairn.Commands.Execution;
@@ -16,8 +17,10 @@ namespace Cairn.Commands.Execution;
 /// </summary>
 public sealed class ServerContext
 {
-    public ServerContext(ServerConfig config, TimeProvider time, ILoggerFactory loggerFactory, CommandTable? table = null)
+    public ServerContext(ServerConfig config, TimeProvider time, ILoggerFactory loggerFactory, CommandTable? table = null,
+        IFileSystem? fileSystem = null)
     {
+        FileSystem = fileSystem ?? PhysicalFileSystem.Instance;
         Config = config;
         Time = time;
         LoggerFactory = loggerFactory;
@@ -32,6 +35,7 @@ public sealed class ServerContext
             OnEvicted = (db, key) => Notifier.Notify(KeyspaceEvents.Evicted, "evicted", key, db.Index),
         };
         ApplyEvictionSettings();
+        Snapshots = new Persistence.SnapshotService(this, FileSystem);
         config.Changed += name =>
         {
             if (name.StartsWith("maxmemory", StringComparison.Ordinal) || name.StartsWith("lfu-", StringComparison.Ordinal))
@@ -45,6 +49,14 @@ public sealed class ServerContext
     public ServerConfig Config { get; }
 
     public Evictor Evictor { get; }
+
+    /// <summary>All disk IO of the node goes through this seam (tests pass in-memory or fault-injecting ones).</summary>
+    public IFileSystem FileSystem { get; }
+
+    public Persistence.SnapshotService Snapshots { get; }
+
+    /// <summary>SHUTDOWN NOSAVE: skip the final snapshot.</summary>
+    public bool ShutdownWithoutSave { get; set; }
 
     /// <summary>The append-only file, when appendonly is on.</summary>
     public Persistence.AofService? Aof { get; set; }

@@ -219,7 +219,7 @@ internal static class CommandCommands
             ctx.Error("ERR Invalid number of arguments specified for command");
             return;
         }
-        List<int> positions = KeyPositions(spec, argc, i => ctx.Arg(offset + i));
+        List<int> positions = KeyPositions.Of(spec, argc, i => ctx.Arguments.GetMemory(offset + i));
         if (positions.Count == 0)
         {
             ctx.Error("ERR The command has no key arguments");
@@ -230,38 +230,6 @@ internal static class CommandCommands
         {
             ctx.Reply.WriteBulkString(ctx.Arg(offset + position));
         }
-    }
-
-    /// <summary>Key argument positions of a command from its spec (first/last/step, or numkeys).</summary>
-    public static List<int> KeyPositions(CommandSpec spec, int argc, Func<int, ReadOnlySpan<byte>> arg)
-    {
-        var positions = new List<int>();
-        if (spec.NumKeysIndex > 0 && spec.NumKeysIndex < argc)
-        {
-            if (NumberFormat.TryParseInt64(arg(spec.NumKeysIndex), out long count))
-            {
-                for (int i = 0; i < count && spec.NumKeysIndex + 1 + i < argc; i++)
-                {
-                    positions.Add(spec.NumKeysIndex + 1 + i);
-                }
-            }
-            if (spec.FirstKey > 0 && spec.FirstKey < spec.NumKeysIndex)
-            {
-                positions.Insert(0, spec.FirstKey);
-            }
-            return positions;
-        }
-        if (spec.FirstKey <= 0)
-        {
-            return positions;
-        }
-        int last = spec.LastKey >= 0 ? spec.LastKey : argc + spec.LastKey;
-        int step = Math.Max(1, spec.Step);
-        for (int i = spec.FirstKey; i <= last && i < argc; i += step)
-        {
-            positions.Add(i);
-        }
-        return positions;
     }
 
     [Command("COMMAND|HELP")]

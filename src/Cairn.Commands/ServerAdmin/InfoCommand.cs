@@ -129,9 +129,10 @@ internal static class InfoCommand
                 {
                     Field(text, "async_loading", 0);
                     Field(text, "rdb_changes_since_last_save", server.Store.Dirty);
-                    Field(text, "rdb_bgsave_in_progress", 0);
-                    Field(text, "rdb_last_save_time", server.StartedAtMilliseconds / 1000);
-                    Field(text, "rdb_last_bgsave_status", "ok");
+                    Field(text, "rdb_bgsave_in_progress", server.Snapshots.InProgress ? 1 : 0);
+                    Field(text, "rdb_last_save_time", server.Snapshots.LastSaveUnixSeconds);
+                    Field(text, "rdb_last_bgsave_status", server.Snapshots.LastSucceeded ? "ok" : "err");
+                    Field(text, "rdb_last_bgsave_time_sec", server.Snapshots.LastDurationMilliseconds < 0 ? -1 : server.Snapshots.LastDurationMilliseconds / 1000);
                     Field(text, "aof_enabled", server.Aof is null ? 0 : 1);
                     Field(text, "aof_rewrite_in_progress", 0);
                     Field(text, "aof_rewrite_scheduled", 0);

@@ -48,6 +48,24 @@ internal static class ServerCommands
                 return;
             }
         }
+        bool noSave = false, save = false;
+        for (int i = 1; i < ctx.ArgumentCount; i++)
+        {
+            noSave |= ctx.ArgIs(i, "NOSAVE"u8);
+            save |= ctx.ArgIs(i, "SAVE"u8);
+        }
+        if (noSave && save)
+        {
+            ctx.SyntaxError();
+            return;
+        }
+        bool wantSave = save || (!noSave && ctx.Server.Config.Save.Length > 0);
+        if (wantSave && !ctx.Server.Snapshots.SaveNow())
+        {
+            ctx.Error("ERR Errors trying to SHUTDOWN. Check logs.");
+            return;
+        }
+        ctx.Server.ShutdownWithoutSave = true; // already saved (or told not to)
         // Like Redis, a successful SHUTDOWN sends no reply: the connection just closes as the node stops.
         ctx.CloseAfterReply = true;
         ctx.Server.ShutdownRequested.Cancel();

@@ -25,6 +25,9 @@ public sealed class Database
 
     public int Index { get; }
 
+    /// <summary>The running snapshot's copy-on-write hook, or null (the common case: one null check per write).</summary>
+    public IWriteTracker? Tracker { get; set; }
+
     public MemoryStore Store { get; }
 
     public int Count => _keys.Count;
@@ -74,6 +77,7 @@ public sealed class Database
         int index = Find(key, nowMilliseconds);
         if (index >= 0)
         {
+            Tracker?.BeforeChange(this, index);
             ref KeyEntry entry = ref _keys.ValueAt(index);
             object old = entry.Value;
             entry.Value = value;
@@ -91,6 +95,7 @@ public sealed class Database
     public int Add(byte[] key, object value, long expiresAtMilliseconds)
     {
         int index = _keys.Add(key, new KeyEntry { Value = value, Access = Store.NewAccessValue() });
+        Tracker?.OnCreated(this, index);
         Store.AdjustMemory(MemoryStore.KeyOverheadBytes + key.Length + MemoryStore.ValueSize(value));
         if (expiresAtMilliseconds != 0)
         {
@@ -102,6 +107,7 @@ public sealed class Database
     /// <summary>Replaces the value at a slot, keeping expiry. The caller signals the modification.</summary>
     public void Replace(int index, object value)
     {
+        Tracker?.BeforeChange(this, index);
         ref KeyEntry entry = ref _keys.ValueAt(index);
         Store.AdjustMemory(MemoryStore.ValueSize(value) - MemoryStore.ValueSize(entry.Value));
         entry.Value = value;
@@ -109,6 +115,7 @@ public sealed class Database
 
     public void SetExpiry(int index, long expiresAtMilliseconds)
     {
+        Tracker?.BeforeChange(this, index);
         ref KeyEntry entry = ref _keys.ValueAt(index);
         if (entry.ExpiresAtMilliseconds == 0 && expiresAtMilliseconds != 0)
         {
@@ -132,6 +139,7 @@ public sealed class Database
     /// <summary>Removes the key at a slot (DEL, eviction, a container emptied). The caller signals the modification.</summary>
     public void RemoveAt(int index)
     {
+        Tracker?.BeforeChange(this, index);
         ref KeyEntry entry = ref _keys.ValueAt(index);
         byte[] key = _keys.KeyAt(index);
         object value = entry.Value;
@@ -211,6 +219,7 @@ public sealed class Database
     /// <summary>Removes every key, touching watchers of keys that existed. Returns the number removed.</summary>
     public int Clear()
     {
+        Tracker?.BeforeClear(this);
         int count = _keys.Count;
         if (_watchers.Count > 0)
         {
@@ -308,6 +317,8 @@ public sealed class Database
     /// <summary>Swaps contents with another database (SWAPDB); watchers stay with their database index, as in Redis.</summary>
     public void SwapContents(Database other)
     {
+        Tracker?.BeforeClear(this);
+        other.Tracker?.BeforeClear(other);
         (_keys, other._keys) = (other._keys, _keys);
         (_deadlines, other._deadlines) = (other._deadlines, _deadlines);
         (_volatileCount, other._volatileCount) = (other._volatileCount, _volatileCount);

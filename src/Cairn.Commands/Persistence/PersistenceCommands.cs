@@ -1,0 +1,50 @@
+using Cairn.Commands.Execution;
+
+namespace Cairn.Commands.Persistence;
+
+/// <summary>SAVE, BGSAVE, LASTSAVE.</summary>
+internal static class PersistenceCommands
+{
+    [Command("SAVE")]
+    public static void Save(CommandContext ctx)
+    {
+        if (ctx.Server.Snapshots.InProgress)
+        {
+            ctx.Error("ERR Background save already in progress");
+            return;
+        }
+        // Blocks every client until the file is on disk, as Redis's SAVE does.
+        if (ctx.Server.Snapshots.SaveNow())
+        {
+            ctx.Reply.WriteOk();
+        }
+        else
+        {
+            ctx.Error("ERR");
+        }
+    }
+
+    [Command("BGSAVE")]
+    public static void BackgroundSave(CommandContext ctx)
+    {
+        if (ctx.ArgumentCount > 2 || (ctx.ArgumentCount == 2 && !ctx.ArgIs(1, "SCHEDULE"u8)))
+        {
+            ctx.SyntaxError();
+            return;
+        }
+        if (!ctx.Server.Snapshots.TryStartBackground())
+        {
+            if (ctx.ArgumentCount == 2)
+            {
+                ctx.Reply.WriteSimpleString("Background saving scheduled");
+                return;
+            }
+            ctx.Error("ERR Background save already in progress");
+            return;
+        }
+        ctx.Reply.WriteSimpleString("Background saving started");
+    }
+
+    [Command("LASTSAVE")]
+    public static void LastSave(CommandContext ctx) => ctx.Reply.WriteInteger(ctx.Server.Snapshots.LastSaveUnixSeconds);
+}

@@ -1,0 +1,123 @@
+using Cairn.Commands.Execution;
+using Cairn.Engine.Memory.Persistence;
+using Cairn.Primitives.FileSystem;
+using Microsoft.Extensions.Logging;
+
+namespace Cairn.Commands.Persistence;
+
+/// <summary>
+/// Snapshots of the data set ({dir}/{dbfilename}): SAVE, BGSAVE, LASTSAVE, the save &lt;seconds&gt; &lt;changes&gt; rules,
+/// and loading at start-up. Snapshots are fork-less point-in-time copies (<see cref="SnapshotJob"/>).
+/// Thread safety: called under the store lock.
+/// </summary>
+public sealed class SnapshotService
+{
+    private readonly ServerContext _server;
+    private readonly IFileSystem _fileSystem;
+    private SnapshotJob? _running;
+
+    public SnapshotService(ServerContext server, IFileSystem fileSystem)
+    {
+        _server = server;
+        _fileSystem = fileSystem;
+        LastSaveUnixSeconds = server.StartedAtMilliseconds / 1000;
+    }
+
+    public string Path => System.IO.Path.Combine(_server.Config.Dir, _server.Config.DbFilename).Replace('\\', '/');
+
+    public bool InProgress => _running is not null && !_running.Completion.IsCompleted;
+
+    public long LastSaveUnixSeconds { get; private set; }
+
+    public bool LastSucceeded { get; private set; } = true;
+
+    public long LastDurationMilliseconds { get; private set; } = -1;
+
+    public long DirtyAtStart { get; private set; }
+
+    /// <summary>Loads the snapshot file if present. Throws InvalidDataException (file and offset) when it is damaged.</summary>
+    public long LoadIfPresent()
+    {
+        if (!_fileSystem.Exists(Path))
+        {
+            return 0;
+        }
+        long keys = SnapshotReader.Load(_server.Store, _fileSystem, Path, _server.NowMilliseconds);
+        _server.Logger.LogInformation("DB loaded from disk: {Keys} keys from {Path}", keys, Path);
+        return keys;
+    }
+
+    /// <summary>Writes a snapshot now, holding the store lock throughout (SAVE, shutdown). Returns success.</summary>
+    public bool SaveNow()
+    {
+        if (InProgress)
+        {
+            _running!.Completion.Wait();
+        }
+        _fileSystem.CreateDirectory(_server.Config.Dir);
+        DirtyAtStart = _server.Store.Dirty;
+        long started = _server.NowMilliseconds;
+        SnapshotJob job = SnapshotJob.Start(_server.Store, _fileSystem, Path, background: false);
+        Finish(job.Completion.Result, started);
+        return LastSucceeded;
+    }
+
+    /// <summary>Starts a background snapshot. Returns false if one is already running. REQUIRES: the store lock.</summary>
+    public bool TryStartBackground()
+    {
+        if (InProgress)
+        {
+            return false;
+        }
+        _fileSystem.CreateDirectory(_server.Config.Dir);
+        DirtyAtStart = _server.Store.Dirty;
+        long started = _server.NowMilliseconds;
+        SnapshotJob job = SnapshotJob.Start(_server.Store, _fileSystem, Path);
+        _running = job;
+        job.Completion.ContinueWith(t => Finish(t.Result, started), TaskScheduler.Default);
+        return true;
+    }
+
+    private void Finish(SnapshotResult result, long started)
+    {
+        using (_server.Store.Lock.EnterScope())
+        {
+            LastSucceeded = result.Succeeded;
+            LastDurationMilliseconds = _server.NowMilliseconds - started;
+            if (result.Succeeded)
+            {
+                LastSaveUnixSeconds = started / 1000;
+                _server.Store.Dirty -= Math.Min(DirtyAtStart, _server.Store.Dirty);
+                _server.Logger.LogInformation("Background saving terminated with success: {Keys} keys, {Bytes} bytes", result.Keys, result.Bytes);
+            }
+            else
+            {
+                _server.Logger.LogWarning("Background saving error: {Error}", result.Error);
+            }
+        }
+    }
+
+    /// <summary>The job running now, if any (SAVE waits for it; SHUTDOWN too).</summary>
+    public Task? Running => InProgress ? _running!.Completion : null;
+
+    /// <summary>Cron: starts a background save when a "save seconds changes" rule is met.</summary>
+    public void CheckSaveRules()
+    {
+        if (InProgress || _server.Store.Dirty == 0)
+        {
+            return;
+        }
+        string[] parts = _server.Config.Save.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        long elapsed = _server.NowMilliseconds / 1000 - LastSaveUnixSeconds;
+        for (int i = 0; i + 1 < parts.Length; i += 2)
+        {
+            if (long.TryParse(parts[i], out long seconds) && long.TryParse(parts[i + 1], out long changes)
+                && elapsed >= seconds && _server.Store.Dirty >= changes)
+            {
+                _server.Logger.LogInformation("{Changes} changes in {Seconds} seconds. Saving...", changes, seconds);
+                TryStartBackground();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Cairn.Engine.Memory.Keyspace;
+using Cairn.Primitives;
+
+namespace Cairn.Engine.Memory.Persistence;
+
+/// <summary>
+/// Snapshot file format (docs/formats/snapshot.md): a 24-byte header (magic "CAIRNSNP", version, flags, creation time
+/// in Unix ms), then records [payload length u32][masked CRC32C u32][payload] of two kinds: a key
+/// (kind 1: db, key, expiry, type, value) and the end (kind 2: key count). A file without its end record is incomplete.
+/// </summary>
+public static class SnapshotFormat
+{
+    public const int Version = 1;
+    public const int HeaderBytes = 24;
+    public const byte KeyRecord = 1;
+    public const byte EndRecord = 2;
+    public const int MaxPayloadBytes = 1 << 30;
+
+    public static ReadOnlySpan<byte> Magic => "CAIRNSNP"u8;
+
+    public static byte[] CreateHeader(long createdAtMilliseconds)
+    {
+        var header = new byte[HeaderBytes];
+        Magic.CopyTo(header);
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(8), Version);
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(16), createdAtMilliseconds);
+        return header;
+    }
+
+    /// <summary>Appends a key record to <paramref name="output"/>. Throws when the type has no codec.</summary>
+    public static void WriteKey(ArrayBufferWriter<byte> output, ArrayBufferWriter<byte> scratch, int database, byte[] key, long expiresAtMilliseconds, object value)
+    {
+        DataType type = DataTypeNames.TypeOf(value);
+        IValueCodec codec = ValueCodecs.For(type) ?? throw new InvalidOperationException($"no snapshot codec for type {type}");
+        scratch.Clear();
+        Span<byte> head = scratch.GetSpan(1 + 3 * Varint.MaxLength64 + key.Length + 1);
+        int pos = 0;
+        head[pos++] = KeyRecord;
+        pos += Varint.Write(head[pos..], (ulong)database);
+        pos += Varint.Write(head[pos..], (ulong)key.Length);
+        key.CopyTo(head[pos..]);
+        pos += key.Length;
+        pos += Varint.Write(head[pos..], (ulong)expiresAtMilliseconds);
+        head[pos++] = (byte)type;
+        scratch.Advance(pos);
+        codec.Write(value, scratch);
+        WriteRecord(output, scratch.WrittenSpan);
+    }
+
+    public static void WriteEnd(ArrayBufferWriter<byte> output, long keyCount)
+    {
+        Span<byte> payload = stackalloc byte[1 + Varint.MaxLength64];
+        payload[0] = EndRecord;
+        int n = 1 + Varint.Write(payload[1..], (ulong)keyCount);
+        WriteRecord(output, payload[..n]);
+    }
+
+    private static void WriteRecord(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> payload)
+    {
+        Span<byte> header = output.GetSpan(8);
+        BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], Crc32C.Mask(Crc32C.Compute(payload)));
+        output.Advance(8);
+        output.Write(payload);
+    }
+}

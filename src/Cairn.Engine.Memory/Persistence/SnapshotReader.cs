@@ -1,0 +1,138 @@
+using System.Buffers.Binary;
+using Cairn.Engine.Memory.Keyspace;
+using Cairn.Primitives;
+using Cairn.Primitives.FileSystem;
+
+namespace Cairn.Engine.Memory.Persistence;
+
+/// <summary>
+/// Loads a snapshot into an empty store, verifying every record's CRC; any damage (bad header, checksum, structure,
+/// missing end record) throws <see cref="InvalidDataException"/> naming the file and offset, and nothing is served.
+/// Keys whose expiry has passed are skipped.
+/// </summary>
+public static class SnapshotReader
+{
+    public static long Load(MemoryStore store, IFileSystem fileSystem, string path, long nowMilliseconds)
+    {
+        using IRandomAccessFile file = fileSystem.OpenRandomAccess(path);
+        long length = file.Length;
+        byte[] header = new byte[SnapshotFormat.HeaderBytes];
+        if (length < header.Length || Read(file, 0, header) != header.Length || !header.AsSpan(0, 8).SequenceEqual(SnapshotFormat.Magic))
+        {
+            throw new InvalidDataException($"{path} at offset 0: not a Cairn snapshot (bad magic or truncated header)");
+        }
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(8));
+        if (version != SnapshotFormat.Version)
+        {
+            throw new InvalidDataException($"{path} at offset 8: unsupported snapshot format version {version}");
+        }
+        long offset = SnapshotFormat.HeaderBytes;
+        long keys = 0;
+        byte[] buffer = new byte[64 * 1024];
+        byte[] recordHeader = new byte[8];
+        while (offset < length)
+        {
+            if (length - offset < 8 || Read(file, offset, recordHeader) != 8)
+            {
+                throw new InvalidDataException($"{path} at offset {offset}: truncated record header");
+            }
+            uint payloadLength = BinaryPrimitives.ReadUInt32LittleEndian(recordHeader);
+            uint crc = Crc32C.Unmask(BinaryPrimitives.ReadUInt32LittleEndian(recordHeader.AsSpan(4)));
+            if (payloadLength > SnapshotFormat.MaxPayloadBytes || offset + 8 + payloadLength > length)
+            {
+                throw new InvalidDataException($"{path} at offset {offset}: record length {payloadLength} runs past the end of the file");
+            }
+            if (buffer.Length < payloadLength)
+            {
+                buffer = new byte[payloadLength];
+            }
+            Span<byte> payload = buffer.AsSpan(0, (int)payloadLength);
+            if (Read(file, offset + 8, payload) != payloadLength || Crc32C.Compute(payload) != crc)
+            {
+                throw new InvalidDataException($"{path} at offset {offset}: checksum mismatch");
+            }
+            if (payload.IsEmpty)
+            {
+                throw new InvalidDataException($"{path} at offset {offset}: empty record");
+            }
+            if (payload[0] == SnapshotFormat.EndRecord)
+            {
+                Varint.TryRead(payload[1..], out ulong expected);
+                if (expected != (ulong)keys)
+                {
+                    throw new InvalidDataException($"{path} at offset {offset}: end record says {expected} keys, file holds {keys}");
+                }
+                if (offset + 8 + payloadLength != length)
+                {
+                    throw new InvalidDataException($"{path} at offset {offset + 8 + payloadLength}: bytes after the end record");
+                }
+                return keys;
+            }
+            if (payload[0] != SnapshotFormat.KeyRecord || !TryApply(store, payload, nowMilliseconds))
+            {
+                throw new InvalidDataException($"{path} at offset {offset}: malformed key record");
+            }
+            keys++;
+            offset += 8 + payloadLength;
+        }
+        throw new InvalidDataException($"{path} at offset {offset}: snapshot is incomplete (no end record)");
+    }
+
+    private static bool TryApply(MemoryStore store, ReadOnlySpan<byte> payload, long now)
+    {
+        int pos = 1;
+        int n = Varint.TryRead(payload[pos..], out ulong database);
+        if (n == 0 || database >= (ulong)store.DatabaseCount)
+        {
+            return false;
+        }
+        pos += n;
+        n = Varint.TryRead(payload[pos..], out ulong keyLength);
+        if (n == 0 || keyLength > (ulong)(payload.Length - pos - n))
+        {
+            return false;
+        }
+        pos += n;
+        byte[] key = payload.Slice(pos, (int)keyLength).ToArray();
+        pos += (int)keyLength;
+        n = Varint.TryRead(payload[pos..], out ulong expiresAt);
+        if (n == 0 || pos + n >= payload.Length)
+        {
+            return false;
+        }
+        pos += n;
+        var type = (DataType)payload[pos++];
+        IValueCodec? codec = ValueCodecs.For(type);
+        if (codec is null)
+        {
+            return false;
+        }
+        object value = codec.Read(payload[pos..]);
+        if (expiresAt != 0 && (long)expiresAt <= now)
+        {
+            return true; // expired while the node was down
+        }
+        Database db = store[(int)database];
+        if (db.FindRaw(key) >= 0)
+        {
+            return false; // a key twice: the file is not a valid snapshot
+        }
+        db.Add(key, value, (long)expiresAt);
+        return true;
+    }
+
+    private static int Read(IRandomAccessFile file, long offset, Span<byte> destination)
+    {
+        int total = 0;
+        while (total < destination.Length)
+        {
+            int n = file.Read(offset + total, destination[total..]);
+            if (n <= 0)
+            {
+                break;
+            }
+            total += n;
+        }
+        return total;
+    }
+}

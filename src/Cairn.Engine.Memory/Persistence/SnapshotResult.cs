@@ -1,0 +1,4 @@
+namespace Cairn.Engine.Memory.Persistence;
+
+/// <summary>How a snapshot ended.</summary>
+public sealed record SnapshotResult(bool Succeeded, long Keys, long Bytes, string? Error);
