@@ -1,0 +1,10 @@
+namespace Cairn.Commands.Strings;
+
+/// <summary>BITOP's operations.</summary>
+internal enum BitOperation
+{
+    And,
+    Or,
+    Xor,
+    Not,
+}

@@ -1,0 +1,162 @@
+using Cairn.Commands.Execution;
+using Cairn.Commands.PubSub;
+using Cairn.Engine.Memory.Keyspace;
+
+namespace Cairn.Commands.Strings;
+
+/// <summary>APPEND, STRLEN, GETRANGE (and its old name SUBSTR), SETRANGE.</summary>
+internal static class RangeCommands
+{
+    [Command("APPEND")]
+    public static void Append(CommandContext ctx)
+    {
+        ReadOnlySpan<byte> key = ctx.Arg(1);
+        ReadOnlySpan<byte> suffix = ctx.Arg(2);
+        Database db = ctx.Database;
+        int index = ctx.LookupWrite(key);
+        long total;
+        if (index < 0)
+        {
+            db.Add(key.ToArray(), suffix.ToArray(), 0);
+            total = suffix.Length;
+        }
+        else
+        {
+            if (db.EntryAt(index).Value is not byte[] old)
+            {
+                ctx.WrongType();
+                return;
+            }
+            if (!StringValues.CheckLength(ctx, old.Length, suffix.Length))
+            {
+                return;
+            }
+            // Values are exact-size arrays (no spare capacity as sds has), so an append copies the value once.
+            byte[] grown = new byte[old.Length + suffix.Length];
+            old.CopyTo(grown, 0);
+            suffix.CopyTo(grown.AsSpan(old.Length));
+            db.Replace(index, grown);
+            total = grown.Length;
+        }
+        ctx.Modified(key);
+        ctx.Notify(KeyspaceEvents.String, "append", key);
+        ctx.Reply.WriteInteger(total);
+    }
+
+    [Command("STRLEN")]
+    public static void StrLen(CommandContext ctx)
+    {
+        if (StringValues.TryRead(ctx, ctx.Arg(1), out byte[]? value))
+        {
+            ctx.Reply.WriteInteger(value?.Length ?? 0);
+        }
+    }
+
+    [Command("GETRANGE")]
+    [Command("SUBSTR")]
+    public static void GetRange(CommandContext ctx)
+    {
+        if (!ctx.TryGetInt64(2, out long start) || !ctx.TryGetInt64(3, out long end))
+        {
+            return;
+        }
+        if (!StringValues.TryRead(ctx, ctx.Arg(1), out byte[]? value))
+        {
+            return;
+        }
+        long length = value?.Length ?? 0;
+        if (start < 0 && end < 0 && start > end)
+        {
+            ctx.Reply.WriteBulkString([]);
+            return;
+        }
+        if (start < 0)
+        {
+            start = length + start;
+        }
+        if (end < 0)
+        {
+            end = length + end;
+        }
+        if (start < 0)
+        {
+            start = 0;
+        }
+        if (end < 0)
+        {
+            end = 0;
+        }
+        if (end >= length)
+        {
+            end = length - 1;
+        }
+        if (start > end || length == 0)
+        {
+            ctx.Reply.WriteBulkString([]);
+            return;
+        }
+        ctx.Reply.WriteBulkString(value.AsSpan((int)start, (int)(end - start + 1)));
+    }
+
+    [Command("SETRANGE")]
+    public static void SetRange(CommandContext ctx)
+    {
+        if (!ctx.TryGetInt64(2, out long offset))
+        {
+            return;
+        }
+        if (offset < 0)
+        {
+            ctx.Error("ERR offset is out of range");
+            return;
+        }
+        ReadOnlySpan<byte> key = ctx.Arg(1);
+        ReadOnlySpan<byte> patch = ctx.Arg(3);
+        Database db = ctx.Database;
+        int index = ctx.LookupWrite(key);
+        byte[] value;
+        if (index < 0)
+        {
+            if (patch.IsEmpty)
+            {
+                ctx.Reply.WriteInteger(0);
+                return;
+            }
+            if (!StringValues.CheckLength(ctx, offset, patch.Length))
+            {
+                return;
+            }
+            value = new byte[offset + patch.Length];
+            db.Add(key.ToArray(), value, 0);
+        }
+        else
+        {
+            if (db.EntryAt(index).Value is not byte[] old)
+            {
+                ctx.WrongType();
+                return;
+            }
+            if (patch.IsEmpty)
+            {
+                ctx.Reply.WriteInteger(old.Length);
+                return;
+            }
+            if (!StringValues.CheckLength(ctx, offset, patch.Length))
+            {
+                return;
+            }
+            value = old;
+            if (offset + patch.Length > old.Length)
+            {
+                value = new byte[offset + patch.Length];
+                old.CopyTo(value, 0);
+                db.Replace(index, value);
+            }
+        }
+        // Written in place when the value is long enough: a string value is owned by its key alone.
+        patch.CopyTo(value.AsSpan((int)offset));
+        ctx.Modified(key);
+        ctx.Notify(KeyspaceEvents.String, "setrange", key);
+        ctx.Reply.WriteInteger(value.Length);
+    }
+}
