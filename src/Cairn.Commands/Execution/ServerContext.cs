@@ -25,6 +25,7 @@ public sealed class ServerContext
         Table = table ?? new CommandTable();
         PubSub = new PubSubRegistry();
         Notifier = new KeyspaceNotifier(config, PubSub);
+        Store.Listener = new Keys.ExpiredEventListener(Notifier); // "expired" events from lazy and active expiry
         StartedAtMilliseconds = time.GetUtcNow().ToUnixTimeMilliseconds();
         RunId = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
     }
