@@ -76,8 +76,9 @@ internal static class ScanCommand
         }
 
         int kept = 0;
-        foreach (byte[] key in keys)
+        for (int i = 0; i < keys.Count; i++)
         {
+            byte[] key = keys[i];
             if (pattern is not null && !GlobPattern.IsMatch(pattern, key))
             {
                 continue;
