@@ -47,9 +47,11 @@ internal static class RenameCommands
         uint access = entry.Access;
         int added = db.Add(ctx.ArgBytes(2), value, expiresAt);
         db.EntryAt(added).Access = access; // the object keeps its LRU/LFU data, as Redis moves the robj
+        ctx.Notify(KeyspaceEvents.New, "new", destination); // dbAdd's event
         db.RemoveAt(sourceIndex);
         ctx.Modified(source);
         ctx.Modified(destination);
+        ctx.Store.Dirty--; // one change for Redis (server.dirty++ once), though both keys signal
         ctx.Notify(KeyspaceEvents.Generic, "rename_from", source);
         ctx.Notify(KeyspaceEvents.Generic, "rename_to", destination);
         WriteResult(ctx, onlyIfAbsent, done: true);
@@ -128,6 +130,7 @@ internal static class RenameCommands
             target.RemoveAt(existing);
         }
         target.Add(ctx.ArgBytes(2), copy, expiresAt);
+        ctx.Server.Notifier.Notify(KeyspaceEvents.New, "new", newKey, target.Index);
         ctx.Modified(target, newKey);
         ctx.Server.Notifier.Notify(KeyspaceEvents.Generic, "copy_to", newKey, target.Index);
         ctx.Reply.WriteInteger(1);
@@ -165,9 +168,11 @@ internal static class RenameCommands
         uint access = entry.Access;
         int added = target.Add(ctx.ArgBytes(1), value, expiresAt);
         target.EntryAt(added).Access = access;
+        ctx.Server.Notifier.Notify(KeyspaceEvents.New, "new", key, target.Index);
         source.RemoveAt(sourceIndex);
         ctx.Modified(source, key);
         ctx.Modified(target, key);
+        ctx.Store.Dirty--; // one change for Redis, though both databases signal
         ctx.Server.Notifier.Notify(KeyspaceEvents.Generic, "move_from", key, source.Index);
         ctx.Server.Notifier.Notify(KeyspaceEvents.Generic, "move_to", key, target.Index);
         ctx.Reply.WriteInteger(1);

@@ -117,4 +117,27 @@ public sealed class DatabaseCommandsTests : IClassFixture<DatabaseCommandsTests.
         Assert.Equal("-ERR DB index is out of range", client.Execute("SWAPDB", "0", "16"));
         Assert.Equal("-ERR DB index is out of range", client.Execute("SWAPDB", "-1", "0"));
     }
+
+    [Fact]
+    public void EachKeyspaceWriteCountsAsRedisCountsIt()
+    {
+        Seed("dirty:a", 8);
+        Seed("dirty:b", 8);
+        Seed("dirty:c", 8);
+        using RawClient client = _server.Raw();
+        client.Execute("SELECT", "8");
+        long dirty = Dirty;
+        Assert.Equal("+OK", client.Execute("RENAME", "dirty:a", "dirty:a2"));
+        Assert.Equal(dirty + 1, Dirty);
+        Assert.Equal(":1", client.Execute("MOVE", "dirty:a2", "9"));
+        Assert.Equal(dirty + 2, Dirty);
+        Assert.Equal(":1", client.Execute("COPY", "dirty:b", "dirty:b2"));
+        Assert.Equal(dirty + 3, Dirty);
+        Assert.Equal(":1", client.Execute("EXPIRE", "dirty:b", "100"));
+        Assert.Equal(":1", client.Execute("PERSIST", "dirty:b"));
+        Assert.Equal(dirty + 5, Dirty);
+        Assert.Equal(":0", client.Execute("PERSIST", "dirty:b"));
+        Assert.Equal(":2", client.Execute("DEL", "dirty:b", "dirty:c", "dirty:none"));
+        Assert.Equal(dirty + 7, Dirty);
+    }
 }

@@ -2,7 +2,7 @@ using Cairn.Server.Tests.Infrastructure;
 
 namespace Cairn.Server.Tests.Keys;
 
-/// <summary>Keyspace events of the generic commands, with notify-keyspace-events "KEA" on the class's own server.</summary>
+/// <summary>Keyspace events of the generic commands, with notify-keyspace-events "KEAn" on the class's own server.</summary>
 public sealed class KeyspaceNotificationTests : IClassFixture<KeyspaceNotificationTests.Fixture>
 {
     private readonly TestServer _server;
@@ -14,7 +14,7 @@ public sealed class KeyspaceNotificationTests : IClassFixture<KeyspaceNotificati
 
     public sealed class Fixture : IDisposable
     {
-        public TestServer Server { get; } = new(c => c.Apply("notify-keyspace-events", "KEA", atStartup: true));
+        public TestServer Server { get; } = new(c => c.Apply("notify-keyspace-events", "KEAn", atStartup: true));
 
         public void Dispose() => Server.Dispose();
     }
@@ -37,14 +37,14 @@ public sealed class KeyspaceNotificationTests : IClassFixture<KeyspaceNotificati
     }
 
     [Fact]
-    public void RenamePublishesFromThenTo()
+    public void RenamePublishesNewThenFromThenTo()
     {
         EventRecorder events = EventRecorder.Subscribe(_server, "__keyevent@*");
         Seed("n:ren:a");
         Seed("n:ren:b");
         using RawClient client = _server.Raw();
         client.Execute("RENAME", "n:ren:a", "n:ren:b");
-        Assert.Equal(["__keyevent@0__:rename_from n:ren:a", "__keyevent@0__:rename_to n:ren:b"], EventsFor(events, "n:ren"));
+        Assert.Equal(["__keyevent@0__:new n:ren:b", "__keyevent@0__:rename_from n:ren:a", "__keyevent@0__:rename_to n:ren:b"], EventsFor(events, "n:ren"));
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class KeyspaceNotificationTests : IClassFixture<KeyspaceNotificati
         Seed("n:copy");
         using RawClient client = _server.Raw();
         client.Execute("COPY", "n:copy", "n:copy2", "DB", "3");
-        Assert.Equal(["__keyevent@3__:copy_to n:copy2"], EventsFor(events, "n:copy"));
+        Assert.Equal(["__keyevent@3__:new n:copy2", "__keyevent@3__:copy_to n:copy2"], EventsFor(events, "n:copy"));
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class KeyspaceNotificationTests : IClassFixture<KeyspaceNotificati
         Seed("n:move");
         using RawClient client = _server.Raw();
         client.Execute("MOVE", "n:move", "6");
-        Assert.Equal(["__keyevent@0__:move_from n:move", "__keyevent@6__:move_to n:move"], EventsFor(events, "n:move"));
+        Assert.Equal(["__keyevent@6__:new n:move", "__keyevent@0__:move_from n:move", "__keyevent@6__:move_to n:move"], EventsFor(events, "n:move"));
     }
 
     [Fact]
