@@ -1,6 +1,7 @@
 using Cairn.Commands.Execution;
 using Cairn.Commands.PubSub;
 using Cairn.Engine.Memory.Keyspace;
+using Cairn.Protocol.Resp;
 
 namespace Cairn.Commands.Keys;
 
@@ -44,7 +45,7 @@ internal static class KeyLookup
     public static bool TryGetInt32(CommandContext ctx, int argument, out int value, string? message = null)
     {
         value = 0;
-        if (!Cairn.Protocol.Resp.NumberFormat.TryParseInt64(ctx.Arg(argument), out long parsed))
+        if (!NumberFormat.TryParseInt64(ctx.Arg(argument), out long parsed))
         {
             if (message is null)
             {
