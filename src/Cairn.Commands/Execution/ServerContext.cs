@@ -29,6 +29,7 @@ public sealed class ServerContext
         Table = table ?? new CommandTable();
         PubSub = new PubSubRegistry();
         Notifier = new KeyspaceNotifier(config, PubSub);
+        Store.Listener = new Keys.ExpiredEventListener(Notifier); // "expired" events from lazy and active expiry
         StartedAtMilliseconds = time.GetUtcNow().ToUnixTimeMilliseconds();
         Evictor = new Evictor(Store)
         {
