@@ -58,7 +58,7 @@ internal static class TransactionCommands
             if (index >= 0)
             {
                 long deadline = db.EntryAt(index).ExpiresAtMilliseconds;
-                if (deadline != 0 && deadline <= ctx.Now)
+                if (deadline != 0 && deadline < ctx.Now)
                 {
                     db.Find(key, ctx.Now);
                     client.WatchBroken = true;

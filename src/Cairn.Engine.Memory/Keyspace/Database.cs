@@ -45,7 +45,7 @@ public sealed class Database
         if (index >= 0)
         {
             long deadline = _keys.ValueAt(index).ExpiresAtMilliseconds;
-            if (deadline != 0 && deadline <= nowMilliseconds)
+            if (deadline != 0 && deadline < nowMilliseconds)
             {
                 ExpireAt(index);
                 return -1;
@@ -177,7 +177,7 @@ public sealed class Database
     {
         int expired = 0;
         int examined = 0;
-        while (examined < maxKeys * 4 && expired < maxKeys && _deadlines.TryPeek(out byte[]? key, out long deadline) && deadline <= nowMilliseconds)
+        while (examined < maxKeys * 4 && expired < maxKeys && _deadlines.TryPeek(out byte[]? key, out long deadline) && deadline < nowMilliseconds)
         {
             _deadlines.Dequeue();
             examined++;
