@@ -24,12 +24,16 @@ public sealed class TestServer : IAsyncDisposable, IDisposable
         Directory.CreateDirectory(DataDirectory);
         Config = new ServerConfig { Port = 0, Dir = DataDirectory };
         configure?.Invoke(Config);
-        Context = new ServerContext(Config, TimeProvider.System, NullLoggerFactory.Instance);
+        Context = new ServerContext(Config, TimeProvider.System, NullLoggerFactory.Instance, fileSystem: fileSystem);
         if (Config.AppendOnly)
         {
-            Aof = new AofService(Context, fileSystem ?? new PhysicalFileSystem());
+            Aof = new AofService(Context, Context.FileSystem);
             Aof.LoadAndStart();
             Context.Aof = Aof;
+        }
+        else
+        {
+            Context.Snapshots.LoadIfPresent();
         }
         _server = new CairnServer(Context);
         _server.Start();

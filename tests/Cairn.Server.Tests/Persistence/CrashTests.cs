@@ -54,7 +54,12 @@ public sealed class CrashTests
                         // The node was killed under us.
                     }
                 })).ToArray();
-                await Task.Delay(300 + random.NextInt(700));
+                var warmUp = DateTime.UtcNow.AddSeconds(20);
+                while (Interlocked.Read(ref acknowledgedCounter) == 0 && DateTime.UtcNow < warmUp)
+                {
+                    await Task.Delay(10);
+                }
+                await Task.Delay(100 + random.NextInt(700));
                 node.Kill();
                 stop.Cancel();
                 await Task.WhenAll(writers);
