@@ -9,11 +9,22 @@ namespace Cairn.Host;
 /// </summary>
 internal static class CheckVerb
 {
+    private static bool IsSnapshot(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+        using FileStream stream = File.OpenRead(path);
+        Span<byte> magic = stackalloc byte[8];
+        return stream.Read(magic) == 8 && magic.SequenceEqual(SnapshotFormat.Magic);
+    }
+
     public static int Run(string[] args)
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("Usage: cairn check <appendonlydir | file.caof> [--fix]");
+            Console.Error.WriteLine("Usage: cairn check <appendonlydir | file.caof | snapshot> [--fix]");
             return 2;
         }
         bool fix = args.Contains("--fix");
@@ -30,12 +41,40 @@ internal static class CheckVerb
                     Console.Error.WriteLine($"{target}: no {AofManifest.FileName}");
                     return 2;
                 }
-                files.AddRange(manifest.Files.Select(f => Path.Combine(target, f.Name)));
+                files.AddRange(manifest.Files.Where(f => f.Type == 'i').Select(f => Path.Combine(target, f.Name)));
+                foreach (var baseFile in manifest.Files.Where(f => f.Type == 'b'))
+                {
+                    string path = Path.Combine(target, baseFile.Name);
+                    try
+                    {
+                        long keys = SnapshotReader.Load(new Cairn.Engine.Memory.MemoryStore(1024, TimeProvider.System), fileSystem, path, 0);
+                        Console.WriteLine($"{path}: ok, base snapshot of {keys} keys");
+                    }
+                    catch (InvalidDataException e)
+                    {
+                        Console.WriteLine($"{path}: CORRUPT: {e.Message}");
+                        return 2;
+                    }
+                }
                 Console.WriteLine($"{AofManifest.FileName}: ok ({manifest.Files.Count} files)");
             }
             catch (InvalidDataException e)
             {
                 Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+        }
+        else if (IsSnapshot(target))
+        {
+            try
+            {
+                long keys = SnapshotReader.Load(new Cairn.Engine.Memory.MemoryStore(1024, TimeProvider.System), fileSystem, target, 0);
+                Console.WriteLine($"{target}: ok, snapshot of {keys} keys");
+                return 0;
+            }
+            catch (InvalidDataException e)
+            {
+                Console.WriteLine($"{target}: CORRUPT: {e.Message}");
                 return 2;
             }
         }

@@ -177,6 +177,7 @@ public sealed class CairnServer : IAsyncDisposable
                 Dispatcher.ServeBlocked(_context);
             }
             _context.Snapshots.CheckSaveRules();
+            _context.Aof?.CheckAutoRewrite();
             _context.PeakMemoryBytes = Math.Max(_context.PeakMemoryBytes, _context.Store.UsedMemoryBytes);
             long timeoutMilliseconds = _context.Config.TimeoutSeconds * 1000;
             if (timeoutMilliseconds > 0)

@@ -74,6 +74,8 @@ public sealed partial class ServerConfig
                 return null;
             },
         });
+        AddInt("auto-aof-rewrite-percentage", () => AutoAofRewritePercentage, v => AutoAofRewritePercentage = (int)v, 0, int.MaxValue);
+        AddMemory("auto-aof-rewrite-min-size", () => AutoAofRewriteMinSizeBytes, v => AutoAofRewriteMinSizeBytes = v, 0, long.MaxValue);
         AddBool("protected-mode", () => ProtectedMode, v => ProtectedMode = v);
         AddBool("daemonize", () => false, _ => { }, mutable: false);
         AddString("pidfile", () => PidFile, v => PidFile = v, mutable: false);

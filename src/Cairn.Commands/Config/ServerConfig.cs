@@ -63,6 +63,8 @@ public sealed partial class ServerConfig
     public string AppendFilename { get; set; } = "appendonly.aof";
     public string DbFilename { get; set; } = "dump.rdb";
     public string Save { get; set; } = "3600 1 300 100 60 10000";
+    public int AutoAofRewritePercentage { get; set; } = 100;
+    public long AutoAofRewriteMinSizeBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>Raised after CONFIG SET changes a value, with the option name (the host re-applies logging etc.).</summary>
     public event Action<string>? Changed;

@@ -49,10 +49,16 @@ public sealed class AofService : IDisposable
         var replay = new AofReplayer(_server);
         for (int i = 0; i < manifest.Files.Count; i++)
         {
-            string path = _directory + "/" + manifest.Files[i].Name;
+            (string name, _, char type) = manifest.Files[i];
+            string path = _directory + "/" + name;
             if (!_fileSystem.Exists(path))
             {
                 throw new InvalidDataException($"{path}: listed in the AOF manifest but missing");
+            }
+            if (type == 'b')
+            {
+                LoadedRecords += SnapshotReader.Load(_server.Store, _fileSystem, path, _server.NowMilliseconds);
+                continue;
             }
             AofReadResult result = AofReader.Read(_fileSystem, path, replay.Apply);
             LoadedRecords += result.Records;
@@ -60,7 +66,7 @@ public sealed class AofService : IDisposable
             switch (result.Status)
             {
                 case AofReadStatus.Corrupt:
-                    throw new InvalidDataException($"Bad AOF: {result.Problem}. Refusing to start; run 'cairn check {path}' to inspect it.");
+                    throw new InvalidDataException($"Bad AOF: {result.Problem}. Refusing to start; run 'cairn check {_directory}' to inspect it.");
                 case AofReadStatus.TornTail when !last:
                     throw new InvalidDataException($"Bad AOF: {result.Problem} (not the last file). Refusing to start.");
                 case AofReadStatus.TornTail:
@@ -71,15 +77,96 @@ public sealed class AofService : IDisposable
             }
         }
         _server.Logger.LogInformation("DB loaded from append only file: {Records} records from {Files} files", LoadedRecords, manifest.Files.Count);
-        long sequence = manifest.NextSequence;
+        _manifest = manifest;
+        (IWritableFile file, string path2) = OpenIncrementalFile(manifest.NextSequence);
+        _writer = new AofWriter(file, Policy, path2);
+        _server.Store.Dirty = 0;
+    }
+
+    private AofManifest _manifest = new();
+    private SnapshotJob? _rewrite;
+    private long _baseBytes;
+
+    public bool RewriteInProgress => _rewrite is not null && !_rewrite.Completion.IsCompleted;
+
+    public string LastRewriteStatus { get; private set; } = "ok";
+
+    /// <summary>Creates the next incremental file and lists it in the manifest (durably) before any record goes there.</summary>
+    private (IWritableFile File, string Path) OpenIncrementalFile(long sequence)
+    {
         string name = AofManifest.IncrementalFileName(sequence);
-        IWritableFile file = _fileSystem.CreateWritable(_directory + "/" + name);
+        string path = _directory + "/" + name;
+        IWritableFile file = _fileSystem.CreateWritable(path);
         file.Append(AofFormat.CreateHeader());
         file.Sync();
-        manifest.Files.Add((name, sequence));
-        manifest.Save(_fileSystem, _directory);
-        _writer = new AofWriter(file, Policy, _directory + "/" + name);
-        _server.Store.Dirty = 0;
+        _manifest.Files.Add((name, sequence, 'i'));
+        _manifest.Save(_fileSystem, _directory);
+        return (file, path);
+    }
+
+    /// <summary>
+    /// BGREWRITEAOF without fork: at one instant (under the store lock) new records switch to a new incremental file and
+    /// a point-in-time snapshot of the data set starts as the new base. When the base is on disk the manifest becomes
+    /// [base, new incremental] and the old files are deleted. Clients are never blocked and no write is lost: every write
+    /// after the instant is in the new incremental file. REQUIRES: the store lock.
+    /// </summary>
+    public bool TryStartRewrite()
+    {
+        if (RewriteInProgress)
+        {
+            return false;
+        }
+        long sequence = _manifest.NextSequence;
+        (IWritableFile file, string path) = OpenIncrementalFile(sequence);
+        Writer.SwitchTo(file, path);
+        string baseName = AofManifest.BaseFileName(sequence);
+        SnapshotJob job = SnapshotJob.Start(_server.Store, _fileSystem, _directory + "/" + baseName);
+        _rewrite = job;
+        job.Completion.ContinueWith(t => FinishRewrite(t.Result, baseName, sequence), TaskScheduler.Default);
+        return true;
+    }
+
+    private void FinishRewrite(SnapshotResult result, string baseName, long sequence)
+    {
+        using (_server.Store.Lock.EnterScope())
+        {
+            if (!result.Succeeded)
+            {
+                LastRewriteStatus = "err";
+                _server.Logger.LogWarning("Background AOF rewrite failed: {Error}", result.Error);
+                return;
+            }
+            var old = _manifest.Files.Where(f => f.Sequence < sequence).ToList();
+            var next = new AofManifest();
+            next.Files.Add((baseName, sequence, 'b'));
+            next.Files.AddRange(_manifest.Files.Where(f => f.Sequence >= sequence));
+            next.Save(_fileSystem, _directory);
+            _manifest = next;
+            _baseBytes = result.Bytes;
+            foreach ((string name, _, _) in old)
+            {
+                _fileSystem.Delete(_directory + "/" + name);
+            }
+            LastRewriteStatus = "ok";
+            _server.Logger.LogInformation("Background AOF rewrite finished successfully: base of {Keys} keys, {Bytes} bytes", result.Keys, result.Bytes);
+        }
+    }
+
+    /// <summary>Cron: auto-aof-rewrite-percentage / auto-aof-rewrite-min-size.</summary>
+    public void CheckAutoRewrite()
+    {
+        int percentage = _server.Config.AutoAofRewritePercentage;
+        long size = Writer.CurrentFileBytes;
+        if (percentage <= 0 || RewriteInProgress || size < _server.Config.AutoAofRewriteMinSizeBytes)
+        {
+            return;
+        }
+        long reference = Math.Max(_baseBytes, 1);
+        if ((size - reference) * 100 / reference >= percentage)
+        {
+            _server.Logger.LogInformation("Starting automatic rewriting of AOF on {Percent}% growth", (size - reference) * 100 / reference);
+            TryStartRewrite();
+        }
     }
 
     /// <summary>Logs the command just executed (or adds it to the running transaction's group).</summary>

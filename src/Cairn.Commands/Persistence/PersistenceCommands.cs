@@ -45,6 +45,23 @@ internal static class PersistenceCommands
         ctx.Reply.WriteSimpleString("Background saving started");
     }
 
+    [Command("BGREWRITEAOF")]
+    public static void BackgroundRewriteAof(CommandContext ctx)
+    {
+        if (ctx.Server.Aof is not { } aof)
+        {
+            // Redis rewrites even with appendonly off; Cairn's AOF only exists when it is on.
+            ctx.Error("ERR Background append only file rewriting is only available when appendonly is yes");
+            return;
+        }
+        if (!aof.TryStartRewrite())
+        {
+            ctx.Error("ERR Background append only file rewriting already in progress");
+            return;
+        }
+        ctx.Reply.WriteSimpleString("Background append only file rewriting started");
+    }
+
     [Command("LASTSAVE")]
     public static void LastSave(CommandContext ctx) => ctx.Reply.WriteInteger(ctx.Server.Snapshots.LastSaveUnixSeconds);
 }

@@ -134,12 +134,13 @@ internal static class InfoCommand
                     Field(text, "rdb_last_bgsave_status", server.Snapshots.LastSucceeded ? "ok" : "err");
                     Field(text, "rdb_last_bgsave_time_sec", server.Snapshots.LastDurationMilliseconds < 0 ? -1 : server.Snapshots.LastDurationMilliseconds / 1000);
                     Field(text, "aof_enabled", server.Aof is null ? 0 : 1);
-                    Field(text, "aof_rewrite_in_progress", 0);
+                    Field(text, "aof_rewrite_in_progress", server.Aof?.RewriteInProgress == true ? 1 : 0);
+                    Field(text, "aof_last_bgrewrite_status", server.Aof?.LastRewriteStatus ?? "ok");
                     Field(text, "aof_rewrite_scheduled", 0);
                     Field(text, "aof_last_write_status", server.Aof?.Writer.LastError is null ? "ok" : "err");
                     if (server.Aof is { } aof)
                     {
-                        Field(text, "aof_current_size", aof.Writer.Size);
+                        Field(text, "aof_current_size", aof.Writer.CurrentFileBytes);
                         Field(text, "aof_pending_bio_fsync", aof.Writer.AppendedOffset - aof.Writer.DurableOffset);
                         Field(text, "aof_fsync_count", aof.Writer.FsyncCount);
                         Field(text, "aof_loaded_records", aof.LoadedRecords);

@@ -15,9 +15,10 @@ public sealed class AofManifest
 {
     public const string FileName = "appendonly.aof.manifest";
 
-    public List<(string Name, long Sequence)> Files { get; } = [];
+    /// <summary>Files in replay order; Type is 'b' for a base (a snapshot) and 'i' for an incremental AOF file.</summary>
+    public List<(string Name, long Sequence, char Type)> Files { get; } = [];
 
-    public long NextSequence => Files.Count == 0 ? 1 : Files[^1].Sequence + 1;
+    public long NextSequence => Files.Count == 0 ? 1 : Files.Max(f => f.Sequence) + 1;
 
     /// <summary>Loads the manifest; returns null if absent. Throws InvalidDataException when it is corrupt.</summary>
     public static AofManifest? Load(IFileSystem fileSystem, string directory)
@@ -59,12 +60,12 @@ public sealed class AofManifest
         foreach (string line in body.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             string[] parts = line.Split(' ');
-            if (parts.Length != 6 || parts[0] != "file" || parts[2] != "seq" || parts[4] != "type"
+            if (parts.Length != 6 || parts[0] != "file" || parts[2] != "seq" || parts[4] != "type" || parts[5] is not ("b" or "i")
                 || !long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out long sequence))
             {
                 throw new InvalidDataException($"{path}: invalid manifest line '{line}'");
             }
-            manifest.Files.Add((parts[1], sequence));
+            manifest.Files.Add((parts[1], sequence, parts[5][0]));
         }
         return manifest;
     }
@@ -72,9 +73,9 @@ public sealed class AofManifest
     public void Save(IFileSystem fileSystem, string directory)
     {
         var body = new StringBuilder();
-        foreach ((string name, long sequence) in Files)
+        foreach ((string name, long sequence, char type) in Files)
         {
-            body.Append(CultureInfo.InvariantCulture, $"file {name} seq {sequence} type i\n");
+            body.Append(CultureInfo.InvariantCulture, $"file {name} seq {sequence} type {type}\n");
         }
         string text = body.ToString();
         string crc = Crc32C.Compute(Encoding.UTF8.GetBytes(text)).ToString("x8", CultureInfo.InvariantCulture);
@@ -91,4 +92,7 @@ public sealed class AofManifest
 
     public static string IncrementalFileName(long sequence) =>
         string.Create(CultureInfo.InvariantCulture, $"appendonly.aof.{sequence}.incr.caof");
+
+    public static string BaseFileName(long sequence) =>
+        string.Create(CultureInfo.InvariantCulture, $"appendonly.aof.{sequence}.base.csnp");
 }

@@ -7,20 +7,23 @@ namespace Cairn.Engine.Memory.Persistence;
 /// record goes to a queue); the thread writes everything queued in one go and, for appendfsync always, fsyncs it, so all
 /// clients waiting in that round share one fsync (group commit). Connections wait for <see cref="WaitDurableAsync"/>
 /// before sending replies under "always"; under "everysec" data reaches the OS at once and is fsynced every second.
-/// Thread safety: Append is called under the store lock; the rest is internally synchronised.
+/// Offsets are logical (bytes of records appended since the writer started, across file switches).
+/// Thread safety: Append and SwitchTo are called under the store lock; the rest is internally synchronised.
 /// </summary>
 public sealed class AofWriter : IDisposable
 {
-    private readonly IWritableFile _file;
     private readonly Lock _lock = new();
     private readonly List<(long Offset, TaskCompletionSource Waiter)> _waiters = [];
     private readonly Thread _thread;
     private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
-    private List<byte[]> _pending = [];
-    private List<byte[]> _spare = [];
+    private IWritableFile _file;
+    private List<object> _pending = [];
+    private List<object> _spare = [];
     private long _appendedOffset;
+    private long _writtenOffset;
     private long _durableOffset;
     private long _lastSyncTicks;
+    private bool _unsynced;
     private volatile bool _stopping;
 
     public AofWriter(IWritableFile file, FsyncPolicy policy, string path)
@@ -28,13 +31,12 @@ public sealed class AofWriter : IDisposable
         _file = file;
         Policy = policy;
         Path = path;
-        _appendedOffset = file.Length;
-        _durableOffset = file.Length;
         _thread = new Thread(Run) { IsBackground = true, Name = "cairn-aof" };
         _thread.Start();
     }
 
-    public string Path { get; }
+    /// <summary>The file new records go to (changes at <see cref="SwitchTo"/>).</summary>
+    public string Path { get; private set; }
 
     public FsyncPolicy Policy { get; set; }
 
@@ -47,7 +49,8 @@ public sealed class AofWriter : IDisposable
 
     public long FsyncCount { get; private set; }
 
-    public long Size => AppendedOffset;
+    /// <summary>Bytes of records in the current file (for auto-aof-rewrite).</summary>
+    public long CurrentFileBytes { get; private set; }
 
     /// <summary>Queues a record; returns the offset at which it ends (what a client waits for under "always").</summary>
     public long Append(byte[] record)
@@ -61,6 +64,19 @@ public sealed class AofWriter : IDisposable
         }
         _signal.Release();
         return end;
+    }
+
+    /// <summary>
+    /// Makes every record appended after this call go to <paramref name="next"/> (AOF rewrite). The old file is fsynced
+    /// and closed by the writer thread once its records are written. REQUIRES: the store lock (so no record straddles).
+    /// </summary>
+    public void SwitchTo(IWritableFile next, string path)
+    {
+        lock (_lock)
+        {
+            _pending.Add(new FileSwitch(next, path));
+        }
+        _signal.Release();
     }
 
     public bool IsDurable(long offset) => Interlocked.Read(ref _durableOffset) >= offset;
@@ -84,7 +100,7 @@ public sealed class AofWriter : IDisposable
         while (true)
         {
             _signal.Wait(TimeSpan.FromMilliseconds(Policy == FsyncPolicy.EverySecond ? 1000 : 5000));
-            List<byte[]> batch;
+            List<object> batch;
             lock (_lock)
             {
                 batch = _pending;
@@ -93,29 +109,47 @@ public sealed class AofWriter : IDisposable
             }
             try
             {
-                long written = 0;
-                foreach (byte[] record in batch)
+                bool wrote = false;
+                foreach (object item in batch)
                 {
-                    _file.Append(record);
-                    written += record.Length;
+                    if (item is byte[] record)
+                    {
+                        _file.Append(record);
+                        _writtenOffset += record.Length;
+                        CurrentFileBytes += record.Length;
+                        wrote = true;
+                    }
+                    else if (item is FileSwitch next)
+                    {
+                        _file.Flush();
+                        _file.Sync();
+                        _file.Dispose();
+                        _file = next.File;
+                        Path = next.Path;
+                        CurrentFileBytes = 0;
+                    }
                 }
                 batch.Clear();
-                if (written > 0)
+                if (wrote)
                 {
                     _file.Flush();
+                    _unsynced = true;
                 }
                 long now = Environment.TickCount64;
-                bool sync = Policy == FsyncPolicy.Always ? written > 0
-                    : Policy == FsyncPolicy.EverySecond && now - _lastSyncTicks >= 1000 && _file.Length > DurableSyncedLength;
+                bool sync = _unsynced && (Policy == FsyncPolicy.Always || (Policy == FsyncPolicy.EverySecond && now - _lastSyncTicks >= 1000));
                 if (sync)
                 {
                     _file.Sync();
                     FsyncCount++;
                     _lastSyncTicks = now;
-                    DurableSyncedLength = _file.Length;
+                    _unsynced = false;
                 }
                 LastError = null;
-                Complete(_file.Length, Policy != FsyncPolicy.Always || sync || written == 0);
+                // Under everysec/no nobody waits for the fsync; under always a record is durable once synced.
+                if (Policy != FsyncPolicy.Always || !_unsynced)
+                {
+                    Complete(_writtenOffset);
+                }
             }
             catch (IOException e)
             {
@@ -135,14 +169,8 @@ public sealed class AofWriter : IDisposable
         }
     }
 
-    private long DurableSyncedLength { get; set; }
-
-    private void Complete(long offset, bool durable)
+    private void Complete(long offset)
     {
-        if (!durable)
-        {
-            return;
-        }
         lock (_lock)
         {
             _durableOffset = Math.Max(_durableOffset, offset);
@@ -172,4 +200,6 @@ public sealed class AofWriter : IDisposable
         }
         _file.Dispose();
     }
+
+    private sealed record FileSwitch(IWritableFile File, string Path);
 }

@@ -164,6 +164,49 @@ public sealed class AofTests
         }
     }
 
+    [Fact]
+    public async Task RewriteMakesASnapshotBaseAndKeepsWritesMadeDuringIt()
+    {
+        string dir = NewDirectory();
+        try
+        {
+            await using (var server = new TestServer(c => { c.AppendOnly = true; c.AppendFsync = "everysec"; }, dir))
+            {
+                using RawClient client = server.Raw();
+                for (int i = 0; i < 2000; i++)
+                {
+                    client.Execute("INCR", $"n{i % 100}");
+                }
+                Assert.Equal("+Background append only file rewriting started", client.Execute("BGREWRITEAOF"));
+                for (int i = 0; i < 500; i++)
+                {
+                    client.Execute("INCR", $"n{i % 100}"); // during the rewrite: must land once, in the new incremental file
+                }
+                var deadline = DateTime.UtcNow.AddSeconds(30);
+                while (server.Aof!.RewriteInProgress && DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(20);
+                }
+                Assert.Contains("aof_last_bgrewrite_status:ok", client.Execute("INFO", "persistence"), StringComparison.Ordinal);
+            }
+            string[] files = Directory.GetFiles(Path.Combine(dir, "appendonlydir")).Select(Path.GetFileName).ToArray()!;
+            Assert.Contains(files, f => f!.EndsWith(".base.csnp", StringComparison.Ordinal));
+            Assert.DoesNotContain(files, f => f == "appendonly.aof.1.incr.caof");
+            await using (var server = new TestServer(c => c.AppendOnly = true, dir))
+            {
+                using RawClient client = server.Raw();
+                for (int i = 0; i < 100; i++)
+                {
+                    Assert.Equal("25", client.Execute("GET", $"n{i}"));
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static string LastAofFile(string dir) =>
         Directory.GetFiles(Path.Combine(dir, "appendonlydir"), "*.incr.caof").OrderBy(f => f, StringComparer.Ordinal)
             .Last(f => new FileInfo(f).Length > AofFormat.HeaderBytes);
