@@ -203,11 +203,11 @@ internal static class HashSamplingCommands
         {
             ReadOnlySpan<byte> pattern = ctx.Arg(patternIndex);
             int kept = 0;
-            foreach (int p in found)
+            for (int i = 0; i < found.Count; i++)
             {
-                if (GlobPattern.IsMatch(pattern, hash.FieldAt(p)))
+                if (GlobPattern.IsMatch(pattern, hash.FieldAt(found[i])))
                 {
-                    found[kept++] = p;
+                    found[kept++] = found[i];
                 }
             }
             found.RemoveRange(kept, found.Count - kept);
