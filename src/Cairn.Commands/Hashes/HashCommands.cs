@@ -35,7 +35,7 @@ internal static class HashCommands
         long added = 0;
         for (int i = 2; i < ctx.ArgumentCount; i += 2)
         {
-            if (hash.Set(ctx.ArgBytes(i), ctx.ArgBytes(i + 1)))
+            if (hash.Set(ctx.Arg(i), ctx.Arg(i + 1)))
             {
                 added++;
             }
@@ -66,7 +66,7 @@ internal static class HashCommands
             ctx.Reply.WriteInteger(0);
             return;
         }
-        hash.Set(ctx.ArgBytes(2), ctx.ArgBytes(3));
+        hash.Set(ctx.Arg(2), ctx.Arg(3));
         HashAccess.Store(ctx, key, hash, created, before);
         ctx.Reply.WriteInteger(1);
         ctx.Modified(key);
@@ -80,7 +80,7 @@ internal static class HashCommands
         {
             return;
         }
-        if (hash is not null && hash.TryGet(ctx.Arg(2), out byte[] value))
+        if (hash is not null && hash.TryGet(ctx.Arg(2), out ReadOnlySpan<byte> value))
         {
             ctx.Reply.WriteBulkString(value);
         }
@@ -100,7 +100,7 @@ internal static class HashCommands
         ctx.Reply.WriteArrayHeader(ctx.ArgumentCount - 2);
         for (int i = 2; i < ctx.ArgumentCount; i++)
         {
-            if (hash is not null && hash.TryGet(ctx.Arg(i), out byte[] value))
+            if (hash is not null && hash.TryGet(ctx.Arg(i), out ReadOnlySpan<byte> value))
             {
                 ctx.Reply.WriteBulkString(value);
             }
@@ -166,7 +166,7 @@ internal static class HashCommands
     {
         if (HashAccess.TryFindForRead(ctx, ctx.Arg(1), out HashObject? hash))
         {
-            ctx.Reply.WriteInteger(hash is not null && hash.TryGet(ctx.Arg(2), out byte[] value) ? value.Length : 0);
+            ctx.Reply.WriteInteger(hash is not null && hash.TryGet(ctx.Arg(2), out ReadOnlySpan<byte> value) ? value.Length : 0);
         }
     }
 
@@ -233,7 +233,7 @@ internal static class HashCommands
             return;
         }
         long current = 0;
-        if (hash.TryGet(ctx.Arg(2), out byte[] existing) && !NumberFormat.TryParseInt64(existing, out current))
+        if (hash.TryGet(ctx.Arg(2), out ReadOnlySpan<byte> existing) && !NumberFormat.TryParseInt64(existing, out current))
         {
             ctx.Error("ERR hash value is not an integer");
             return;
@@ -245,7 +245,7 @@ internal static class HashCommands
             return;
         }
         long result = current + increment;
-        hash.Set(ctx.ArgBytes(2), NumberFormat.Int64ToBytes(result));
+        hash.Set(ctx.Arg(2), NumberFormat.Int64ToBytes(result));
         HashAccess.Store(ctx, key, hash, created, before);
         ctx.Reply.WriteInteger(result);
         ctx.Modified(key);
@@ -270,7 +270,7 @@ internal static class HashCommands
             return;
         }
         double current = 0;
-        if (hash.TryGet(ctx.Arg(2), out byte[] existing) && !NumberFormat.TryParseDouble(existing, out current))
+        if (hash.TryGet(ctx.Arg(2), out ReadOnlySpan<byte> existing) && !NumberFormat.TryParseDouble(existing, out current))
         {
             ctx.Error("ERR hash value is not a float");
             return;
@@ -283,7 +283,7 @@ internal static class HashCommands
         }
         Span<byte> text = stackalloc byte[400];
         int length = NumberFormat.FormatLongDouble(result, text);
-        hash.Set(ctx.ArgBytes(2), text[..length].ToArray());
+        hash.Set(ctx.Arg(2), text[..length]);
         HashAccess.Store(ctx, key, hash, created, before);
         ctx.Reply.WriteBulkString(text[..length]);
         ctx.Modified(key);

@@ -43,7 +43,7 @@ internal static class ListCommands
         list.PrepareToAdd(addedBytes, ctx.ArgumentCount - 2);
         for (int i = 2; i < ctx.ArgumentCount; i++)
         {
-            list.Push(ctx.ArgBytes(i), head);
+            list.Push(ctx.Arg(i), head);
         }
         if (created)
         {
@@ -206,7 +206,7 @@ internal static class ListCommands
             ctx.Error("ERR index out of range");
             return;
         }
-        list.Replace((int)index, ctx.ArgBytes(3));
+        list.Replace((int)index, ctx.Arg(3));
         list.TryShrink();
         ctx.Store.AdjustMemory(list.MemoryUsageBytes - before);
         ctx.Reply.WriteOk();
@@ -251,7 +251,7 @@ internal static class ListCommands
             ctx.Reply.WriteInteger(-1);
             return;
         }
-        list.Insert(after ? found + 1 : found, ctx.ArgBytes(4));
+        list.Insert(after ? found + 1 : found, ctx.Arg(4));
         ctx.Store.AdjustMemory(list.MemoryUsageBytes - before);
         ctx.Reply.WriteInteger(list.Count);
         ctx.Modified(key);

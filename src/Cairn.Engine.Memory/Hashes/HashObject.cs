@@ -5,11 +5,12 @@ using Cairn.Primitives;
 namespace Cairn.Engine.Memory.Hashes;
 
 /// <summary>
-/// A hash value. Encodings as Redis 7: "listpack" (field/value pairs in insertion order, linear search) while it has at
-/// most hash-max-listpack-entries fields and no field or value longer than hash-max-listpack-value, then "hashtable"
-/// (never converted back, as Redis). Positions: the listpack's pair index or the table's stable slot index, so one
-/// iteration API (NextPosition/FieldAt/ValueAt) serves HGETALL, HSCAN cursors and HRANDFIELD for both encodings.
-/// Invariant: a hash in the keyspace is never empty (callers remove it). Thread safety: store lock.
+/// A hash value. Encodings as Redis 7: "listpack" (field, value, field, value... packed in insertion order in one
+/// <see cref="PackedElements"/>, linear search) while it has at most hash-max-listpack-entries fields and no field or
+/// value longer than hash-max-listpack-value, then "hashtable" (never converted back, as Redis). Positions: the pair
+/// index or the table's stable slot index, so one iteration API (NextPosition/FieldAt/ValueAt) serves HGETALL, HSCAN
+/// cursors and HRANDFIELD for both encodings. Invariant: exactly one of _packed/_table is set; a hash in the keyspace is
+/// never empty (callers remove it). Spans returned are valid until the hash changes. Thread safety: store lock.
 /// </summary>
 public sealed class HashObject : DataObject
 {
@@ -18,16 +19,13 @@ public sealed class HashObject : DataObject
     private const long DictEntryBytes = 24;
     private const long SdsHeaderBytes = 9;
 
-    private byte[][] _packedFields;
-    private byte[][] _packedValues;
-    private int _packedCount;
+    private PackedElements? _packed;
     private BytesMap<byte[]>? _table;
     private long _bytes;
 
     public HashObject()
     {
-        _packedFields = new byte[4][];
-        _packedValues = new byte[4][];
+        _packed = new PackedElements();
         _bytes = ListpackSize.EmptyBytes;
     }
 
@@ -37,7 +35,7 @@ public sealed class HashObject : DataObject
 
     public bool IsListpack => _table is null;
 
-    public int Count => _table?.Count ?? _packedCount;
+    public int Count => _table?.Count ?? _packed!.Count / 2;
 
     public override long Length => Count;
 
@@ -46,7 +44,7 @@ public sealed class HashObject : DataObject
         : RedisObjectBytes + DictHeaderBytes + 8L * _table.SlotLimit + _bytes;
 
     /// <summary>One past the last position; positions below it may be free (hashtable).</summary>
-    public int PositionLimit => _table?.SlotLimit ?? _packedCount;
+    public int PositionLimit => _table?.SlotLimit ?? Count;
 
     /// <summary>The first occupied position at or after <paramref name="position"/>, or -1.</summary>
     public int NextPosition(int position)
@@ -55,17 +53,17 @@ public sealed class HashObject : DataObject
         {
             return _table.NextOccupied(position);
         }
-        return position < _packedCount ? Math.Max(position, 0) : -1;
+        return position < Count ? Math.Max(position, 0) : -1;
     }
 
-    public byte[] FieldAt(int position) => _table is null ? _packedFields[position] : _table.KeyAt(position);
+    public ReadOnlySpan<byte> FieldAt(int position) => _table is null ? _packed![2 * position] : _table.KeyAt(position);
 
-    public byte[] ValueAt(int position) => _table is null ? _packedValues[position] : _table.ValueAt(position);
+    public ReadOnlySpan<byte> ValueAt(int position) => _table is null ? _packed![2 * position + 1] : _table.ValueAt(position);
 
     public int RandomPosition(IRandomSource random)
     {
         Invariant.Require(Count > 0, "random field of an empty hash");
-        return _table is null ? random.NextInt(_packedCount) : _table.RandomOccupied(random);
+        return _table is null ? random.NextInt(Count) : _table.RandomOccupied(random);
     }
 
     /// <summary>The position of <paramref name="field"/>, or -1.</summary>
@@ -75,20 +73,21 @@ public sealed class HashObject : DataObject
         {
             return _table.Find(field);
         }
-        for (int i = 0; i < _packedCount; i++)
+        PackedElements packed = _packed!;
+        for (int i = 0; i < packed.Count; i += 2)
         {
-            if (field.SequenceEqual(_packedFields[i]))
+            if (field.SequenceEqual(packed[i]))
             {
-                return i;
+                return i / 2;
             }
         }
         return -1;
     }
 
-    public bool TryGet(ReadOnlySpan<byte> field, out byte[] value)
+    public bool TryGet(ReadOnlySpan<byte> field, out ReadOnlySpan<byte> value)
     {
         int position = Find(field);
-        value = position < 0 ? [] : ValueAt(position);
+        value = position < 0 ? default : ValueAt(position);
         return position >= 0;
     }
 
@@ -104,8 +103,8 @@ public sealed class HashObject : DataObject
         }
     }
 
-    /// <summary>Sets a field (taking ownership of both arrays). Returns true when the field is new.</summary>
-    public bool Set(byte[] field, byte[] value)
+    /// <summary>Sets a field to a value (both copied). Returns true when the field is new.</summary>
+    public bool Set(ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
     {
         ConvertIfLongerThanLimit(Math.Max(field.Length, value.Length));
         int position = Find(field);
@@ -113,37 +112,31 @@ public sealed class HashObject : DataObject
         {
             if (_table is null)
             {
-                _bytes += ListpackSize.Entry(value) - ListpackSize.Entry(_packedValues[position]);
-                _packedValues[position] = value;
+                _bytes += ListpackSize.Entry(value) - ListpackSize.Entry(_packed![2 * position + 1]);
+                _packed.Replace(2 * position + 1, value);
             }
             else
             {
                 ref byte[] slot = ref _table.ValueAt(position);
                 _bytes += value.Length - slot.Length;
-                slot = value;
+                slot = value.ToArray();
             }
             return false;
         }
         if (_table is null)
         {
-            if (_packedCount == _packedFields.Length)
-            {
-                Array.Resize(ref _packedFields, _packedCount * 2);
-                Array.Resize(ref _packedValues, _packedCount * 2);
-            }
-            _packedFields[_packedCount] = field;
-            _packedValues[_packedCount] = value;
-            _packedCount++;
+            _packed!.Add(field);
+            _packed.Add(value);
             _bytes += ListpackSize.Entry(field) + ListpackSize.Entry(value);
-            if (_packedCount > EncodingSettings.HashMaxListpackEntries)
+            if (Count > EncodingSettings.HashMaxListpackEntries)
             {
                 ConvertToTable();
             }
         }
         else
         {
-            _table.Add(field, value);
-            _bytes += TableEntryBytes(field, value);
+            _table.Add(field.ToArray(), value.ToArray());
+            _bytes += TableEntryBytes(field.Length, value.Length);
         }
         return true;
     }
@@ -157,17 +150,12 @@ public sealed class HashObject : DataObject
         }
         if (_table is not null)
         {
-            _bytes -= TableEntryBytes(_table.KeyAt(position), _table.ValueAt(position));
+            _bytes -= TableEntryBytes(_table.KeyAt(position).Length, _table.ValueAt(position).Length);
             _table.RemoveAt(position);
             return true;
         }
-        _bytes -= ListpackSize.Entry(_packedFields[position]) + ListpackSize.Entry(_packedValues[position]);
-        int tail = _packedCount - position - 1;
-        Array.Copy(_packedFields, position + 1, _packedFields, position, tail);
-        Array.Copy(_packedValues, position + 1, _packedValues, position, tail);
-        _packedCount--;
-        _packedFields[_packedCount] = null!;
-        _packedValues[_packedCount] = null!;
+        _bytes -= ListpackSize.Entry(_packed![2 * position]) + ListpackSize.Entry(_packed[2 * position + 1]);
+        _packed.RemoveRange(2 * position, 2);
         return true;
     }
 
@@ -180,26 +168,25 @@ public sealed class HashObject : DataObject
         }
         for (int p = NextPosition(0); p >= 0; p = NextPosition(p + 1))
         {
-            copy.Set((byte[])FieldAt(p).Clone(), (byte[])ValueAt(p).Clone());
+            copy.Set(FieldAt(p), ValueAt(p));
         }
         return copy;
     }
 
     private void ConvertToTable()
     {
-        var table = new BytesMap<byte[]>(_packedCount);
+        PackedElements packed = _packed!;
+        var table = new BytesMap<byte[]>(packed.Count / 2);
         long bytes = 0;
-        for (int i = 0; i < _packedCount; i++)
+        for (int i = 0; i < packed.Count; i += 2)
         {
-            table.Add(_packedFields[i], _packedValues[i]);
-            bytes += TableEntryBytes(_packedFields[i], _packedValues[i]);
+            table.Add(packed[i].ToArray(), packed[i + 1].ToArray());
+            bytes += TableEntryBytes(packed[i].Length, packed[i + 1].Length);
         }
         _table = table;
+        _packed = null;
         _bytes = bytes;
-        _packedFields = [];
-        _packedValues = [];
-        _packedCount = 0;
     }
 
-    private static long TableEntryBytes(byte[] field, byte[] value) => DictEntryBytes + 2 * SdsHeaderBytes + field.Length + value.Length;
+    private static long TableEntryBytes(int fieldLength, int valueLength) => DictEntryBytes + 2 * SdsHeaderBytes + fieldLength + valueLength;
 }

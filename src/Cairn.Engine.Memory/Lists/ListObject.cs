@@ -4,12 +4,13 @@ using Cairn.Engine.Memory.Keyspace;
 namespace Cairn.Engine.Memory.Lists;
 
 /// <summary>
-/// A list value. Encodings as Redis 7: "listpack" while the list fits one listpack node (list-max-listpack-size), then
-/// "quicklist"; back to "listpack" when it shrinks to half the limit (hysteresis, so a list at the edge does not flip on
-/// every push and pop). The conversion points and sizes follow t_list.c (listTypeTryConversionAppend before every
-/// growth, shrinking conversion after every removal); the size is the listpack size of the elements, kept incrementally.
-/// Both encodings hold the elements in one ring buffer, so the encoding is the accounting and reporting model, not a
-/// second code path. Invariant: a list in the keyspace is never empty (callers remove it). Thread safety: store lock.
+/// A list value. Encodings as Redis 7: "listpack" while the list fits one listpack node (list-max-listpack-size), held as
+/// <see cref="PackedElements"/> (one buffer, no object per element); then "quicklist", held as a ring buffer of arrays
+/// (O(1) at both ends and by index); back to "listpack" when it shrinks to half the limit (hysteresis, so a list at the
+/// edge does not flip on every push and pop). The conversion points and sizes follow t_list.c (listTypeTryConversionAppend
+/// before every growth, shrinking conversion after every removal), with the listpack size of the elements kept
+/// incrementally. Invariant: exactly one of _packed/_deque is set; a list in the keyspace is never empty (callers remove
+/// it). Thread safety: store lock.
 /// </summary>
 public sealed class ListObject : DataObject
 {
@@ -19,37 +20,37 @@ public sealed class ListObject : DataObject
     private const long SizeSafetyLimitBytes = 8192;
     private static readonly long[] s_nodeSizeLimits = [4096, 8192, 16384, 32768, 65536];
 
-    private readonly ElementDeque _elements;
+    private PackedElements? _packed;
+    private ElementDeque? _deque;
     private long _listpackBytes = ListpackSize.EmptyBytes;
-    private bool _quicklist;
 
     public ListObject()
     {
-        _elements = new ElementDeque();
+        _packed = new PackedElements();
     }
 
-    private ListObject(ElementDeque elements, long listpackBytes, bool quicklist)
+    private ListObject(PackedElements? packed, ElementDeque? deque, long listpackBytes)
     {
-        _elements = elements;
+        _packed = packed;
+        _deque = deque;
         _listpackBytes = listpackBytes;
-        _quicklist = quicklist;
     }
 
     public override DataType Type => DataType.List;
 
-    public override string Encoding => _quicklist ? "quicklist" : "listpack";
+    public override string Encoding => _packed is not null ? "listpack" : "quicklist";
 
-    public bool IsQuicklist => _quicklist;
+    public bool IsQuicklist => _deque is not null;
 
-    public override long Length => _elements.Count;
+    public override long Length => Count;
 
-    public int Count => _elements.Count;
+    public int Count => _packed?.Count ?? _deque!.Count;
 
     public override long MemoryUsageBytes
     {
         get
         {
-            if (!_quicklist)
+            if (_packed is not null)
             {
                 return RedisObjectBytes + _listpackBytes;
             }
@@ -59,8 +60,8 @@ public sealed class ListObject : DataObject
         }
     }
 
-    /// <summary>Element at <paramref name="index"/> (0-based from the head). REQUIRES: 0 &lt;= index &lt; Count.</summary>
-    public byte[] this[int index] => _elements[index];
+    /// <summary>Element at <paramref name="index"/> (0-based from the head), valid until the list changes. REQUIRES: 0 &lt;= index &lt; Count.</summary>
+    public ReadOnlySpan<byte> this[int index] => _packed is not null ? _packed[index] : _deque![index];
 
     /// <summary>
     /// Call before adding <paramref name="addedCount"/> elements of <paramref name="addedBytes"/> total length: converts to
@@ -68,74 +69,148 @@ public sealed class ListObject : DataObject
     /// </summary>
     public void PrepareToAdd(long addedBytes, long addedCount)
     {
-        if (!_quicklist && ExceedsNodeLimit(_listpackBytes + addedBytes, _elements.Count + addedCount))
+        if (_packed is not null && ExceedsNodeLimit(_listpackBytes + addedBytes, _packed.Count + addedCount))
         {
-            _quicklist = true;
+            var deque = new ElementDeque(_packed.Count);
+            for (int i = 0; i < _packed.Count; i++)
+            {
+                deque.AddLast(_packed[i].ToArray());
+            }
+            _deque = deque;
+            _packed = null;
         }
     }
 
     /// <summary>After removals: back to listpack when at most half a node is left (listTypeTryConversion, shrinking).</summary>
     public void TryShrink()
     {
-        if (!_quicklist)
+        if (_deque is null)
         {
             return;
         }
         (long sizeLimit, long countLimit) = NodeLimits(EncodingSettings.ListMaxListpackSize);
-        if (_listpackBytes <= sizeLimit / 2 && _elements.Count <= countLimit / 2)
+        if (_listpackBytes <= sizeLimit / 2 && _deque.Count <= countLimit / 2)
         {
-            _quicklist = false;
+            var packed = new PackedElements((int)_listpackBytes, _deque.Count);
+            for (int i = 0; i < _deque.Count; i++)
+            {
+                packed.Add(_deque[i]);
+            }
+            _packed = packed;
+            _deque = null;
         }
     }
 
-    public void Push(byte[] element, bool head)
+    public void Push(ReadOnlySpan<byte> element, bool head)
     {
         _listpackBytes += ListpackSize.Entry(element);
-        if (head)
+        if (_packed is not null)
         {
-            _elements.AddFirst(element);
+            _packed.Insert(head ? 0 : _packed.Count, element);
+        }
+        else if (head)
+        {
+            _deque!.AddFirst(element.ToArray());
         }
         else
         {
-            _elements.AddLast(element);
+            _deque!.AddLast(element.ToArray());
         }
     }
 
     public byte[] Pop(bool head)
     {
-        byte[] element = head ? _elements.RemoveFirst() : _elements.RemoveLast();
+        byte[] element;
+        if (_packed is not null)
+        {
+            int index = head ? 0 : _packed.Count - 1;
+            element = _packed[index].ToArray();
+            _packed.RemoveAt(index);
+        }
+        else
+        {
+            element = head ? _deque!.RemoveFirst() : _deque!.RemoveLast();
+        }
         _listpackBytes -= ListpackSize.Entry(element);
         return element;
     }
 
     /// <summary>Inserts so that the element ends at <paramref name="index"/> (0..Count).</summary>
-    public void Insert(int index, byte[] element)
+    public void Insert(int index, ReadOnlySpan<byte> element)
     {
         _listpackBytes += ListpackSize.Entry(element);
-        _elements.Insert(index, element);
+        if (_packed is not null)
+        {
+            _packed.Insert(index, element);
+        }
+        else
+        {
+            _deque!.Insert(index, element.ToArray());
+        }
     }
 
-    public void Replace(int index, byte[] element)
+    public void Replace(int index, ReadOnlySpan<byte> element)
     {
-        _listpackBytes += ListpackSize.Entry(element) - ListpackSize.Entry(_elements[index]);
-        _elements[index] = element;
+        _listpackBytes += ListpackSize.Entry(element) - ListpackSize.Entry(this[index]);
+        if (_packed is not null)
+        {
+            _packed.Replace(index, element);
+        }
+        else
+        {
+            _deque![index] = element.ToArray();
+        }
     }
 
     /// <summary>
     /// LREM: removes up to |count| elements equal to <paramref name="value"/>, from the head when count &gt; 0, from the tail
-    /// when count &lt; 0, all when 0. One compacting pass. Returns how many were removed.
+    /// when count &lt; 0, all when 0. Returns how many were removed.
     /// </summary>
     public long RemoveMatching(ReadOnlySpan<byte> value, long count)
     {
         long limit = count == 0 ? long.MaxValue : Math.Abs(count);
         long removed = 0;
-        int n = _elements.Count;
+        if (_packed is not null)
+        {
+            if (count >= 0)
+            {
+                for (int i = 0; i < _packed.Count && removed < limit;)
+                {
+                    if (value.SequenceEqual(_packed[i]))
+                    {
+                        _listpackBytes -= ListpackSize.Entry(_packed[i]);
+                        _packed.RemoveAt(i);
+                        removed++;
+                    }
+                    else
+                    {
+                        i++;
+                    }
+                }
+            }
+            else
+            {
+                for (int i = _packed.Count - 1; i >= 0 && removed < limit; i--)
+                {
+                    if (value.SequenceEqual(_packed[i]))
+                    {
+                        _listpackBytes -= ListpackSize.Entry(_packed[i]);
+                        _packed.RemoveAt(i);
+                        removed++;
+                    }
+                }
+            }
+            return removed;
+        }
+        ElementDeque deque = _deque!;
+        int n = deque.Count;
         if (count >= 0)
         {
+            // One compacting pass from the head.
             int write = 0;
             for (int read = 0; read < n; read++)
             {
-                byte[] element = _elements[read];
+                byte[] element = deque[read];
                 if (removed < limit && value.SequenceEqual(element))
                 {
                     removed++;
@@ -144,18 +219,18 @@ public sealed class ListObject : DataObject
                 }
                 if (write != read)
                 {
-                    _elements[write] = element;
+                    deque[write] = element;
                 }
                 write++;
             }
-            _elements.RemoveLast(n - write);
+            deque.RemoveLast(n - write);
         }
         else
         {
             int write = n - 1;
             for (int read = n - 1; read >= 0; read--)
             {
-                byte[] element = _elements[read];
+                byte[] element = deque[read];
                 if (removed < limit && value.SequenceEqual(element))
                 {
                     removed++;
@@ -164,11 +239,11 @@ public sealed class ListObject : DataObject
                 }
                 if (write != read)
                 {
-                    _elements[write] = element;
+                    deque[write] = element;
                 }
                 write--;
             }
-            _elements.RemoveFirst(write + 1);
+            deque.RemoveFirst(write + 1);
         }
         return removed;
     }
@@ -176,20 +251,28 @@ public sealed class ListObject : DataObject
     /// <summary>Removes <paramref name="fromHead"/> elements at the head and <paramref name="fromTail"/> at the tail.</summary>
     public void Trim(int fromHead, int fromTail)
     {
+        int n = Count;
         for (int i = 0; i < fromHead; i++)
         {
-            _listpackBytes -= ListpackSize.Entry(_elements[i]);
+            _listpackBytes -= ListpackSize.Entry(this[i]);
         }
-        _elements.RemoveFirst(fromHead);
-        int n = _elements.Count;
-        for (int i = n - fromTail; i < n; i++)
+        for (int i = Math.Max(fromHead, n - fromTail); i < n; i++)
         {
-            _listpackBytes -= ListpackSize.Entry(_elements[i]);
+            _listpackBytes -= ListpackSize.Entry(this[i]);
         }
-        _elements.RemoveLast(fromTail);
+        if (_packed is not null)
+        {
+            _packed.RemoveRange(0, fromHead);
+            _packed.RemoveRange(_packed.Count - fromTail, fromTail);
+        }
+        else
+        {
+            _deque!.RemoveFirst(fromHead);
+            _deque.RemoveLast(fromTail);
+        }
     }
 
-    public override DataObject Clone() => new ListObject(_elements.Clone(), _listpackBytes, _quicklist);
+    public override DataObject Clone() => new ListObject(_packed?.Clone(), _deque?.Clone(), _listpackBytes);
 
     private static bool ExceedsNodeLimit(long bytes, long count)
     {

@@ -86,13 +86,20 @@ public sealed class ListEncodingAndModelTests : IClassFixture<ListEncodingAndMod
         var model = new List<string>();
         var otherModel = new List<string>();
         string[] small = ["a", "b", "c", "7", "-12", "300", "0"];
-        string Value() => random.Next(25) == 0 ? new string((char)('k' + random.Next(3)), 400 + random.Next(400)) : small[random.Next(small.Length)];
+        string Value() => random.Next(10) == 0 ? new string((char)('k' + random.Next(3)), 400 + random.Next(400)) : small[random.Next(small.Length)];
         string Render(IEnumerable<string> items) => "[" + string.Join(", ", items) + "]";
+        var encodingsSeen = new HashSet<string>();
 
         for (int step = 0; step < 1500; step++)
         {
             string context = $"seed {seed} step {step}";
+            // Alternate growing and shrinking phases so that the list crosses the listpack/quicklist thresholds both ways.
+            bool growing = step / 250 % 2 == 0;
             int op = random.Next(14);
+            if (growing && op is 2 or 6 or 7 or 10 or 11 && random.Next(5) != 0)
+            {
+                op = random.Next(2);
+            }
             switch (op)
             {
                 case 0:
@@ -305,15 +312,21 @@ public sealed class ListEncodingAndModelTests : IClassFixture<ListEncodingAndMod
                     Assert.True(":" + model.Count == c.Execute("LLEN", key), context);
                     break;
             }
-            if (step % 50 == 0)
+            if (step % 25 == 0)
             {
                 Assert.True(Render(model) == c.Execute("LRANGE", key, "0", "-1"), context);
                 Assert.True(Render(otherModel) == c.Execute("LRANGE", other, "0", "-1"), context);
                 Assert.True(StoreInspection.RecomputedMemory(_server) == StoreInspection.UsedMemory(_server), context + ": memory accounting drifted");
-                Assert.True((model.Count == 0) == (StoreInspection.EncodingOf(_server, key) is null), context + ": an empty list must not exist");
+                string? encoding = StoreInspection.EncodingOf(_server, key);
+                Assert.True((model.Count == 0) == (encoding is null), context + ": an empty list must not exist");
+                if (encoding is not null)
+                {
+                    encodingsSeen.Add(encoding);
+                }
             }
         }
         Assert.Equal(Render(model), c.Execute("LRANGE", key, "0", "-1"));
+        Assert.Equal(["listpack", "quicklist"], encodingsSeen.Order());
         c.Execute("LTRIM", key, "1", "0");
         c.Execute("LTRIM", other, "1", "0");
     }
