@@ -357,7 +357,7 @@ internal sealed class Connection : IClientConnection
                 _input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
             }
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
             return true;
         }

@@ -238,4 +238,53 @@ public sealed class BlockingListCommandsTests : IClassFixture<BlockingListComman
         Assert.Equal("se:bl", (string?)pair[0]);
         Assert.Equal("v", (string?)pair[1]);
     }
+
+    [Fact]
+    public void CommandsPipelinedBehindABlockedCommandRunAfterItIsServed()
+    {
+        using RawClient waiter = _server.Raw();
+        using RawClient pusher = _server.Raw();
+        waiter.Send("*3\r\n$5\r\nBLPOP\r\n$6\r\npipe:l\r\n$1\r\n0\r\n*1\r\n$4\r\nPING\r\n");
+        StoreInspection.WaitForBlockedClients(_server, 1);
+        waiter.SendCommand("ECHO", "sent while blocked");
+        Thread.Sleep(50);
+        pusher.Execute("RPUSH", "pipe:l", "v");
+        Assert.Equal("[pipe:l, v]", waiter.ReadReply());
+        Assert.Equal("+PONG", waiter.ReadReply());
+        Assert.Equal("sent while blocked", waiter.ReadReply());
+        Assert.Equal("(nil array)", waiter.Execute("BLPOP", "pipe:l", "0.05"));
+    }
+
+    [Fact]
+    public void PushThenPopInsideExecLeavesTheWaiterBlocked()
+    {
+        using RawClient waiter = _server.Raw();
+        using RawClient writer = _server.Raw();
+        Block(waiter, 1, "BLPOP", "pp:l", "0");
+        writer.Execute("MULTI");
+        writer.Execute("RPUSH", "pp:l", "a");
+        writer.Execute("RPOP", "pp:l");
+        Assert.Equal("[:1, a]", writer.Execute("EXEC"));
+        Thread.Sleep(50);
+        Assert.Equal(1, StoreInspection.BlockedClients(_server));
+        writer.Execute("RPUSH", "pp:l", "b");
+        Assert.Equal("[pp:l, b]", waiter.ReadReply());
+    }
+
+    [Fact]
+    public void BlockedClientInAnotherDatabaseIsServedFromItsOwnDatabase()
+    {
+        using RawClient waiter = _server.Raw();
+        using RawClient pusher = _server.Raw();
+        Assert.Equal("+OK", waiter.Execute("SELECT", "3"));
+        Block(waiter, 1, "BLPOP", "db:l", "0");
+        pusher.Execute("RPUSH", "db:l", "db0");
+        Thread.Sleep(50);
+        Assert.Equal(1, StoreInspection.BlockedClients(_server));
+        pusher.Execute("SELECT", "3");
+        pusher.Execute("RPUSH", "db:l", "db3");
+        Assert.Equal("[db:l, db3]", waiter.ReadReply());
+        pusher.Execute("SELECT", "0");
+        Assert.Equal("db0", pusher.Execute("LPOP", "db:l"));
+    }
 }
