@@ -63,7 +63,7 @@ internal static class ListAccess
     }
 
     /// <summary>Accounts a list's memory change and removes it when empty (notifying "del"), then signals the change.</summary>
-    public static void Settle(CommandContext ctx, ReadOnlySpan<byte> key, int index, ListObject list, long memoryBefore)
+    private static void Settle(CommandContext ctx, ReadOnlySpan<byte> key, int index, ListObject list, long memoryBefore)
     {
         list.TryShrink();
         ctx.Store.AdjustMemory(list.MemoryUsageBytes - memoryBefore);

@@ -168,7 +168,7 @@ public sealed class ListObject : DataObject
     /// </summary>
     public long RemoveMatching(ReadOnlySpan<byte> value, long count)
     {
-        long limit = count == 0 ? long.MaxValue : Math.Abs(count);
+        long limit = count is 0 or long.MinValue ? long.MaxValue : Math.Abs(count);
         long removed = 0;
         if (_packed is not null)
         {

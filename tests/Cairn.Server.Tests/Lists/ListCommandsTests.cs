@@ -182,6 +182,8 @@ public sealed class ListCommandsTests : IClassFixture<ListCommandsTests.Fixture>
         Assert.Equal(":1", c.Execute("LREM", "lrem:l", "0", "x"));
         Assert.Equal(":0", c.Execute("LREM", "lrem:missing", "0", "x"));
         Assert.Equal("-ERR value is not an integer or out of range", c.Execute("LREM", "lrem:l", "x", "x"));
+        c.Execute("RPUSH", "lrem:l", "m", "m");
+        Assert.Equal(":2", c.Execute("LREM", "lrem:l", "-9223372036854775808", "m"));
         c.Execute("RPUSH", "lrem:only", "z", "z");
         Assert.Equal(":2", c.Execute("LREM", "lrem:only", "0", "z"));
         Assert.Null(StoreInspection.EncodingOf(_server, "lrem:only"));
