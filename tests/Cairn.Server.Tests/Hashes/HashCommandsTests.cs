@@ -308,4 +308,24 @@ public sealed class HashCommandsTests : IClassFixture<HashCommandsTests.Fixture>
         Assert.False(db.HashSet("se:h", "b", "3", When.NotExists));
         Assert.Equal(2, db.HashRandomFieldsWithValues("se:h", 5).Length);
     }
+
+    [Fact]
+    public void HashWritesBreakWatchButNoOpWritesDoNot()
+    {
+        using RawClient watcher = _server.Raw();
+        using RawClient other = _server.Raw();
+        other.Execute("HSET", "watch:h", "f", "1");
+        watcher.Execute("WATCH", "watch:h");
+        other.Execute("HDEL", "watch:h", "absent");
+        other.Execute("HSETNX", "watch:h", "f", "2");
+        watcher.Execute("MULTI");
+        watcher.Execute("HGET", "watch:h", "f");
+        Assert.Equal("[1]", watcher.Execute("EXEC"));
+
+        watcher.Execute("WATCH", "watch:h");
+        other.Execute("HINCRBY", "watch:h", "f", "1");
+        watcher.Execute("MULTI");
+        watcher.Execute("HGET", "watch:h", "f");
+        Assert.Equal("(nil array)", watcher.Execute("EXEC"));
+    }
 }

@@ -380,4 +380,24 @@ public sealed class ListCommandsTests : IClassFixture<ListCommandsTests.Fixture>
         c.SendCommand("LMPOP", "1", "r3:missing", "LEFT");
         Assert.Equal("(nil)", c.ReadReply());
     }
+
+    [Fact]
+    public void ListWritesBreakWatchButNoOpWritesDoNot()
+    {
+        using RawClient watcher = _server.Raw();
+        using RawClient other = _server.Raw();
+        other.Execute("RPUSH", "watch:l", "a");
+        watcher.Execute("WATCH", "watch:l");
+        other.Execute("LREM", "watch:l", "0", "absent");
+        other.Execute("LPUSHX", "watch:missing", "x");
+        watcher.Execute("MULTI");
+        watcher.Execute("LLEN", "watch:l");
+        Assert.Equal("[:1]", watcher.Execute("EXEC"));
+
+        watcher.Execute("WATCH", "watch:l");
+        other.Execute("RPUSH", "watch:l", "b");
+        watcher.Execute("MULTI");
+        watcher.Execute("LLEN", "watch:l");
+        Assert.Equal("(nil array)", watcher.Execute("EXEC"));
+    }
 }
