@@ -297,17 +297,36 @@ internal sealed class Connection : IClientConnection
     private async Task WaitWhileBlockedAsync(BlockRequest block)
     {
         Task completion = block.Completion.Task;
+        Task<bool> peerClosed = WatchForPeerCloseAsync();
         if (block.DeadlineMilliseconds > 0)
         {
             long waitMilliseconds = Math.Max(0, block.DeadlineMilliseconds - _server.NowMilliseconds);
-            await Task.WhenAny(completion, Task.Delay(TimeSpan.FromMilliseconds(waitMilliseconds), _server.Time, _closed.Token));
+            await Task.WhenAny(completion, peerClosed, Task.Delay(TimeSpan.FromMilliseconds(waitMilliseconds), _server.Time, _closed.Token));
         }
         else
         {
-            await Task.WhenAny(completion, Task.Delay(Timeout.Infinite, _closed.Token));
+            await Task.WhenAny(completion, peerClosed, Task.Delay(Timeout.Infinite, _closed.Token));
         }
+        if (!peerClosed.IsCompleted)
+        {
+            _input.CancelPendingRead();
+        }
+        bool closed = await peerClosed; // the watch has stopped reading before the read loop reads again
         if (completion.IsCompleted)
         {
+            return;
+        }
+        if (closed)
+        {
+            // As Redis, a client that goes away while blocked stops waiting at once, so no element is popped for it.
+            using (_server.Store.Lock.EnterScope())
+            {
+                if (!block.IsDone)
+                {
+                    _server.Blocking.Unregister(block);
+                    block.Completion.TrySetResult(false);
+                }
+            }
             return;
         }
         _server.Store.Lock.Enter();
@@ -343,6 +362,31 @@ internal sealed class Connection : IClientConnection
             {
                 _outputLock.Exit();
             }
+        }
+    }
+
+    /// <summary>
+    /// While blocked, watches the socket without consuming input (pipelined requests stay buffered for after the block):
+    /// true when the peer closed, false when cancelled by <see cref="PipeReader.CancelPendingRead"/>.
+    /// </summary>
+    private async Task<bool> WatchForPeerCloseAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await _input.ReadAsync();
+                if (result.IsCanceled || result.IsCompleted)
+                {
+                    _input.AdvanceTo(result.Buffer.Start); // nothing examined: the read loop sees the buffer at once
+                    return !result.IsCanceled;
+                }
+                _input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            return true;
         }
     }
 

@@ -1,0 +1,297 @@
+using Cairn.Engine.Memory.Collections;
+using Cairn.Engine.Memory.Keyspace;
+
+namespace Cairn.Engine.Memory.Lists;
+
+/// <summary>
+/// A list value. Encodings as Redis 7: "listpack" while the list fits one listpack node (list-max-listpack-size), held as
+/// <see cref="PackedElements"/> (one buffer, no object per element); then "quicklist", held as a ring buffer of arrays
+/// (O(1) at both ends and by index); back to "listpack" when it shrinks to half the limit (hysteresis, so a list at the
+/// edge does not flip on every push and pop). The conversion points and sizes follow t_list.c (listTypeTryConversionAppend
+/// before every growth, shrinking conversion after every removal), with the listpack size of the elements kept
+/// incrementally. Invariant: exactly one of _packed/_deque is set; a list in the keyspace is never empty (callers remove
+/// it). Thread safety: store lock.
+/// </summary>
+public sealed class ListObject : DataObject
+{
+    private const long RedisObjectBytes = 16;
+    private const long QuicklistHeaderBytes = 40;
+    private const long QuicklistNodeBytes = 32;
+    private const long SizeSafetyLimitBytes = 8192;
+    private static readonly long[] s_nodeSizeLimits = [4096, 8192, 16384, 32768, 65536];
+
+    private PackedElements? _packed;
+    private ElementDeque? _deque;
+    private long _listpackBytes = ListpackSize.EmptyBytes;
+
+    public ListObject()
+    {
+        _packed = new PackedElements();
+    }
+
+    private ListObject(PackedElements? packed, ElementDeque? deque, long listpackBytes)
+    {
+        _packed = packed;
+        _deque = deque;
+        _listpackBytes = listpackBytes;
+    }
+
+    public override DataType Type => DataType.List;
+
+    public override string Encoding => _packed is not null ? "listpack" : "quicklist";
+
+    public bool IsQuicklist => _deque is not null;
+
+    public override long Length => Count;
+
+    public int Count => _packed?.Count ?? _deque!.Count;
+
+    public override long MemoryUsageBytes
+    {
+        get
+        {
+            if (_packed is not null)
+            {
+                return RedisObjectBytes + _listpackBytes;
+            }
+            (long sizeLimit, _) = NodeLimits(EncodingSettings.ListMaxListpackSize);
+            long nodes = sizeLimit == long.MaxValue ? 1 : 1 + _listpackBytes / sizeLimit;
+            return RedisObjectBytes + QuicklistHeaderBytes + nodes * QuicklistNodeBytes + _listpackBytes;
+        }
+    }
+
+    /// <summary>Element at <paramref name="index"/> (0-based from the head), valid until the list changes. REQUIRES: 0 &lt;= index &lt; Count.</summary>
+    public ReadOnlySpan<byte> this[int index] => _packed is not null ? _packed[index] : _deque![index];
+
+    /// <summary>
+    /// Call before adding <paramref name="addedCount"/> elements of <paramref name="addedBytes"/> total length: converts to
+    /// quicklist when the result would exceed one listpack node (listTypeTryConversionAppend).
+    /// </summary>
+    public void PrepareToAdd(long addedBytes, long addedCount)
+    {
+        if (_packed is not null && ExceedsNodeLimit(_listpackBytes + addedBytes, _packed.Count + addedCount))
+        {
+            var deque = new ElementDeque(_packed.Count);
+            for (int i = 0; i < _packed.Count; i++)
+            {
+                deque.AddLast(_packed[i].ToArray());
+            }
+            _deque = deque;
+            _packed = null;
+        }
+    }
+
+    /// <summary>After removals: back to listpack when at most half a node is left (listTypeTryConversion, shrinking).</summary>
+    public void TryShrink()
+    {
+        if (_deque is null)
+        {
+            return;
+        }
+        (long sizeLimit, long countLimit) = NodeLimits(EncodingSettings.ListMaxListpackSize);
+        if (_listpackBytes <= sizeLimit / 2 && _deque.Count <= countLimit / 2)
+        {
+            var packed = new PackedElements((int)_listpackBytes, _deque.Count);
+            for (int i = 0; i < _deque.Count; i++)
+            {
+                packed.Add(_deque[i]);
+            }
+            _packed = packed;
+            _deque = null;
+        }
+    }
+
+    public void Push(ReadOnlySpan<byte> element, bool head)
+    {
+        _listpackBytes += ListpackSize.Entry(element);
+        if (_packed is not null)
+        {
+            _packed.Insert(head ? 0 : _packed.Count, element);
+        }
+        else if (head)
+        {
+            _deque!.AddFirst(element.ToArray());
+        }
+        else
+        {
+            _deque!.AddLast(element.ToArray());
+        }
+    }
+
+    public byte[] Pop(bool head)
+    {
+        byte[] element;
+        if (_packed is not null)
+        {
+            int index = head ? 0 : _packed.Count - 1;
+            element = _packed[index].ToArray();
+            _packed.RemoveAt(index);
+        }
+        else
+        {
+            element = head ? _deque!.RemoveFirst() : _deque!.RemoveLast();
+        }
+        _listpackBytes -= ListpackSize.Entry(element);
+        return element;
+    }
+
+    /// <summary>Inserts so that the element ends at <paramref name="index"/> (0..Count).</summary>
+    public void Insert(int index, ReadOnlySpan<byte> element)
+    {
+        _listpackBytes += ListpackSize.Entry(element);
+        if (_packed is not null)
+        {
+            _packed.Insert(index, element);
+        }
+        else
+        {
+            _deque!.Insert(index, element.ToArray());
+        }
+    }
+
+    public void Replace(int index, ReadOnlySpan<byte> element)
+    {
+        _listpackBytes += ListpackSize.Entry(element) - ListpackSize.Entry(this[index]);
+        if (_packed is not null)
+        {
+            _packed.Replace(index, element);
+        }
+        else
+        {
+            _deque![index] = element.ToArray();
+        }
+    }
+
+    /// <summary>
+    /// LREM: removes up to |count| elements equal to <paramref name="value"/>, from the head when count &gt; 0, from the tail
+    /// when count &lt; 0, all when 0. Returns how many were removed.
+    /// </summary>
+    public long RemoveMatching(ReadOnlySpan<byte> value, long count)
+    {
+        long limit = count is 0 or long.MinValue ? long.MaxValue : Math.Abs(count);
+        long removed = 0;
+        if (_packed is not null)
+        {
+            if (count >= 0)
+            {
+                for (int i = 0; i < _packed.Count && removed < limit;)
+                {
+                    if (value.SequenceEqual(_packed[i]))
+                    {
+                        _listpackBytes -= ListpackSize.Entry(_packed[i]);
+                        _packed.RemoveAt(i);
+                        removed++;
+                    }
+                    else
+                    {
+                        i++;
+                    }
+                }
+            }
+            else
+            {
+                for (int i = _packed.Count - 1; i >= 0 && removed < limit; i--)
+                {
+                    if (value.SequenceEqual(_packed[i]))
+                    {
+                        _listpackBytes -= ListpackSize.Entry(_packed[i]);
+                        _packed.RemoveAt(i);
+                        removed++;
+                    }
+                }
+            }
+            return removed;
+        }
+        ElementDeque deque = _deque!;
+        int n = deque.Count;
+        if (count >= 0)
+        {
+            // One compacting pass from the head.
+            int write = 0;
+            for (int read = 0; read < n; read++)
+            {
+                byte[] element = deque[read];
+                if (removed < limit && value.SequenceEqual(element))
+                {
+                    removed++;
+                    _listpackBytes -= ListpackSize.Entry(element);
+                    continue;
+                }
+                if (write != read)
+                {
+                    deque[write] = element;
+                }
+                write++;
+            }
+            deque.RemoveLast(n - write);
+        }
+        else
+        {
+            int write = n - 1;
+            for (int read = n - 1; read >= 0; read--)
+            {
+                byte[] element = deque[read];
+                if (removed < limit && value.SequenceEqual(element))
+                {
+                    removed++;
+                    _listpackBytes -= ListpackSize.Entry(element);
+                    continue;
+                }
+                if (write != read)
+                {
+                    deque[write] = element;
+                }
+                write--;
+            }
+            deque.RemoveFirst(write + 1);
+        }
+        return removed;
+    }
+
+    /// <summary>Removes <paramref name="fromHead"/> elements at the head and <paramref name="fromTail"/> at the tail.</summary>
+    public void Trim(int fromHead, int fromTail)
+    {
+        int n = Count;
+        for (int i = 0; i < fromHead; i++)
+        {
+            _listpackBytes -= ListpackSize.Entry(this[i]);
+        }
+        for (int i = Math.Max(fromHead, n - fromTail); i < n; i++)
+        {
+            _listpackBytes -= ListpackSize.Entry(this[i]);
+        }
+        if (_packed is not null)
+        {
+            _packed.RemoveRange(0, fromHead);
+            _packed.RemoveRange(_packed.Count - fromTail, fromTail);
+        }
+        else
+        {
+            _deque!.RemoveFirst(fromHead);
+            _deque.RemoveLast(fromTail);
+        }
+    }
+
+    public override DataObject Clone() => new ListObject(_packed?.Clone(), _deque?.Clone(), _listpackBytes);
+
+    private static bool ExceedsNodeLimit(long bytes, long count)
+    {
+        (long sizeLimit, long countLimit) = NodeLimits(EncodingSettings.ListMaxListpackSize);
+        if (sizeLimit != long.MaxValue)
+        {
+            return bytes > sizeLimit;
+        }
+        return bytes > SizeSafetyLimitBytes || count > countLimit;
+    }
+
+    /// <summary>quicklistNodeLimit: a negative fill limits bytes per node, a positive one entries per node.</summary>
+    private static (long SizeLimit, long CountLimit) NodeLimits(int fill)
+    {
+        if (fill >= 0)
+        {
+            return (long.MaxValue, fill == 0 ? 1 : fill);
+        }
+        int offset = (int)Math.Min(-(long)fill - 1, s_nodeSizeLimits.Length - 1);
+        return (s_nodeSizeLimits[offset], long.MaxValue);
+    }
+}
