@@ -280,23 +280,27 @@ public sealed class SetObject : DataObject
         return slot < 0 ? 0 : slot;
     }
 
+    /// <summary>A deep copy; its memory figure is recomputed from the members, which also checks the incremental one.</summary>
     public override DataObject Clone()
     {
         var copy = new SetObject(_encoding, Count)
         {
             _ints = (long[])_ints.Clone(),
             _intCount = _intCount,
-            _memoryBytes = _memoryBytes,
         };
+        copy._memoryBytes += _intCount * IntsetEntryBytes;
         if (_list is not null)
         {
-            copy._list!.AddRange(_list);
+            foreach (byte[] member in _list)
+            {
+                copy.ListAppend(member);
+            }
         }
         if (_map is not null)
         {
             for (int slot = _map.NextOccupied(0); slot >= 0; slot = _map.NextOccupied(slot + 1))
             {
-                copy._map!.Add(_map.KeyAt(slot), 0);
+                copy.MapAdd(_map.KeyAt(slot));
             }
         }
         return copy;
