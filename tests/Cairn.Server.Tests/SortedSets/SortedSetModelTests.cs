@@ -231,5 +231,85 @@ public sealed class SortedSetModelTests : IClassFixture<SortedSetModelTests.Fixt
         }
     }
 
+    [Theory]
+    [InlineData(21)]
+    [InlineData(22)]
+    [InlineData(23)]
+    public void SetAlgebraMatchesAModel(int seed)
+    {
+        IDatabase db = _server.Database();
+        var random = new Random(seed);
+        string[] aggregates = ["SUM", "MIN", "MAX"];
+        double[] weights = [0, 1, 2, -1, 0.5];
+        for (int round = 0; round < 60; round++)
+        {
+            string context = $"seed {seed} round {round}";
+            int inputCount = 1 + random.Next(4);
+            var inputs = new List<(string Key, Dictionary<string, double> Members)>();
+            for (int i = 0; i < inputCount; i++)
+            {
+                string key = $"za{seed}:{round}:{i}";
+                var members = new Dictionary<string, double>();
+                int size = random.Next(3) == 0 ? random.Next(150, 260) : random.Next(0, 12);
+                bool plainSet = random.Next(4) == 0;
+                for (int j = 0; j < size; j++)
+                {
+                    members["m" + random.Next(300)] = plainSet ? 1 : random.Next(-20, 20) / 2.0;
+                }
+                if (members.Count > 0)
+                {
+                    if (plainSet)
+                    {
+                        db.Execute("SADD", [key, .. members.Keys]);
+                    }
+                    else
+                    {
+                        db.Execute("ZADD", [key, .. members.SelectMany(p => new object[] { Format(p.Value), p.Key })]);
+                    }
+                }
+                inputs.Add((key, members));
+            }
+            double[] chosenWeights = inputs.Select(_ => weights[random.Next(weights.Length)]).ToArray();
+            string aggregate = aggregates[random.Next(aggregates.Length)];
+            var keys = inputs.Select(i => (object)i.Key).ToList();
+            var options = new List<object> { "WEIGHTS" };
+            options.AddRange(chosenWeights.Select(w => (object)Format(w)));
+            options.Add("AGGREGATE");
+            options.Add(aggregate);
+
+            double Combine(double a, double b) => aggregate switch { "SUM" => a + b, "MIN" => Math.Min(a, b), _ => Math.Max(a, b) };
+            var union = new Dictionary<string, double>();
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                foreach ((string member, double score) in inputs[i].Members)
+                {
+                    double weighted = score * chosenWeights[i];
+                    union[member] = union.TryGetValue(member, out double existing) ? Combine(existing, weighted) : weighted;
+                }
+            }
+            var intersection = union.Where(p => inputs.All(i => i.Members.ContainsKey(p.Key))).ToDictionary(p => p.Key, p => p.Value);
+            var difference = inputs[0].Members.Where(p => inputs.Skip(1).All(i => !i.Members.ContainsKey(p.Key))).ToDictionary(p => p.Key, p => p.Value);
+
+            string destination = $"za{seed}:{round}:dst";
+            // A signed zero depends on the order Redis aggregates in (inputs sorted by size, ties unordered): compare 0 and -0 as equal.
+            static string Flatten(IEnumerable<string> items) => string.Join(" ", items.Select(t => t == "-0" ? "0" : t));
+            void AssertContent(Dictionary<string, double> expected, RedisResult actual)
+            {
+                string wanted = Flatten(Ordered(expected).SelectMany(p => new[] { p.Key, NumberText(p.Value) }));
+                string got = Flatten(Strings(actual));
+                Assert.True(wanted == got, $"{context}\nexpected {wanted}\nactual   {got}");
+            }
+            Assert.True(union.Count == (long)db.Execute("ZUNIONSTORE", [destination, inputs.Count, .. keys, .. options]), context);
+            AssertContent(union, db.Execute("ZRANGE", destination, 0, -1, "WITHSCORES"));
+            Assert.True(intersection.Count == (long)db.Execute("ZINTERSTORE", [destination, inputs.Count, .. keys, .. options]), context);
+            AssertContent(intersection, db.Execute("ZRANGE", destination, 0, -1, "WITHSCORES"));
+            AssertContent(intersection, db.Execute("ZINTER", [inputs.Count, .. keys, .. options, "WITHSCORES"]));
+            Assert.True(intersection.Count == (long)db.Execute("ZINTERCARD", [inputs.Count, .. keys]), context);
+            Assert.True(Ordered(difference).Select(p => p.Key).SequenceEqual(Strings(db.Execute("ZDIFF", [inputs.Count, .. keys]))), context);
+            Assert.True(difference.Count == (long)db.Execute("ZDIFFSTORE", [destination, inputs.Count, .. keys]), context);
+            Assert.True(difference.Count > 0 || !KeyspaceProbe.Exists(_server, destination), context);
+        }
+    }
+
     private static string NumberText(double value) => Cairn.Protocol.Resp.NumberFormat.FormatDouble(value);
 }
