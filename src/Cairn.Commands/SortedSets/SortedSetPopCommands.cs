@@ -56,7 +56,8 @@ internal static class SortedSetPopCommands
             ctx.Error("ERR numkeys should be greater than 0");
             return;
         }
-        long whereIndex = numKeysIndex + keyCount + 1;
+        // Checked before adding so that a huge numkeys cannot overflow the index (same answer as Redis otherwise).
+        long whereIndex = keyCount >= ctx.ArgumentCount ? long.MaxValue : numKeysIndex + keyCount + 1;
         if (whereIndex >= ctx.ArgumentCount)
         {
             ctx.SyntaxError();

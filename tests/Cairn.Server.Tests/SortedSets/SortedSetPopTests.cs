@@ -74,6 +74,7 @@ public sealed class SortedSetPopTests : IClassFixture<SortedSetPopTests.Fixture>
         Assert.Equal("-ERR numkeys should be greater than 0", client.Execute("ZMPOP", "x", "p:mpop", "MIN"));
         Assert.Equal("-ERR syntax error", client.Execute("ZMPOP", "1", "p:mpop", "FOO"));
         Assert.Equal("-ERR syntax error", client.Execute("ZMPOP", "2", "p:mpop", "MIN"));
+        Assert.Equal("-ERR syntax error", client.Execute("ZMPOP", "9223372036854775807", "p:mpop", "MIN"));
         Assert.Equal("-ERR count should be greater than 0", client.Execute("ZMPOP", "1", "p:mpop", "MIN", "COUNT", "0"));
         Assert.Equal("-ERR syntax error", client.Execute("ZMPOP", "1", "p:mpop", "MIN", "COUNT", "1", "COUNT", "1"));
         Assert.Equal("-ERR syntax error", client.Execute("ZMPOP", "1", "p:mpop", "MIN", "COUNT"));
