@@ -104,6 +104,11 @@ public sealed class SortedSetCommandsTests : IClassFixture<SortedSetCommandsTest
         Assert.Equal("123456789", client.Execute("ZSCORE", "z:fmt", "d"));
         Assert.Equal("1.4999999999999999e-07", client.Execute("ZSCORE", "z:fmt", "e"));
         Assert.Equal("[0.10000000000000001, (nil), 123456789]", client.Execute("ZMSCORE", "z:fmt", "a", "zz", "d"));
+        client.Execute("ZADD", "z:fmt", "1e16", "big", "1e17", "bigger", "0.0001", "small", "1e-5", "smaller");
+        Assert.Equal("10000000000000000", client.Execute("ZSCORE", "z:fmt", "big"));
+        Assert.Equal("1e+17", client.Execute("ZSCORE", "z:fmt", "bigger"));
+        Assert.Equal("0.0001", client.Execute("ZSCORE", "z:fmt", "small"));
+        Assert.Equal("1.0000000000000001e-05", client.Execute("ZSCORE", "z:fmt", "smaller"));
         Assert.Equal("[(nil), (nil)]", client.Execute("ZMSCORE", "z:fmt-missing", "a", "b"));
     }
 
