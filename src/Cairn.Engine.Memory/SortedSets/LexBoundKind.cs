@@ -1,0 +1,9 @@
+namespace Cairn.Engine.Memory.SortedSets;
+
+public enum LexBoundKind
+{
+    NegativeInfinity,
+    PositiveInfinity,
+    Inclusive,
+    Exclusive,
+}

@@ -1,0 +1,511 @@
+using Cairn.Engine.Memory.Collections;
+using Cairn.Engine.Memory.Keyspace;
+using Cairn.Primitives;
+
+namespace Cairn.Engine.Memory.SortedSets;
+
+/// <summary>
+/// A Redis sorted set: unique members ordered by (score, member bytes), in one of two encodings as Redis 7.0 keeps them.
+/// <list type="bullet">
+/// <item>listpack: a sorted array of entries, searched linearly; while it holds at most
+/// <see cref="SortedSetEncodingLimits.MaxListpackEntries"/> members of at most
+/// <see cref="SortedSetEncodingLimits.MaxListpackValueBytes"/> bytes.</item>
+/// <item>skiplist: a <see cref="SkipList"/> with spans (O(log n) ranks) plus a member → node map (O(1) scores; its slot
+/// indices serve as ZSCAN cursors).</item>
+/// </list>
+/// Writes convert a listpack to a skiplist past the limits; nothing converts back except building a new set
+/// (<see cref="FromEntries"/>), as in Redis. Ranks here are 0-based. <see cref="MemoryUsageBytes"/> is kept incrementally.
+/// Thread safety: none; the store lock serialises access. Walking while modifying is not allowed.
+/// </summary>
+public sealed class SortedSetObject : DataObject
+{
+    private const long BaseBytes = 48;
+    private const long ListpackEntryOverheadBytes = 12;
+    private const long SkipListEntryOverheadBytes = 96;
+    private const int RandomProbeLimit = 64;
+
+    private List<SortedSetEntry>? _entries;
+    private SkipList? _skipList;
+    private BytesMap<SkipListNode>? _map;
+    private long _memoryBytes = BaseBytes;
+
+    private SortedSetObject(bool listpack, int capacity)
+    {
+        if (listpack)
+        {
+            _entries = new List<SortedSetEntry>(Math.Min(capacity, SortedSetEncodingLimits.MaxListpackEntries));
+        }
+        else
+        {
+            _skipList = new SkipList();
+            _map = new BytesMap<SkipListNode>(capacity);
+        }
+    }
+
+    /// <summary>The set ZADD creates for its first member: a skiplist when that member alone is past the listpack limits.</summary>
+    public static SortedSetObject CreateFor(ReadOnlySpan<byte> firstMember)
+    {
+        bool listpack = SortedSetEncodingLimits.MaxListpackEntries != 0
+            && firstMember.Length <= SortedSetEncodingLimits.MaxListpackValueBytes;
+        return new SortedSetObject(listpack, 4);
+    }
+
+    /// <summary>
+    /// Builds a set from entries with distinct members, in any order (STORE results). It is a listpack when it fits the
+    /// limits (Redis's zsetConvertToListpackIfNeeded). Sorts <paramref name="entries"/> in place.
+    /// </summary>
+    public static SortedSetObject FromEntries(List<SortedSetEntry> entries)
+    {
+        entries.Sort(static (a, b) => SortedSetEntry.Compare(a.Score, a.Member, b.Score, b.Member));
+        int longest = 0;
+        foreach (SortedSetEntry entry in entries)
+        {
+            longest = Math.Max(longest, entry.Member.Length);
+        }
+        bool listpack = entries.Count <= SortedSetEncodingLimits.MaxListpackEntries
+            && longest <= SortedSetEncodingLimits.MaxListpackValueBytes;
+        var set = new SortedSetObject(listpack, entries.Count);
+        foreach (SortedSetEntry entry in entries)
+        {
+            set.AppendOrInsert(entry.Score, entry.Member);
+        }
+        return set;
+    }
+
+    public override DataType Type => DataType.SortedSet;
+
+    public override string Encoding => _entries is not null ? "listpack" : "skiplist";
+
+    public bool IsListpack => _entries is not null;
+
+    public override long MemoryUsageBytes => _memoryBytes;
+
+    public override long Length => _entries?.Count ?? _skipList!.Length;
+
+    public bool TryGetScore(ReadOnlySpan<byte> member, out double score)
+    {
+        if (_entries is not null)
+        {
+            int index = ListIndexOf(member);
+            score = index >= 0 ? _entries[index].Score : 0;
+            return index >= 0;
+        }
+        int slot = _map!.Find(member);
+        score = slot >= 0 ? _map.ValueAt(slot).Score : 0;
+        return slot >= 0;
+    }
+
+    /// <summary>0-based rank in ascending order, or -1 when absent.</summary>
+    public long RankOf(ReadOnlySpan<byte> member)
+    {
+        if (_entries is not null)
+        {
+            return ListIndexOf(member);
+        }
+        int slot = _map!.Find(member);
+        if (slot < 0)
+        {
+            return -1;
+        }
+        SkipListNode node = _map.ValueAt(slot);
+        long rank = _skipList!.GetRank(node.Score, member);
+        Invariant.Require(rank > 0, "member in the map but not in the skip list");
+        return rank - 1;
+    }
+
+    /// <summary>The element at a 0-based rank. REQUIRES: 0 &lt;= rank &lt; Length.</summary>
+    public SortedSetEntry ElementAt(long rank)
+    {
+        Invariant.Require(rank >= 0 && rank < Length, "rank out of range");
+        if (_entries is not null)
+        {
+            return _entries[(int)rank];
+        }
+        SkipListNode node = _skipList!.GetByRank(rank + 1)!;
+        return new SortedSetEntry(node.Member, node.Score);
+    }
+
+    /// <summary>The ranks [Start, End) of the elements whose scores lie in <paramref name="range"/>; empty when Start == End.</summary>
+    public (long Start, long End) RankSpan(in ScoreRange range)
+    {
+        long start = CountPrefix(new BelowScoreMin(range));
+        long end = CountPrefix(new AtMostScoreMax(range));
+        return (start, Math.Max(start, end));
+    }
+
+    /// <summary>The ranks [Start, End) of the members in <paramref name="range"/>, assuming members are in lex order.</summary>
+    public (long Start, long End) RankSpan(in LexRange range)
+    {
+        long start = CountPrefix(new BelowLexMin(range));
+        long end = CountPrefix(new AtMostLexMax(range));
+        return (start, Math.Max(start, end));
+    }
+
+    /// <summary>Walks elements from a 0-based rank, forwards or backwards. REQUIRES: 0 &lt;= startRank &lt; Length.</summary>
+    public Walker Walk(long startRank, bool reverse) => new(this, startRank, reverse);
+
+    /// <summary>
+    /// ZADD of one element (Redis's zsetAdd) under <paramref name="flags"/>; <paramref name="newScore"/> is the score
+    /// the member has afterwards when the result is Added, Updated or Unchanged.
+    /// </summary>
+    public ZAddResult Add(double score, ReadOnlySpan<byte> member, ZAddFlags flags, out double newScore)
+    {
+        newScore = score;
+        if (double.IsNaN(score))
+        {
+            return ZAddResult.NotANumber;
+        }
+        if (_entries is not null)
+        {
+            int index = ListIndexOf(member);
+            if (index >= 0)
+            {
+                return UpdateExisting(_entries[index].Score, ref score, flags, out newScore) switch
+                {
+                    ZAddResult.Updated => ListReplace(index, score),
+                    ZAddResult other => other,
+                };
+            }
+            if ((flags & ZAddFlags.Xx) != 0)
+            {
+                return ZAddResult.Skipped;
+            }
+            if (_entries.Count + 1 <= SortedSetEncodingLimits.MaxListpackEntries
+                && member.Length <= SortedSetEncodingLimits.MaxListpackValueBytes)
+            {
+                ListInsert(score, member.ToArray());
+                return ZAddResult.Added;
+            }
+            ConvertToSkipList();
+        }
+        int slot = _map!.Find(member);
+        if (slot >= 0)
+        {
+            SkipListNode node = _map.ValueAt(slot);
+            ZAddResult result = UpdateExisting(node.Score, ref score, flags, out newScore);
+            if (result == ZAddResult.Updated)
+            {
+                _map.ValueAt(slot) = _skipList!.UpdateScore(node, score);
+            }
+            return result;
+        }
+        if ((flags & ZAddFlags.Xx) != 0)
+        {
+            return ZAddResult.Skipped;
+        }
+        SkipListAdd(score, member.ToArray());
+        return ZAddResult.Added;
+    }
+
+    /// <summary>Removes a member; false when absent.</summary>
+    public bool Remove(ReadOnlySpan<byte> member)
+    {
+        if (_entries is not null)
+        {
+            int index = ListIndexOf(member);
+            if (index < 0)
+            {
+                return false;
+            }
+            ListRemoveRange(index, 1);
+            return true;
+        }
+        int slot = _map!.Find(member);
+        if (slot < 0)
+        {
+            return false;
+        }
+        SkipListRemove(slot);
+        return true;
+    }
+
+    /// <summary>Removes the elements with 0-based ranks in [start, end]; returns how many. REQUIRES: 0 &lt;= start &lt;= end &lt; Length.</summary>
+    public long RemoveRankRange(long start, long end)
+    {
+        Invariant.Require(start >= 0 && start <= end && end < Length, "rank range out of bounds");
+        long count = end - start + 1;
+        if (_entries is not null)
+        {
+            ListRemoveRange((int)start, (int)count);
+            return count;
+        }
+        SkipListNode? node = _skipList!.GetByRank(start + 1);
+        for (long i = 0; i < count; i++)
+        {
+            SkipListNode current = node!;
+            node = current.Forward[0];
+            SkipListRemove(_map!.Find(current.Member));
+        }
+        return count;
+    }
+
+    /// <summary>A uniformly chosen element. REQUIRES: Length &gt; 0.</summary>
+    public SortedSetEntry RandomElement(IRandomSource random)
+    {
+        Invariant.Require(Length > 0, "random element of an empty sorted set");
+        if (_entries is not null)
+        {
+            return _entries[random.NextInt(_entries.Count)];
+        }
+        int limit = _map!.SlotLimit;
+        for (int attempt = 0; attempt < RandomProbeLimit; attempt++)
+        {
+            int probe = random.NextInt(limit);
+            if (_map.IsOccupied(probe))
+            {
+                SkipListNode hit = _map.ValueAt(probe);
+                return new SortedSetEntry(hit.Member, hit.Score);
+            }
+        }
+        SkipListNode node = _map.ValueAt(_map.RandomOccupied(random));
+        return new SortedSetEntry(node.Member, node.Score);
+    }
+
+    /// <summary>
+    /// One ZSCAN step from <paramref name="cursor"/>: appends up to <paramref name="count"/> elements and returns the
+    /// next cursor (0 when done). A listpack returns everything at once, as Redis does.
+    /// </summary>
+    public long Scan(long cursor, int count, List<SortedSetEntry> output)
+    {
+        if (_entries is not null)
+        {
+            output.AddRange(_entries);
+            return 0;
+        }
+        if (cursor >= _map!.SlotLimit)
+        {
+            return 0;
+        }
+        int slot = _map.NextOccupied((int)cursor);
+        int visited = 0;
+        while (slot >= 0 && visited < count)
+        {
+            SkipListNode node = _map.ValueAt(slot);
+            output.Add(new SortedSetEntry(node.Member, node.Score));
+            visited++;
+            slot = _map.NextOccupied(slot + 1);
+        }
+        return slot < 0 ? 0 : slot;
+    }
+
+    public override DataObject Clone()
+    {
+        var copy = new SortedSetObject(_entries is not null, (int)Length);
+        for (Walker walker = Length == 0 ? default : Walk(0, reverse: false); walker.MoveNext();)
+        {
+            copy.AppendOrInsert(walker.Current.Score, walker.Current.Member);
+        }
+        return copy;
+    }
+
+    /// <summary>Iterates elements by rank from a start, following level-0 links (O(1) a step after an O(log n) seek).</summary>
+    public struct Walker
+    {
+        private readonly SortedSetObject? _set;
+        private readonly bool _reverse;
+        private long _rank;
+        private SkipListNode? _node;
+        private bool _started;
+
+        internal Walker(SortedSetObject set, long startRank, bool reverse)
+        {
+            Invariant.Require(startRank >= 0 && startRank < set.Length, "walk start out of range");
+            _set = set;
+            _reverse = reverse;
+            _rank = startRank;
+            _node = null;
+            _started = false;
+            Current = default;
+        }
+
+        public SortedSetEntry Current { get; private set; }
+
+        public bool MoveNext()
+        {
+            if (_set is null)
+            {
+                return false;
+            }
+            if (_set._entries is { } entries)
+            {
+                if (_started)
+                {
+                    _rank += _reverse ? -1 : 1;
+                }
+                _started = true;
+                if (_rank < 0 || _rank >= entries.Count)
+                {
+                    return false;
+                }
+                Current = entries[(int)_rank];
+                return true;
+            }
+            _node = !_started ? _set._skipList!.GetByRank(_rank + 1) : _reverse ? _node?.Backward : _node?.Forward[0];
+            _started = true;
+            if (_node is null)
+            {
+                return false;
+            }
+            Current = new SortedSetEntry(_node.Member, _node.Score);
+            return true;
+        }
+    }
+
+    private static ZAddResult UpdateExisting(double current, ref double score, ZAddFlags flags, out double newScore)
+    {
+        newScore = current;
+        if ((flags & ZAddFlags.Nx) != 0)
+        {
+            return ZAddResult.Skipped;
+        }
+        if ((flags & ZAddFlags.Incr) != 0)
+        {
+            score += current;
+            if (double.IsNaN(score))
+            {
+                return ZAddResult.NotANumber;
+            }
+        }
+        if (((flags & ZAddFlags.Lt) != 0 && score >= current) || ((flags & ZAddFlags.Gt) != 0 && score <= current))
+        {
+            return ZAddResult.Skipped;
+        }
+        newScore = score;
+        return score != current ? ZAddResult.Updated : ZAddResult.Unchanged;
+    }
+
+    private long CountPrefix<TPredicate>(in TPredicate predicate)
+        where TPredicate : struct, IPrefixPredicate
+    {
+        if (_entries is null)
+        {
+            return _skipList!.CountPrefix(predicate);
+        }
+        int count = 0;
+        while (count < _entries.Count && predicate.Holds(_entries[count].Score, _entries[count].Member))
+        {
+            count++;
+        }
+        return count;
+    }
+
+    private void AppendOrInsert(double score, byte[] member)
+    {
+        if (_entries is not null)
+        {
+            ListInsert(score, member);
+        }
+        else
+        {
+            SkipListAdd(score, member);
+        }
+    }
+
+    private int ListIndexOf(ReadOnlySpan<byte> member)
+    {
+        List<SortedSetEntry> entries = _entries!;
+        for (int i = 0; i < entries.Count; i++)
+        {
+            if (member.SequenceEqual(entries[i].Member))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void ListInsert(double score, byte[] member)
+    {
+        List<SortedSetEntry> entries = _entries!;
+        int low = 0;
+        int high = entries.Count;
+        // Appending is the common case for sorted input; check the end before searching.
+        if (high > 0 && SortedSetEntry.Compare(entries[high - 1].Score, entries[high - 1].Member, score, member) > 0)
+        {
+            while (low < high)
+            {
+                int middle = (low + high) >>> 1;
+                if (SortedSetEntry.Compare(entries[middle].Score, entries[middle].Member, score, member) < 0)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle;
+                }
+            }
+        }
+        else
+        {
+            low = high;
+        }
+        entries.Insert(low, new SortedSetEntry(member, score));
+        _memoryBytes += member.Length + ListpackEntryOverheadBytes;
+    }
+
+    private ZAddResult ListReplace(int index, double score)
+    {
+        byte[] member = _entries![index].Member;
+        ListRemoveRange(index, 1);
+        ListInsert(score, member);
+        return ZAddResult.Updated;
+    }
+
+    private void ListRemoveRange(int index, int count)
+    {
+        for (int i = index; i < index + count; i++)
+        {
+            _memoryBytes -= _entries![i].Member.Length + ListpackEntryOverheadBytes;
+        }
+        _entries!.RemoveRange(index, count);
+    }
+
+    private void SkipListAdd(double score, byte[] member)
+    {
+        SkipListNode node = _skipList!.Insert(score, member);
+        _map!.Add(member, node);
+        _memoryBytes += member.Length + SkipListEntryOverheadBytes;
+    }
+
+    private void SkipListRemove(int slot)
+    {
+        SkipListNode node = _map!.ValueAt(slot);
+        bool deleted = _skipList!.Delete(node.Score, node.Member);
+        Invariant.Require(deleted, "member in the map but not in the skip list");
+        _map.RemoveAt(slot);
+        _memoryBytes -= node.Member.Length + SkipListEntryOverheadBytes;
+    }
+
+    private void ConvertToSkipList()
+    {
+        List<SortedSetEntry> entries = _entries!;
+        _entries = null;
+        _skipList = new SkipList();
+        _map = new BytesMap<SkipListNode>(entries.Count + 1);
+        _memoryBytes = BaseBytes;
+        foreach (SortedSetEntry entry in entries)
+        {
+            SkipListAdd(entry.Score, entry.Member);
+        }
+    }
+
+    private readonly struct BelowScoreMin(ScoreRange range) : IPrefixPredicate
+    {
+        public bool Holds(double score, byte[] member) => range.IsBelowMin(score);
+    }
+
+    private readonly struct AtMostScoreMax(ScoreRange range) : IPrefixPredicate
+    {
+        public bool Holds(double score, byte[] member) => range.IsAtMostMax(score);
+    }
+
+    private readonly struct BelowLexMin(LexRange range) : IPrefixPredicate
+    {
+        public bool Holds(double score, byte[] member) => range.IsBelowMin(member);
+    }
+
+    private readonly struct AtMostLexMax(LexRange range) : IPrefixPredicate
+    {
+        public bool Holds(double score, byte[] member) => range.IsAtMostMax(member);
+    }
+}
