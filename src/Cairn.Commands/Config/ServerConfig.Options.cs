@@ -76,6 +76,23 @@ public sealed partial class ServerConfig
         });
         AddInt("auto-aof-rewrite-percentage", () => AutoAofRewritePercentage, v => AutoAofRewritePercentage = (int)v, 0, int.MaxValue);
         AddMemory("auto-aof-rewrite-min-size", () => AutoAofRewriteMinSizeBytes, v => AutoAofRewriteMinSizeBytes = v, 0, long.MaxValue);
+        // Compact-encoding thresholds (process-wide, as the engine's encodings read them).
+        AddInt("list-max-listpack-size", () => Cairn.Engine.Memory.EncodingSettings.ListMaxListpackSize,
+            v => Cairn.Engine.Memory.EncodingSettings.ListMaxListpackSize = (int)v, int.MinValue, int.MaxValue, aliases: ["list-max-ziplist-size"]);
+        AddInt("hash-max-listpack-entries", () => Cairn.Engine.Memory.EncodingSettings.HashMaxListpackEntries,
+            v => Cairn.Engine.Memory.EncodingSettings.HashMaxListpackEntries = (int)v, 0, int.MaxValue, aliases: ["hash-max-ziplist-entries"]);
+        AddInt("hash-max-listpack-value", () => Cairn.Engine.Memory.EncodingSettings.HashMaxListpackValue,
+            v => Cairn.Engine.Memory.EncodingSettings.HashMaxListpackValue = (int)v, 0, int.MaxValue, aliases: ["hash-max-ziplist-value"]);
+        AddInt("set-max-intset-entries", () => Cairn.Engine.Memory.Sets.SetEncodingLimits.MaxIntsetEntries,
+            v => Cairn.Engine.Memory.Sets.SetEncodingLimits.MaxIntsetEntries = (int)v, 0, int.MaxValue);
+        AddInt("set-max-listpack-entries", () => Cairn.Engine.Memory.Sets.SetEncodingLimits.MaxListpackEntries,
+            v => Cairn.Engine.Memory.Sets.SetEncodingLimits.MaxListpackEntries = (int)v, 0, int.MaxValue);
+        AddInt("set-max-listpack-value", () => Cairn.Engine.Memory.Sets.SetEncodingLimits.MaxListpackValueBytes,
+            v => Cairn.Engine.Memory.Sets.SetEncodingLimits.MaxListpackValueBytes = (int)v, 0, int.MaxValue);
+        AddInt("zset-max-listpack-entries", () => Cairn.Engine.Memory.SortedSets.SortedSetEncodingLimits.MaxListpackEntries,
+            v => Cairn.Engine.Memory.SortedSets.SortedSetEncodingLimits.MaxListpackEntries = (int)v, 0, int.MaxValue, aliases: ["zset-max-ziplist-entries"]);
+        AddInt("zset-max-listpack-value", () => Cairn.Engine.Memory.SortedSets.SortedSetEncodingLimits.MaxListpackValueBytes,
+            v => Cairn.Engine.Memory.SortedSets.SortedSetEncodingLimits.MaxListpackValueBytes = (int)v, 0, int.MaxValue, aliases: ["zset-max-ziplist-value"]);
         AddBool("protected-mode", () => ProtectedMode, v => ProtectedMode = v);
         AddBool("daemonize", () => false, _ => { }, mutable: false);
         AddString("pidfile", () => PidFile, v => PidFile = v, mutable: false);
@@ -133,12 +150,12 @@ public sealed partial class ServerConfig
         return null;
     }
 
-    private void AddInt(string name, Func<long> get, Action<long> set, long min, long max, bool mutable = true)
+    private void AddInt(string name, Func<long> get, Action<long> set, long min, long max, bool mutable = true, string[]? aliases = null)
     {
         string initial = get().ToString(CultureInfo.InvariantCulture);
         Add(new ConfigOption
         {
-            Name = name, DefaultValue = initial, Mutable = mutable,
+            Name = name, DefaultValue = initial, Mutable = mutable, Aliases = aliases ?? [],
             Get = () => get().ToString(CultureInfo.InvariantCulture),
             Set = v =>
             {

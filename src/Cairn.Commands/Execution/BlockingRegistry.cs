@@ -93,6 +93,12 @@ public sealed class BlockingRegistry
                 {
                     continue;
                 }
+                if (request.Client.IsClosing)
+                {
+                    Unregister(request);
+                    request.Completion.TrySetResult(false);
+                    continue; // a waiter that went away is skipped, not served
+                }
                 if (run(request))
                 {
                     Unregister(request);

@@ -43,6 +43,7 @@ internal static class SetRandomCommands
         }
         long before = set.MemoryUsageBytes;
         byte[] member = set.PopRandom(ctx.Server.Random);
+        ctx.PropagateAs("SREM"u8.ToArray(), key.ToArray(), member); // the AOF records the effect, not the random choice
         ctx.Notify(KeyspaceEvents.Set, "spop", key);
         if (SetAccess.FinishRemoval(ctx, key, set, before))
         {
@@ -101,6 +102,7 @@ internal static class SetRandomCommands
         {
             // The whole set: reply it and delete the key.
             SetCommands.WriteMembers(ctx, set);
+            ctx.PropagateAs("DEL"u8.ToArray(), key.ToArray());
             ctx.Database.RemoveAt(slot);
             ctx.Notify(KeyspaceEvents.Generic, "del", key);
             ctx.Modified(key);
@@ -110,10 +112,14 @@ internal static class SetRandomCommands
         ctx.Reply.WriteSetHeader(count);
         if (count * PopMoveStrategyFactor <= size || set.Kind != SetEncoding.Hashtable)
         {
+            var removed = new List<byte[]>((int)count + 2) { "SREM"u8.ToArray(), key.ToArray() };
             for (long i = 0; i < count; i++)
             {
-                ctx.Reply.WriteBulkString(set.PopRandom(random));
+                byte[] member = set.PopRandom(random);
+                removed.Add(member);
+                ctx.Reply.WriteBulkString(member);
             }
+            ctx.PropagateAs([.. removed]);
             ctx.Store.AdjustMemory(set.MemoryUsageBytes - before);
         }
         else
@@ -125,10 +131,13 @@ internal static class SetRandomCommands
             {
                 survivors.Add(set.PopRandom(random));
             }
+            var removed = new List<byte[]>((int)count + 2) { "SREM"u8.ToArray(), key.ToArray() };
             foreach (ReadOnlySpan<byte> member in set)
             {
+                removed.Add(member.ToArray());
                 ctx.Reply.WriteBulkString(member);
             }
+            ctx.PropagateAs([.. removed]);
             ctx.Store.AdjustMemory(set.MemoryUsageBytes - before);
             ctx.Database.Replace(slot, survivors);
         }

@@ -10,6 +10,7 @@ public static class ValueCodecs
     static ValueCodecs()
     {
         Register(new StringCodec());
+        CollectionCodecs.RegisterAll();
     }
 
     public static void Register(IValueCodec codec) => s_codecs[(int)codec.Type] = codec;

@@ -585,6 +585,7 @@ internal sealed class Connection : IClientConnection
     private void Detach()
     {
         _closing = true;
+        Client.IsClosing = true;
         using (_server.Store.Lock.EnterScope())
         {
             _server.Clients.Remove(Client);

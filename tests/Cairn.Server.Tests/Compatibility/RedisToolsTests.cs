@@ -37,12 +37,13 @@ public sealed class RedisToolsTests
     {
         using var server = new TestServer();
         (int code, string output) = Run("redis-benchmark", $"-p {server.Port} -q -n 2000 -c 10 -P 4", 300_000);
+        output = output.Replace('\r', '\n');
         Assert.True(code == 0, output);
         Assert.DoesNotContain("ERR", output, StringComparison.Ordinal);
         Assert.DoesNotContain("error", output, StringComparison.OrdinalIgnoreCase);
         foreach (string test in new[] { "PING_INLINE", "PING_MBULK", "SET", "GET", "INCR", "LPUSH", "RPUSH", "LPOP", "RPOP", "SADD", "HSET", "SPOP", "ZADD", "ZPOPMIN", "LRANGE_100", "MSET" })
         {
-            Assert.Contains(test + ":", output, StringComparison.Ordinal);
+            Assert.Contains(test, output, StringComparison.Ordinal);
         }
     }
 }
