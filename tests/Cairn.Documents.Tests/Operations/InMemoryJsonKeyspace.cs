@@ -1,14 +1,68 @@
 using System.Text;
 using Cairn.Documents.Json;
 using Cairn.Documents.Operations;
+using Cairn.Documents.Search;
 using Cairn.Primitives;
 
 namespace Cairn.Documents.Tests.Operations;
 
 /// <summary>A dictionary keyspace for transcripts; string values stand in for "another type" (WRONGTYPE).</summary>
-internal sealed class InMemoryJsonKeyspace : IJsonKeyspace
+internal sealed class InMemoryJsonKeyspace : IJsonKeyspace, ISearchKeyspace
 {
     private readonly Dictionary<byte[], object> _keys = new(ByteArrayComparer.Instance);
+    private readonly Dictionary<byte[], long> _expiries = new(ByteArrayComparer.Instance);
+
+    public SearchIndexRegistry Registry { get; } = new();
+
+    /// <summary>Logical time for expiries.</summary>
+    public long Now { get; set; }
+
+    public void Expire(string key, long at) => _expiries[Encoding.UTF8.GetBytes(key)] = at;
+
+    /// <summary>Active expiry: reclaims every expired key, as the keyspace's expiry cycle would.</summary>
+    public void ReclaimExpired()
+    {
+        var expired = new List<byte[]>();
+        foreach (var (key, at) in _expiries)
+        {
+            if (at <= Now)
+            {
+                expired.Add(key);
+            }
+        }
+        foreach (var key in expired)
+        {
+            DeleteKey(key);
+        }
+    }
+
+    public List<byte[]> SnapshotJsonKeys()
+    {
+        var keys = new List<byte[]>();
+        foreach (var (key, value) in _keys)
+        {
+            if (value is JsonValue)
+            {
+                keys.Add(key);
+            }
+        }
+        return keys;
+    }
+
+    public JsonValue? GetDocument(byte[] key) => IsLive(key) ? GetDocument(key, out _) : null;
+
+    public bool IsLive(byte[] key) => _keys.ContainsKey(key) && (!_expiries.TryGetValue(key, out long at) || at > Now);
+
+    public string Ft(string line)
+    {
+        var parts = Split(line);
+        var args = new List<ReadOnlyMemory<byte>>();
+        for (int i = 1; i < parts.Count; i++)
+        {
+            args.Add(Encoding.UTF8.GetBytes(parts[i]));
+        }
+        return FtCommandDispatcher.Execute(parts[0], args, Registry, this).ToString();
+    }
 
     public Action<byte[], JsonValue>? OnStored { get; set; }
 
@@ -21,6 +75,11 @@ internal sealed class InMemoryJsonKeyspace : IJsonKeyspace
     public JsonValue? GetDocument(byte[] key, out bool wrongType)
     {
         wrongType = false;
+        if (_expiries.TryGetValue(key, out long at) && at <= Now)
+        {
+            DeleteKey(key);
+            return null;
+        }
         if (!_keys.TryGetValue(key, out var value))
         {
             return null;
@@ -32,12 +91,15 @@ internal sealed class InMemoryJsonKeyspace : IJsonKeyspace
     public void StoreDocument(byte[] key, JsonValue document)
     {
         _keys[key] = document;
+        Registry.OnDocumentWritten(key, document);
         OnStored?.Invoke(key, document);
     }
 
     public void DeleteKey(byte[] key)
     {
         _keys.Remove(key);
+        _expiries.Remove(key);
+        Registry.OnKeyDeleted(key);
         OnDeleted?.Invoke(key);
     }
 
