@@ -44,6 +44,32 @@ public sealed class SearchIndexRegistry
         return true;
     }
 
+    /// <summary>After a restart: recreates indexes from persisted definitions and aliases, each backfilling from the keyspace.</summary>
+    public void Restore(IReadOnlyList<SearchIndexDefinition> definitions, IReadOnlyDictionary<string, string> aliases,
+        Func<List<byte[]>> snapshotKeys, Func<byte[], JsonValue?> lookup)
+    {
+        foreach (var definition in definitions)
+        {
+            TryCreate(definition, snapshotKeys(), lookup, out _, out _);
+        }
+        foreach (var (alias, index) in aliases)
+        {
+            _aliases[alias] = index;
+        }
+    }
+
+    /// <summary>The definitions to persist (with <see cref="Aliases"/>) via Serialization.IndexDefinitionCodec.</summary>
+    public List<SearchIndexDefinition> Definitions()
+    {
+        var definitions = new List<SearchIndexDefinition>();
+        foreach (var index in _indexes.Values)
+        {
+            definitions.Add(index.Definition);
+        }
+        definitions.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return definitions;
+    }
+
     public bool Drop(string name)
     {
         if (!_indexes.Remove(name))
