@@ -32,6 +32,7 @@ internal static class DocumentBenchmark
         // SET without indexes: parse + store (what JSON.SET does before index maintenance).
         var store = new Dictionary<byte[], JsonValue>(ByteArrayComparer.Instance);
         long before = GC.GetTotalMemory(true);
+        var cpu = Cpu();
         var watch = Stopwatch.StartNew();
         for (int i = 0; i < count; i++)
         {
@@ -42,9 +43,10 @@ internal static class DocumentBenchmark
         }
         watch.Stop();
         long documentsBytes = GC.GetTotalMemory(true) - before;
-        report.AppendLine(CultureInfo.InvariantCulture, $"JSON.SET (parse+store, no index): {Rate(count, watch)} ops/s; documents hold {documentsBytes / count} bytes each");
+        report.AppendLine(CultureInfo.InvariantCulture, $"JSON.SET (parse+store, no index): {Rate(count, watch, cpu)} ops/s; documents hold {documentsBytes / count} bytes each");
 
         // GET: whole document, and one field by a legacy path.
+        cpu = Cpu();
         watch.Restart();
         long bytes = 0;
         for (int i = 0; i < count; i++)
@@ -52,14 +54,15 @@ internal static class DocumentBenchmark
             bytes += JsonDocumentOperations.Get(store[keys[i]], ["$"], JsonFormatOptions.Compact).Reply.Bytes.Length;
         }
         watch.Stop();
-        report.AppendLine(CultureInfo.InvariantCulture, $"JSON.GET $ (serialize whole document): {Rate(count, watch)} ops/s");
+        report.AppendLine(CultureInfo.InvariantCulture, $"JSON.GET $ (serialize whole document): {Rate(count, watch, cpu)} ops/s");
+        cpu = Cpu();
         watch.Restart();
         for (int i = 0; i < count; i++)
         {
             bytes += JsonDocumentOperations.Get(store[keys[i]], [".address.city"], JsonFormatOptions.Compact).Reply.Bytes.Length;
         }
         watch.Stop();
-        report.AppendLine(CultureInfo.InvariantCulture, $"JSON.GET .address.city: {Rate(count, watch)} ops/s");
+        report.AppendLine(CultureInfo.InvariantCulture, $"JSON.GET .address.city: {Rate(count, watch, cpu)} ops/s");
 
         // Index build (as the backfill does) and per-document index memory.
         Invariant.Require(SearchIndexDefinitionParser.TryParse(
@@ -67,6 +70,7 @@ internal static class DocumentBenchmark
              "$.age", "AS", "age", "NUMERIC", "SORTABLE", "$.name", "AS", "name", "TEXT"], out var definition, out string error), error);
         var index = new SearchIndex(definition);
         before = GC.GetTotalMemory(true);
+        cpu = Cpu();
         watch.Restart();
         for (int i = 0; i < count; i++)
         {
@@ -74,12 +78,13 @@ internal static class DocumentBenchmark
         }
         watch.Stop();
         long indexBytes = GC.GetTotalMemory(true) - before;
-        report.AppendLine(CultureInfo.InvariantCulture, $"index maintenance (upsert, 4 fields): {Rate(count, watch)} docs/s");
+        report.AppendLine(CultureInfo.InvariantCulture, $"index maintenance (upsert, 4 fields): {Rate(count, watch, cpu)} docs/s");
         report.AppendLine(CultureInfo.InvariantCulture, $"index memory: {indexBytes / count} bytes/document measured (GC), {index.EstimateIndexMemoryBytes() / count} estimated; postings {index.PostingCount}");
 
         // JSON.SET with index maintenance: re-set every document.
         var registry = new SearchIndexRegistry();
         registry.TryCreate(definition, [], _ => null, out var live, out _);
+        cpu = Cpu();
         watch.Restart();
         for (int i = 0; i < count; i++)
         {
@@ -89,7 +94,7 @@ internal static class DocumentBenchmark
             registry.OnDocumentWritten(keys[i], root!);
         }
         watch.Stop();
-        report.AppendLine(CultureInfo.InvariantCulture, $"JSON.SET with index maintenance: {Rate(count, watch)} ops/s");
+        report.AppendLine(CultureInfo.InvariantCulture, $"JSON.SET with index maintenance: {Rate(count, watch, cpu)} ops/s");
 
         // Selective tag + numeric query: index versus full scan.
         const string Query = "@city:{city7} @tags:{tag3} @age:[30 40]";
@@ -97,11 +102,14 @@ internal static class DocumentBenchmark
         var planner = new QueryPlanner(index);
         var request = new SearchRequest { Index = "idx", Query = Query, Limit = 10 };
         int matches = planner.Execute(node).Count;
+        var searchCpu = Cpu();
         var indexed = Time(200, () => SearchExecutor.Search(index, request));
+        double indexedCpuMicroseconds = (Cpu() - searchCpu).TotalMicroseconds / 201;
         var cityPath = JsonPathParser.Parse("$.address.city");
         var tagsPath = JsonPathParser.Parse("$.tags[*]");
         var agePath = JsonPathParser.Parse("$.age");
         int scanned = 0;
+        var scanCpu = Cpu();
         var scan = Time(5, () =>
         {
             scanned = 0;
@@ -113,11 +121,12 @@ internal static class DocumentBenchmark
                 }
             }
         });
+        double scanCpuMicroseconds = (Cpu() - scanCpu).TotalMicroseconds / 6;
         Invariant.Require(scanned == matches, "full scan and index disagree");
         report.AppendLine(CultureInfo.InvariantCulture, $"query {Query}: {matches} matches");
-        report.AppendLine(CultureInfo.InvariantCulture, $"  FT.SEARCH with index (LIMIT 10, documents in reply): median {indexed.Median:F1} us, p99 {indexed.P99:F1} us; planner checked {planner.CandidateChecks} candidates");
-        report.AppendLine(CultureInfo.InvariantCulture, $"  full scan over {count} documents (JSONPath per document): median {scan.Median:F1} us, p99 {scan.P99:F1} us");
-        report.AppendLine(CultureInfo.InvariantCulture, $"  speed-up: {scan.Median / indexed.Median:F0}x");
+        report.AppendLine(CultureInfo.InvariantCulture, $"  FT.SEARCH with index (LIMIT 10, documents in reply): median {indexed.Median:F1} us, p99 {indexed.P99:F1} us wall, {indexedCpuMicroseconds:F1} us CPU/query; planner checked {planner.CandidateChecks} candidates");
+        report.AppendLine(CultureInfo.InvariantCulture, $"  full scan over {count} documents (JSONPath per document): median {scan.Median:F1} us, p99 {scan.P99:F1} us wall, {scanCpuMicroseconds:F1} us CPU/query");
+        report.AppendLine(CultureInfo.InvariantCulture, $"  speed-up: {scan.Median / indexed.Median:F0}x wall, {scanCpuMicroseconds / indexedCpuMicroseconds:F0}x CPU");
         _ = bytes;
         return report.ToString();
     }
@@ -166,7 +175,11 @@ internal static class DocumentBenchmark
         return (samples[repetitions / 2], samples[Math.Min(repetitions - 1, (int)(repetitions * 0.99))]);
     }
 
-    private static string Rate(int count, Stopwatch watch) => (count / watch.Elapsed.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture);
+    /// <summary>Throughput by wall clock and per CPU-second of this process (the second is the fairer number on a shared machine).</summary>
+    private static string Rate(int count, Stopwatch watch, TimeSpan cpuStart) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count / watch.Elapsed.TotalSeconds:N0} wall, {count / (Cpu() - cpuStart).TotalSeconds:N0} per CPU-second");
+
+    private static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
 
     private static string Document(IRandomSource random, int i)
     {

@@ -388,6 +388,32 @@ public ref struct JsonParser
         return null;
     }
 
+    /// <summary>A member name: interned straight from the input when it has no escapes (the common case).</summary>
+    private byte[]? ParseName()
+    {
+        int start = _position + 1;
+        for (int i = start; i < _text.Length; i++)
+        {
+            byte b = _text[i];
+            if (b == (byte)'"')
+            {
+                var raw = _text[start..i];
+                if (!Utf8.IsValid(raw))
+                {
+                    break;
+                }
+                _position = i + 1;
+                return JsonNameTable.Intern(raw);
+            }
+            if (b == (byte)'\\' || b < 0x20)
+            {
+                break;
+            }
+        }
+        var name = ParseString();
+        return name is null ? null : JsonNameTable.Intern(name);
+    }
+
     private bool TryReadHex4(out int code)
     {
         code = 0;
@@ -476,7 +502,9 @@ public ref struct JsonParser
             return null;
         }
         _position++;
-        var result = JsonValue.Object();
+        var members = new List<JsonMember>();
+        HashSet<byte[]>? seen = null;
+        var result = JsonValue.Object(members);
         SkipWhitespace();
         if (_position < _text.Length && _text[_position] == (byte)'}')
         {
@@ -496,7 +524,7 @@ public ref struct JsonParser
                 Fail(_text[_position] == (byte)'}' ? "trailing comma" : "key must be a string", _position);
                 return null;
             }
-            var name = ParseString();
+            var name = ParseName();
             if (name is null)
             {
                 return null;
@@ -518,7 +546,30 @@ public ref struct JsonParser
             {
                 return null;
             }
-            result.SetMember(name, value);
+            // Small objects find duplicates by scanning; large ones switch to a set so parsing stays linear.
+            if (members.Count < 16)
+            {
+                result.SetMember(name, value);
+            }
+            else
+            {
+                if (seen is null)
+                {
+                    seen = new HashSet<byte[]>(Cairn.Primitives.ByteArrayComparer.Instance);
+                    foreach (var member in members)
+                    {
+                        seen.Add(member.Name);
+                    }
+                }
+                if (seen.Add(name))
+                {
+                    members.Add(new JsonMember(name, value));
+                }
+                else
+                {
+                    result.SetMember(name, value);
+                }
+            }
             SkipWhitespace();
             if (_position >= _text.Length)
             {

@@ -15,11 +15,10 @@ public sealed class JsonValue
 {
     private static readonly byte[] s_empty = [];
 
-    private long _integer;
-    private double _double;
-    private byte[] _string = s_empty;
-    private List<JsonValue>? _items;
-    private List<JsonMember>? _members;
+    // One 8-byte slot for either number (double stored as its bits) and one reference for the string bytes or the container,
+    // so a node is 40 bytes on 64-bit instead of 64: documents are many small nodes.
+    private long _bits;
+    private object? _payload;
 
     private JsonValue(JsonKind kind) => Kind = kind;
 
@@ -29,19 +28,21 @@ public sealed class JsonValue
 
     public static JsonValue Boolean(bool value) => new(value ? JsonKind.True : JsonKind.False);
 
-    public static JsonValue Integer(long value) => new(JsonKind.Integer) { _integer = value };
+    public static JsonValue Integer(long value) => new(JsonKind.Integer) { _bits = value };
 
-    public static JsonValue Double(double value) => new(JsonKind.Double) { _double = value };
+    public static JsonValue Double(double value) => new(JsonKind.Double) { _bits = BitConverter.DoubleToInt64Bits(value) };
 
-    public static JsonValue String(byte[] utf8) => new(JsonKind.String) { _string = utf8 };
+    public static JsonValue String(byte[] utf8) => new(JsonKind.String) { _payload = utf8 };
 
     public static JsonValue String(string text) => String(Encoding.UTF8.GetBytes(text));
 
-    public static JsonValue Array() => new(JsonKind.Array) { _items = [] };
+    public static JsonValue Array() => new(JsonKind.Array) { _payload = new List<JsonValue>() };
 
-    public static JsonValue Array(List<JsonValue> items) => new(JsonKind.Array) { _items = items };
+    public static JsonValue Array(List<JsonValue> items) => new(JsonKind.Array) { _payload = items };
 
-    public static JsonValue Object() => new(JsonKind.Object) { _members = [] };
+    public static JsonValue Object() => new(JsonKind.Object) { _payload = new List<JsonMember>() };
+
+    public static JsonValue Object(List<JsonMember> members) => new(JsonKind.Object) { _payload = members };
 
     public bool IsNumber => Kind is JsonKind.Integer or JsonKind.Double;
 
@@ -51,24 +52,24 @@ public sealed class JsonValue
 
     public bool BooleanValue => Kind == JsonKind.True;
 
-    public long IntegerValue => _integer;
+    public long IntegerValue => Kind == JsonKind.Integer ? _bits : 0;
 
-    public double DoubleValue => _double;
+    public double DoubleValue => Kind == JsonKind.Double ? BitConverter.Int64BitsToDouble(_bits) : 0;
 
     /// <summary>The number as a double, whichever representation it has.</summary>
-    public double NumberAsDouble => Kind == JsonKind.Integer ? _integer : _double;
+    public double NumberAsDouble => Kind == JsonKind.Integer ? _bits : DoubleValue;
 
-    public byte[] StringBytes => _string;
+    public byte[] StringBytes => _payload as byte[] ?? s_empty;
 
-    public List<JsonValue> Items => _items!;
+    public List<JsonValue> Items => (List<JsonValue>)_payload!;
 
-    public List<JsonMember> Members => _members!;
+    public List<JsonMember> Members => (List<JsonMember>)_payload!;
 
     /// <summary>Number of elements or members; 0 for scalars.</summary>
     public int Count => Kind switch
     {
-        JsonKind.Array => _items!.Count,
-        JsonKind.Object => _members!.Count,
+        JsonKind.Array => Items.Count,
+        JsonKind.Object => Members.Count,
         _ => 0,
     };
 
@@ -88,7 +89,7 @@ public sealed class JsonValue
 
     public int IndexOfMember(ReadOnlySpan<byte> name)
     {
-        var members = _members!;
+        var members = Members;
         for (int i = 0; i < members.Count; i++)
         {
             if (name.SequenceEqual(members[i].Name))
@@ -106,7 +107,7 @@ public sealed class JsonValue
             return null;
         }
         int index = IndexOfMember(name);
-        return index < 0 ? null : _members![index].Value;
+        return index < 0 ? null : Members[index].Value;
     }
 
     public JsonValue? GetMember(string name) => GetMember(Encoding.UTF8.GetBytes(name));
@@ -115,13 +116,14 @@ public sealed class JsonValue
     public void SetMember(byte[] name, JsonValue value)
     {
         int index = IndexOfMember(name);
+        var members = Members;
         if (index >= 0)
         {
-            _members![index] = new JsonMember(_members[index].Name, value);
+            members[index] = new JsonMember(members[index].Name, value);
         }
         else
         {
-            _members!.Add(new JsonMember(name, value));
+            members.Add(new JsonMember(JsonNameTable.Intern(name), value));
         }
     }
 
@@ -134,7 +136,7 @@ public sealed class JsonValue
         {
             return false;
         }
-        _members!.RemoveAt(index);
+        Members.RemoveAt(index);
         return true;
     }
 
@@ -142,11 +144,8 @@ public sealed class JsonValue
     public void Assign(JsonValue other)
     {
         Kind = other.Kind;
-        _integer = other._integer;
-        _double = other._double;
-        _string = other._string;
-        _items = other._items;
-        _members = other._members;
+        _bits = other._bits;
+        _payload = other._payload;
     }
 
     public void SetInteger(long value)
@@ -162,9 +161,8 @@ public sealed class JsonValue
     public void SetBoolean(bool value)
     {
         Kind = value ? JsonKind.True : JsonKind.False;
-        _items = null;
-        _members = null;
-        _string = s_empty;
+        _bits = 0;
+        _payload = null;
     }
 
     public void SetString(byte[] utf8)
@@ -178,8 +176,9 @@ public sealed class JsonValue
         {
             case JsonKind.Array:
             {
-                var items = new List<JsonValue>(_items!.Count);
-                foreach (var item in _items)
+                var source = Items;
+                var items = new List<JsonValue>(source.Count);
+                foreach (var item in source)
                 {
                     items.Add(item.DeepClone());
                 }
@@ -187,16 +186,16 @@ public sealed class JsonValue
             }
             case JsonKind.Object:
             {
-                var copy = Object();
-                copy._members!.Capacity = _members!.Count;
-                foreach (var member in _members)
+                var source = Members;
+                var members = new List<JsonMember>(source.Count);
+                foreach (var member in source)
                 {
-                    copy._members.Add(new JsonMember(member.Name, member.Value.DeepClone()));
+                    members.Add(new JsonMember(member.Name, member.Value.DeepClone()));
                 }
-                return copy;
+                return Object(members);
             }
             default:
-                return new JsonValue(Kind) { _integer = _integer, _double = _double, _string = _string };
+                return new JsonValue(Kind) { _bits = _bits, _payload = _payload };
         }
     }
 
@@ -210,30 +209,34 @@ public sealed class JsonValue
         switch (Kind)
         {
             case JsonKind.Integer:
-                return _integer == other._integer;
+                return _bits == other._bits;
             case JsonKind.Double:
-                return _double == other._double;
+                return DoubleValue == other.DoubleValue;
             case JsonKind.String:
-                return _string.AsSpan().SequenceEqual(other._string);
+                return StringBytes.AsSpan().SequenceEqual(other.StringBytes);
             case JsonKind.Array:
-                if (_items!.Count != other._items!.Count)
+            {
+                var mine = Items;
+                var theirs = other.Items;
+                if (mine.Count != theirs.Count)
                 {
                     return false;
                 }
-                for (int i = 0; i < _items.Count; i++)
+                for (int i = 0; i < mine.Count; i++)
                 {
-                    if (!_items[i].DeepEquals(other._items[i]))
+                    if (!mine[i].DeepEquals(theirs[i]))
                     {
                         return false;
                     }
                 }
                 return true;
+            }
             case JsonKind.Object:
-                if (_members!.Count != other._members!.Count)
+                if (Members.Count != other.Members.Count)
                 {
                     return false;
                 }
-                foreach (var member in _members)
+                foreach (var member in Members)
                 {
                     var theirs = other.GetMember(member.Name);
                     if (theirs is null || !member.Value.DeepEquals(theirs))
@@ -250,15 +253,15 @@ public sealed class JsonValue
     /// <summary>Approximate heap bytes held by this node and its descendants (JSON.DEBUG MEMORY, FT.INFO).</summary>
     public long EstimateMemoryBytes()
     {
-        const long nodeBytes = 56; // object header + fields on 64-bit
+        const long nodeBytes = 40; // object header + kind + 8-byte number slot + payload reference on 64-bit
         switch (Kind)
         {
             case JsonKind.String:
-                return nodeBytes + (_string.Length == 0 ? 0 : 24 + _string.Length);
+                return nodeBytes + (StringBytes.Length == 0 ? 0 : 24 + StringBytes.Length);
             case JsonKind.Array:
             {
-                long total = nodeBytes + 32 + (8L * _items!.Capacity);
-                foreach (var item in _items)
+                long total = nodeBytes + 32 + (8L * Items.Capacity);
+                foreach (var item in Items)
                 {
                     total += item.EstimateMemoryBytes();
                 }
@@ -266,10 +269,10 @@ public sealed class JsonValue
             }
             case JsonKind.Object:
             {
-                long total = nodeBytes + 32 + (16L * _members!.Capacity);
-                foreach (var member in _members)
+                long total = nodeBytes + 32 + (16L * Members.Capacity);
+                foreach (var member in Members)
                 {
-                    total += 24 + member.Name.Length + member.Value.EstimateMemoryBytes();
+                    total += member.Value.EstimateMemoryBytes(); // names are interned (JsonNameTable) and shared
                 }
                 return total;
             }

@@ -175,7 +175,7 @@ public static class JsonDocumentCodec
                     {
                         return null;
                     }
-                    result.Members.Add(new JsonMember(name, value));
+                    result.Members.Add(new JsonMember(JsonNameTable.Intern(name), value));
                 }
                 return result;
             }

@@ -180,7 +180,13 @@ public sealed class QueryPlanner(SearchIndex index)
         for (; next < positives.Count && result.Count > 0; next++)
         {
             var (child, estimate) = positives[next];
-            if (estimate <= result.Count && child.Kind is QueryNodeKind.Tag or QueryNodeKind.Term)
+            if (child.Kind is QueryNodeKind.Tag or QueryNodeKind.Term)
+            {
+                // Probing the child's postings costs one hash lookup per remaining candidate.
+                var sets = PostingSets(child);
+                result.RemoveWhere(id => !AnyContains(sets, id));
+            }
+            else if (child.Kind == QueryNodeKind.Numeric && estimate < result.Count / 4)
             {
                 result.IntersectWith(Evaluate(child));
             }
@@ -198,6 +204,56 @@ public sealed class QueryPlanner(SearchIndex index)
             result.RemoveWhere(id => Check(negative, id));
         }
         return result;
+    }
+
+    private List<HashSet<int>> PostingSets(QueryNode node)
+    {
+        var sets = new List<HashSet<int>>();
+        if (node.Kind == QueryNodeKind.Tag)
+        {
+            foreach (string value in node.Values)
+            {
+                if (index.Postings(node.Field, value) is { } postings)
+                {
+                    sets.Add(postings);
+                }
+            }
+            foreach (string prefix in node.Prefixes)
+            {
+                foreach (string value in index.ValuesWithPrefix(node.Field, prefix))
+                {
+                    sets.Add(index.Postings(node.Field, value)!);
+                }
+            }
+            return sets;
+        }
+        foreach (int field in TextFields(node.Field))
+        {
+            if (node.IsPrefix)
+            {
+                foreach (string value in index.ValuesWithPrefix(field, node.Values[0]))
+                {
+                    sets.Add(index.Postings(field, value)!);
+                }
+            }
+            else if (index.Postings(field, node.Values[0]) is { } postings)
+            {
+                sets.Add(postings);
+            }
+        }
+        return sets;
+    }
+
+    private static bool AnyContains(List<HashSet<int>> sets, int id)
+    {
+        foreach (var set in sets)
+        {
+            if (set.Contains(id))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private bool Check(QueryNode node, int id)
