@@ -6,7 +6,7 @@ namespace Cairn.Documents.Search;
 /// The forward index of one document: what each field contributed, so a rewrite removes exactly the old postings, and
 /// the planner can check a condition against a candidate without touching the document.
 /// </summary>
-public sealed class IndexedDocument(int id, byte[] key, JsonValue document, List<FieldValue>[] values)
+public sealed class IndexedDocument(int id, byte[] key, JsonValue document, FieldValue[][] values)
 {
     public int Id { get; } = id;
 
@@ -15,5 +15,5 @@ public sealed class IndexedDocument(int id, byte[] key, JsonValue document, List
     public JsonValue Document { get; set; } = document;
 
     /// <summary>Per schema field, in schema order.</summary>
-    public List<FieldValue>[] Values { get; set; } = values;
+    public FieldValue[][] Values { get; set; } = values;
 }

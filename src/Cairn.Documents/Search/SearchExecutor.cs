@@ -57,9 +57,35 @@ public static class SearchExecutor
         }
         if (sortField >= 0)
         {
-            bool numeric = index.Definition.Fields[sortField].Type == SearchFieldType.Numeric;
+            var type = index.Definition.Fields[sortField].Type;
             bool descending = request.SortDescending;
-            hits.Sort((a, b) => CompareBySortKey(a, b, sortField, numeric, descending));
+            if (type == SearchFieldType.Text)
+            {
+                // TEXT sorts by the whole normalized string (as RediSearch's sortable vector), not by its first token.
+                var sortKeys = new Dictionary<int, string?>(hits.Count);
+                foreach (var hit in hits)
+                {
+                    var raw = Resolve(index.Definition, hit.Document, index.Definition.Fields[sortField].Alias);
+                    sortKeys[hit.Id] = raw is null ? null : Encoding.UTF8.GetString(raw).ToLowerInvariant();
+                }
+                hits.Sort((a, b) =>
+                {
+                    string? x = sortKeys[a.Id];
+                    string? y = sortKeys[b.Id];
+                    if (x is null || y is null)
+                    {
+                        int missing = (x is null).CompareTo(y is null);
+                        return missing != 0 ? missing : a.Id.CompareTo(b.Id);
+                    }
+                    int order = string.CompareOrdinal(x, y);
+                    return order != 0 ? (descending ? -order : order) : a.Id.CompareTo(b.Id);
+                });
+            }
+            else
+            {
+                bool numeric = type == SearchFieldType.Numeric;
+                hits.Sort((a, b) => CompareBySortKey(a, b, sortField, numeric, descending));
+            }
         }
         else
         {
@@ -109,9 +135,9 @@ public static class SearchExecutor
     {
         var va = a.Values[field];
         var vb = b.Values[field];
-        if (va.Count == 0 || vb.Count == 0)
+        if (va.Length == 0 || vb.Length == 0)
         {
-            int missing = (va.Count == 0).CompareTo(vb.Count == 0);
+            int missing = (va.Length == 0).CompareTo(vb.Length == 0);
             return missing != 0 ? missing : a.Id.CompareTo(b.Id);
         }
         int order = numeric

@@ -19,7 +19,7 @@ public sealed class SearchIndex
 {
     private readonly Dictionary<byte[], IndexedDocument> _byKey = new(ByteArrayComparer.Instance);
     private readonly Dictionary<int, IndexedDocument> _byId = [];
-    private readonly Dictionary<string, HashSet<int>>[] _postings;
+    private readonly Dictionary<string, PostingList>[] _postings;
     private readonly SortedSet<string>[] _sortedValues;
     private readonly SortedSet<(double Value, int Id)>[] _numbers;
     private readonly IReadOnlySet<string> _stopwords;
@@ -33,12 +33,12 @@ public sealed class SearchIndex
     {
         Definition = definition;
         int fields = definition.Fields.Count;
-        _postings = new Dictionary<string, HashSet<int>>[fields];
+        _postings = new Dictionary<string, PostingList>[fields];
         _sortedValues = new SortedSet<string>[fields];
         _numbers = new SortedSet<(double, int)>[fields];
         for (int i = 0; i < fields; i++)
         {
-            _postings[i] = new Dictionary<string, HashSet<int>>(StringComparer.Ordinal);
+            _postings[i] = new Dictionary<string, PostingList>(StringComparer.Ordinal);
             _sortedValues[i] = new SortedSet<string>(StringComparer.Ordinal);
             _numbers[i] = [];
         }
@@ -158,7 +158,7 @@ public sealed class SearchIndex
         return false;
     }
 
-    public HashSet<int>? Postings(int field, string value) => _postings[field].GetValueOrDefault(value);
+    public PostingList? Postings(int field, string value) => _postings[field].GetValueOrDefault(value);
 
     /// <summary>Values of a TAG/TEXT field starting with <paramref name="prefix"/>, for prefix queries and FT.TAGVALS.</summary>
     public IEnumerable<string> ValuesWithPrefix(int field, string prefix)
@@ -192,7 +192,7 @@ public sealed class SearchIndex
                 }
                 if (!_postings[field].TryGetValue(value.Text!, out var set))
                 {
-                    set = [];
+                    set = new PostingList();
                     _postings[field][value.Text!] = set;
                     _sortedValues[field].Add(value.Text!);
                 }
@@ -233,10 +233,10 @@ public sealed class SearchIndex
     }
 
     /// <summary>Reads each schema field's values out of a document (the only place the index looks at documents).</summary>
-    internal List<FieldValue>[] Extract(JsonValue document)
+    internal FieldValue[][] Extract(JsonValue document)
     {
         var fields = Definition.Fields;
-        var result = new List<FieldValue>[fields.Count];
+        var result = new FieldValue[fields.Count][];
         var scratch = new List<JsonValue>();
         for (int i = 0; i < fields.Count; i++)
         {
@@ -262,7 +262,7 @@ public sealed class SearchIndex
                     Convert(field, value, -1, values, expandArrays: true);
                 }
             }
-            result[i] = values;
+            result[i] = values.Count == 0 ? [] : values.ToArray();
         }
         return result;
     }
@@ -336,16 +336,16 @@ public sealed class SearchIndex
         foreach (var entry in _byKey.Values)
         {
             total += 96 + entry.Key.Length;
-            foreach (var list in entry.Values)
+            foreach (var values in entry.Values)
             {
-                total += 32 + (list.Capacity * 24L);
+                total += 24 + (values.Length * 24L);
             }
         }
         for (int i = 0; i < _postings.Length; i++)
         {
             foreach (var pair in _postings[i])
             {
-                total += 64 + (pair.Key.Length * 2) + 32 + (pair.Value.Count * 12L);
+                total += 64 + (pair.Key.Length * 2) + pair.Value.EstimateBytes();
             }
             total += _numbers[i].Count * 48L;
         }

@@ -66,6 +66,7 @@ public sealed class SearchTranscriptTests
         Expect("FT.SEARCH idx '@tags:{$t} @age:[$lo $hi]' PARAMS 6 t x lo 40 hi 60 DIALECT 2 NOCONTENT", "[1, \"user:3\"]");
         Expect("FT.SEARCH idx * SORTBY age DESC LIMIT 0 2 RETURN 4 name AS who $.age", "[3, \"user:3\", [\"who\", \"Cyd Moe\", \"$.age\", \"50\"], \"user:2\", [\"who\", \"Bob Lee\", \"$.age\", \"40\"]]");
         Expect("FT.SEARCH idx * SORTBY age LIMIT 1 1 NOCONTENT", "[3, \"user:2\"]");
+        Expect("FT.SEARCH idx * SORTBY name DESC NOCONTENT", "[3, \"user:3\", \"user:2\", \"user:1\"]");
         Expect("FT.SEARCH idx '@nope:{x}'", "(error) Unknown field at offset 1 near nope:{x}");
         Expect("FT.SEARCH idx '@age:[1 2'", "(error) Syntax error at offset 9 near ");
         Expect("FT.SEARCH nope *", "(error) nope: no such index");

@@ -163,7 +163,7 @@ public static class AggregateExecutor
         if (field >= 0 && definition.Fields[field].Type == SearchFieldType.Numeric)
         {
             var values = document.Values[field];
-            return values.Count > 0 ? values[0].Number : null;
+            return values.Length > 0 ? values[0].Number : null;
         }
         var bytes = SearchExecutor.Resolve(definition, document.Document, identifier);
         return bytes is null ? null : Encoding.UTF8.GetString(bytes);

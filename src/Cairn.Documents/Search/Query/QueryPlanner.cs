@@ -28,16 +28,13 @@ public sealed class QueryPlanner(SearchIndex index)
                 var result = new HashSet<int>();
                 foreach (string value in node.Values)
                 {
-                    if (index.Postings(node.Field, value) is { } postings)
-                    {
-                        result.UnionWith(postings);
-                    }
+                    index.Postings(node.Field, value)?.AddTo(result);
                 }
                 foreach (string prefix in node.Prefixes)
                 {
                     foreach (string value in index.ValuesWithPrefix(node.Field, prefix))
                     {
-                        result.UnionWith(index.Postings(node.Field, value)!);
+                        index.Postings(node.Field, value)!.AddTo(result);
                     }
                 }
                 return result;
@@ -74,12 +71,12 @@ public sealed class QueryPlanner(SearchIndex index)
                     {
                         foreach (string value in index.ValuesWithPrefix(field, node.Values[0]))
                         {
-                            result.UnionWith(index.Postings(field, value)!);
+                            index.Postings(field, value)!.AddTo(result);
                         }
                     }
-                    else if (index.Postings(field, node.Values[0]) is { } postings)
+                    else
                     {
-                        result.UnionWith(postings);
+                        index.Postings(field, node.Values[0])?.AddTo(result);
                     }
                 }
                 return result;
@@ -206,9 +203,9 @@ public sealed class QueryPlanner(SearchIndex index)
         return result;
     }
 
-    private List<HashSet<int>> PostingSets(QueryNode node)
+    private List<PostingList> PostingSets(QueryNode node)
     {
-        var sets = new List<HashSet<int>>();
+        var sets = new List<PostingList>();
         if (node.Kind == QueryNodeKind.Tag)
         {
             foreach (string value in node.Values)
@@ -244,7 +241,7 @@ public sealed class QueryPlanner(SearchIndex index)
         return sets;
     }
 
-    private static bool AnyContains(List<HashSet<int>> sets, int id)
+    private static bool AnyContains(List<PostingList> sets, int id)
     {
         foreach (var set in sets)
         {
