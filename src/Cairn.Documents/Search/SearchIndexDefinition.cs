@@ -13,6 +13,9 @@ public sealed class SearchIndexDefinition
     /// <summary>Null means the default stopword list; empty means none (STOPWORDS 0).</summary>
     public IReadOnlyList<string>? Stopwords { get; init; }
 
+    /// <summary>SKIPINITIALSCAN: do not index keys that existed before FT.CREATE.</summary>
+    public bool SkipInitialScan { get; init; }
+
     public bool AppliesTo(ReadOnlySpan<byte> key)
     {
         if (Prefixes.Count == 0)

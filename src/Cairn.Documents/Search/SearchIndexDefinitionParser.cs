@@ -21,6 +21,7 @@ public static class SearchIndexDefinitionParser
         string name = args[0];
         var prefixes = new List<byte[]>();
         List<string>? stopwords = null;
+        bool skipInitialScan = false;
         int i = 1;
         while (i < args.Count && !Is(args[i], "SCHEMA"))
         {
@@ -79,8 +80,12 @@ public static class SearchIndexDefinitionParser
                 }
                 i++; // accepted and ignored
             }
+            else if (Is(option, "SKIPINITIALSCAN"))
+            {
+                skipInitialScan = true;
+            }
             else if (Is(option, "MAXTEXTFIELDS") || Is(option, "NOOFFSETS") || Is(option, "NOHL") || Is(option, "NOFIELDS") ||
-                     Is(option, "NOFREQS") || Is(option, "SKIPINITIALSCAN"))
+                     Is(option, "NOFREQS"))
             {
                 // flags with no effect on this implementation
             }
@@ -175,7 +180,7 @@ public static class SearchIndexDefinitionParser
             error = "Fields arguments are missing";
             return false;
         }
-        definition = new SearchIndexDefinition { Name = name, Prefixes = prefixes, Fields = fields, Stopwords = stopwords };
+        definition = new SearchIndexDefinition { Name = name, Prefixes = prefixes, Fields = fields, Stopwords = stopwords, SkipInitialScan = skipInitialScan };
         error = "";
         return true;
     }

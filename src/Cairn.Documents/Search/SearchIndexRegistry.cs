@@ -39,7 +39,7 @@ public sealed class SearchIndexRegistry
         }
         index = new SearchIndex(definition);
         _indexes[definition.Name] = index;
-        index.BeginBackfill(existingKeys, lookup);
+        index.BeginBackfill(definition.SkipInitialScan ? [] : existingKeys, lookup);
         error = "";
         return true;
     }

@@ -143,4 +143,27 @@ public sealed class SearchTranscriptTests
         Expect("FT.SEARCH idx '@age:[99 99]' NOCONTENT", "[1, \"user:9\"]");
         Expect("FT.SEARCH idx '@tags:{t}' NOCONTENT LIMIT 0 0", "[10]");
     }
+
+    [Fact]
+    public void RenameFlushAndSkipInitialScanFollowTheKeyspaceHooks()
+    {
+        Json("""JSON.SET user:1 $ '{"tags":["t"]}'""");
+        Expect("FT.CREATE fresh ON JSON PREFIX 1 user: SKIPINITIALSCAN SCHEMA $.tags[*] AS tags TAG", "OK");
+        Assert.True(_db.Registry.BackfillStep(10));
+        Expect("FT.SEARCH fresh @tags:{t} NOCONTENT", "[0]");
+        CreateUsers();
+        Assert.True(_db.Registry.BackfillStep(10));
+        Expect("FT.SEARCH idx @tags:{t} NOCONTENT", "[1, \"user:1\"]");
+
+        // RENAME user:1 user:2 as the keyspace reports it: the source disappears, the destination is written.
+        var document = _db.GetDocument("user:1"u8.ToArray())!;
+        _db.DeleteKey("user:1"u8.ToArray()); // calls Registry.OnKeyDeleted
+        _db.StoreDocument("user:2"u8.ToArray(), document); // calls Registry.OnDocumentWritten
+        Expect("FT.SEARCH idx @tags:{t} NOCONTENT", "[1, \"user:2\"]");
+        Expect("FT.SEARCH fresh @tags:{t} NOCONTENT", "[1, \"user:2\"]");
+
+        _db.Registry.OnFlush();
+        Expect("FT.SEARCH idx @tags:{t} NOCONTENT", "[0]");
+        Expect("FT._LIST", "[\"fresh\", \"idx\"]");
+    }
 }
