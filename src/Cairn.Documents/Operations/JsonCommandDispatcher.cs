@@ -19,8 +19,9 @@ public static class JsonCommandDispatcher
         "json.arrinsert", "json.arrlen", "json.arrpop", "json.arrtrim", "json.objkeys", "json.objlen", "json.resp", "json.debug",
     ];
 
-    /// <summary>Executes one command. <paramref name="args"/> excludes the command name.</summary>
-    public static JsonReply Execute(string command, IReadOnlyList<ReadOnlyMemory<byte>> args, IJsonKeyspace keyspace)
+    /// <summary>Executes one command. <paramref name="args"/> excludes the command name. <paramref name="resp3"/> selects
+    /// RedisJSON's RESP3 shapes where they differ (NUMINCRBY/NUMMULTBY return numbers, TYPE is wrapped in an array).</summary>
+    public static JsonReply Execute(string command, IReadOnlyList<ReadOnlyMemory<byte>> args, IJsonKeyspace keyspace, bool resp3 = false)
     {
         string name = command.ToLowerInvariant();
         string error;
@@ -77,7 +78,10 @@ public static class JsonCommandDispatcher
                 return Write(keyspace, a.Key, (ref JsonValue? root) => JsonDocumentOperations.Delete(ref root, a.Path));
             }
             case "json.type":
-                return KeyPath(name, args, keyspace, false, (root, path) => JsonDocumentOperations.Type(root, path));
+            {
+                var reply = KeyPath(name, args, keyspace, false, (root, path) => JsonDocumentOperations.Type(root, path));
+                return resp3 && !reply.IsError ? JsonReply.Array([reply]) : reply;
+            }
             case "json.strlen":
                 return KeyPath(name, args, keyspace, false, (root, path) => JsonScalarOperations.StrLen(root, path));
             case "json.arrlen":
@@ -104,8 +108,8 @@ public static class JsonCommandDispatcher
                 if (!JsonCommandParser.TryNumber(name, args, out var a, out error)) return JsonReply.Error(error);
                 bool multiply = name == "json.nummultby";
                 return Write(keyspace, a.Key, (ref JsonValue? root) => multiply
-                    ? JsonScalarOperations.NumMultBy(ref root, a.Path, a.Number)
-                    : JsonScalarOperations.NumIncrBy(ref root, a.Path, a.Number));
+                    ? JsonScalarOperations.NumMultBy(ref root, a.Path, a.Number, resp3)
+                    : JsonScalarOperations.NumIncrBy(ref root, a.Path, a.Number, resp3));
             }
             case "json.strappend":
             {

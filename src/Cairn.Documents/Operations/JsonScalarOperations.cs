@@ -52,17 +52,18 @@ public static class JsonScalarOperations
         return new JsonCommandResult(JsonReply.Array(replies), changed ? JsonKeyEffect.Modified : JsonKeyEffect.None);
     }
 
-    public static JsonCommandResult NumIncrBy(ref JsonValue? root, string pathText, ReadOnlySpan<byte> number) =>
-        NumericOperation(ref root, pathText, number, multiply: false);
+    /// <param name="resp3">Under RESP3 RedisJSON replies with an array of numbers (null for non-numbers) for both dialects.</param>
+    public static JsonCommandResult NumIncrBy(ref JsonValue? root, string pathText, ReadOnlySpan<byte> number, bool resp3 = false) =>
+        NumericOperation(ref root, pathText, number, multiply: false, resp3);
 
-    public static JsonCommandResult NumMultBy(ref JsonValue? root, string pathText, ReadOnlySpan<byte> number) =>
-        NumericOperation(ref root, pathText, number, multiply: true);
+    public static JsonCommandResult NumMultBy(ref JsonValue? root, string pathText, ReadOnlySpan<byte> number, bool resp3 = false) =>
+        NumericOperation(ref root, pathText, number, multiply: true, resp3);
 
     /// <summary>
     /// Integer op integer stays an integer (falling back to double on overflow); anything involving a double is a double.
     /// Legacy replies with the last new value as text; JSONPath with a JSON array text holding null for non-numbers.
     /// </summary>
-    private static JsonCommandResult NumericOperation(ref JsonValue? root, string pathText, ReadOnlySpan<byte> number, bool multiply)
+    private static JsonCommandResult NumericOperation(ref JsonValue? root, string pathText, ReadOnlySpan<byte> number, bool multiply, bool resp3)
     {
         if (!TryCompile(pathText, out var path, out var error))
         {
@@ -100,6 +101,20 @@ public static class JsonScalarOperations
             last = updated;
         }
         var effect = last is null ? JsonKeyEffect.None : JsonKeyEffect.Modified;
+        if (resp3)
+        {
+            var numbers = new List<JsonReply>(results.Count);
+            foreach (var result in results)
+            {
+                numbers.Add(result.Kind switch
+                {
+                    JsonKind.Integer => JsonReply.FromInteger(result.IntegerValue),
+                    JsonKind.Double => JsonReply.FromDouble(result.DoubleValue),
+                    _ => JsonReply.Null,
+                });
+            }
+            return new JsonCommandResult(JsonReply.Array(numbers), effect);
+        }
         if (path.IsLegacy)
         {
             return last is null

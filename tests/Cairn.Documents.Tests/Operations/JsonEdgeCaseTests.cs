@@ -69,4 +69,14 @@ public sealed class JsonEdgeCaseTests
         Expect("JSON.NUMINCRBY doc $ 1", "\"[9.223372036854776e18]\"");
         Expect("JSON.TYPE doc", "\"number\"");
     }
+
+    [Fact]
+    public void Resp3RepliesUseNumbersForNumIncrByAndWrapType()
+    {
+        Expect("""JSON.SET doc $ '{"a":1,"b":"x"}'""", "OK");
+        var args = new List<ReadOnlyMemory<byte>> { "doc"u8.ToArray(), "$.*"u8.ToArray(), "2"u8.ToArray() };
+        Assert.Equal("[3, (nil)]", Cairn.Documents.Operations.JsonCommandDispatcher.Execute("JSON.NUMINCRBY", args, _db, resp3: true).ToString());
+        var typeArgs = new List<ReadOnlyMemory<byte>> { "doc"u8.ToArray(), ".a"u8.ToArray() };
+        Assert.Equal("[\"integer\"]", Cairn.Documents.Operations.JsonCommandDispatcher.Execute("JSON.TYPE", typeArgs, _db, resp3: true).ToString());
+    }
 }
