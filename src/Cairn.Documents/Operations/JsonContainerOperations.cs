@@ -17,6 +17,10 @@ public static class JsonContainerOperations
         {
             return JsonCommandResult.Fail(JsonErrors.NonexistentKey);
         }
+        if (!ValuesFit(root, path, values))
+        {
+            return JsonCommandResult.Fail(JsonErrors.NestingTooDeep);
+        }
         var arrays = JsonPathEvaluator.Select(root, path);
         var replies = new List<JsonReply>(arrays.Count);
         long last = -1;
@@ -74,6 +78,27 @@ public static class JsonContainerOperations
         return JsonCommandResult.Read(JsonReply.Array(replies));
     }
 
+    private static bool ValuesFit(JsonValue root, JsonPath path, IReadOnlyList<JsonValue> values)
+    {
+        int deepest = 0;
+        foreach (var value in values)
+        {
+            deepest = Math.Max(deepest, Depth(value));
+        }
+        if (deepest == 0)
+        {
+            return true;
+        }
+        foreach (var match in JsonPathEvaluator.SelectWithLocations(root, path))
+        {
+            if (match.Value.Kind == JsonKind.Array && (match.Location?.Depth ?? 0) + 1 + deepest > JsonLimits.MaxNestingDepth)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static long FirstIndex(JsonValue array, JsonValue value, long start, long stop)
     {
         long length = array.Count;
@@ -102,6 +127,10 @@ public static class JsonContainerOperations
         if (root is null)
         {
             return JsonCommandResult.Fail(JsonErrors.NonexistentKey);
+        }
+        if (!ValuesFit(root, path, values))
+        {
+            return JsonCommandResult.Fail(JsonErrors.NestingTooDeep);
         }
         var arrays = JsonPathEvaluator.Select(root, path);
         var replies = new List<JsonReply>(arrays.Count);

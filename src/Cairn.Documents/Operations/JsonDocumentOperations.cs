@@ -46,6 +46,13 @@ public static class JsonDocumentOperations
             var matches = TopMost(JsonPathEvaluator.SelectWithLocations(root, path));
             if (matches.Count > 0)
             {
+                foreach (var match in matches)
+                {
+                    if (!FitsAt(match.Location?.Depth ?? 0, value))
+                    {
+                        return JsonCommandResult.Fail(JsonErrors.NestingTooDeep);
+                    }
+                }
                 for (int i = 0; i < matches.Count; i++)
                 {
                     Replace(ref root, matches[i], i == matches.Count - 1 ? value : value.DeepClone());
@@ -73,6 +80,10 @@ public static class JsonDocumentOperations
             return JsonSelectCount(root, path) == 0
                 ? JsonCommandResult.Fail(JsonErrors.ArrayIndexOutOfRange)
                 : JsonCommandResult.Read(JsonReply.Null);
+        }
+        if (!FitsAt(path.Segments.Count, value))
+        {
+            return JsonCommandResult.Fail(JsonErrors.NestingTooDeep);
         }
         var parentPath = new JsonPath
         {
@@ -227,6 +238,10 @@ public static class JsonDocumentOperations
         }
         if (path.IsRoot)
         {
+            if (!FitsAt(0, patch))
+            {
+                return JsonCommandResult.Fail(JsonErrors.NestingTooDeep);
+            }
             root = MergePatch(root, patch);
             return new JsonCommandResult(JsonReply.Ok, JsonKeyEffect.Modified);
         }
@@ -242,6 +257,13 @@ public static class JsonDocumentOperations
                 Remove(match.Location!);
             }
             return new JsonCommandResult(JsonReply.Ok, JsonKeyEffect.Modified);
+        }
+        foreach (var match in matches)
+        {
+            if (!FitsAt(match.Location?.Depth ?? 0, patch))
+            {
+                return JsonCommandResult.Fail(JsonErrors.NestingTooDeep);
+            }
         }
         foreach (var match in TopMost(matches))
         {

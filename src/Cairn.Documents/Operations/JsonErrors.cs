@@ -12,6 +12,7 @@ public static class JsonErrors
     public const string NotAnInteger = "ERR value is not an integer or out of range";
     public const string ResultNotANumber = "ERR result is not a number";
     public const string BadInputNumber = "ERR bad input number";
+    public const string NestingTooDeep = "ERR nested JSON exceeds the depth limit of 128";
     public const string UnknownDebugSubcommand = "ERR unknown subcommand - try `JSON.DEBUG HELP`";
 
     public static string PathDoesNotExist(string path) => $"ERR Path '{path}' does not exist";

@@ -17,6 +17,34 @@ internal static class JsonOperationSupport
         return false;
     }
 
+    /// <summary>Nesting depth of a value: 0 for scalars, 1 + the deepest child for containers.</summary>
+    public static int Depth(JsonValue value)
+    {
+        if (!value.IsContainer)
+        {
+            return 0;
+        }
+        int deepest = 0;
+        if (value.Kind == JsonKind.Array)
+        {
+            foreach (var item in value.Items)
+            {
+                deepest = Math.Max(deepest, Depth(item));
+            }
+        }
+        else
+        {
+            foreach (var member in value.Members)
+            {
+                deepest = Math.Max(deepest, Depth(member.Value));
+            }
+        }
+        return deepest + 1;
+    }
+
+    /// <summary>Writes keep every document within the parser's nesting limit, so recursive readers stay bounded.</summary>
+    public static bool FitsAt(int locationDepth, JsonValue value) => locationDepth + Depth(value) <= JsonLimits.MaxNestingDepth;
+
     /// <summary>Replaces the matched value (the root when the match has no location).</summary>
     public static void Replace(ref JsonValue? root, JsonMatch match, JsonValue value)
     {

@@ -271,7 +271,22 @@ public static class JsonPathParser
         return left;
     }
 
+    /// <summary>Deepest nesting of parentheses and `!` in a filter (the parser recurses on client input).</summary>
+    public const int MaxFilterDepth = 64;
+
     private static FilterNode? ParseUnary(ref Cursor cursor, out string error)
+    {
+        if (++cursor.Depth > MaxFilterDepth)
+        {
+            error = Error(cursor.Position, "filter nesting too deep");
+            return null;
+        }
+        var result = ParseUnaryBody(ref cursor, out error);
+        cursor.Depth--;
+        return result;
+    }
+
+    private static FilterNode? ParseUnaryBody(ref Cursor cursor, out string error)
     {
         cursor.SkipSpaces();
         if (!cursor.AtEnd && cursor.Peek == '!' && !cursor.LooksAt("!="))
@@ -378,6 +393,8 @@ public static class JsonPathParser
         private readonly string _text = text;
 
         public int Position { get; private set; }
+
+        public int Depth { get; set; }
 
         public readonly bool AtEnd => Position >= _text.Length;
 

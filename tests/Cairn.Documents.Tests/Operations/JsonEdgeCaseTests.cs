@@ -79,4 +79,27 @@ public sealed class JsonEdgeCaseTests
         var typeArgs = new List<ReadOnlyMemory<byte>> { "doc"u8.ToArray(), ".a"u8.ToArray() };
         Assert.Equal("[\"integer\"]", Cairn.Documents.Operations.JsonCommandDispatcher.Execute("JSON.TYPE", typeArgs, _db, resp3: true).ToString());
     }
+
+    [Fact]
+    public void WritesCannotNestDocumentsBeyondTheLimit()
+    {
+        string deep = new string('[', 100) + new string(']', 100);
+        Expect($"JSON.SET doc $ '{{\"a\":{deep}}}'", "OK");
+        Expect($"JSON.SET doc $.b '{deep}'", "OK");
+        Expect($"JSON.SET doc $.a{string.Concat(Enumerable.Repeat("[0]", 90))} '{deep}'", "(error) ERR nested JSON exceeds the depth limit of 128");
+        Expect($"JSON.ARRAPPEND doc $.a{string.Concat(Enumerable.Repeat("[0]", 90))} '{deep}'", "(error) ERR nested JSON exceeds the depth limit of 128");
+        Expect($"JSON.MERGE doc $ '{{\"c\":{{\"d\":{deep}}}}}'", "OK");
+    }
+
+    [Fact]
+    public void DeeplyNestedQueriesAndFiltersAreRejectedNotOverflowed()
+    {
+        Expect("JSON.SET doc $ '[1]'", "OK");
+        string filter = "$[?(" + new string('(', 5000) + "@==1" + new string(')', 5000) + ")]";
+        Assert.StartsWith("(error) JSON Path error:", _db.Run($"JSON.GET doc '{filter}'"), StringComparison.Ordinal);
+        Assert.Equal("OK", _db.Ft("FT.CREATE idx ON JSON SCHEMA $.t AS t TAG"));
+        Assert.StartsWith("(error) Query nesting too deep", _db.Ft($"FT.SEARCH idx '{new string('(', 5000)}@t:{{{{x}}}}{new string(')', 5000)}'"), StringComparison.Ordinal);
+        Assert.StartsWith("(error) Query nesting too deep", _db.Ft($"FT.SEARCH idx '{new string('-', 5000)}@t:{{{{x}}}}'"), StringComparison.Ordinal);
+        Assert.StartsWith("(error) Expression nesting too deep", _db.Ft($"FT.AGGREGATE idx * APPLY '{new string('(', 5000)}1{new string(')', 5000)}' AS x"), StringComparison.Ordinal);
+    }
 }

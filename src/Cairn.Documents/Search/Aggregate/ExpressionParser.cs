@@ -21,6 +21,9 @@ public sealed class ExpressionParser
 
     private readonly string _text;
     private int _position;
+    private int _depth;
+
+    public const int MaxDepth = 128;
 
     private ExpressionParser(string text) => _text = text;
 
@@ -84,6 +87,22 @@ public sealed class ExpressionParser
     }
 
     private ExpressionNode ParseUnary()
+    {
+        if (++_depth > MaxDepth)
+        {
+            throw new FormatException("Expression nesting too deep");
+        }
+        try
+        {
+            return ParseUnaryBody();
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private ExpressionNode ParseUnaryBody()
     {
         SkipSpaces();
         if (_position < _text.Length && (_text[_position] == '!' || _text[_position] == '-'))

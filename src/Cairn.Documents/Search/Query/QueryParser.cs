@@ -17,6 +17,10 @@ public sealed class QueryParser
     private readonly IReadOnlySet<string> _stopwords;
     private int _position;
     private string? _error;
+    private int _depth;
+
+    /// <summary>Deepest nesting of parentheses and negations: the parser recurses, and the query comes from a client.</summary>
+    public const int MaxDepth = 128;
 
     private QueryParser(string text, SearchIndexDefinition definition, IReadOnlyDictionary<string, string> parameters, IReadOnlySet<string> stopwords)
     {
@@ -80,6 +84,23 @@ public sealed class QueryParser
 
     private QueryNode? ParseUnion(int textField, string? element)
     {
+        if (++_depth > MaxDepth)
+        {
+            Fail("Query nesting too deep");
+            return null;
+        }
+        try
+        {
+            return ParseUnionBody(textField, element);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private QueryNode? ParseUnionBody(int textField, string? element)
+    {
         var alternatives = new List<QueryNode>();
         bool sawAny = false;
         while (_error is null)
@@ -140,13 +161,25 @@ public sealed class QueryParser
         if (!AtEnd && Peek == '-')
         {
             _position++;
+            if (++_depth > MaxDepth)
+            {
+                Fail("Query nesting too deep");
+                return null;
+            }
             var inner = ParseUnary(textField, element);
+            _depth--;
             return inner is null ? null : new QueryNode { Kind = QueryNodeKind.Not, Children = [inner] };
         }
         if (!AtEnd && Peek == '~')
         {
             _position++;
+            if (++_depth > MaxDepth)
+            {
+                Fail("Query nesting too deep");
+                return null;
+            }
             ParseUnary(textField, element);
+            _depth--;
             return null; // optional terms only affect scoring in RediSearch
         }
         return ParseAtom(textField, element);
