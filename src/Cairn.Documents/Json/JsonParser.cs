@@ -502,9 +502,9 @@ public ref struct JsonParser
             return null;
         }
         _position++;
-        var members = new List<JsonMember>();
         HashSet<byte[]>? seen = null;
-        var result = JsonValue.Object(members);
+        var result = JsonValue.Object();
+        var members = result.Members;
         SkipWhitespace();
         if (_position < _text.Length && _text[_position] == (byte)'}')
         {
@@ -563,7 +563,7 @@ public ref struct JsonParser
                 }
                 if (seen.Add(name))
                 {
-                    members.Add(new JsonMember(name, value));
+                    result.AddMember(name, value);
                 }
                 else
                 {

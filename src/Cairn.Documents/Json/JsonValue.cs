@@ -40,9 +40,10 @@ public sealed class JsonValue
 
     public static JsonValue Array(List<JsonValue> items) => new(JsonKind.Array) { _payload = items };
 
-    public static JsonValue Object() => new(JsonKind.Object) { _payload = new List<JsonMember>() };
+    public static JsonValue Object() => new(JsonKind.Object) { _payload = new JsonObjectMembers([]) };
 
-    public static JsonValue Object(List<JsonMember> members) => new(JsonKind.Object) { _payload = members };
+    /// <summary>An object over <paramref name="members"/>. REQUIRES unique names; the list is owned by the node from now on.</summary>
+    public static JsonValue Object(List<JsonMember> members) => new(JsonKind.Object) { _payload = new JsonObjectMembers(members) };
 
     public bool IsNumber => Kind is JsonKind.Integer or JsonKind.Double;
 
@@ -63,7 +64,10 @@ public sealed class JsonValue
 
     public List<JsonValue> Items => (List<JsonValue>)_payload!;
 
-    public List<JsonMember> Members => (List<JsonMember>)_payload!;
+    /// <summary>Members in insertion order. Mutate through SetMember / AddMember / RemoveMember / ClearMembers only.</summary>
+    public IReadOnlyList<JsonMember> Members => ObjectMembers.List;
+
+    private JsonObjectMembers ObjectMembers => (JsonObjectMembers)_payload!;
 
     /// <summary>Number of elements or members; 0 for scalars.</summary>
     public int Count => Kind switch
@@ -87,18 +91,7 @@ public sealed class JsonValue
         _ => "object",
     };
 
-    public int IndexOfMember(ReadOnlySpan<byte> name)
-    {
-        var members = Members;
-        for (int i = 0; i < members.Count; i++)
-        {
-            if (name.SequenceEqual(members[i].Name))
-            {
-                return i;
-            }
-        }
-        return -1;
-    }
+    public int IndexOfMember(ReadOnlySpan<byte> name) => ObjectMembers.IndexOf(name);
 
     public JsonValue? GetMember(ReadOnlySpan<byte> name)
     {
@@ -115,11 +108,11 @@ public sealed class JsonValue
     /// <summary>Adds or replaces a member, keeping the position of an existing one. REQUIRES Kind == Object.</summary>
     public void SetMember(byte[] name, JsonValue value)
     {
-        int index = IndexOfMember(name);
-        var members = Members;
+        var members = ObjectMembers;
+        int index = members.IndexOf(name);
         if (index >= 0)
         {
-            members[index] = new JsonMember(members[index].Name, value);
+            members.Replace(index, value);
         }
         else
         {
@@ -136,9 +129,14 @@ public sealed class JsonValue
         {
             return false;
         }
-        Members.RemoveAt(index);
+        ObjectMembers.RemoveAt(index);
         return true;
     }
+
+    /// <summary>Appends a member known not to exist yet (parsers and decoders that already checked). REQUIRES Kind == Object.</summary>
+    public void AddMember(byte[] name, JsonValue value) => ObjectMembers.Add(new JsonMember(name, value));
+
+    public void ClearMembers() => ObjectMembers.Clear();
 
     /// <summary>Turns this node into a copy of <paramref name="other"/>'s content (shallow: containers are shared, so pass a fresh value).</summary>
     public void Assign(JsonValue other)
@@ -269,7 +267,7 @@ public sealed class JsonValue
             }
             case JsonKind.Object:
             {
-                long total = nodeBytes + 32 + (16L * Members.Capacity);
+                long total = nodeBytes + 48 + (16L * ObjectMembers.List.Capacity);
                 foreach (var member in Members)
                 {
                     total += member.Value.EstimateMemoryBytes(); // names are interned (JsonNameTable) and shared

@@ -378,7 +378,7 @@ public static class JsonDocumentOperations
                     cleared++;
                     break;
                 case JsonKind.Object when value.Count > 0:
-                    value.Members.Clear();
+                    value.ClearMembers();
                     cleared++;
                     break;
                 case JsonKind.Integer when value.IntegerValue != 0:

@@ -175,7 +175,7 @@ public static class JsonDocumentCodec
                     {
                         return null;
                     }
-                    result.Members.Add(new JsonMember(JsonNameTable.Intern(name), value));
+                    result.SetMember(JsonNameTable.Intern(name), value); // SetMember keeps names unique even in a crafted record
                 }
                 return result;
             }

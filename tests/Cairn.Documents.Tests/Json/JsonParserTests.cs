@@ -71,4 +71,26 @@ public sealed class JsonParserTests
     {
         Assert.StartsWith("control character", Error("\"a\nb\""), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void WideObjectsKeepOrderUniquenessAndLookupsThroughRemovals()
+    {
+        var text = new System.Text.StringBuilder("{");
+        for (int i = 0; i < 1000; i++)
+        {
+            text.Append(i == 0 ? "" : ",").Append("\"k").Append(i).Append("\":").Append(i);
+        }
+        text.Append(",\"k500\":-1}");
+        var value = JsonParser.Parse(text.ToString());
+        Assert.Equal(1000, value.Count);
+        Assert.Equal(-1, value.GetMember("k500")!.IntegerValue);
+        Assert.Equal("k500", Encoding.UTF8.GetString(value.Members[500].Name));
+        Assert.True(value.RemoveMember("k10"u8));
+        Assert.Equal(999, value.GetMember("k999")!.IntegerValue);
+        Assert.Null(value.GetMember("k10"));
+        value.SetMember("k10", JsonValue.Integer(10));
+        Assert.Equal("k10", Encoding.UTF8.GetString(value.Members[^1].Name));
+        Assert.Equal(10, value.GetMember("k10")!.IntegerValue);
+        Assert.Equal(11, value.GetMember("k11")!.IntegerValue);
+    }
 }
