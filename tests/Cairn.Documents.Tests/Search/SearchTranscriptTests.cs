@@ -59,6 +59,9 @@ public sealed class SearchTranscriptTests
         Expect("FT.SEARCH idx '@age:[-inf (40]' NOCONTENT", "[1, \"user:1\"]");
         Expect("FT.SEARCH idx '@age:[45 +inf]' NOCONTENT", "[1, \"user:3\"]");
         Expect("FT.SEARCH idx 'lee' NOCONTENT", "[2, \"user:1\", \"user:2\"]");
+        Expect("FT.SEARCH idx '\"ann lee\"' NOCONTENT", "[1, \"user:1\"]");
+        Expect("FT.SEARCH idx '\"lee ann\"' NOCONTENT", "[0]");
+        Expect("FT.SEARCH idx '@name:\"bob lee\" | \"cyd moe\"' NOCONTENT", "[2, \"user:2\", \"user:3\"]");
         Expect("FT.SEARCH idx '@name:bo*' NOCONTENT", "[1, \"user:2\"]");
         Expect("FT.SEARCH idx 'lee -@city:{Rome}' NOCONTENT", "[1, \"user:1\"]");
         Expect("FT.SEARCH idx '(@city:{Rome} | @tags:{a}) @age:[0 35]' NOCONTENT", "[1, \"user:1\"]");

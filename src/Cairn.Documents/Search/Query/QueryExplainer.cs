@@ -57,6 +57,7 @@ public static class QueryExplainer
                 {
                     QueryNodeKind.Union => "UNION {\n",
                     QueryNodeKind.Element => "ELEMENT " + node.ElementPrefix + " {\n",
+                    _ when node.IsPhrase => "EXACT {\n",
                     _ => "INTERSECT {\n",
                 });
                 foreach (var child in node.Children)

@@ -26,6 +26,9 @@ public sealed class QueryNode
 
     public IReadOnlyList<QueryNode> Children { get; init; } = [];
 
+    /// <summary>For Intersect built from a quoted phrase: the terms must also be adjacent and in order (Values of the children).</summary>
+    public bool IsPhrase { get; init; }
+
     /// <summary>For Element: the array the child's fields live in, e.g. "$.items[*]".</summary>
     public string? ElementPrefix { get; init; }
 

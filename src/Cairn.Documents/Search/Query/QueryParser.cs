@@ -501,7 +501,10 @@ public sealed class QueryParser
         _position++;
         var tokens = new List<string>();
         TextTokenizer.Tokenize(phrase, _stopwords, tokens);
-        return TermsNode(textField, tokens, isPrefix: false);
+        var node = TermsNode(textField, tokens, isPrefix: false);
+        return node is { Kind: QueryNodeKind.Intersect }
+            ? new QueryNode { Kind = QueryNodeKind.Intersect, Children = node.Children, Field = textField, IsPhrase = true }
+            : node;
     }
 
     private QueryNode? ParseTerm(int textField)

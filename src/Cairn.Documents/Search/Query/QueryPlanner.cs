@@ -104,8 +104,41 @@ public sealed class QueryPlanner(SearchIndex index)
                 return candidates;
             }
             default:
-                return EvaluateIntersect(node);
+            {
+                var result = EvaluateIntersect(node);
+                if (node.IsPhrase)
+                {
+                    result.RemoveWhere(id => !PhraseMatches(node, index.Find(id)!, -1));
+                }
+                return result;
+            }
         }
+    }
+
+    /// <summary>The phrase's terms appear consecutively, in order, in one TEXT field's token sequence (forward values keep
+    /// token order), and within one array element when <paramref name="element"/> is given.</summary>
+    private bool PhraseMatches(QueryNode node, IndexedDocument document, int element)
+    {
+        var terms = node.Children;
+        foreach (int field in TextFields(node.Field))
+        {
+            var values = document.Values[field];
+            for (int start = 0; start + terms.Count <= values.Length; start++)
+            {
+                bool all = true;
+                for (int t = 0; t < terms.Count && all; t++)
+                {
+                    var value = values[start + t];
+                    all = (element < 0 || value.Element == element) && value.Element == values[start].Element &&
+                        string.Equals(value.Text, terms[t].Values[0], StringComparison.Ordinal);
+                }
+                if (all)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /// <summary>A node matching a superset of documents: negations dropped (they are checked per element afterwards).</summary>
@@ -428,7 +461,7 @@ public sealed class QueryPlanner(SearchIndex index)
                         return false;
                     }
                 }
-                return true;
+                return !node.IsPhrase || PhraseMatches(node, document, element);
         }
     }
 
