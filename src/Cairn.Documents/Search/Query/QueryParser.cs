@@ -6,7 +6,7 @@ namespace Cairn.Documents.Search.Query;
 /// <summary>
 /// Parses the RediSearch query language (DIALECT 2 rules): juxtaposition is AND and binds tighter than `|` (OR); `-` negates;
 /// parentheses group; `@tag:{a | b*}`; `@num:[(1 +inf]`; `@text:term`, `@text:(a|b)`, bare terms over all TEXT fields,
-/// `pre*` prefixes, `"a phrase"` (its terms, without adjacency), `*` for all documents, `$name` parameters.
+/// `pre*` prefixes, `"a phrase"` (its terms, adjacent and in order), `*` for all documents, `$name` parameters.
 /// Extension: `@items[*]:( ... )` requires its conditions to hold in the same element of `$.items[*]`.
 /// </summary>
 public sealed class QueryParser
