@@ -1,0 +1,61 @@
+using System.Text;
+
+namespace Cairn.Documents.Operations;
+
+/// <summary>
+/// A reply exactly as RedisJSON/RediSearch shape it, independent of RESP encoding: the command layer writes it verbatim
+/// (Error text is the whole message after '-', e.g. "ERR Path '$.x' does not exist").
+/// </summary>
+public sealed class JsonReply
+{
+    private JsonReply(JsonReplyKind kind) => Kind = kind;
+
+    public JsonReplyKind Kind { get; }
+
+    public long Integer { get; private init; }
+
+    public double Double { get; private init; }
+
+    /// <summary>BulkString payload.</summary>
+    public byte[] Bytes { get; private init; } = [];
+
+    /// <summary>SimpleString and Error text.</summary>
+    public string Text { get; private init; } = "";
+
+    public IReadOnlyList<JsonReply> Items { get; private init; } = [];
+
+    public static JsonReply Null { get; } = new(JsonReplyKind.Null);
+
+    public static JsonReply Ok { get; } = new(JsonReplyKind.Ok) { Text = "OK" };
+
+    public static JsonReply EmptyArray { get; } = new(JsonReplyKind.Array);
+
+    public static JsonReply FromInteger(long value) => new(JsonReplyKind.Integer) { Integer = value };
+
+    public static JsonReply FromDouble(double value) => new(JsonReplyKind.Double) { Double = value };
+
+    public static JsonReply Bulk(byte[] value) => new(JsonReplyKind.BulkString) { Bytes = value };
+
+    public static JsonReply Bulk(string value) => Bulk(Encoding.UTF8.GetBytes(value));
+
+    public static JsonReply Simple(string value) => new(JsonReplyKind.SimpleString) { Text = value };
+
+    public static JsonReply Error(string message) => new(JsonReplyKind.Error) { Text = message };
+
+    public static JsonReply Array(IReadOnlyList<JsonReply> items) => new(JsonReplyKind.Array) { Items = items };
+
+    public bool IsError => Kind == JsonReplyKind.Error;
+
+    /// <summary>A compact, redis-cli-like rendering for tests and logs.</summary>
+    public override string ToString() => Kind switch
+    {
+        JsonReplyKind.Null => "(nil)",
+        JsonReplyKind.Ok => "OK",
+        JsonReplyKind.Integer => Integer.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        JsonReplyKind.Double => Double.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        JsonReplyKind.BulkString => "\"" + Encoding.UTF8.GetString(Bytes) + "\"",
+        JsonReplyKind.SimpleString => Text,
+        JsonReplyKind.Error => "(error) " + Text,
+        _ => "[" + string.Join(", ", Items) + "]",
+    };
+}
