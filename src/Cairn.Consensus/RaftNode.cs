@@ -699,7 +699,7 @@ public sealed class RaftNode
             case MessageType.HeartbeatResponse:
                 progress.RecentActive = true;
                 progress.AcknowledgedSendTick = Math.Max(progress.AcknowledgedSendTick, message.LeaderTick);
-                progress.ProbeSent = false;
+                progress.HeartbeatAnswered();
                 if (progress.Match < _log.LastIndex)
                 {
                     SendAppend(message.From, sendIfEmpty: true);

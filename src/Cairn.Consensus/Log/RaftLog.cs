@@ -25,7 +25,7 @@ internal sealed class RaftLog
         Committed = Math.Max(committed, snapshot.Metadata.Index);
         Applied = snapshot.Metadata.Index;
         UnstableFrom = LastIndex + 1;
-        AssertInvariants();
+        AssertInvariantsFully();
     }
 
     /// <summary>The newest snapshot this node has (installed, or made by compaction); sent to followers that lag behind it.</summary>
@@ -196,15 +196,23 @@ internal sealed class RaftLog
         Snapshot = snapshot;
     }
 
+    /// <summary>Cheap (constant-time) structural checks, run after every Advance. <see cref="AssertInvariantsFully"/> walks the log.</summary>
     public void AssertInvariants()
     {
+        Invariant.Require(_entries.Count == 0 || (_entries[0].Index == FirstIndex && _entries[^1].Index == LastIndex), "entries are contiguous");
+        Invariant.Require(_entries.Count == 0 || _entries[0].Term >= Snapshot.Metadata.Term, "terms never decrease");
+        Invariant.Require(PendingSnapshot is not null || SnapshotIndex <= Applied, "applied covers the snapshot once installed");
+        Invariant.Require(Applied <= Committed && Committed <= LastIndex, "applied ≤ committed ≤ last");
+        Invariant.Require(UnstableFrom >= FirstIndex && UnstableFrom <= LastIndex + 1, "unstable offset within the log");
+    }
+
+    public void AssertInvariantsFully()
+    {
+        AssertInvariants();
         for (int i = 0; i < _entries.Count; i++)
         {
             Invariant.Require(_entries[i].Index == FirstIndex + (ulong)i, "entries are contiguous");
             Invariant.Require(_entries[i].Term >= (i == 0 ? Snapshot.Metadata.Term : _entries[i - 1].Term), "terms never decrease");
         }
-        Invariant.Require(PendingSnapshot is not null || SnapshotIndex <= Applied, "applied covers the snapshot once installed");
-        Invariant.Require(Applied <= Committed && Committed <= LastIndex, "applied ≤ committed ≤ last");
-        Invariant.Require(UnstableFrom >= FirstIndex && UnstableFrom <= LastIndex + 1, "unstable offset within the log");
     }
 }

@@ -40,5 +40,14 @@ internal sealed class Inflights
         }
     }
 
+    /// <summary>Frees the oldest slot, assuming that message lost (the follower answers heartbeats, so it is reachable).</summary>
+    public void FreeFirst()
+    {
+        if (_lastIndexes.Count > 0)
+        {
+            _lastIndexes.Dequeue();
+        }
+    }
+
     public void Reset() => _lastIndexes.Clear();
 }

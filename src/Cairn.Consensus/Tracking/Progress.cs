@@ -113,6 +113,19 @@ public sealed class Progress
     internal void FreeInflightsUpTo(ulong index) => _inflights.FreeUpTo(index);
 
     /// <summary>
+    /// A heartbeat answer proves the follower reachable; if the window is full its appends were probably lost, so let one more
+    /// through. If the follower lacks what precedes it, its rejection sends this progress back to probing (etcd does the same).
+    /// </summary>
+    internal void HeartbeatAnswered()
+    {
+        if (State == ProgressState.Replicate && _inflights.IsFull)
+        {
+            _inflights.FreeFirst();
+        }
+        ProbeSent = false;
+    }
+
+    /// <summary>
     /// Handles a rejected append at <paramref name="rejected"/>, with the follower's hint that its log ends at
     /// <paramref name="followerLastIndex"/>. Returns false when the rejection is stale (answers an earlier probe).
     /// </summary>

@@ -32,9 +32,14 @@ public sealed class SimulationTests
         {
             ulong seed = start + (ulong)i;
             var options = SimulationOptions.FromSeed(seed);
+            var seedStopwatch = Stopwatch.StartNew();
             try
             {
                 var statistics = new Simulator(options).Run();
+                if (seedStopwatch.Elapsed.TotalSeconds > 2)
+                {
+                    failures.Add($"(slow, not a failure) seed {seed} took {seedStopwatch.Elapsed.TotalSeconds:F1}s: {statistics}");
+                }
                 totals.AddOrUpdate("events", statistics.Events, (_, v) => v + statistics.Events);
                 totals.AddOrUpdate("messages", statistics.MessagesSent, (_, v) => v + statistics.MessagesSent);
                 totals.AddOrUpdate("crashes", statistics.Crashes, (_, v) => v + statistics.Crashes);
@@ -64,7 +69,7 @@ public sealed class SimulationTests
         {
             _output.WriteLine(failure);
         }
-        Assert.True(failures.IsEmpty, $"{failures.Count} failing seeds:\n{string.Join("\n", failures.OrderBy(f => f))}");
+        Assert.True(failures.All(f => f.StartsWith("(slow", StringComparison.Ordinal)), $"{failures.Count} failing seeds:\n{string.Join("\n", failures.OrderBy(f => f))}");
     }
 
     public static TheoryData<ulong> RegressionSeeds => [42];

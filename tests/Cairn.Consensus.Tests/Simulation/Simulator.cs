@@ -45,6 +45,9 @@ public sealed class Simulator
 
     public SimulationStatistics Statistics { get; } = new();
 
+    /// <summary>Receives a line per notable event (elections, faults, membership) when set; for replaying a failing seed.</summary>
+    public Action<string>? Trace { get; init; }
+
     public IReadOnlyList<HistoryOperation> History => _history;
 
     public SimulationStatistics Run()
@@ -317,6 +320,7 @@ public sealed class Simulator
             {
                 Statistics.LeadersElected++;
                 _lastLeaderTerm = Math.Max(_lastLeaderTerm, raft.Term);
+                Trace?.Invoke($"{_now} leader {node.Id} term {raft.Term} last {raft.LastIndex} commit {raft.Committed} config {raft.Configuration}");
                 _checker.LeaderElected(node.Id, raft.Term, raft.Log);
             }
             else
@@ -607,6 +611,7 @@ public sealed class Simulator
         var result = raft.ProposeConfigurationChange(change);
         if (result.Status == ProposeStatus.Accepted)
         {
+            Trace?.Invoke($"{_now} leader {leader.Id} term {raft.Term} proposes {change} at {result.Index}");
             Statistics.MembershipChanges++;
             if (change.Type == ConfigurationChangeType.RemoveNode)
             {
@@ -619,6 +624,7 @@ public sealed class Simulator
 
     private void Crash(SimNode node)
     {
+        Trace?.Invoke($"{_now} crash {node.Id}");
         Statistics.Crashes++;
         node.Raft = null;
         node.Storage.DropUnsynced();
@@ -656,6 +662,21 @@ public sealed class Simulator
 
     private void CheckLiveness(ulong committedAtMark)
     {
+        if (Trace is not null)
+        {
+            foreach (var node in _nodes)
+            {
+                var r = node.Raft;
+                Trace($"node {node.Id} up={node.IsUp} role={r?.Role} term={r?.Term} lead={r?.Leader} last={r?.LastIndex} commit={r?.Committed} applied={node.StateMachine.AppliedIndex} config={r?.Configuration}");
+                if (r is not null && r.Role == NodeRole.Leader)
+                {
+                    foreach (var member in r.Configuration.Members)
+                    {
+                        Trace($"   progress {member}: {r.GetProgress(member)}");
+                    }
+                }
+            }
+        }
         var leader = _nodes.Where(n => n.IsUp && n.Raft!.Role == NodeRole.Leader).MaxBy(n => n.Raft!.Term);
         if (leader is null)
         {
