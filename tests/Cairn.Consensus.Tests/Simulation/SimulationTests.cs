@@ -72,7 +72,12 @@ public sealed class SimulationTests
         Assert.True(failures.All(f => f.StartsWith("(slow", StringComparison.Ordinal)), $"{failures.Count} failing seeds:\n{string.Join("\n", failures.OrderBy(f => f))}");
     }
 
-    public static TheoryData<ulong> RegressionSeeds => [42];
+    /// <summary>
+    /// Seeds that once failed: 2, 8, 12 (replication stalled behind a full in-flight window), 5 (joiner without the bootstrap
+    /// configuration elected itself), 1077, 1170 (the simulator's clients avoided a leader whose removal was truncated). A seed
+    /// replays its scenario only while the simulator draws the same numbers; they stay as extra random coverage regardless.
+    /// </summary>
+    public static TheoryData<ulong> RegressionSeeds => [2, 5, 8, 12, 1077, 1170];
 
     [Theory]
     [MemberData(nameof(RegressionSeeds))]

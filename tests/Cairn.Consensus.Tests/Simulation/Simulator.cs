@@ -387,7 +387,8 @@ public sealed class Simulator
             }
             return;
         }
-        var live = _nodes.Where(n => n.IsUp && !_retired.Contains(n.Id)).ToList();
+        // Retired nodes stay eligible: their removal may have been truncated, leaving them members (even leaders).
+        var live = _nodes.Where(n => n.IsUp).ToList();
         if (live.Count == 0)
         {
             NextOperation(client, 1_000);
