@@ -131,6 +131,16 @@ public sealed class RaftNode
         }
     }
 
+    /// <summary>Starts an election now, as if the election timeout had elapsed (a host may do this at bootstrap). No-op on a leader or non-voter.</summary>
+    public void Campaign()
+    {
+        RequireNoOutstandingReady();
+        if (Role != NodeRole.Leader && IsPromotable)
+        {
+            Campaign(leadershipTransfer: false);
+        }
+    }
+
     /// <summary>Proposes an application command. Only the leader accepts.</summary>
     public ProposeResult Propose(byte[] data)
     {
