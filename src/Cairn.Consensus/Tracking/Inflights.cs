@@ -10,6 +10,7 @@ namespace Cairn.Consensus.Tracking;
 internal sealed class Inflights
 {
     private readonly Queue<ulong> _lastIndexes;
+    private ulong _newest;
 
     public Inflights(int capacity)
     {
@@ -27,8 +28,9 @@ internal sealed class Inflights
     public void Add(ulong lastIndex)
     {
         Invariant.Require(!IsFull, "cannot send past the in-flight window");
-        Invariant.Require(_lastIndexes.Count == 0 || lastIndex > _lastIndexes.Last(), "in-flight indexes increase");
+        Invariant.Require(_lastIndexes.Count == 0 || lastIndex > _newest, "in-flight indexes increase");
         _lastIndexes.Enqueue(lastIndex);
+        _newest = lastIndex;
     }
 
     /// <summary>Acknowledges every message whose last index is at most <paramref name="index"/>.</summary>
