@@ -93,6 +93,30 @@ public sealed class ReadTests
     }
 
     [Fact]
+    public void DeposedLeaderStopsServingLeaseReadsWhenItsLeaseRunsOutBeforeItNoticesTheNewLeader()
+    {
+        var cluster = LeaseCluster();
+        cluster.TickAll(10);
+        cluster.Elect(1);
+        cluster.TickAll(2);
+        cluster.Isolated.Add(1);
+        // The old leader's clock runs 8 ticks (past its 7-tick lease, short of CheckQuorum); the others elect a new leader.
+        cluster.Tick(1, 8);
+        for (int i = 0; i < 40 && !cluster.Nodes.Any(n => n.Id != 1 && n.Role == NodeRole.Leader); i++)
+        {
+            cluster[2].Tick();
+            cluster[3].Tick();
+            cluster.Stabilize();
+        }
+        var newLeader = cluster.Nodes.Single(n => n.Id != 1 && n.Role == NodeRole.Leader);
+        cluster.Propose(newLeader.Id, "newer");
+        Assert.Equal(NodeRole.Leader, cluster[1].Role); // it has not noticed yet (CheckQuorum has not fired)
+        cluster[1].ReadIndex(11);
+        cluster.Stabilize();
+        Assert.Empty(cluster.ReadStates[1]);
+    }
+
+    [Fact]
     public void LeaseIsVoidOnceLeadershipTransferStarts()
     {
         var cluster = LeaseCluster();

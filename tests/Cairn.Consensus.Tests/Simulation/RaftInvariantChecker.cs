@@ -19,6 +19,9 @@ internal sealed class RaftInvariantChecker
 
     public ulong HighestCommittedIndex => (ulong)(_committed.Count - 1);
 
+    /// <summary>The highest index any leader has committed so far.</summary>
+    public ulong HighestLeaderCommit => (ulong)(_commits.Count - 1);
+
     /// <summary>Election Safety: at most one leader can be elected in a given term.</summary>
     public void LeaderElected(ulong node, ulong term, RaftLog log)
     {

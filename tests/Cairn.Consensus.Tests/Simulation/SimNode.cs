@@ -16,6 +16,9 @@ internal sealed class SimNode
     /// <summary>Writes proposed here, by log index: resolved when this node applies that index.</summary>
     public Dictionary<ulong, (HistoryOperation Operation, ulong Term, SimClient Client)> PendingWrites { get; } = [];
 
-    /// <summary>Reads by request id; ReadIndex is 0 until the ReadState arrives.</summary>
-    public Dictionary<ulong, (HistoryOperation Operation, SimClient Client, ulong ReadIndex)> PendingReads { get; } = [];
+    /// <summary>
+    /// Reads by request id; ReadIndex is 0 until the ReadState arrives. CommittedAtRequest is the highest index any leader had
+    /// committed when the read was asked for: a correct read index is never below it.
+    /// </summary>
+    public Dictionary<ulong, (HistoryOperation Operation, SimClient Client, ulong ReadIndex, ulong CommittedAtRequest)> PendingReads { get; } = [];
 }

@@ -306,6 +306,12 @@ public sealed class Simulator
         {
             if (node.PendingReads.TryGetValue(readState.RequestId, out var pending))
             {
+                // Read safety, checked directly rather than only through a stale value a client may or may not observe.
+                if (readState.Index < pending.CommittedAtRequest)
+                {
+                    throw new SimulationFailureException(
+                        $"read safety: node {node.Id} (term {raft.Term}) confirmed read index {readState.Index} but index {pending.CommittedAtRequest} was committed before the read was asked");
+                }
                 node.PendingReads[readState.RequestId] = pending with { ReadIndex = readState.Index };
             }
         }
@@ -429,7 +435,7 @@ public sealed class Simulator
                 NextOperation(client, 500 + _random.NextInt(2_000));
                 return;
             }
-            target.PendingReads[requestId] = (operation, client, 0);
+            target.PendingReads[requestId] = (operation, client, 0, _checker.HighestLeaderCommit);
         }
         _history.Add(operation);
         client.Current = operation;
