@@ -44,6 +44,18 @@ public sealed class LinearizabilityCheckerTests
     }
 
     [Fact]
+    public void ManyUnobservedUnknownWritesDoNotBlowUpTheSearch()
+    {
+        var history = new List<HistoryOperation> { Put("a", 0, 1) };
+        for (int i = 0; i < 200; i++)
+        {
+            history.Add(Put("lost" + i, 2 + i, long.MaxValue));
+            history.Add(Get("a", 2 + i, 3 + i));
+        }
+        Assert.Equal(LinearizabilityResult.Linearizable, LinearizabilityChecker.Check(history, stepBudget: 100_000));
+    }
+
+    [Fact]
     public void KeysAreCheckedIndependently()
     {
         var history = new[] { Put("a", 0, 1, "x"), Put("b", 0, 1, "y"), Get("a", 2, 3, "x"), Get("a", 2, 3, "y") };
