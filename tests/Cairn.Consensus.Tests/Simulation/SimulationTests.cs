@@ -11,7 +11,7 @@ namespace Cairn.Consensus.Tests.Simulation;
 /// </summary>
 public sealed class SimulationTests
 {
-    private const int DefaultSeedCount = 250;
+    private const int DefaultSeedCount = 200;
     private readonly ITestOutputHelper _output;
 
     public SimulationTests(ITestOutputHelper output)
