@@ -29,6 +29,12 @@ public sealed class CompactionRule
 
     public long AlignTimestamp { get; }
 
+    /// <summary>
+    /// Buckets starting before this were never compacted by this rule (it was created later without BACKFILL), so late
+    /// samples there do not create them. long.MinValue after a backfill.
+    /// </summary>
+    internal long ActiveFromTimestamp { get; set; } = long.MaxValue;
+
     internal bool HasOpenBucket { get; set; }
 
     internal long OpenBucketStart { get; set; }
