@@ -234,6 +234,11 @@ public sealed class TimeSeriesStore
             ancestor = _keyspace.TryGet(ancestor, out TimeSeriesData? parent) == KeyLookup.Series ? parent!.SourceKey : null;
         }
         var rule = new CompactionRule(destination.Key, arguments.Aggregation, arguments.BucketDurationMilliseconds, arguments.AlignTimestamp);
+        if (source.TotalSamples == 0)
+        {
+            // Nothing predates the rule, so every bucket, however late its samples arrive, is the rule's to compact.
+            rule.ActiveFromTimestamp = long.MinValue;
+        }
         source.RuleList.Add(rule);
         destination.SourceKey = source.Key;
         if (arguments.Backfill)
@@ -421,10 +426,15 @@ public sealed class TimeSeriesStore
             long bucket = Buckets.Start(timestamp, rule.BucketDurationMilliseconds, rule.AlignTimestamp);
             if (!rule.HasOpenBucket)
             {
+                // The open bucket is the newest one, even when the first sample the rule sees is a late one.
                 rule.HasOpenBucket = true;
-                rule.OpenBucketStart = bucket;
-                rule.ActiveFromTimestamp = Math.Min(rule.ActiveFromTimestamp, bucket);
+                rule.OpenBucketStart = Buckets.Start(series.LastTimestamp, rule.BucketDurationMilliseconds, rule.AlignTimestamp);
+                rule.ActiveFromTimestamp = Math.Min(rule.ActiveFromTimestamp, rule.OpenBucketStart);
                 RecomputeOpenBucket(series, rule);
+                if (bucket < rule.OpenBucketStart && bucket >= rule.ActiveFromTimestamp)
+                {
+                    RecomputeClosedBucket(series, rule, destination!, bucket, depth);
+                }
                 continue;
             }
             if (rule.NeedsRecompute)
@@ -469,13 +479,19 @@ public sealed class TimeSeriesStore
         if (rule.OpenBucket.HasSamples)
         {
             double value = rule.OpenBucket.Result(start, start + rule.BucketDurationMilliseconds, rule.PreviousSample, next);
-            WriteCompacted(destination, start, value, depth);
+            WriteCompacted(destination, CompactedTimestamp(start), value, depth);
             if (rule.OpenBucket.Count > 0)
             {
                 rule.PreviousSample = rule.OpenBucket.LastSample;
             }
         }
     }
+
+    /// <summary>
+    /// A bucket is stored at its start, except that the one bucket straddling 0 under an alignment is stored at 0:
+    /// timestamps are non-negative (as range replies clamp reported bucket timestamps).
+    /// </summary>
+    private static long CompactedTimestamp(long bucketStart) => Math.Max(0, bucketStart);
 
     private void WriteCompacted(TimeSeriesData destination, long timestamp, double value, int depth)
     {
@@ -507,7 +523,7 @@ public sealed class TimeSeriesStore
         source.CollectRange(bucket, end - 1, samples);
         if (samples.Count == 0)
         {
-            DeleteRangeAndPropagate(destination, bucket, bucket, depth + 1);
+            DeleteRangeAndPropagate(destination, CompactedTimestamp(bucket), CompactedTimestamp(bucket), depth + 1);
             return;
         }
         var aggregator = new Aggregator(rule.Aggregation);
@@ -517,7 +533,7 @@ public sealed class TimeSeriesStore
         }
         Sample? previous = source.TryGetLastBefore(bucket, out Sample before) ? before : null;
         Sample? next = source.TryGetFirstAtOrAfter(end, out Sample after) ? after : null;
-        WriteCompacted(destination, bucket, aggregator.Result(bucket, end, previous, next), depth);
+        WriteCompacted(destination, CompactedTimestamp(bucket), aggregator.Result(bucket, end, previous, next), depth);
     }
 
     private long DeleteRangeAndPropagate(TimeSeriesData series, long from, long to, int depth)
@@ -540,7 +556,7 @@ public sealed class TimeSeriesStore
             if (from < rule.OpenBucketStart && firstBucket <= lastBucket)
             {
                 // Buckets wholly inside the deleted range are now empty; only the two edge buckets can keep samples.
-                DeleteRangeAndPropagate(destination!, firstBucket, lastBucket, depth + 1);
+                DeleteRangeAndPropagate(destination!, CompactedTimestamp(firstBucket), CompactedTimestamp(lastBucket), depth + 1);
                 RecomputeClosedBucket(series, rule, destination!, firstBucket, depth);
                 if (lastBucket != firstBucket)
                 {
@@ -616,7 +632,7 @@ public sealed class TimeSeriesStore
             return null;
         }
         long start = rule.OpenBucketStart;
-        return new Sample(start, rule.OpenBucket.Result(start, start + rule.BucketDurationMilliseconds, rule.PreviousSample, null));
+        return new Sample(CompactedTimestamp(start), rule.OpenBucket.Result(start, start + rule.BucketDurationMilliseconds, rule.PreviousSample, null));
     }
 
     private List<Sample> RangeOf(TimeSeriesData series, RangeOptions options, bool reverse)
