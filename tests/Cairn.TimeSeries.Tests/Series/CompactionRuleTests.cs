@@ -25,7 +25,7 @@ public sealed class CompactionRuleTests
     [InlineData("var.s")]
     public void LateSamplesInAnyOrderKeepChainedDestinationsEqualToTheirSources(string aggregator)
     {
-        for (int run = 0; run < 8; run++)
+        for (int run = 0; run < 5; run++)
         {
             ulong seed = TestValues.Seed(run);
             var random = new SeededRandom(seed);
