@@ -1,20 +1,23 @@
+using System.Buffers.Binary;
 using Cairn.Primitives;
 
 namespace Cairn.TimeSeries.Codec;
 
 /// <summary>
-/// Appends bit fields most-significant bit first into a growable byte buffer.
-/// Invariant: every bit at or beyond <see cref="BitLength"/> in the buffer is zero, so writing only ORs bits in.
-/// Not thread-safe.
+/// Appends bit fields most-significant bit first into a growable byte buffer, a 64-bit word at a time.
+/// Invariants: every bit at or beyond <see cref="BitLength"/> in the buffer is zero, so writing only ORs bits in; the buffer
+/// always has 8 bytes of slack past the last written byte, so a word store never overruns. Not thread-safe.
 /// </summary>
 internal sealed class BitWriter
 {
+    private const int SlackBytes = 8;
+
     private byte[] _buffer;
     private long _bitLength;
 
     public BitWriter(int initialCapacityBytes = 64)
     {
-        _buffer = new byte[Math.Max(8, initialCapacityBytes)];
+        _buffer = new byte[Math.Max(16, initialCapacityBytes + SlackBytes)];
     }
 
     public long BitLength => _bitLength;
@@ -36,22 +39,29 @@ internal sealed class BitWriter
     /// <summary>Writes the low <paramref name="count"/> bits of <paramref name="value"/>. REQUIRES 0 &lt;= count &lt;= 64.</summary>
     public void WriteBits(ulong value, int count)
     {
-        Invariant.Require(count is >= 0 and <= 64, "bit count out of range");
-        EnsureCapacity(count);
-        while (count > 0)
+        Invariant.Require((uint)count <= 64, "bit count out of range");
+        if (count > 56)
         {
-            int freeInByte = 8 - (int)(_bitLength & 7);
-            int take = Math.Min(freeInByte, count);
-            ulong bits = (value >> (count - take)) & ((1UL << take) - 1);
-            _buffer[_bitLength >> 3] |= (byte)(bits << (freeInByte - take));
-            count -= take;
-            _bitLength += take;
+            WriteBits(value >> 32, count - 32);
+            WriteBits(value & 0xFFFF_FFFFUL, 32);
+            return;
         }
+        if (count == 0)
+        {
+            return;
+        }
+        EnsureCapacity(count);
+        int byteIndex = (int)(_bitLength >> 3);
+        int bitOffset = (int)(_bitLength & 7);
+        ulong field = (value & ((1UL << count) - 1)) << (64 - bitOffset - count);
+        Span<byte> word = _buffer.AsSpan(byteIndex, 8);
+        BinaryPrimitives.WriteUInt64BigEndian(word, BinaryPrimitives.ReadUInt64BigEndian(word) | field);
+        _bitLength += count;
     }
 
     private void EnsureCapacity(int bits)
     {
-        long neededBytes = (_bitLength + bits + 7) >> 3;
+        long neededBytes = ((_bitLength + bits + 7) >> 3) + SlackBytes;
         if (neededBytes > _buffer.Length)
         {
             Array.Resize(ref _buffer, (int)Math.Max(neededBytes, _buffer.Length * 2L));

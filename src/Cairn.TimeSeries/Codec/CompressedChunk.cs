@@ -4,20 +4,23 @@ using Cairn.Primitives;
 namespace Cairn.TimeSeries.Codec;
 
 /// <summary>
-/// The Gorilla encoding (Pelkonen et al., VLDB 2015): the first sample as two raw 64-bit words, then per sample a
-/// delta-of-delta timestamp in a prefix-coded bucket and the value XORed with the previous value's bits.
+/// The Gorilla encoding (Pelkonen et al., VLDB 2015) with two changes measured on monitoring traces: timestamp buckets sized
+/// for millisecond jitter, and XOR over decimal-erased values (<see cref="DecimalErasure"/>). Layout, in bits, MSB first
+/// (docs/formats/timeseries.md is the reference):
 ///
-/// Timestamp buckets ('|' separates prefix from payload, payloads are two's complement):
-///   0 -> delta of delta is 0;  10|7 bits;  110|9 bits;  1110|12 bits;  11110|32 bits;  11111|64 bits.
-/// Value: 0 -> same bits as the previous value; 10|meaningful bits inside the previous window;
-///   11|5 bits leading zeros|6 bits meaningful length (0 means 64)|meaningful bits.
-/// Every double bit pattern round-trips (NaN payloads, infinities, negative zero) because only bits are compared.
+/// First sample: 64 timestamp | 4 erasure code | 64 stored value bits.
+/// Then per sample, the timestamp's delta of delta (two's complement payloads):
+///   0 -> 0;  10|4 bits;  110|7 bits;  1110|12 bits;  11110|32 bits;  11111|64 bits.
+/// Then the value:
+///   0 -> identical to the previous value;
+///   1 0 window -> same erasure code, stored bits XOR previous stored bits (never zero here);
+///   1 1 code(4) 0 -> new code, same stored bits;  1 1 code(4) 1 window -> new code, XORed stored bits.
+///   window = 0|meaningful bits inside the previous window, or 1|5 bits leading zeros|6 bits length (0 means 64)|bits.
+/// Every double round-trips bit-exactly (NaN payloads, infinities, negative zero): erasure is verified before use.
 /// Not thread-safe.
 /// </summary>
 internal sealed class CompressedChunk : Chunk
 {
-    private const int HeaderBits = 128;
-
     private readonly BitWriter _writer;
     private readonly int _capacityBytes;
     private int _count;
@@ -25,6 +28,8 @@ internal sealed class CompressedChunk : Chunk
     private long _lastTimestamp;
     private long _lastDelta;
     private ulong _lastValueBits;
+    private ulong _lastStoredBits;
+    private int _lastCode;
     private int _leadingZeros = -1;
     private int _trailingZeros;
 
@@ -60,62 +65,29 @@ internal sealed class CompressedChunk : Chunk
         ulong valueBits = BitConverter.DoubleToUInt64Bits(value);
         if (_count == 0)
         {
+            int code = DecimalErasure.Erase(value, DecimalErasure.NotErased, out ulong stored);
             _writer.WriteBits((ulong)timestamp, 64);
-            _writer.WriteBits(valueBits, 64);
+            _writer.WriteBits((ulong)code, 4);
+            _writer.WriteBits(stored, 64);
             _firstTimestamp = timestamp;
             _lastTimestamp = timestamp;
             _lastDelta = 0;
             _lastValueBits = valueBits;
+            _lastStoredBits = stored;
+            _lastCode = code;
             _count = 1;
             return;
         }
         Invariant.Require(timestamp > _lastTimestamp, "chunk appends must be in timestamp order");
         long delta = timestamp - _lastTimestamp;
         WriteTimestamp(unchecked(delta - _lastDelta));
-        WriteValue(valueBits);
+        WriteValue(value, valueBits);
         _lastDelta = delta;
         _lastTimestamp = timestamp;
-        _lastValueBits = valueBits;
         _count++;
     }
 
     public override void Decode(Span<Sample> destination) => DecodeBits(_writer.Bytes, _count, destination);
-
-    private static void DecodeBits(ReadOnlySpan<byte> encoded, int count, Span<Sample> destination)
-    {
-        Invariant.Require(destination.Length >= count, "destination too small");
-        if (count == 0)
-        {
-            return;
-        }
-        var reader = new BitReader(encoded);
-        long timestamp = (long)reader.ReadBits(64);
-        ulong valueBits = reader.ReadBits(64);
-        destination[0] = new Sample(timestamp, BitConverter.UInt64BitsToDouble(valueBits));
-        long delta = 0;
-        int leading = 0;
-        int meaningful = 0;
-        for (int i = 1; i < count; i++)
-        {
-            delta = unchecked(delta + ReadDeltaOfDelta(ref reader));
-            timestamp = unchecked(timestamp + delta);
-            if (reader.ReadBit())
-            {
-                if (reader.ReadBit())
-                {
-                    leading = (int)reader.ReadBits(5);
-                    meaningful = (int)reader.ReadBits(6);
-                    if (meaningful == 0)
-                    {
-                        meaningful = 64;
-                    }
-                }
-                ulong xor = reader.ReadBits(meaningful) << (64 - leading - meaningful);
-                valueBits ^= xor;
-            }
-            destination[i] = new Sample(timestamp, BitConverter.UInt64BitsToDouble(valueBits));
-        }
-    }
 
     /// <summary>Rebuilds a chunk from its persisted bits; appends re-derive the encoder state, and the result is bit-identical.</summary>
     public static CompressedChunk FromEncoded(ReadOnlySpan<byte> encoded, int count, int capacityBytes)
@@ -131,6 +103,54 @@ internal sealed class CompressedChunk : Chunk
         return chunk;
     }
 
+    private static void DecodeBits(ReadOnlySpan<byte> encoded, int count, Span<Sample> destination)
+    {
+        Invariant.Require(destination.Length >= count, "destination too small");
+        if (count == 0)
+        {
+            return;
+        }
+        var reader = new BitReader(encoded);
+        long timestamp = (long)reader.ReadBits(64);
+        int code = (int)reader.ReadBits(4);
+        ulong stored = reader.ReadBits(64);
+        double value = DecimalErasure.Restore(stored, code);
+        destination[0] = new Sample(timestamp, value);
+        long delta = 0;
+        int leading = 0;
+        int meaningful = 0;
+        for (int i = 1; i < count; i++)
+        {
+            delta = unchecked(delta + ReadDeltaOfDelta(ref reader));
+            timestamp = unchecked(timestamp + delta);
+            if (reader.ReadBit())
+            {
+                bool xorPresent = true;
+                if (reader.ReadBit())
+                {
+                    code = (int)reader.ReadBits(4);
+                    xorPresent = reader.ReadBit();
+                }
+                if (xorPresent)
+                {
+                    if (reader.ReadBit())
+                    {
+                        leading = (int)reader.ReadBits(5);
+                        meaningful = (int)reader.ReadBits(6);
+                        if (meaningful == 0)
+                        {
+                            meaningful = 64;
+                        }
+                    }
+                    Invariant.Require(leading + meaningful <= 64, "corrupt value window");
+                    stored ^= reader.ReadBits(meaningful) << (64 - leading - meaningful);
+                }
+                value = DecimalErasure.Restore(stored, code);
+            }
+            destination[i] = new Sample(timestamp, value);
+        }
+    }
+
     private static long ReadDeltaOfDelta(ref BitReader reader)
     {
         if (!reader.ReadBit())
@@ -139,11 +159,11 @@ internal sealed class CompressedChunk : Chunk
         }
         if (!reader.ReadBit())
         {
-            return SignExtend(reader.ReadBits(7), 7);
+            return SignExtend(reader.ReadBits(4), 4);
         }
         if (!reader.ReadBit())
         {
-            return SignExtend(reader.ReadBits(9), 9);
+            return SignExtend(reader.ReadBits(7), 7);
         }
         if (!reader.ReadBit())
         {
@@ -166,20 +186,17 @@ internal sealed class CompressedChunk : Chunk
         {
             _writer.WriteBit(false);
         }
+        else if (Fits(deltaOfDelta, 4))
+        {
+            _writer.WriteBits((0b10UL << 4) | ((ulong)deltaOfDelta & 0xF), 6);
+        }
         else if (Fits(deltaOfDelta, 7))
         {
-            _writer.WriteBits(0b10, 2);
-            _writer.WriteBits((ulong)deltaOfDelta, 7);
-        }
-        else if (Fits(deltaOfDelta, 9))
-        {
-            _writer.WriteBits(0b110, 3);
-            _writer.WriteBits((ulong)deltaOfDelta, 9);
+            _writer.WriteBits((0b110UL << 7) | ((ulong)deltaOfDelta & 0x7F), 10);
         }
         else if (Fits(deltaOfDelta, 12))
         {
-            _writer.WriteBits(0b1110, 4);
-            _writer.WriteBits((ulong)deltaOfDelta, 12);
+            _writer.WriteBits((0b1110UL << 12) | ((ulong)deltaOfDelta & 0xFFF), 16);
         }
         else if (Fits(deltaOfDelta, 32))
         {
@@ -193,28 +210,48 @@ internal sealed class CompressedChunk : Chunk
         }
     }
 
-    private void WriteValue(ulong valueBits)
+    private void WriteValue(double value, ulong valueBits)
     {
-        ulong xor = valueBits ^ _lastValueBits;
-        if (xor == 0)
+        if (valueBits == _lastValueBits)
         {
             _writer.WriteBit(false);
             return;
         }
-        _writer.WriteBit(true);
+        int code = DecimalErasure.Erase(value, _lastCode, out ulong stored);
+        ulong xor = stored ^ _lastStoredBits;
+        if (code == _lastCode)
+        {
+            // Same code and same stored bits would restore the same value, so the XOR cannot be zero here.
+            Invariant.Require(xor != 0, "distinct values restored from identical bits");
+            _writer.WriteBits(0b10, 2);
+        }
+        else
+        {
+            _writer.WriteBits((0b11UL << 4) | (uint)code, 6);
+            _writer.WriteBit(xor != 0);
+        }
+        if (xor != 0)
+        {
+            WriteWindow(xor);
+        }
+        _lastValueBits = valueBits;
+        _lastStoredBits = stored;
+        _lastCode = code;
+    }
+
+    private void WriteWindow(ulong xor)
+    {
         int leading = Math.Min(BitOperations.LeadingZeroCount(xor), 31);
         int trailing = BitOperations.TrailingZeroCount(xor);
         if (_leadingZeros >= 0 && leading >= _leadingZeros && trailing >= _trailingZeros)
         {
-            _writer.WriteBit(false);
             int meaningful = 64 - _leadingZeros - _trailingZeros;
+            _writer.WriteBit(false);
             _writer.WriteBits(xor >> _trailingZeros, meaningful);
             return;
         }
         int length = 64 - leading - trailing;
-        _writer.WriteBit(true);
-        _writer.WriteBits((ulong)leading, 5);
-        _writer.WriteBits((ulong)(length & 63), 6);
+        _writer.WriteBits((1UL << 11) | ((ulong)(uint)leading << 6) | (uint)(length & 63), 12);
         _writer.WriteBits(xor >> trailing, length);
         _leadingZeros = leading;
         _trailingZeros = trailing;

@@ -40,6 +40,58 @@ public sealed class ChunkCodecPropertyTests
     }
 
     [Fact]
+    public void ShortDecimalsRoundTripBitExactlyAndCompress()
+    {
+        for (int run = 0; run < 100; run++)
+        {
+            ulong seed = TestValues.Seed(run);
+            var random = new SeededRandom(seed);
+            var chunk = new CompressedChunk(1 << 20);
+            var expected = new List<double>();
+            int decimals = random.NextInt(DecimalErasure.MaximumDecimals + 3);
+            double scale = Math.Pow(10, random.NextInt(12) - 4);
+            for (int i = 0; i < 500; i++)
+            {
+                // Mostly values with a fixed number of decimals, sometimes a switch of precision or an awkward value.
+                double raw = (random.NextDouble() - 0.3) * scale;
+                double value = random.NextInt(20) == 0 ? TestValues.NextDouble(random) : Math.Round(raw, Math.Min(decimals, 15));
+                expected.Add(value);
+                chunk.Append(i * 1000L, value);
+            }
+            Sample[] decoded = chunk.ToArray();
+            for (int i = 0; i < decoded.Length; i++)
+            {
+                Assert.True(BitConverter.DoubleToUInt64Bits(expected[i]) == BitConverter.DoubleToUInt64Bits(decoded[i].Value),
+                    $"seed {seed} sample {i}: {expected[i]:R} decoded as {decoded[i].Value:R}");
+            }
+        }
+    }
+
+    [Fact]
+    public void ErasureNeverChangesAValue()
+    {
+        var random = new SeededRandom(17);
+        for (int i = 0; i < 200_000; i++)
+        {
+            double value = random.NextInt(2) == 0 ? TestValues.NextDouble(random) : Math.Round((random.NextDouble() - 0.5) * 1e6, random.NextInt(10));
+            int code = DecimalErasure.Erase(value, random.NextInt(16), out ulong stored);
+            Assert.Equal(BitConverter.DoubleToUInt64Bits(value), BitConverter.DoubleToUInt64Bits(DecimalErasure.Restore(stored, code)));
+        }
+    }
+
+    [Fact]
+    public void OneDecimalGaugeCostsUnderThreeBytesPerSample()
+    {
+        var random = new SeededRandom(5);
+        var chunk = new CompressedChunk(1 << 20);
+        for (int i = 0; i < 10_000; i++)
+        {
+            chunk.Append(i * 10_000L, Math.Round(50 + (10 * Math.Sin(i / 360.0)) + random.NextDouble(), 1));
+        }
+        Assert.InRange(chunk.SizeBytes / 10_000.0, 0.5, 3.0);
+    }
+
+    [Fact]
     public void ExtremeTimestampDeltasRoundTrip()
     {
         long[] timestamps = [0, 1, 2, long.MaxValue / 2, (long.MaxValue / 2) + 1, long.MaxValue - 5, long.MaxValue];
