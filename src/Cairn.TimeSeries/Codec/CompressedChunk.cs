@@ -37,7 +37,8 @@ internal sealed class CompressedChunk : Chunk
     {
         Invariant.Require(capacityBytes > 0, "chunk capacity must be positive");
         _capacityBytes = capacityBytes;
-        _writer = new BitWriter(Math.Min(capacityBytes + 32, 1 << 20));
+        // Start small and grow by doubling: a series of a few samples should not hold a whole CHUNK_SIZE.
+        _writer = new BitWriter(Math.Min(capacityBytes + 32, 256));
     }
 
     public override ChunkEncoding Encoding => ChunkEncoding.Compressed;

@@ -18,7 +18,7 @@ internal sealed class UncompressedChunk : Chunk
     {
         Invariant.Require(capacityBytes >= BytesPerSample, "chunk capacity must hold a sample");
         _capacityBytes = capacityBytes;
-        _samples = new Sample[Math.Min(capacityBytes / BytesPerSample, 1024)];
+        _samples = new Sample[Math.Min(capacityBytes / BytesPerSample, 16)];
     }
 
     public override ChunkEncoding Encoding => ChunkEncoding.Uncompressed;
