@@ -440,6 +440,10 @@ public sealed class TimeSeriesStore
             if (rule.NeedsRecompute)
             {
                 RecomputeOpenBucket(series, rule);
+                if (bucket == rule.OpenBucketStart)
+                {
+                    continue; // the rebuild read the new sample from the series already
+                }
             }
             if (bucket == rule.OpenBucketStart)
             {
