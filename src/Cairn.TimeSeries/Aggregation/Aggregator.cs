@@ -10,7 +10,7 @@ namespace Cairn.TimeSeries.Aggregation;
 /// to the bucket end; the result is the area under that line divided by its time span, or the single value when the span
 /// is zero. Not thread-safe.
 /// </summary>
-public sealed class Aggregator
+internal sealed class Aggregator
 {
     private readonly AggregationType _type;
     private long _count;

@@ -3,7 +3,7 @@ using Cairn.Primitives;
 namespace Cairn.TimeSeries.Aggregation;
 
 /// <summary>Bucket arithmetic: buckets are [start, start + duration) with start ≡ alignment (mod duration).</summary>
-public static class Buckets
+internal static class Buckets
 {
     public static long Start(long timestamp, long bucketDurationMilliseconds, long alignmentTimestamp)
     {

@@ -7,7 +7,7 @@ namespace Cairn.TimeSeries.Query;
 /// buckets (with EMPTY filling the gaps between non-empty buckets, as RedisTimeSeries does), then direction and COUNT.
 /// Pure: no series access, so the reference tests can drive it with plain lists.
 /// </summary>
-public static class RangeEvaluator
+internal static class RangeEvaluator
 {
     public static List<Sample> Evaluate(List<Sample> samples, RangeOptions options, bool reverse)
     {
