@@ -59,6 +59,25 @@ internal sealed class BitWriter
         _bitLength += count;
     }
 
+    /// <summary>Drops every bit from <paramref name="bitLength"/> on, restoring the all-zero tail. REQUIRES bitLength &lt;= BitLength.</summary>
+    public void Truncate(long bitLength)
+    {
+        Invariant.Require(bitLength >= 0 && bitLength <= _bitLength, "truncate beyond the written bits");
+        int oldByteLength = ByteLength;
+        int byteIndex = (int)(bitLength >> 3);
+        int bitOffset = (int)(bitLength & 7);
+        if (bitOffset != 0)
+        {
+            _buffer[byteIndex] &= (byte)(0xFF << (8 - bitOffset));
+            byteIndex++;
+        }
+        if (oldByteLength > byteIndex)
+        {
+            _buffer.AsSpan(byteIndex, oldByteLength - byteIndex).Clear();
+        }
+        _bitLength = bitLength;
+    }
+
     private void EnsureCapacity(int bits)
     {
         long neededBytes = ((_bitLength + bits + 7) >> 3) + SlackBytes;

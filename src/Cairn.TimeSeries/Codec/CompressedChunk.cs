@@ -90,6 +90,51 @@ internal sealed class CompressedChunk : Chunk
 
     public override void Decode(Span<Sample> destination) => DecodeBits(_writer.Bytes, _count, destination);
 
+    /// <summary>
+    /// Decodes every sample into <paramref name="destination"/> and returns the index of the first sample with a timestamp
+    /// at or above <paramref name="timestamp"/> (Count when none), with the encoder state just before it, so that
+    /// <see cref="RewriteFrom"/> can re-encode only from there.
+    /// </summary>
+    public int DecodeForInsert(long timestamp, Span<Sample> destination, out EncoderState stateBefore)
+    {
+        stateBefore = default;
+        int position = DecodeBits(_writer.Bytes, _count, destination, timestamp, ref stateBefore);
+        return position;
+    }
+
+    /// <summary>
+    /// Replaces the samples from <paramref name="position"/> on with <paramref name="suffix"/>, keeping the bits before it.
+    /// REQUIRES <paramref name="stateBefore"/> from <see cref="DecodeForInsert"/> on this chunk unchanged since, and
+    /// <paramref name="suffix"/> ordered and after sample position - 1. The bits equal a from-scratch encoding.
+    /// </summary>
+    public void RewriteFrom(int position, in EncoderState stateBefore, ReadOnlySpan<Sample> suffix)
+    {
+        Invariant.Require(position >= 0 && position <= _count, "rewrite position out of range");
+        if (position == 0)
+        {
+            _writer.Truncate(0);
+            _count = 0;
+            _leadingZeros = -1;
+            _trailingZeros = 0;
+        }
+        else
+        {
+            _writer.Truncate(stateBefore.BitPosition);
+            _count = position;
+            _lastTimestamp = stateBefore.Timestamp;
+            _lastDelta = stateBefore.Delta;
+            _lastValueBits = stateBefore.ValueBits;
+            _lastStoredBits = stateBefore.StoredBits;
+            _lastCode = stateBefore.Code;
+            _leadingZeros = stateBefore.LeadingZeros;
+            _trailingZeros = stateBefore.TrailingZeros;
+        }
+        foreach (Sample sample in suffix)
+        {
+            Append(sample.Timestamp, sample.Value);
+        }
+    }
+
     /// <summary>Rebuilds a chunk from its persisted bits; appends re-derive the encoder state, and the result is bit-identical.</summary>
     public static CompressedChunk FromEncoded(ReadOnlySpan<byte> encoded, int count, int capacityBytes)
     {
@@ -106,24 +151,52 @@ internal sealed class CompressedChunk : Chunk
 
     private static void DecodeBits(ReadOnlySpan<byte> encoded, int count, Span<Sample> destination)
     {
+        EncoderState unused = default;
+        DecodeBits(encoded, count, destination, long.MaxValue, ref unused);
+    }
+
+    /// <summary>Decodes; returns the index of the first sample at or after <paramref name="stopTimestamp"/> and the state before it.</summary>
+    private static int DecodeBits(ReadOnlySpan<byte> encoded, int count, Span<Sample> destination, long stopTimestamp, ref EncoderState stateBefore)
+    {
         Invariant.Require(destination.Length >= count, "destination too small");
         if (count == 0)
         {
-            return;
+            return 0;
         }
+        int position = count;
         var reader = new BitReader(encoded);
         long timestamp = (long)reader.ReadBits(64);
         int code = (int)reader.ReadBits(4);
         ulong stored = reader.ReadBits(64);
         double value = DecimalErasure.Restore(stored, code);
         destination[0] = new Sample(timestamp, value);
+        if (timestamp >= stopTimestamp)
+        {
+            position = 0;
+        }
         long delta = 0;
         int leading = 0;
         int meaningful = 0;
+        bool hasWindow = false;
         for (int i = 1; i < count; i++)
         {
+            long bitPosition = reader.Position;
+            long previousTimestamp = timestamp;
+            long previousDelta = delta;
+            ulong previousStored = stored;
+            int previousCode = code;
+            ulong previousValueBits = BitConverter.DoubleToUInt64Bits(value);
+            int previousLeading = leading;
+            int previousMeaningful = meaningful;
+            bool previousHasWindow = hasWindow;
             delta = unchecked(delta + ReadDeltaOfDelta(ref reader));
             timestamp = unchecked(timestamp + delta);
+            if (position == count && timestamp >= stopTimestamp)
+            {
+                position = i;
+                stateBefore = new EncoderState(bitPosition, previousTimestamp, previousDelta, previousValueBits, previousStored, previousCode,
+                    previousHasWindow ? previousLeading : -1, previousHasWindow ? 64 - previousLeading - previousMeaningful : 0);
+            }
             if (reader.ReadBit())
             {
                 bool xorPresent = true;
@@ -142,6 +215,7 @@ internal sealed class CompressedChunk : Chunk
                         {
                             meaningful = 64;
                         }
+                        hasWindow = true;
                     }
                     Invariant.Require(leading + meaningful <= 64, "corrupt value window");
                     stored ^= reader.ReadBits(meaningful) << (64 - leading - meaningful);
@@ -150,6 +224,12 @@ internal sealed class CompressedChunk : Chunk
             }
             destination[i] = new Sample(timestamp, value);
         }
+        if (position == count)
+        {
+            stateBefore = new EncoderState(reader.Position, timestamp, delta, BitConverter.DoubleToUInt64Bits(value), stored, code,
+                hasWindow ? leading : -1, hasWindow ? 64 - leading - meaningful : 0);
+        }
+        return position;
     }
 
     private static long ReadDeltaOfDelta(ref BitReader reader)

@@ -271,44 +271,77 @@ public sealed class TimeSeriesData
     {
         int index = LastChunkStartingAtOrBefore(timestamp);
         Chunk chunk = _chunks[index];
-        var samples = new List<Sample>(chunk.Count + 1);
-        samples.AddRange(chunk.ToArray());
-        int position = LowerBound(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(samples), timestamp);
-        AddOutcome outcome;
-        if (position < samples.Count && samples[position].Timestamp == timestamp)
+        int count = chunk.Count;
+        Sample[] samples = ArrayPool<Sample>.Shared.Rent(count + 1);
+        try
         {
-            double existing = samples[position].Value;
-            double resolved;
-            switch (policy)
+            int position;
+            EncoderState state = default;
+            var compressed = chunk as CompressedChunk;
+            if (compressed is not null)
             {
-                case Series.DuplicatePolicy.Block:
-                    return AddOutcome.Blocked;
-                case Series.DuplicatePolicy.First:
-                    return AddOutcome.Ignored;
-                case Series.DuplicatePolicy.Min:
-                    resolved = value < existing ? value : existing;
-                    break;
-                case Series.DuplicatePolicy.Max:
-                    resolved = value > existing ? value : existing;
-                    break;
-                case Series.DuplicatePolicy.Sum:
-                    resolved = existing + value;
-                    break;
-                default:
-                    resolved = value;
-                    break;
+                position = compressed.DecodeForInsert(timestamp, samples, out state);
             }
-            samples[position] = new Sample(timestamp, resolved);
-            outcome = AddOutcome.Updated;
+            else
+            {
+                chunk.Decode(samples);
+                position = LowerBound(samples.AsSpan(0, count), timestamp);
+            }
+            AddOutcome outcome;
+            if (position < count && samples[position].Timestamp == timestamp)
+            {
+                double existing = samples[position].Value;
+                double resolved;
+                switch (policy)
+                {
+                    case Series.DuplicatePolicy.Block:
+                        return AddOutcome.Blocked;
+                    case Series.DuplicatePolicy.First:
+                        return AddOutcome.Ignored;
+                    case Series.DuplicatePolicy.Min:
+                        resolved = value < existing ? value : existing;
+                        break;
+                    case Series.DuplicatePolicy.Max:
+                        resolved = value > existing ? value : existing;
+                        break;
+                    case Series.DuplicatePolicy.Sum:
+                        resolved = existing + value;
+                        break;
+                    default:
+                        resolved = value;
+                        break;
+                }
+                samples[position] = new Sample(timestamp, resolved);
+                outcome = AddOutcome.Updated;
+            }
+            else
+            {
+                Array.Copy(samples, position, samples, position + 1, count - position);
+                samples[position] = new Sample(timestamp, value);
+                count++;
+                TotalSamples++;
+                outcome = AddOutcome.Added;
+            }
+            ReadOnlySpan<Sample> all = samples.AsSpan(0, count);
+            if (compressed is not null)
+            {
+                // Late samples mostly land near the end of a chunk: keep the bits before the insert point, re-encode the rest.
+                compressed.RewriteFrom(position, state, all[position..]);
+                if (compressed.SizeBytes > ChunkSizeBytes && count >= 2)
+                {
+                    ReplaceChunk(index, all);
+                }
+            }
+            else
+            {
+                ReplaceChunk(index, all);
+            }
+            return outcome;
         }
-        else
+        finally
         {
-            samples.Insert(position, new Sample(timestamp, value));
-            TotalSamples++;
-            outcome = AddOutcome.Added;
+            ArrayPool<Sample>.Shared.Return(samples);
         }
-        ReplaceChunk(index, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(samples));
-        return outcome;
     }
 
     /// <summary>Replaces chunk <paramref name="index"/> by chunks holding <paramref name="samples"/>; returns how many.</summary>
