@@ -1,0 +1,52 @@
+namespace Cairn.TimeSeries;
+
+/// <summary>
+/// Error replies, worded as RedisTimeSeries words them (module.c / query_language.c, v1.10-1.12) so that clients matching on
+/// the text keep working. Strings marked "Cairn" have no RedisTimeSeries counterpart.
+/// </summary>
+public static class TsErrors
+{
+    public const string KeyExists = "ERR TSDB: key already exists";
+    public const string KeyMissing = "ERR TSDB: the key does not exist";
+    public const string WrongType = "WRONGTYPE Operation against a key holding the wrong kind of value";
+    public const string InvalidTimestamp = "ERR TSDB: invalid timestamp";
+    public const string NegativeTimestamp = "ERR TSDB: invalid timestamp, must be a nonnegative integer";
+    public const string InvalidValue = "ERR TSDB: invalid value";
+    public const string InvalidRetention = "ERR TSDB: Couldn't parse RETENTION";
+    public const string InvalidChunkSize = "ERR TSDB: Couldn't parse CHUNK_SIZE";
+    public const string ChunkSizeRange = "ERR TSDB: CHUNK_SIZE value must be a multiple of 8 in the range [48 .. 1048576]";
+    public const string InvalidEncoding = "ERR TSDB: unknown ENCODING parameter";
+    public const string InvalidDuplicatePolicy = "ERR TSDB: Unknown DUPLICATE_POLICY";
+    public const string InvalidOnDuplicate = "ERR TSDB: Unknown ON_DUPLICATE";
+    public const string InvalidIgnore = "ERR TSDB: Couldn't parse IGNORE";
+    public const string InvalidLabels = "ERR TSDB: Couldn't parse LABELS";
+    public const string DuplicateBlocked = "ERR TSDB: Error at upsert, update is not supported when DUPLICATE_POLICY is set to BLOCK mode";
+    public const string TimestampTooOld = "ERR TSDB: Timestamp is older than retention";
+    public const string IncrementTooOld = "ERR TSDB: timestamp must be equal to or higher than the maximum existing timestamp";
+    public const string InvalidFromTimestamp = "ERR TSDB: wrong fromTimestamp";
+    public const string InvalidToTimestamp = "ERR TSDB: wrong toTimestamp";
+    public const string InvalidCount = "ERR TSDB: Couldn't parse COUNT";
+    public const string InvalidAlign = "ERR TSDB: unknown ALIGN parameter";
+    public const string AlignWithoutAggregation = "ERR TSDB: ALIGN parameter can only be used with AGGREGATION";
+    public const string InvalidAggregation = "ERR TSDB: Couldn't parse AGGREGATION";
+    public const string UnknownAggregationType = "ERR TSDB: Unknown aggregation type";
+    public const string InvalidBucketDuration = "ERR TSDB: bucketDuration must be greater than zero";
+    public const string InvalidBucketTimestamp = "ERR TSDB: unknown BUCKETTIMESTAMP parameter";
+    public const string BucketTimestampWithoutAggregation = "ERR TSDB: BUCKETTIMESTAMP parameter can only be used with AGGREGATION";
+    public const string EmptyWithoutAggregation = "ERR TSDB: EMPTY parameter can only be used with AGGREGATION";
+    public const string InvalidFilterByValue = "ERR TSDB: Couldn't parse MIN";
+    public const string InvalidFilterByValueMaximum = "ERR TSDB: Couldn't parse MAX";
+    public const string InvalidFilterByTimestamp = "ERR TSDB: invalid timestamp in FILTER_BY_TS";
+    public const string MissingFilter = "ERR TSDB: missing FILTER argument";
+    public const string InvalidFilter = "ERR TSDB: failed parsing labels";
+    public const string NoPositiveMatcher = "ERR TSDB: please provide at least one matcher";
+    public const string WithLabelsAndSelected = "ERR TSDB: cannot accept WITHLABELS and SELECT_LABELS together";
+    public const string InvalidGroupBy = "ERR TSDB: invalid GROUPBY parameters";
+    public const string InvalidReducer = "ERR TSDB: invalid reducer";
+    public const string SameSourceAndDestination = "ERR TSDB: the source key and destination key should be different";
+    public const string DestinationHasSource = "ERR TSDB: the destination key already has a src rule";
+    public const string RuleMissing = "ERR TSDB: compaction rule does not exist";
+    public const string RuleCycle = "ERR TSDB: the compaction rule would create a cycle"; // Cairn: chained rules are a Cairn extension
+    public const string InvalidArgument = "ERR TSDB: wrong arguments"; // Cairn: RedisTimeSeries skips unknown words silently
+    public const string InvalidDelta = "ERR TSDB: invalid increase/decrease value";
+}

@@ -1,0 +1,102 @@
+using Cairn.Primitives;
+using Cairn.TimeSeries.Serialization;
+using Cairn.TimeSeries.Series;
+
+namespace Cairn.TimeSeries.Tests.Serialization;
+
+public sealed class SeriesSerializerTests
+{
+    private static readonly string s_goldenPath = Path.Combine(AppContext.BaseDirectory, "Serialization", "Golden", "series-v1.hex");
+
+    /// <summary>A fixed series touching every field: both chunk encodings cannot mix in one series, so two are built.</summary>
+    internal static (TimeSeriesData Compressed, TimeSeriesData Uncompressed) GoldenSeries()
+    {
+        var redis = new Commands();
+        redis.Run("TS.CREATE golden RETENTION 86400000 CHUNK_SIZE 64 DUPLICATE_POLICY MAX IGNORE 5 0.25 LABELS sensor t1 room kitchen");
+        redis.Run("TS.CREATE plain ENCODING UNCOMPRESSED CHUNK_SIZE 48 LABELS kind plain");
+        redis.Run("TS.CREATERULE golden plain AGGREGATION twa 100 3");
+        long t = 1_700_000_000_000;
+        double[] values = [1.5, double.NaN, double.PositiveInfinity, -0.0, 1e300, 42, 42, 42.5];
+        for (int i = 0; i < 40; i++)
+        {
+            redis.Run($"TS.ADD golden {t + (i * 37)} {values[i % values.Length].ToString("R", System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+        redis.Run($"TS.ADD plain {t - 5} 7");
+        return (redis.Series("golden"), redis.Series("plain"));
+    }
+
+    [Fact]
+    public void SerializedSeriesRoundTripsEveryFieldAndSample()
+    {
+        var (compressed, uncompressed) = GoldenSeries();
+        foreach (TimeSeriesData series in new[] { compressed, uncompressed })
+        {
+            byte[] bytes = SeriesSerializer.Serialize(series);
+            Assert.True(SeriesSerializer.TryDeserialize(bytes, series.Key, out TimeSeriesData? loaded, out string? error), error);
+            Assert.Equal(series.RetentionMilliseconds, loaded!.RetentionMilliseconds);
+            Assert.Equal(series.Encoding, loaded.Encoding);
+            Assert.Equal(series.ChunkSizeBytes, loaded.ChunkSizeBytes);
+            Assert.Equal(series.DuplicatePolicy, loaded.DuplicatePolicy);
+            Assert.Equal(series.IgnoreMaxTimeDifferenceMilliseconds, loaded.IgnoreMaxTimeDifferenceMilliseconds);
+            Assert.Equal(series.IgnoreMaxValueDifference, loaded.IgnoreMaxValueDifference);
+            Assert.Equal(series.Labels, loaded.Labels);
+            Assert.Equal(series.SourceKey, loaded.SourceKey);
+            Assert.Equal(series.Rules.Count, loaded.Rules.Count);
+            Assert.Equal(series.ChunkCount, loaded.ChunkCount);
+            var expected = new List<Sample>();
+            var actual = new List<Sample>();
+            series.CollectRange(long.MinValue, long.MaxValue, expected);
+            loaded.CollectRange(long.MinValue, long.MaxValue, actual);
+            Assert.Equal(expected, actual, SampleComparer.BitExact);
+            Assert.Equal(bytes, SeriesSerializer.Serialize(loaded));
+        }
+    }
+
+    [Fact]
+    public void SerializedFormIsFrozenByTheGoldenFile()
+    {
+        var (compressed, uncompressed) = GoldenSeries();
+        string actual = Convert.ToHexString(SeriesSerializer.Serialize(compressed)) + "\n" + Convert.ToHexString(SeriesSerializer.Serialize(uncompressed)) + "\n";
+        if (Environment.GetEnvironmentVariable("CAIRN_UPDATE_GOLDEN") == "1")
+        {
+            string source = Path.Combine(FindRepositoryRoot(), "tests", "Cairn.TimeSeries.Tests", "Serialization", "Golden", "series-v1.hex");
+            File.WriteAllText(source, actual);
+            return;
+        }
+        Assert.Equal(File.ReadAllText(s_goldenPath), actual);
+    }
+
+    [Fact]
+    public void GoldenFileStillLoads()
+    {
+        string[] lines = File.ReadAllLines(s_goldenPath);
+        Assert.True(SeriesSerializer.TryDeserialize(Convert.FromHexString(lines[0]), "golden"u8.ToArray(), out TimeSeriesData? series, out string? error), error);
+        Assert.Equal(40, series!.TotalSamples);
+        Assert.Equal([new Label("sensor", "t1"), new Label("room", "kitchen")], series.Labels);
+    }
+
+    [Fact]
+    public void AnyFlippedBitIsRejected()
+    {
+        byte[] bytes = SeriesSerializer.Serialize(GoldenSeries().Compressed);
+        var random = new SeededRandom(99);
+        for (int i = 0; i < 200; i++)
+        {
+            byte[] corrupt = (byte[])bytes.Clone();
+            int bit = random.NextInt(corrupt.Length * 8);
+            corrupt[bit / 8] ^= (byte)(1 << (bit % 8));
+            Assert.False(SeriesSerializer.TryDeserialize(corrupt, "k"u8.ToArray(), out _, out _), $"bit {bit}");
+        }
+        Assert.False(SeriesSerializer.TryDeserialize(bytes.AsSpan(0, bytes.Length - 1), "k"u8.ToArray(), out _, out _));
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        string? directory = AppContext.BaseDirectory;
+        while (directory is not null && !File.Exists(Path.Combine(directory, "Cairn.slnx")))
+        {
+            directory = Path.GetDirectoryName(directory);
+        }
+        return directory ?? throw new InvalidOperationException("repository root not found");
+    }
+}
