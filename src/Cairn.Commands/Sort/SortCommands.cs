@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Cairn.Commands.Execution;
 using Cairn.Commands.PubSub;
 using Cairn.Commands.Sets;
@@ -71,7 +72,16 @@ internal static class SortCommands
         }
         if (!options.DontSort)
         {
-            items.Sort(new SortComparer(options.Descending, options.Alpha, options.ByPattern is not null, options.StoreKey is not null));
+            var comparer = new SortComparer(options.Descending, options.Alpha, options.ByPattern is not null, options.StoreKey is not null);
+            if (options.ByPattern is not null && (start != 0 || end != items.Count - 1))
+            {
+                // sort.c sorts only the LIMIT window with pqsort here; its order of ties is part of the reply.
+                PartialQuickSort.Sort(CollectionsMarshal.AsSpan(items), comparer.CompareAsRedis, start, end);
+            }
+            else
+            {
+                items.Sort(comparer);
+            }
         }
 
         if (options.StoreKey is { } destination)

@@ -20,14 +20,18 @@ internal sealed class SortComparer : IComparer<SortItem>
         _binary = store;
     }
 
+    /// <summary>A total order: Redis's comparison, ties by load position (what glibc's stable merge-sort qsort gives).</summary>
     public int Compare(SortItem left, SortItem right)
     {
-        int result = Order(left, right);
-        if (_descending)
-        {
-            result = -result;
-        }
+        int result = CompareAsRedis(left, right);
         return result != 0 ? result : left.Position.CompareTo(right.Position);
+    }
+
+    /// <summary>sortCompare exactly, 0 for ties (what <see cref="PartialQuickSort"/> needs to reproduce Redis's order).</summary>
+    public int CompareAsRedis(SortItem left, SortItem right)
+    {
+        int result = Order(left, right);
+        return _descending ? -result : result;
     }
 
     private int Order(in SortItem left, in SortItem right)

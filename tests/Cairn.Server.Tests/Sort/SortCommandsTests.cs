@@ -144,6 +144,30 @@ public sealed class SortCommandsTests : IClassFixture<SortCommandsTests.Fixture>
     }
 
     [Fact]
+    public void TiesUnderByWithALimitWindowComeOutInPqsortOrder()
+    {
+        using RawClient c = _server.Raw();
+        c.Execute("RPUSH", "pq:l", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
+        // Every BY value is missing, so all elements tie: a whole sort keeps load order (glibc's stable qsort), a LIMIT
+        // window goes through Redis's partial quicksort, which moves ties.
+        Assert.Equal("[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]", c.Execute("SORT", "pq:l", "BY", "pq:nokey_*", "ALPHA"));
+        Assert.Equal("[12, 2, 3]", c.Execute("SORT", "pq:l", "BY", "pq:nokey_*", "ALPHA", "LIMIT", "0", "3"));
+        Assert.Equal("[10, 11, 1]", c.Execute("SORT", "pq:l", "BY", "pq:nokey_*", "ALPHA", "LIMIT", "9", "3"));
+    }
+
+    [Fact]
+    public void AlphaComparesUpToTheFirstNulByteUnlessStoring()
+    {
+        using RawClient c = _server.Raw();
+        c.Execute("RPUSH", "nul:l", "a\0c", "a", "a\0b", "b");
+        // strcoll sees C strings, so "a\0c", "a" and "a\0b" tie (load order); STORE compares all the bytes.
+        Assert.Equal("[a\0c, a, a\0b, b]", c.Execute("SORT", "nul:l", "ALPHA"));
+        Assert.Equal("[b, a\0c, a, a\0b]", c.Execute("SORT", "nul:l", "ALPHA", "DESC"));
+        Assert.Equal(":4", c.Execute("SORT", "nul:l", "ALPHA", "STORE", "nul:dst"));
+        Assert.Equal("[a, a\0b, a\0c, b]", c.Execute("LRANGE", "nul:dst", "0", "-1"));
+    }
+
+    [Fact]
     public void ByPatternWeighsByStringKeysAndHashFields()
     {
         using RawClient c = _server.Raw();
