@@ -1,0 +1,87 @@
+using System.Buffers;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Cairn.Commands.Clients;
+using Cairn.Commands.Config;
+using Cairn.Commands.Execution;
+using Cairn.Protocol.Resp;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cairn.Server.Bench;
+
+/// <summary>
+/// Parse + dispatch + reply for GET and SET, as one connection's batch loop runs them, with allocations measured:
+/// the hot path should allocate nothing for GET and only the stored value for SET of a new value.
+/// </summary>
+[MemoryDiagnoser]
+public class RequestPathBenchmarks
+{
+    private ReadOnlySequence<byte> _getBatch;
+    private ReadOnlySequence<byte> _setBatch;
+    private CommandContext _context = null!;
+    private ArrayBufferWriter<byte> _output = null!;
+    private readonly RequestParserLimits _limits = new();
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var server = new ServerContext(new ServerConfig(), TimeProvider.System, NullLoggerFactory.Instance);
+        _output = new ArrayBufferWriter<byte>(1 << 20);
+        var client = new Client(1, new NullConnection(), 0) { Authenticated = true };
+        _context = new CommandContext(server, client, new RespWriter(_output));
+        var get = new StringBuilder();
+        var set = new StringBuilder();
+        string value = new('v', 64);
+        for (int i = 0; i < 16; i++)
+        {
+            string key = $"key:{i:D12}";
+            get.Append($"*2\r\n$3\r\nGET\r\n${key.Length}\r\n{key}\r\n");
+            set.Append($"*3\r\n$3\r\nSET\r\n${key.Length}\r\n{key}\r\n${value.Length}\r\n{value}\r\n");
+        }
+        _getBatch = new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(get.ToString()));
+        _setBatch = new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(set.ToString()));
+        Run(_setBatch);
+    }
+
+    /// <summary>16 pipelined GETs of 64-byte values.</summary>
+    [Benchmark]
+    public int Get16() => Run(_getBatch);
+
+    /// <summary>16 pipelined SETs overwriting existing keys with 64-byte values.</summary>
+    [Benchmark]
+    public int Set16() => Run(_setBatch);
+
+    private int Run(ReadOnlySequence<byte> batch)
+    {
+        _output.ResetWrittenCount();
+        int commands = 0;
+        using (_context.Store.Lock.EnterScope())
+        {
+            while (RequestParser.TryParse(ref batch, _context.Arguments, _limits, true, out _) == ParseResult.Complete)
+            {
+                Dispatcher.Execute(_context);
+                commands++;
+            }
+        }
+        return commands;
+    }
+
+    private sealed class NullConnection : IClientConnection
+    {
+        public string RemoteAddress => "bench";
+
+        public string LocalAddress => "bench";
+
+        public long PendingOutputBytes => 0;
+
+        public long QueryBufferBytes => 0;
+
+        public bool Push(Action<RespWriter> write) => true;
+
+        public bool Push<TState>(TState state, Action<RespWriter, TState> write) => true;
+
+        public void Close(bool afterReply)
+        {
+        }
+    }
+}
