@@ -133,7 +133,7 @@ internal sealed class AddTrimArguments
             }
         }
         args.IdIndex = i;
-        if (limitGiven && args.Strategy == TrimStrategy.None)
+        if (args.Limit != 0 && args.Strategy == TrimStrategy.None)
         {
             ctx.Error("ERR syntax error, LIMIT cannot be used without specifying a trimming strategy");
             return null;
