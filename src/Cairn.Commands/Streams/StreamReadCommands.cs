@@ -117,9 +117,14 @@ internal static class StreamReadCommands
         {
             int keyIndex = streamsIndex + s;
             int idIndex = keyIndex + streamCount;
-            if (!StreamIds.TryGetStream(ctx, ctx.Arg(keyIndex), write: group, out StreamObject? stream, out _))
+            if (!StreamIds.TryGetStream(ctx, ctx.Arg(keyIndex), write: group, out StreamObject? stream, out int slot))
             {
                 return;
+            }
+            if (group && stream is not null && ctx.Database.Tracker is { } tracker)
+            {
+                // XREADGROUP's keys follow STREAMS, so the dispatcher cannot find them for a running snapshot.
+                tracker.BeforeChange(ctx.Database, slot);
             }
             streams[s] = stream;
             if (groupName is not null)
