@@ -215,7 +215,7 @@ internal static class StreamReadCommands
                 }
             }
             long deadline = timeout == 0 ? 0 : ctx.Now + timeout;
-            ctx.Block = new BlockRequest(keys, deadline, TimeoutReply.NullArray);
+            ctx.Block = new BlockRequest(keys, deadline, TimeoutReply.NullArray) { IndependentOfOtherWaiters = true };
             return;
         }
         ctx.Reply.WriteNullArray();

@@ -111,6 +111,23 @@ public sealed class StreamBlockingTests : IClassFixture<StreamsFixture>
     }
 
     [Fact]
+    public void AWaiterThatCannotBeServedDoesNotHoldUpTheNextOne()
+    {
+        using RawClient future = _server.Raw();
+        using RawClient current = _server.Raw();
+        using RawClient writer = _server.Raw();
+        int blockedBefore = _server.Context.Blocking.BlockedClients;
+        future.SendCommand("XREAD", "BLOCK", "0", "STREAMS", "b-queue", "9999-0");
+        WaitForBlocked(_server, blockedBefore + 1);
+        current.SendCommand("XREAD", "BLOCK", "0", "STREAMS", "b-queue", "$");
+        WaitForBlocked(_server, blockedBefore + 2);
+        writer.Execute("XADD", "b-queue", "5-0", "f", "v");
+        Assert.Equal("[[b-queue, [[5-0, [f, v]]]]]", current.ReadReply());
+        writer.Execute("XADD", "b-queue", "10000-0", "f", "w");
+        Assert.Equal("[[b-queue, [[10000-0, [f, w]]]]]", future.ReadReply());
+    }
+
+    [Fact]
     public void TwoBlockedReadersAreBothServedByOneXadd()
     {
         using RawClient first = _server.Raw();
