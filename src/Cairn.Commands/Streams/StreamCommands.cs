@@ -169,14 +169,7 @@ internal static class StreamCommands
     [Command("XDEL")]
     public static void XDel(CommandContext ctx)
     {
-        var ids = new StreamId[ctx.ArgumentCount - 2];
-        for (int i = 2; i < ctx.ArgumentCount; i++)
-        {
-            if (!StreamIds.TryParseStrict(ctx, i, out ids[i - 2]))
-            {
-                return;
-            }
-        }
+        // As Redis: a missing key answers 0 before the IDs are checked; then all IDs are checked before any is deleted.
         ReadOnlySpan<byte> key = ctx.Arg(1);
         if (!StreamIds.TryGetStream(ctx, key, write: true, out StreamObject? stream, out _))
         {
@@ -186,6 +179,14 @@ internal static class StreamCommands
         {
             ctx.Reply.WriteInteger(0);
             return;
+        }
+        var ids = new StreamId[ctx.ArgumentCount - 2];
+        for (int i = 2; i < ctx.ArgumentCount; i++)
+        {
+            if (!StreamIds.TryParseStrict(ctx, i, out ids[i - 2]))
+            {
+                return;
+            }
         }
         long before = stream.MemoryUsageBytes;
         long deleted = 0;

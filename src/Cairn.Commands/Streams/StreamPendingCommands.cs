@@ -10,14 +10,7 @@ internal static class StreamPendingCommands
     [Command("XACK")]
     public static void XAck(CommandContext ctx)
     {
-        var ids = new StreamId[ctx.ArgumentCount - 3];
-        for (int i = 3; i < ctx.ArgumentCount; i++)
-        {
-            if (!StreamIds.TryParseStrict(ctx, i, out ids[i - 3]))
-            {
-                return;
-            }
-        }
+        // As Redis: no key or group answers 0 first; then every ID is checked before any is acknowledged.
         if (!StreamIds.TryGetStream(ctx, ctx.Arg(1), write: true, out StreamObject? stream, out _))
         {
             return;
@@ -27,6 +20,14 @@ internal static class StreamPendingCommands
         {
             ctx.Reply.WriteInteger(0);
             return;
+        }
+        var ids = new StreamId[ctx.ArgumentCount - 3];
+        for (int i = 3; i < ctx.ArgumentCount; i++)
+        {
+            if (!StreamIds.TryParseStrict(ctx, i, out ids[i - 3]))
+            {
+                return;
+            }
         }
         long before = stream!.MemoryUsageBytes;
         long acknowledged = 0;

@@ -178,6 +178,7 @@ public sealed class StreamCommandsTests : IClassFixture<StreamsFixture>
         Assert.Equal(":0", c.Execute("XDEL", "s-del", "1-2"));
         Assert.Equal(":1", c.Execute("XLEN", "s-del"));
         Assert.Equal(":0", c.Execute("XDEL", "s-nothing", "1-1"));
+        Assert.Equal(":0", c.Execute("XDEL", "s-nothing", "not-an-id"));
         Assert.Equal("-ERR Invalid stream ID specified as stream command argument", c.Execute("XDEL", "s-del", "x"));
         string info = c.Execute("XINFO", "STREAM", "s-del");
         Assert.Contains("max-deleted-entry-id, 1-3", info);
@@ -244,6 +245,9 @@ public sealed class StreamCommandsTests : IClassFixture<StreamsFixture>
             "[length, :2, radix-tree-keys, :1, radix-tree-nodes, :2, last-generated-id, 1-2, max-deleted-entry-id, 0-0, entries-added, :2, recorded-first-entry-id, 1-1, entries, [[1-1, [a, 1]]], groups, []]",
             c.Execute("XINFO", "STREAM", "s-info", "FULL", "COUNT", "1"));
         Assert.Equal("-ERR unknown subcommand 'NOPE'. Try XINFO HELP.", c.Execute("XINFO", "NOPE"));
+        Assert.Contains("GROUPS <key>", c.Execute("XINFO", "HELP"));
+        Assert.Contains("CREATECONSUMER <key> <groupname> <consumer>", c.Execute("XGROUP", "HELP"));
+        Assert.Equal("-ERR wrong number of arguments for 'xinfo|groups' command", c.Execute("XINFO", "GROUPS"));
     }
 
     [Fact]

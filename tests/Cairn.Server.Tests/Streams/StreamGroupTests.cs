@@ -54,6 +54,9 @@ public sealed class StreamGroupTests : IClassFixture<StreamsFixture>
         Assert.Equal("[[g-life, [[1-1, [f, v1]], [1-2, [f, v2]]]]]", c.Execute("XREADGROUP", "GROUP", "grp", "bob", "STREAMS", "g-life", "0"));
         Assert.Equal(":1", c.Execute("XACK", "g-life", "grp", "1-1", "9-9"));
         Assert.Equal(":0", c.Execute("XACK", "g-life", "nogroup", "1-2"));
+        Assert.Equal(":0", c.Execute("XACK", "g-life", "nogroup", "bad-id"));
+        Assert.Equal("-ERR Invalid stream ID specified as stream command argument", c.Execute("XACK", "g-life", "grp", "1-2", "bad-id"));
+        Assert.StartsWith("[:2, ", c.Execute("XPENDING", "g-life", "grp")); // all or nothing: 1-2 was not acknowledged
         Assert.Equal("[[g-life, [[1-2, [f, v2]]]]]", c.Execute("XREADGROUP", "GROUP", "grp", "bob", "STREAMS", "g-life", "0"));
         string groups = c.Execute("XINFO", "GROUPS", "g-life");
         Assert.Equal("[[name, grp, consumers, :2, pending, :2, last-delivered-id, 1-3, entries-read, :3, lag, :0]]", groups);
