@@ -318,7 +318,7 @@ internal static class StreamPendingCommands
             bool created = false;
             if (force && pending is null)
             {
-                consumer ??= FindOrCreate(group, consumerName, now);
+                consumer ??= FindOrCreate(ctx, group, consumerName, now);
                 pending = group.Deliver(id, consumer, deliveryTime, 1); // streamCreateNACK starts at 1
                 created = true;
             }
@@ -330,7 +330,7 @@ internal static class StreamPendingCommands
             {
                 continue;
             }
-            consumer ??= FindOrCreate(group, consumerName, now);
+            consumer ??= FindOrCreate(ctx, group, consumerName, now);
             group.Assign(pending, consumer);
             pending.DeliveryTimeMilliseconds = deliveryTime;
             if (retryCount >= 0)
@@ -451,7 +451,7 @@ internal static class StreamPendingCommands
             {
                 continue;
             }
-            consumer ??= FindOrCreate(group, consumerName, now);
+            consumer ??= FindOrCreate(ctx, group, consumerName, now);
             group.Assign(pending, consumer);
             pending.DeliveryTimeMilliseconds = now;
             if (!justId)
@@ -487,7 +487,8 @@ internal static class StreamPendingCommands
         }
     }
 
-    private static StreamConsumer FindOrCreate(StreamGroup group, byte[] name, long now)
+    /// <summary>The claiming consumer, created on first use as Redis's streamCreateConsumer (with its event).</summary>
+    private static StreamConsumer FindOrCreate(CommandContext ctx, StreamGroup group, byte[] name, long now)
     {
         StreamConsumer? consumer = group.FindConsumer(name);
         if (consumer is not null)
@@ -495,6 +496,7 @@ internal static class StreamPendingCommands
             consumer.SeenTimeMilliseconds = now;
             return consumer;
         }
+        ctx.Notify(Cairn.Commands.PubSub.KeyspaceEvents.Stream, "xgroup-createconsumer", ctx.Arg(1));
         return group.CreateConsumer(name, now)!;
     }
 }
