@@ -28,6 +28,16 @@ public sealed class CommandArguments
         _items[Count++] = item;
     }
 
+    /// <summary>Replaces one argument (XREAD BLOCK pins '$' to the ID it meant before the request is saved).</summary>
+    public void Set(int index, ReadOnlyMemory<byte> item)
+    {
+        if ((uint)index >= (uint)Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index));
+        }
+        _items[index] = item;
+    }
+
     /// <summary>Copies every argument into owned arrays (for MULTI queues and blocked clients).</summary>
     public byte[][] ToOwnedArray()
     {

@@ -23,6 +23,12 @@ public sealed class BlockRequest
 
     public TimeoutReply TimeoutReply { get; }
 
+    /// <summary>
+    /// True when a waiter that cannot be served says nothing about the next one (XREAD with its own IDs, XREADGROUP on
+    /// another group), so serving goes on down the queue; false (lists) stops at the first waiter that stays blocked.
+    /// </summary>
+    public bool IndependentOfOtherWaiters { get; init; }
+
     public int Database { get; set; }
 
     public Client Client { get; set; } = null!;

@@ -104,7 +104,7 @@ public sealed class BlockingRegistry
                     Unregister(request);
                     request.Completion.TrySetResult(true);
                 }
-                else
+                else if (!request.IndependentOfOtherWaiters)
                 {
                     break; // the key cannot serve the next waiter either (e.g. the list is empty again)
                 }

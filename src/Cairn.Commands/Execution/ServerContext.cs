@@ -25,6 +25,7 @@ public sealed class ServerContext
         Time = time;
         LoggerFactory = loggerFactory;
         Logger = loggerFactory.CreateLogger("Cairn");
+        Cairn.Engine.Memory.Streams.StreamCodec.EnsureRegistered(); // snapshots must decode streams before any is created
         Store = new MemoryStore(config.Databases, time);
         Table = table ?? new CommandTable();
         PubSub = new PubSubRegistry();
