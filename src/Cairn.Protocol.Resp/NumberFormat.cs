@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using Cairn.Primitives;
 
 namespace Cairn.Protocol.Resp;
 
@@ -11,55 +12,7 @@ public static class NumberFormat
     /// <summary>
     /// Redis's string2ll: an optional '-', digits, no leading zeros (except "0"), no spaces, no '+', fits in a long.
     /// </summary>
-    public static bool TryParseInt64(ReadOnlySpan<byte> text, out long value)
-    {
-        value = 0;
-        if (text.IsEmpty || text.Length > 20)
-        {
-            return false;
-        }
-        if (text.Length == 1 && text[0] == '0')
-        {
-            return true;
-        }
-        bool negative = text[0] == '-';
-        int i = negative ? 1 : 0;
-        if (i >= text.Length || text[i] < '1' || text[i] > '9')
-        {
-            return false;
-        }
-        ulong magnitude = 0;
-        for (; i < text.Length; i++)
-        {
-            uint digit = (uint)(text[i] - '0');
-            if (digit > 9)
-            {
-                return false;
-            }
-            if (magnitude > (ulong.MaxValue - digit) / 10)
-            {
-                return false;
-            }
-            magnitude = magnitude * 10 + digit;
-        }
-        if (negative)
-        {
-            if (magnitude > (ulong)long.MaxValue + 1)
-            {
-                return false;
-            }
-            value = (long)(0 - magnitude);
-        }
-        else
-        {
-            if (magnitude > long.MaxValue)
-            {
-                return false;
-            }
-            value = (long)magnitude;
-        }
-        return true;
-    }
+    public static bool TryParseInt64(ReadOnlySpan<byte> text, out long value) => IntegerText.TryParse(text, out value);
 
     /// <summary>Like strtod as Redis uses it: the whole text, no leading space, "inf"/"-inf"/"+inf" allowed, NaN refused.</summary>
     public static bool TryParseDouble(ReadOnlySpan<byte> text, out double value)
@@ -194,10 +147,5 @@ public static class NumberFormat
         return n;
     }
 
-    public static byte[] Int64ToBytes(long value)
-    {
-        Span<byte> tmp = stackalloc byte[20];
-        int n = FormatInt64(value, tmp);
-        return tmp[..n].ToArray();
-    }
+    public static byte[] Int64ToBytes(long value) => IntegerText.ToBytes(value);
 }

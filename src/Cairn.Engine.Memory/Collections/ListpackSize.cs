@@ -1,3 +1,5 @@
+using Cairn.Primitives;
+
 namespace Cairn.Engine.Memory.Collections;
 
 /// <summary>
@@ -44,39 +46,5 @@ public static class ListpackSize
     private static long BackLength(long encoded) =>
         encoded <= 127 ? 1 : encoded < 16383 ? 2 : encoded < 2097151 ? 3 : encoded < 268435455 ? 4 : 5;
 
-    /// <summary>lpStringToInt64: Redis's string2ll rules (no '+', no leading zeros, no spaces, fits a long).</summary>
-    private static bool TryParseInteger(ReadOnlySpan<byte> text, out long value)
-    {
-        value = 0;
-        if (text.IsEmpty || text.Length > 20)
-        {
-            return false;
-        }
-        if (text.Length == 1 && text[0] == '0')
-        {
-            return true;
-        }
-        bool negative = text[0] == '-';
-        int i = negative ? 1 : 0;
-        if (i >= text.Length || text[i] < '1' || text[i] > '9')
-        {
-            return false;
-        }
-        ulong magnitude = 0;
-        for (; i < text.Length; i++)
-        {
-            uint digit = (uint)(text[i] - '0');
-            if (digit > 9 || magnitude > (ulong.MaxValue - digit) / 10)
-            {
-                return false;
-            }
-            magnitude = magnitude * 10 + digit;
-        }
-        if (negative ? magnitude > (ulong)long.MaxValue + 1 : magnitude > long.MaxValue)
-        {
-            return false;
-        }
-        value = negative ? (long)(0 - magnitude) : (long)magnitude;
-        return true;
-    }
+    private static bool TryParseInteger(ReadOnlySpan<byte> text, out long value) => IntegerText.TryParse(text, out value);
 }

@@ -1,9 +1,12 @@
 using System.Buffers.Text;
 
-namespace Cairn.Engine.Memory.Sets;
+namespace Cairn.Primitives;
 
-/// <summary>Redis's string2ll and ll2string, which decide whether a set member can live in an intset.</summary>
-internal static class IntegerText
+/// <summary>
+/// Redis's string2ll and ll2string: the canonical decimal text of a long. It decides what Redis treats as an integer
+/// everywhere (INCR arguments, intset members, listpack integer entries, OBJECT ENCODING "int").
+/// </summary>
+public static class IntegerText
 {
     public const int MaxLength = 20;
 
