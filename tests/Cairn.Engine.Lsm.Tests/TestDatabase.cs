@@ -6,7 +6,7 @@ namespace Cairn.Engine.Lsm.Tests;
 /// <summary>Helpers shared by the engine tests: small options so that flushes and compactions happen with little data.</summary>
 internal static class TestDatabase
 {
-    public const string Directory = "/db";
+    public const string DatabasePath = "/db";
 
     public static LsmOptions SmallOptions(bool background = false) => new()
     {
@@ -21,7 +21,7 @@ internal static class TestDatabase
     };
 
     public static LsmDatabase Open(IFileSystem fileSystem, LsmOptions? options = null) =>
-        LsmDatabase.Open(options ?? SmallOptions(), fileSystem, Directory);
+        LsmDatabase.Open(options ?? SmallOptions(), fileSystem, DatabasePath);
 
     public static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 
