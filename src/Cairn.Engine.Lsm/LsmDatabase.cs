@@ -835,30 +835,16 @@ public sealed class LsmDatabase : IDisposable
     {
         MemTable memtable = _immutables[0];
         _flushRunning = true;
-        var output = new CompactionOutput();
+        CompactionOutput output = new();
         Exception? error = null;
+        ulong smallestSnapshot = SmallestSnapshot();
         Monitor.Exit(_mutex);
         try
         {
-            var writer = new TableOutputWriter(_fileSystem, _directory, _options.TableOptions, long.MaxValue,
-                NewOutputFileNumber, memtable.RangeTombstones, output);
-            using IInternalIterator iterator = memtable.NewIterator();
-            try
+            output = FlushJob.Run(memtable, _fileSystem, _directory, _options, smallestSnapshot, NewOutputFileNumber);
+            if (output.Files.Count > 0)
             {
-                for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
-                {
-                    writer.Add(iterator.Key, iterator.Value);
-                }
-                writer.Finish();
-                if (output.Files.Count > 0)
-                {
-                    _fileSystem.SyncDirectory(_directory);
-                }
-            }
-            catch
-            {
-                writer.Abandon();
-                throw;
+                _fileSystem.SyncDirectory(_directory);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -1129,15 +1115,16 @@ public sealed class LsmDatabase : IDisposable
 
     internal void WriteRecoveryTable(MemTable memtable, VersionEdit edit)
     {
-        var output = new CompactionOutput();
-        var writer = new TableOutputWriter(_fileSystem, _directory, _options.TableOptions, long.MaxValue,
-            () => { ulong n = _versions.NewFileNumber(); _pendingOutputs.Add(n); return n; }, memtable.RangeTombstones, output);
-        using IInternalIterator iterator = memtable.NewIterator();
-        for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
+        CompactionOutput output = FlushJob.Run(memtable, _fileSystem, _directory, _options, _versions.LastSequence, () =>
         {
-            writer.Add(iterator.Key, iterator.Value);
+            ulong number = _versions.NewFileNumber();
+            _pendingOutputs.Add(number);
+            return number;
+        });
+        if (output.Files.Count > 0)
+        {
+            _fileSystem.SyncDirectory(_directory);
         }
-        writer.Finish();
         foreach (FileMetadata file in output.Files)
         {
             edit.NewFiles.Add((0, file));
