@@ -1068,6 +1068,17 @@ public sealed class LsmDatabase : IDisposable
             }
             if (exists)
             {
+                foreach (List<FileMetadata> files in _versions.Current.Levels)
+                {
+                    foreach (FileMetadata file in files)
+                    {
+                        string path = DatabaseFiles.TablePath(_directory, file.Number);
+                        if (!_fileSystem.Exists(path))
+                        {
+                            throw new CorruptionException(path, 0, "table listed in the manifest is missing");
+                        }
+                    }
+                }
                 logs.Sort();
                 var edit = new VersionEdit();
                 new WalReplayer(this, edit).Replay(logs);
