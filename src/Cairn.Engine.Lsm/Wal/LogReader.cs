@@ -174,7 +174,10 @@ internal sealed class LogReader
             uint crc = Crc32C.Append(Crc32C.Compute([(byte)type]), payload);
             if (Crc32C.Unmask(storedCrc) != crc)
             {
-                _blockPosition = _blockLength;
+                // Trust the length for resynchronisation: if it was the damaged field, the next header fails its own
+                // checksum too and the rest of the block is skipped. This tells damage followed by good records (real
+                // corruption) from damage at the very end (a torn tail).
+                _blockPosition += LogFormat.HeaderBytes + length;
                 return Problem(offset, "checksum mismatch");
             }
             _blockPosition += LogFormat.HeaderBytes + length;
