@@ -311,11 +311,14 @@ public sealed class LsmDatabase : IDisposable
         }
     }
 
-    /// <summary>Flushes, then compacts every level into the next until all data sits in the last non-empty level.</summary>
+    /// <summary>
+    /// Flushes, then compacts every level into the next down to the deepest populated one, which is rewritten in place if
+    /// it holds tombstones: afterwards nothing a snapshot does not need remains.
+    /// </summary>
     public void CompactAll()
     {
         Flush();
-        for (int level = 0; level < LsmOptions.LevelCount - 1; level++)
+        for (int level = 0; level < LsmOptions.LevelCount; level++)
         {
             lock (_mutex)
             {
@@ -323,14 +326,21 @@ public sealed class LsmDatabase : IDisposable
                 {
                     Monitor.Wait(_mutex, 100);
                 }
+                if (_versions.Current.Levels[level].Count == 0)
+                {
+                    continue;
+                }
+                bool deeper = HasDeeperData(level);
+                if (level > 0 && !deeper && !HasTombstones(level))
+                {
+                    continue;
+                }
                 _compactionRunning = true;
                 try
                 {
-                    if (_versions.Current.Levels[level].Count == 0 || !DeeperLevelsOrMore(level))
-                    {
-                        continue;
-                    }
-                    CompactionTask? task = _picker.PickManual(_versions.Current, level);
+                    // Level 0 always moves to level 1 (its files overlap); deeper levels move down while data lies below.
+                    bool inPlace = level > 0 && !deeper;
+                    CompactionTask? task = _picker.PickManual(_versions.Current, level, inPlace);
                     if (task is not null)
                     {
                         RunCompaction(task);
@@ -796,12 +806,8 @@ public sealed class LsmDatabase : IDisposable
 
     private ulong SmallestSnapshot() => _snapshots.First?.Value.Sequence ?? _versions.LastSequence;
 
-    private bool DeeperLevelsOrMore(int level)
+    private bool HasDeeperData(int level)
     {
-        if (level == 0)
-        {
-            return true;
-        }
         for (int deeper = level + 1; deeper < LsmOptions.LevelCount; deeper++)
         {
             if (_versions.Current.Levels[deeper].Count > 0)
@@ -809,7 +815,11 @@ public sealed class LsmDatabase : IDisposable
                 return true;
             }
         }
-        // Last populated level: compacting it into an empty level below only helps if it holds droppable tombstones.
+        return false;
+    }
+
+    private bool HasTombstones(int level)
+    {
         foreach (FileMetadata file in _versions.Current.Levels[level])
         {
             if (file.DeletionCount > 0 || file.RangeDeletionCount > 0)

@@ -81,14 +81,17 @@ internal sealed class CompactionPicker
         });
     }
 
-    /// <summary>Compacts every file overlapping [smallest, largest] level by level (for <see cref="LsmDatabase.CompactRange"/>).</summary>
-    public CompactionTask? PickManual(TreeVersion version, int level)
+    /// <summary>
+    /// A whole level for <see cref="LsmDatabase.CompactAll"/>: merged into the next level, or rewritten in place when no deeper
+    /// level holds data (so that its tombstones can be dropped).
+    /// </summary>
+    public CompactionTask? PickManual(TreeVersion version, int level, bool inPlace)
     {
-        if (version.Levels[level].Count == 0 || level == LsmOptions.LevelCount - 1)
+        if (version.Levels[level].Count == 0 || (!inPlace && level == LsmOptions.LevelCount - 1))
         {
             return null;
         }
-        CompactionTask? task = level == 0 ? PickLevel0(version, tombstones: true) : PickWholeLevel(version, level);
+        CompactionTask? task = level == 0 && !inPlace ? PickLevel0(version, tombstones: true) : PickWholeLevel(version, level, inPlace);
         return task is null ? null : Mark(task);
     }
 
@@ -160,7 +163,7 @@ internal sealed class CompactionPicker
         return null;
     }
 
-    private CompactionTask? PickWholeLevel(TreeVersion version, int level)
+    private CompactionTask? PickWholeLevel(TreeVersion version, int level, bool inPlace)
     {
         List<FileMetadata> files = version.Levels[level];
         if (AnyBusy(files))
@@ -168,7 +171,7 @@ internal sealed class CompactionPicker
             return null;
         }
         (byte[] smallest, byte[] largest) = UserRange(files);
-        List<FileMetadata> below = version.Overlapping(level + 1, smallest, largest);
+        List<FileMetadata> below = inPlace ? [] : version.Overlapping(level + 1, smallest, largest);
         if (AnyBusy(below))
         {
             return null;
@@ -176,7 +179,7 @@ internal sealed class CompactionPicker
         return new CompactionTask
         {
             Level = level,
-            OutputLevel = level + 1,
+            OutputLevel = inPlace ? level : level + 1,
             LevelInputs = [.. files],
             OutputLevelInputs = below,
             Reason = $"manual compaction of level {level}",
