@@ -11,6 +11,7 @@ internal sealed class BlockCache
 {
     private const int ShardCount = 16;
     private readonly Shard[] _shards = new Shard[ShardCount];
+    private long _pinnedBytes;
 
     public BlockCache(long capacityBytes)
     {
@@ -18,17 +19,20 @@ internal sealed class BlockCache
         CapacityBytes = capacityBytes;
         for (int i = 0; i < ShardCount; i++)
         {
-            _shards[i] = new Shard(capacityBytes / ShardCount);
+            _shards[i] = new Shard(this, capacityBytes / ShardCount);
         }
     }
 
     public long CapacityBytes { get; }
 
+    /// <summary>Bytes pinned outside the LRU (index and filter blocks of open tables), counted against the capacity.</summary>
+    public long PinnedBytes => Interlocked.Read(ref _pinnedBytes);
+
     public long UsageBytes
     {
         get
         {
-            long total = 0;
+            long total = PinnedBytes;
             foreach (Shard shard in _shards)
             {
                 total += shard.UsageBytes;
@@ -42,6 +46,27 @@ internal sealed class BlockCache
     public long Misses => SumCounters(static s => s.Misses);
 
     public object? Lookup(BlockCacheKey key) => ShardFor(key).Lookup(key);
+
+    /// <summary>
+    /// Reserves capacity for a block held outside the LRU (never evicted until <see cref="Unpin"/>). Refused when pinned
+    /// blocks would take more than half the capacity, so that pinning can never push the cache past its budget.
+    /// </summary>
+    public bool TryPin(long chargeBytes)
+    {
+        long pinned = Interlocked.Add(ref _pinnedBytes, chargeBytes);
+        if (pinned > CapacityBytes / 2)
+        {
+            Interlocked.Add(ref _pinnedBytes, -chargeBytes);
+            return false;
+        }
+        foreach (Shard shard in _shards)
+        {
+            shard.EvictToFit(0);
+        }
+        return true;
+    }
+
+    public void Unpin(long chargeBytes) => Interlocked.Add(ref _pinnedBytes, -chargeBytes);
 
     public void Insert(BlockCacheKey key, object value, int chargeBytes) => ShardFor(key).Insert(key, value, chargeBytes);
 
@@ -67,8 +92,11 @@ internal sealed class BlockCache
     private Shard ShardFor(BlockCacheKey key) =>
         _shards[(int)(((key.FileNumber * 0x9E3779B97F4A7C15UL) ^ (key.Offset * 0xC2B2AE3D27D4EB4FUL)) >> 60)];
 
-    private sealed class Shard(long capacityBytes)
+    private sealed class Shard(BlockCache owner, long capacityBytes)
     {
+        /// <summary>This shard's share of the capacity left after pinned blocks.</summary>
+        private long Capacity => capacityBytes - (owner.PinnedBytes / ShardCount);
+
         private readonly Lock _lock = new();
         private readonly Dictionary<BlockCacheKey, LinkedListNode<Entry>> _map = [];
         private readonly LinkedList<Entry> _lru = new();
@@ -97,7 +125,7 @@ internal sealed class BlockCache
 
         public void Insert(BlockCacheKey key, object value, int chargeBytes)
         {
-            if (chargeBytes > capacityBytes)
+            if (chargeBytes > Capacity)
             {
                 return;
             }
@@ -108,15 +136,29 @@ internal sealed class BlockCache
                     _lru.Remove(existing);
                     UsageBytes -= existing.Value.ChargeBytes;
                 }
-                while (UsageBytes + chargeBytes > capacityBytes && _lru.Last is { } last)
-                {
-                    _lru.RemoveLast();
-                    _map.Remove(last.Value.Key);
-                    UsageBytes -= last.Value.ChargeBytes;
-                }
+                EvictToFitLocked(chargeBytes);
                 LinkedListNode<Entry> node = _lru.AddFirst(new Entry(key, value, chargeBytes));
                 _map[key] = node;
                 UsageBytes += chargeBytes;
+            }
+        }
+
+        public void EvictToFit(int incomingBytes)
+        {
+            lock (_lock)
+            {
+                EvictToFitLocked(incomingBytes);
+            }
+        }
+
+        private void EvictToFitLocked(int incomingBytes)
+        {
+            long capacity = Capacity;
+            while (UsageBytes + incomingBytes > capacity && _lru.Last is { } last)
+            {
+                _lru.RemoveLast();
+                _map.Remove(last.Value.Key);
+                UsageBytes -= last.Value.ChargeBytes;
             }
         }
 

@@ -11,8 +11,8 @@ namespace Cairn.Engine.Lsm.Table;
 /// </summary>
 internal sealed class BlockIterator : IInternalIterator
 {
-    private readonly Block _block;
-    private readonly byte[] _data;
+    private Block _block;
+    private byte[] _data;
     private byte[] _key = new byte[64];
     private int _keyLength;
     private int _current;
@@ -27,6 +27,17 @@ internal sealed class BlockIterator : IInternalIterator
         _data = block.Data;
         _current = block.RestartsOffset;
         _nextOffset = block.RestartsOffset;
+    }
+
+    /// <summary>Points the iterator at another block, so that point lookups can reuse one iterator per thread.</summary>
+    public void Reset(Block block)
+    {
+        _block = block;
+        _data = block.Data;
+        _current = block.RestartsOffset;
+        _nextOffset = block.RestartsOffset;
+        _keyLength = 0;
+        _restartIndex = 0;
     }
 
     public bool Valid => _current < _block.RestartsOffset;

@@ -24,6 +24,15 @@ internal sealed class TableReader : IDisposable
     private readonly BlockHandle _indexHandle;
     private readonly BlockHandle _filterHandle;
     private readonly bool _hasFilter;
+    [ThreadStatic]
+    private static BlockIterator? t_indexIterator;
+
+    [ThreadStatic]
+    private static BlockIterator? t_dataIterator;
+
+    private BloomFilter? _pinnedFilter;
+    private Block? _pinnedIndex;
+    private long _pinnedBytes;
 
     private TableReader(IRandomAccessFile file, ulong fileNumber, BlockCache cache, Action<CorruptionException>? onCorruption,
         BlockHandle indexHandle, BlockHandle filterHandle, bool hasFilter)
@@ -127,13 +136,16 @@ internal sealed class TableReader : IDisposable
         {
             return LookupResult.NotFound;
         }
-        BlockIterator index = GetIndexBlock().NewIterator();
+        BlockIterator index = t_indexIterator ??= GetIndexBlock().NewIterator();
+        index.Reset(GetIndexBlock());
         index.Seek(lookupKey);
         if (!index.Valid)
         {
             return LookupResult.NotFound;
         }
-        BlockIterator data = GetDataBlock(DecodeHandle(index.Value), fillCache: true).NewIterator();
+        Block block = GetDataBlock(DecodeHandle(index.Value), fillCache: true);
+        BlockIterator data = t_dataIterator ??= block.NewIterator();
+        data.Reset(block);
         data.Seek(lookupKey);
         if (!data.Valid)
         {
@@ -157,7 +169,31 @@ internal sealed class TableReader : IDisposable
 
     public IInternalIterator NewIterator(bool fillCache) => new TableIterator(this, fillCache);
 
-    internal Block GetIndexBlock() => GetCachedBlock(_indexHandle, fillCache: true);
+    internal Block GetIndexBlock()
+    {
+        if (_pinnedIndex is { } pinned)
+        {
+            return pinned;
+        }
+        Block index = GetCachedBlock(_indexHandle, fillCache: true);
+        // Index and filter blocks are read by every lookup: pin them (charged to the cache) when the budget allows.
+        if (_cache.TryPin(index.ChargeBytes))
+        {
+            lock (_cache)
+            {
+                if (_pinnedIndex is null)
+                {
+                    _pinnedIndex = index;
+                    _pinnedBytes += index.ChargeBytes;
+                }
+                else
+                {
+                    _cache.Unpin(index.ChargeBytes);
+                }
+            }
+        }
+        return index;
+    }
 
     internal Block GetDataBlock(BlockHandle handle, bool fillCache) => GetCachedBlock(handle, fillCache);
 
@@ -196,18 +232,54 @@ internal sealed class TableReader : IDisposable
         }
     }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose()
+    {
+        lock (_cache)
+        {
+            _cache.Unpin(_pinnedBytes);
+            _pinnedBytes = 0;
+            _pinnedIndex = null;
+            _pinnedFilter = null;
+        }
+        _file.Dispose();
+    }
 
     private BloomFilter GetFilter()
     {
-        var key = new BlockCacheKey(FileNumber, _filterHandle.Offset);
-        if (_cache.Lookup(key) is BloomFilter cached)
+        if (_pinnedFilter is { } pinned)
         {
-            return cached;
+            return pinned;
         }
-        byte[] raw = ReadRaw(_file, _filterHandle, out _);
-        var filter = new BloomFilter(raw.AsSpan(0, (int)_filterHandle.Size).ToArray());
-        _cache.Insert(key, filter, filter.ChargeBytes);
+        var key = new BlockCacheKey(FileNumber, _filterHandle.Offset);
+        if (_cache.Lookup(key) is not BloomFilter filter)
+        {
+            byte[] raw;
+            try
+            {
+                raw = ReadRaw(_file, _filterHandle, out _);
+            }
+            catch (CorruptionException e)
+            {
+                throw Report(e);
+            }
+            filter = new BloomFilter(raw.AsSpan(0, (int)_filterHandle.Size).ToArray());
+            _cache.Insert(key, filter, filter.ChargeBytes);
+        }
+        if (_cache.TryPin(filter.ChargeBytes))
+        {
+            lock (_cache)
+            {
+                if (_pinnedFilter is null)
+                {
+                    _pinnedFilter = filter;
+                    _pinnedBytes += filter.ChargeBytes;
+                }
+                else
+                {
+                    _cache.Unpin(filter.ChargeBytes);
+                }
+            }
+        }
         return filter;
     }
 
