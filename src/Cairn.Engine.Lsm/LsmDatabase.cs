@@ -103,6 +103,14 @@ public sealed class LsmDatabase : IDisposable
         Write(batch, options);
     }
 
+    /// <summary>Puts a value that reads as absent from <paramref name="expiresAt"/> on (by <see cref="LsmOptions.TimeProvider"/>).</summary>
+    public void Put(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, DateTimeOffset expiresAt, WriteOptions? options = null)
+    {
+        var batch = new WriteBatch();
+        batch.Put(key, value, expiresAt);
+        Write(batch, options);
+    }
+
     public void Delete(ReadOnlySpan<byte> key, WriteOptions? options = null)
     {
         var batch = new WriteBatch();
@@ -276,7 +284,7 @@ public sealed class LsmDatabase : IDisposable
             }
             (byte[]? lower, byte[]? upper) = Bounds(options);
             return new LsmIterator(new MergingIterator([.. children]), sequence, CollectTombstones(state), lower, upper,
-                state.Unpin);
+                NowUnixMilliseconds, state.Unpin);
         }
         catch
         {
@@ -554,7 +562,7 @@ public sealed class LsmDatabase : IDisposable
         {
             result = state.Version.Get(lookup, BloomFilter.Hash(key), out value, out foundSequence);
         }
-        if (result != LookupResult.Found)
+        if (result is not (LookupResult.Found or LookupResult.FoundExpiring))
         {
             return null;
         }
@@ -562,8 +570,14 @@ public sealed class LsmDatabase : IDisposable
         {
             return null;
         }
+        if (result == LookupResult.FoundExpiring)
+        {
+            return ExpiringValue.IsExpired(value, NowUnixMilliseconds) ? null : ExpiringValue.Value(value).ToArray();
+        }
         return value;
     }
+
+    private long NowUnixMilliseconds => _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
 
     private static ulong MaxCoveringTombstone(ReadState state, ReadOnlySpan<byte> key, ulong sequence)
     {

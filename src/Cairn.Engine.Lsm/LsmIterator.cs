@@ -18,6 +18,7 @@ public sealed class LsmIterator : IDisposable
     private readonly FragmentedRangeTombstones _tombstones;
     private readonly byte[]? _lower;
     private readonly byte[]? _upper;
+    private readonly long _nowUnixMilliseconds;
     private readonly Action _release;
     private byte[] _savedKey = new byte[64];
     private int _savedKeyLength;
@@ -28,8 +29,9 @@ public sealed class LsmIterator : IDisposable
     private bool _disposed;
 
     internal LsmIterator(IInternalIterator inner, ulong sequence, FragmentedRangeTombstones tombstones, byte[]? lower,
-        byte[]? upper, Action release)
+        byte[]? upper, long nowUnixMilliseconds, Action release)
     {
+        _nowUnixMilliseconds = nowUnixMilliseconds;
         _inner = inner;
         _sequence = sequence;
         _tombstones = tombstones;
@@ -54,7 +56,11 @@ public sealed class LsmIterator : IDisposable
         get
         {
             Invariant.Require(_valid, "Value on a valid iterator");
-            return _forward ? _inner.Value : _savedValue.AsSpan(0, _savedValueLength);
+            if (!_forward)
+            {
+                return _savedValue.AsSpan(0, _savedValueLength);
+            }
+            return InternalKey.Type(_inner.Key) == EntryType.ValueWithExpiry ? ExpiringValue.Value(_inner.Value) : _inner.Value;
         }
     }
 
@@ -219,6 +225,11 @@ public sealed class LsmIterator : IDisposable
     {
         ulong trailer = InternalKey.Trailer(internalKey);
         type = (EntryType)(byte)trailer;
+        if (type == EntryType.ValueWithExpiry)
+        {
+            // Expired values read as deleted; live ones as plain values (Value strips the expiry prefix).
+            type = ExpiringValue.IsExpired(_inner.Value, _nowUnixMilliseconds) ? EntryType.Deletion : EntryType.Value;
+        }
         if (type == EntryType.Value && !_tombstones.IsEmpty
             && _tombstones.MaxCoveringSequence(InternalKey.UserKey(internalKey), _sequence) > trailer >> 8)
         {
@@ -283,7 +294,7 @@ public sealed class LsmIterator : IDisposable
                 else
                 {
                     SaveKey(userKey);
-                    SaveValue(_inner.Value);
+                    SaveValue(InternalKey.Type(key) == EntryType.ValueWithExpiry ? ExpiringValue.Value(_inner.Value) : _inner.Value);
                 }
             }
             _inner.Prev();

@@ -54,6 +54,9 @@ public sealed class LsmOptions
 
     public WalRecoveryMode WalRecovery { get; set; } = WalRecoveryMode.PointInTime;
 
+    /// <summary>The clock that decides when values with a time to live expire.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>Seed of the engine's only random source (skip-list heights), so that runs replay.</summary>
     public ulong RandomSeed { get; set; } = 0x5EED;
 

@@ -32,6 +32,14 @@ public sealed class WriteBatch
 
     public void Put(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) => Add(EntryType.Value, key, value, hasValue: true);
 
+    /// <summary>Puts a value that reads as absent from <paramref name="expiresAt"/> on, and that compaction then removes.</summary>
+    public void Put(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, DateTimeOffset expiresAt)
+    {
+        byte[] stored = new byte[ExpiringValue.PrefixBytes + value.Length];
+        ExpiringValue.Write(stored, expiresAt.ToUnixTimeMilliseconds(), value);
+        Add(EntryType.ValueWithExpiry, key, stored, hasValue: true);
+    }
+
     public void Delete(ReadOnlySpan<byte> key) => Add(EntryType.Deletion, key, default, hasValue: false);
 
     /// <summary>Deletes every key in [<paramref name="startKey"/>, <paramref name="endKey"/>). An empty range does nothing.</summary>

@@ -30,7 +30,7 @@ internal ref struct WriteBatchReader
             return false;
         }
         type = (EntryType)_contents[_position++];
-        if (type > EntryType.RangeDeletion || !TryReadSlice(out key))
+        if (type > EntryType.ValueWithExpiry || !TryReadSlice(out key))
         {
             Malformed = true;
             return false;

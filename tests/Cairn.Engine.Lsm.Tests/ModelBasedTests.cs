@@ -71,6 +71,9 @@ public sealed class ModelBasedTests
         var random = new SeededRandom(seed);
         var fs = new MemoryFileSystem();
         LsmOptions options = Configuration(configuration);
+        var clock = new ManualTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        options.TimeProvider = clock;
+        var expiries = new Dictionary<string, DateTimeOffset>();
         LsmDatabase db = LsmDatabase.Open(options, fs, DatabasePath);
         var model = new SortedDictionary<byte[], byte[]>(Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b)));
         var snapshots = new List<(Snapshot Snapshot, SortedDictionary<byte[], byte[]> Model)>();
@@ -79,12 +82,26 @@ public sealed class ModelBasedTests
             for (int step = 0; step < operations; step++)
             {
                 int choice = random.NextInt(100);
-                if (choice < 35)
+                if (choice < 30)
                 {
                     byte[] key = RandomKey(random);
                     byte[] value = RandomValue(random);
                     db.Put(key, value);
                     model[key] = value;
+                }
+                else if (choice < 35)
+                {
+                    // A value with a time to live: the model stores it with a unique marker naming its expiry.
+                    byte[] key = RandomKey(random);
+                    DateTimeOffset expiresAt = clock.GetUtcNow().AddSeconds(1 + random.NextInt(20));
+                    byte[] value = TestDatabase.Bytes($"ttl{step}");
+                    db.Put(key, value, expiresAt);
+                    model[key] = value;
+                    expiries[Text(value)] = expiresAt;
+                    if (random.NextInt(3) == 0)
+                    {
+                        clock.Advance(TimeSpan.FromSeconds(random.NextInt(15)));
+                    }
                 }
                 else if (choice < 45)
                 {
@@ -190,27 +207,27 @@ public sealed class ModelBasedTests
                     for (int i = 0; i < 5; i++)
                     {
                         byte[] key = RandomKey(random);
-                        Assert.Equal(Describe(model.GetValueOrDefault(key)), Describe(db.Get(key)));
+                        Assert.Equal(Describe(Live(model.GetValueOrDefault(key), expiries, clock)), Describe(db.Get(key)));
                     }
                     if (snapshots.Count > 0)
                     {
                         var (snapshot, snapshotModel) = snapshots[random.NextInt(snapshots.Count)];
                         byte[] key = RandomKey(random);
-                        Assert.Equal(Describe(snapshotModel.GetValueOrDefault(key)),
+                        Assert.Equal(Describe(Live(snapshotModel.GetValueOrDefault(key), expiries, clock)),
                             Describe(db.Get(key, new ReadOptions { Snapshot = snapshot })));
                     }
                 }
                 else
                 {
-                    CheckIterators(db, model, random, null);
+                    CheckIterators(db, LiveModel(model, expiries, clock), random, null);
                     if (snapshots.Count > 0)
                     {
                         var (snapshot, snapshotModel) = snapshots[random.NextInt(snapshots.Count)];
-                        CheckIterators(db, snapshotModel, random, snapshot);
+                        CheckIterators(db, LiveModel(snapshotModel, expiries, clock), random, snapshot);
                     }
                 }
             }
-            CheckIterators(db, model, random, null);
+            CheckIterators(db, LiveModel(model, expiries, clock), random, null);
         }
         finally
         {
@@ -301,6 +318,23 @@ public sealed class ModelBasedTests
             Assert.True(iterator.Valid);
             Assert.Equal(Text(window[last].Key), Text(iterator.Key.ToArray()));
         }
+    }
+
+    private static byte[]? Live(byte[]? value, Dictionary<string, DateTimeOffset> expiries, TimeProvider clock) =>
+        value is not null && expiries.TryGetValue(Text(value), out DateTimeOffset expiresAt) && expiresAt <= clock.GetUtcNow() ? null : value;
+
+    private static SortedDictionary<byte[], byte[]> LiveModel(SortedDictionary<byte[], byte[]> model,
+        Dictionary<string, DateTimeOffset> expiries, TimeProvider clock)
+    {
+        var live = new SortedDictionary<byte[], byte[]>(model.Comparer);
+        foreach (KeyValuePair<byte[], byte[]> kv in model)
+        {
+            if (Live(kv.Value, expiries, clock) is not null)
+            {
+                live[kv.Key] = kv.Value;
+            }
+        }
+        return live;
     }
 
     private static bool InRange(byte[] key, byte[] start, byte[] end) =>

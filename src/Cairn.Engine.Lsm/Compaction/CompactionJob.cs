@@ -22,6 +22,7 @@ internal static class CompactionJob
     public static CompactionOutput Run(CompactionTask task, TableCache tableCache, IFileSystem fileSystem, string directory,
         LsmOptions options, ulong smallestSnapshot, Func<ulong> newFileNumber, CancellationToken cancellation)
     {
+        long now = options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var output = new CompactionOutput();
         var children = new List<IInternalIterator>();
         var inputTombstones = new List<RangeTombstone>();
@@ -70,6 +71,12 @@ internal static class CompactionJob
                 ulong trailer = InternalKey.Trailer(key);
                 ulong sequence = trailer >> 8;
                 var type = (EntryType)(byte)trailer;
+                // An expired value reads as deleted at every sequence, so it is treated (and kept) as a point tombstone.
+                bool expired = type == EntryType.ValueWithExpiry && ExpiringValue.IsExpired(merged.Value, now);
+                if (expired)
+                {
+                    type = EntryType.Deletion;
+                }
                 if (!hasCurrentUserKey || !userKey.SequenceEqual(currentUserKey))
                 {
                     currentUserKey = userKey.ToArray();
@@ -94,6 +101,11 @@ internal static class CompactionJob
                 if (drop)
                 {
                     output.EntriesDropped++;
+                    continue;
+                }
+                if (expired)
+                {
+                    writer.Add(InternalKey.Create(userKey, sequence, EntryType.Deletion), []);
                     continue;
                 }
                 writer.Add(key, merged.Value);

@@ -6,4 +6,7 @@ internal enum EntryType : byte
     Deletion = 0,
     Value = 1,
     RangeDeletion = 2,
+
+    /// <summary>A value that expires: the stored value starts with the expiry time (uint64 LE, Unix milliseconds).</summary>
+    ValueWithExpiry = 3,
 }

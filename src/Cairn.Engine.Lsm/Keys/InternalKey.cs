@@ -14,7 +14,7 @@ internal static class InternalKey
     public const ulong MaxSequence = (1UL << 56) - 1;
 
     /// <summary>The type used in seek keys: the highest type, so a seek key sorts before every entry of its sequence.</summary>
-    public const EntryType TypeForSeek = EntryType.RangeDeletion;
+    public const EntryType TypeForSeek = EntryType.ValueWithExpiry;
 
     public static ulong PackTrailer(ulong sequence, EntryType type) => (sequence << 8) | (byte)type;
 
@@ -67,5 +67,5 @@ internal static class InternalKey
     }
 
     public static bool IsValid(ReadOnlySpan<byte> internalKey) =>
-        internalKey.Length >= TrailerBytes && (byte)Trailer(internalKey) <= (byte)EntryType.RangeDeletion;
+        internalKey.Length >= TrailerBytes && (byte)Trailer(internalKey) <= (byte)EntryType.ValueWithExpiry;
 }

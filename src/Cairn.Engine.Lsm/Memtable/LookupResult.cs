@@ -5,5 +5,8 @@ internal enum LookupResult
 {
     NotFound,
     Found,
+
+    /// <summary>Found a value with a time to live: the value still carries its expiry prefix.</summary>
+    FoundExpiring,
     Deleted,
 }

@@ -62,7 +62,7 @@ internal sealed class MemTable
         {
             _list.Insert(InternalKey.Create(userKey, sequence, type), value.IsEmpty ? [] : value.ToArray());
         }
-        if (type != EntryType.Value)
+        if (type is EntryType.Deletion or EntryType.RangeDeletion)
         {
             Interlocked.Increment(ref _deletionCount);
         }
@@ -81,10 +81,11 @@ internal sealed class MemTable
             return LookupResult.NotFound;
         }
         foundSequence = InternalKey.Sequence(node.Key);
-        if (InternalKey.Type(node.Key) == EntryType.Value)
+        EntryType type = InternalKey.Type(node.Key);
+        if (type == EntryType.Value || type == EntryType.ValueWithExpiry)
         {
             value = node.Value;
-            return LookupResult.Found;
+            return type == EntryType.Value ? LookupResult.Found : LookupResult.FoundExpiring;
         }
         return LookupResult.Deleted;
     }

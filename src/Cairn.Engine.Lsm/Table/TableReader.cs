@@ -157,10 +157,11 @@ internal sealed class TableReader : IDisposable
             return LookupResult.NotFound;
         }
         foundSequence = InternalKey.Sequence(found);
-        if (InternalKey.Type(found) == EntryType.Value)
+        EntryType type = InternalKey.Type(found);
+        if (type == EntryType.Value || type == EntryType.ValueWithExpiry)
         {
             value = data.Value.ToArray();
-            return LookupResult.Found;
+            return type == EntryType.Value ? LookupResult.Found : LookupResult.FoundExpiring;
         }
         return LookupResult.Deleted;
     }
