@@ -524,17 +524,6 @@ public sealed class LsmDatabase : IDisposable
         }
     }
 
-    internal TreeVersion CurrentVersionForTests
-    {
-        get
-        {
-            lock (_mutex)
-            {
-                return _versions.Current;
-            }
-        }
-    }
-
     internal string Directory => _directory;
 
     private ulong _lastVisibleSequence;
@@ -812,6 +801,8 @@ public sealed class LsmDatabase : IDisposable
 
     private void ThrowIfBackgroundError()
     {
+        // A writer or Flush() waiting for memory must not outlive the background threads that would free it.
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_backgroundError is { } error)
         {
             throw new IOException("the database stopped accepting writes after an IO failure: " + error.Message, error);
@@ -1249,6 +1240,9 @@ public sealed class LsmDatabase : IDisposable
             }
         }
     }
+
+    /// <summary>Compactions that failed with an IO error and were retried later; guarded by the mutex.</summary>
+    internal int CompactionFailures => _compactionFailures;
 
     private int _compactionFailures;
 

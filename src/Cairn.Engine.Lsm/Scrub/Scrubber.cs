@@ -12,6 +12,8 @@ namespace Cairn.Engine.Lsm.Scrub;
 /// </summary>
 internal sealed class Scrubber
 {
+    private static readonly TimeSpan s_reverifyInterval = TimeSpan.FromMinutes(10);
+
     private readonly TableCache _tableCache;
     private readonly long _bytesPerSecond;
     private readonly Func<ReadState> _pin;
@@ -37,10 +39,12 @@ internal sealed class Scrubber
             {
                 FileMetadata? coldest = null;
                 long coldestTicks = long.MaxValue;
+                var live = new HashSet<ulong>();
                 foreach (List<FileMetadata> files in state.Version.Levels)
                 {
                     foreach (FileMetadata file in files)
                     {
+                        live.Add(file.Number);
                         long ticks = _lastVerifiedTicks.GetValueOrDefault(file.Number, 0);
                         if (ticks < coldestTicks)
                         {
@@ -49,7 +53,16 @@ internal sealed class Scrubber
                         }
                     }
                 }
-                if (coldest is null)
+                // Forget deleted tables so that the bookkeeping stays as small as the tree.
+                foreach (ulong number in new List<ulong>(_lastVerifiedTicks.Keys))
+                {
+                    if (!live.Contains(number))
+                    {
+                        _lastVerifiedTicks.Remove(number);
+                    }
+                }
+                // A table verified recently is not cold: rest rather than re-read the whole tree in a loop.
+                if (coldest is null || (coldestTicks != 0 && Stopwatch.GetElapsedTime(coldestTicks) < s_reverifyInterval))
                 {
                     cancellation.WaitHandle.WaitOne(1000);
                     continue;
