@@ -61,5 +61,7 @@ internal sealed class CairnEngine : IBenchEngine
             $"cache {s.BlockCacheBytes >> 20}/{s.BlockCacheCapacityBytes >> 20} MiB hits {s.BlockCacheHits} misses {s.BlockCacheMisses}";
     }
 
+    public bool IsIdle => _database.IsIdle;
+
     public void Dispose() => _database.Dispose();
 }

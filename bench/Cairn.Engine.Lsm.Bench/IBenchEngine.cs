@@ -23,4 +23,7 @@ internal interface IBenchEngine : IDisposable
     long LiveTableBytes { get; }
 
     string Describe();
+
+    /// <summary>True when the engine has no flush or compaction running or due.</summary>
+    bool IsIdle { get; }
 }

@@ -95,6 +95,10 @@ internal sealed partial class RocksDbEngine : IBenchEngine
         return $"files/level [{string.Join(",", files)}]";
     }
 
+    public bool IsIdle =>
+        _database.GetProperty("rocksdb.num-running-compactions") == "0" && _database.GetProperty("rocksdb.num-running-flushes") == "0"
+        && _database.GetProperty("rocksdb.compaction-pending") == "0" && _database.GetProperty("rocksdb.mem-table-flush-pending") == "0";
+
     public void Dispose() => _database.Dispose();
 
     private static double Ticker(string statistics, string name)

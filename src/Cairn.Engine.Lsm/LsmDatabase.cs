@@ -511,6 +511,19 @@ public sealed class LsmDatabase : IDisposable
         }
     }
 
+    /// <summary>True when no flush or compaction is running or due (benchmarks wait for this between phases).</summary>
+    internal bool IsIdle
+    {
+        get
+        {
+            lock (_mutex)
+            {
+                return _immutables.Count == 0 && !_flushRunning && !_compactionRunning
+                    && !_picker.NeedsCompaction(_versions.Current, SmallestSnapshot());
+            }
+        }
+    }
+
     internal void ReleaseSnapshot(Snapshot snapshot)
     {
         lock (_mutex)
