@@ -14,7 +14,9 @@ public sealed class CrashRecoveryTests
     public static TheoryData<ulong, CrashMode, bool> Scenarios()
     {
         var data = new TheoryData<ulong, CrashMode, bool>();
-        for (ulong seed = 1; seed <= 5; seed++)
+        // CAIRN_CRASH_SEEDS=N runs N seeds per mode instead of 5 (a longer soak before a merge).
+        ulong seeds = ulong.TryParse(Environment.GetEnvironmentVariable("CAIRN_CRASH_SEEDS"), out ulong requested) ? requested : 5;
+        for (ulong seed = 1; seed <= seeds; seed++)
         {
             data.Add(seed, CrashMode.DropUnsynced, false);
             data.Add(seed, CrashMode.TearUnsynced, false);
@@ -154,8 +156,10 @@ public sealed class CrashRecoveryTests
                 return k;
             }
         }
+        var expected = states[^1].Select(kv => Text(kv.Key) + "=" + Text(kv.Value)).ToList();
+        string diff = string.Join(", ", actual.Except(expected).Take(5)) + " || missing " + string.Join(", ", expected.Except(actual).Take(5));
         Assert.Fail($"{context}: recovered {actual.Count} keys match no state from synced write {lastSynced} to {states.Count - 1}; " +
-            $"report: {string.Join(" | ", db.RecoveryReport)}");
+            $"report: {string.Join(" | ", db.RecoveryReport)}; diff vs last: {diff}");
         return -1;
     }
 }

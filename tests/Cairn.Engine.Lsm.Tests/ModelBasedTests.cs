@@ -15,7 +15,9 @@ public sealed class ModelBasedTests
     public static TheoryData<ulong, int> Runs()
     {
         var data = new TheoryData<ulong, int>();
-        for (ulong seed = 1; seed <= 6; seed++)
+        // CAIRN_MODEL_SEEDS=N runs N seeds per configuration instead of 6 (a longer soak before a merge).
+        ulong seeds = ulong.TryParse(Environment.GetEnvironmentVariable("CAIRN_MODEL_SEEDS"), out ulong requested) ? requested : 6;
+        for (ulong seed = 1; seed <= seeds; seed++)
         {
             for (int configuration = 0; configuration < 4; configuration++)
             {
