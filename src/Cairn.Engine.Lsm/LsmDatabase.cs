@@ -130,7 +130,8 @@ public sealed class LsmDatabase : IDisposable
     public void Write(WriteBatch batch, WriteOptions? options = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (batch.Count == 0)
+        // An empty synced write still syncs the log: callers use it as a barrier for their earlier unsynced writes.
+        if (batch.Count == 0 && !(options?.Sync ?? false))
         {
             return;
         }
