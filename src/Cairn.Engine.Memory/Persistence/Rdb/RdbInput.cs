@@ -106,7 +106,10 @@ public sealed class RdbInput
             case 3:
                 ulong compressedLength = ReadLength(out bool compressedEncoded);
                 ulong plainLength = ReadLength(out bool plainEncoded);
-                if (compressedEncoded || plainEncoded || compressedLength > int.MaxValue || plainLength > MaxStringBytes)
+                // A 3-byte LZF back reference expands to at most 264 bytes, so a larger claimed ratio is corrupt (and
+                // must not make us allocate a huge buffer).
+                if (compressedEncoded || plainEncoded || compressedLength > int.MaxValue || plainLength > MaxStringBytes
+                    || plainLength > compressedLength * 88 + 32)
                 {
                     throw Fail("bad LZF string lengths");
                 }
