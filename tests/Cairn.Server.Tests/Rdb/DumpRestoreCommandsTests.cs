@@ -27,7 +27,8 @@ public sealed class DumpRestoreCommandsTests : IClassFixture<DumpRestoreCommands
     {
         try
         {
-            RedisResult result = _db.Execute(command, args);
+            RedisResult? result = _db.Execute(command, args);
+            Assert.True(result is not null, $"{command}: no reply (connection lost?)");
             return result.IsNull ? "(nil)" : result.ToString();
         }
         catch (RedisServerException e)
@@ -171,6 +172,18 @@ public sealed class DumpRestoreCommandsTests : IClassFixture<DumpRestoreCommands
         Assert.Equal("-ERR wrong number of arguments for 'restore' command", Reply("RESTORE", "opt:k", 0));
         Assert.Equal("OK", Reply("RESTORE", "opt:k", 0, payload, "IDLETIME", 1000, "REPLACE"));
         Assert.InRange(long.Parse(Reply("OBJECT", "IDLETIME", "opt:k")), 1000, 1010);
+    }
+
+    [Fact]
+    public void RestoreFreqSetsTheLfuCounterUnderAnLfuPolicy()
+    {
+        using var server = new TestServer();
+        IDatabase db = server.Database();
+        db.Execute("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu");
+        db.Execute("SET", "src", "v");
+        byte[] payload = (byte[])db.Execute("DUMP", "src")!;
+        Assert.Equal("OK", db.Execute("RESTORE", "hot", 0, payload, "FREQ", 200).ToString());
+        Assert.Equal(200L, (long)db.Execute("OBJECT", "FREQ", "hot"));
     }
 
     [Fact]
