@@ -46,6 +46,12 @@ public static class RdbValueReader
         {
             return false;
         }
+        catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or OverflowException)
+        {
+            // The payload is untrusted client input: a value the decoders let through but a collection refuses must be
+            // a bad payload for this client, never a dropped connection.
+            return false;
+        }
     }
 
     /// <summary>True for the type bytes of values (as opposed to file opcodes).</summary>
