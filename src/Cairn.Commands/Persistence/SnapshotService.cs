@@ -1,5 +1,6 @@
 using Cairn.Commands.Execution;
 using Cairn.Engine.Memory.Persistence;
+using Cairn.Engine.Memory.Persistence.Rdb;
 using Cairn.Primitives.FileSystem;
 using Microsoft.Extensions.Logging;
 
@@ -35,12 +36,26 @@ public sealed class SnapshotService
 
     public long DirtyAtStart { get; private set; }
 
-    /// <summary>Loads the snapshot file if present. Throws InvalidDataException (file and offset) when it is damaged.</summary>
+    /// <summary>
+    /// Loads the snapshot file if present: Cairn's own snapshot (magic "CAIRNSNP") or a Redis dump.rdb (magic "REDIS").
+    /// Throws InvalidDataException (file and offset) when it is damaged.
+    /// </summary>
     public long LoadIfPresent()
     {
         if (!_fileSystem.Exists(Path))
         {
             return 0;
+        }
+        if (RdbFileLoader.IsRdbFile(_fileSystem, Path))
+        {
+            // A dump.rdb written by Redis (magic "REDIS"), copied in by a user migrating; the next save writes Cairn's format.
+            RdbLoadResult result = RdbFileLoader.Load(_server.Store, _fileSystem, Path, _server.NowMilliseconds);
+            _server.Logger.LogInformation("DB loaded from Redis RDB file: {Keys} keys from {Path}", result.Keys, Path);
+            if (result.SkippedFunctions > 0)
+            {
+                _server.Logger.LogWarning("Skipped {Count} function libraries in {Path}: Cairn does not support functions", result.SkippedFunctions, Path);
+            }
+            return result.Keys;
         }
         long keys = SnapshotReader.Load(_server.Store, _fileSystem, Path, _server.NowMilliseconds);
         _server.Logger.LogInformation("DB loaded from disk: {Keys} keys from {Path}", keys, Path);
