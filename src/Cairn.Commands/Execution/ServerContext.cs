@@ -30,6 +30,9 @@ public sealed class ServerContext
         PubSub = new PubSubRegistry();
         Notifier = new KeyspaceNotifier(config, PubSub);
         Store.Listener = new Keys.ExpiredEventListener(Notifier); // "expired" events from lazy and active expiry
+        Cairn.Engine.Memory.Persistence.ValueCodecs.Register(new Json.JsonValueCodec());
+        Documents = new Search.DocumentIndexes(this, config.Databases);
+        Documents.Attach(Store); // index maintenance beside the expiry listener; index definitions in snapshots
         StartedAtMilliseconds = time.GetUtcNow().ToUnixTimeMilliseconds();
         Evictor = new Evictor(Store)
         {
@@ -91,6 +94,9 @@ public sealed class ServerContext
     public SlowLog SlowLog { get; } = new();
 
     public BlockingRegistry Blocking { get; } = new();
+
+    /// <summary>The search indexes of every database, kept in step with the keyspace (FT.*, JSON.*).</summary>
+    public Search.DocumentIndexes Documents { get; }
 
 
 
