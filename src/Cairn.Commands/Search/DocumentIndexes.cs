@@ -129,7 +129,10 @@ public sealed class DocumentIndexes : IKeyspaceListener
     {
         var keyspace = new SearchKeyspace(_server, database);
         registry.Restore(definitions, aliases, keyspace.SnapshotJsonKeys, keyspace.GetDocument);
-        _backfillPending = true;
+        if (!registry.BackfillStep(SynchronousBackfillKeys))
+        {
+            _backfillPending = true; // the cron finishes larger data sets
+        }
     }
 
     /// <summary>
@@ -183,7 +186,6 @@ public sealed class DocumentIndexes : IKeyspaceListener
             }
             pos += (int)length;
             Restore((int)db, _registries[(int)db], definitions, aliases);
-            _registries[(int)db].BackfillStep(SynchronousBackfillKeys);
         }
     }
 
