@@ -30,7 +30,7 @@ public sealed class ServerContext
         PubSub = new PubSubRegistry();
         Notifier = new KeyspaceNotifier(config, PubSub);
         Store.Listener = new Keys.ExpiredEventListener(Notifier); // "expired" events from lazy and active expiry
-        Cairn.Engine.Memory.Persistence.ValueCodecs.Register(new Json.JsonValueCodec());
+        Json.JsonValueCodec.Register();
         Documents = new Search.DocumentIndexes(this, config.Databases);
         Documents.Attach(Store); // index maintenance beside the expiry listener; index definitions in snapshots
         StartedAtMilliseconds = time.GetUtcNow().ToUnixTimeMilliseconds();

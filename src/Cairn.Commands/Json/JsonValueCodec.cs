@@ -7,8 +7,11 @@ using Cairn.Engine.Memory.Persistence;
 namespace Cairn.Commands.Json;
 
 /// <summary>Snapshot codec of JSON keys: the library's <see cref="JsonDocumentCodec"/> record (docs/formats/snapshot.md).</summary>
-internal sealed class JsonValueCodec : IValueCodec
+public sealed class JsonValueCodec : IValueCodec
 {
+    /// <summary>Registers the codec (idempotent): the server does it when a ServerContext is built, offline tools before reading.</summary>
+    public static void Register() => ValueCodecs.Register(new JsonValueCodec());
+
     public DataType Type => DataType.Json;
 
     public void Write(object value, IBufferWriter<byte> output) => output.Write(JsonDocumentCodec.Encode(((JsonDocumentObject)value).Root));
