@@ -185,6 +185,25 @@ public sealed class SearchCommandsTests : IClassFixture<SearchCommandsTests.Fixt
     }
 
     [Fact]
+    public void EvictedDocumentsLeaveTheIndex()
+    {
+        using var server = new TestServer();
+        using RawClient client = server.Raw();
+        Assert.Equal("+OK", client.Execute("FT.CREATE", "ev", "ON", "JSON", "PREFIX", "1", "ev:", "SCHEMA", "$.n", "AS", "n", "NUMERIC"));
+        string padding = new('x', 2000);
+        for (int i = 0; i < 300; i++)
+        {
+            Assert.Equal("+OK", client.Execute("JSON.SET", $"ev:{i}", "$", $$"""{"n":{{i}},"p":"{{padding}}"}"""));
+        }
+        Assert.Equal("+OK", client.Execute("CONFIG", "SET", "maxmemory-policy", "allkeys-random"));
+        Assert.Equal("+OK", client.Execute("CONFIG", "SET", "maxmemory", "300000"));
+        client.Execute("PING");
+        long left = long.Parse(client.Execute("DBSIZE")[1..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(left, 1, 299);
+        Assert.Equal($"[:{left}]", client.Execute("FT.SEARCH", "ev", "*", "LIMIT", "0", "0"));
+    }
+
+    [Fact]
     public void ErrorsMatchRediSearch()
     {
         using RawClient client = _server.Raw();
