@@ -143,6 +143,21 @@ public sealed class JsonCommandsTests : IClassFixture<JsonCommandsTests.Fixture>
     }
 
     [Fact]
+    public void KeyPositionsAndFlagsAreDeclared()
+    {
+        using RawClient client = _server.Raw();
+        Assert.Equal("[a, b]", client.Execute("COMMAND", "GETKEYS", "JSON.MGET", "a", "b", "$"));
+        Assert.Equal("[a, b]", client.Execute("COMMAND", "GETKEYS", "JSON.MSET", "a", "$", "1", "b", "$", "2"));
+        Assert.Equal("[k]", client.Execute("COMMAND", "GETKEYS", "JSON.SET", "k", "$", "1"));
+        string set = client.Execute("COMMAND", "INFO", "JSON.SET");
+        Assert.Contains("write", set);
+        Assert.Contains("denyoom", set);
+        Assert.Contains("readonly", client.Execute("COMMAND", "INFO", "JSON.GET"));
+        Assert.Contains("write", client.Execute("COMMAND", "INFO", "FT.CREATE"));
+        Assert.Contains("readonly", client.Execute("COMMAND", "INFO", "FT.SEARCH"));
+    }
+
+    [Fact]
     public void ErrorsMatchRedisJson()
     {
         using RawClient client = _server.Raw();
