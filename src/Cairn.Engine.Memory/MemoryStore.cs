@@ -45,6 +45,13 @@ public sealed class MemoryStore
 
     public IKeyspaceListener? Listener { get; set; }
 
+    /// <summary>Named auxiliary records a snapshot stores beside the keys, taken at the snapshot's instant (e.g. search
+    /// index definitions). Null or empty: none.</summary>
+    public Func<List<(string Name, byte[] Data)>>? SnapshotAuxProvider { get; set; }
+
+    /// <summary>Receives each auxiliary record while a snapshot loads, after all of its keys.</summary>
+    public Action<string, byte[]>? SnapshotAuxLoaded { get; set; }
+
     public long UsedMemoryBytes => _usedMemoryBytes;
 
     public Database this[int index] => _databases[index];

@@ -28,6 +28,7 @@ internal static class CheckVerb
             return 2;
         }
         bool fix = args.Contains("--fix");
+        Cairn.Commands.Json.JsonValueCodec.Register(); // snapshots may hold JSON documents
         string target = args[0];
         var fileSystem = new PhysicalFileSystem();
         var files = new List<string>();

@@ -176,6 +176,7 @@ public sealed class CairnServer : IAsyncDisposable
             {
                 Dispatcher.ServeBlocked(_context);
             }
+            _context.Documents.BackfillStep(Cairn.Commands.Search.DocumentIndexes.BackfillKeysPerTick);
             _context.Snapshots.CheckSaveRules();
             _context.Aof?.CheckAutoRewrite();
             _context.PeakMemoryBytes = Math.Max(_context.PeakMemoryBytes, _context.Store.UsedMemoryBytes);

@@ -147,12 +147,14 @@ public sealed class CommandContext
     {
         Database.SignalModified(key);
         Server.Blocking.SignalKeyReady(Client.DatabaseIndex, key);
+        Server.Documents.OnModified(Database, key);
     }
 
     public void Modified(Database database, ReadOnlySpan<byte> key)
     {
         database.SignalModified(key);
         Server.Blocking.SignalKeyReady(database.Index, key);
+        Server.Documents.OnModified(database, key);
     }
 
     public void Notify(KeyspaceEvents type, string eventName, ReadOnlySpan<byte> key) =>

@@ -31,6 +31,9 @@ public sealed class ServerContext
         PubSub = new PubSubRegistry();
         Notifier = new KeyspaceNotifier(config, PubSub);
         Store.Listener = new Keys.ExpiredEventListener(Notifier); // "expired" events from lazy and active expiry
+        Json.JsonValueCodec.Register();
+        Documents = new Search.DocumentIndexes(this, config.Databases);
+        Documents.Attach(Store); // index maintenance beside the expiry listener; index definitions in snapshots
         StartedAtMilliseconds = time.GetUtcNow().ToUnixTimeMilliseconds();
         Evictor = new Evictor(Store)
         {
@@ -92,6 +95,9 @@ public sealed class ServerContext
     public SlowLog SlowLog { get; } = new();
 
     public BlockingRegistry Blocking { get; } = new();
+
+    /// <summary>The search indexes of every database, kept in step with the keyspace (FT.*, JSON.*).</summary>
+    public Search.DocumentIndexes Documents { get; }
 
 
 

@@ -21,6 +21,7 @@ internal static class DatabaseCommands
             return;
         }
         ctx.Store.Dirty += ctx.Database.Clear();
+        ctx.Server.Documents.OnFlush(ctx.Client.DatabaseIndex);
         ctx.Reply.WriteOk();
     }
 
@@ -36,6 +37,7 @@ internal static class DatabaseCommands
         for (int i = 0; i < ctx.Store.DatabaseCount; i++)
         {
             removed += ctx.Store[i].Clear();
+            ctx.Server.Documents.OnFlush(i);
         }
         ctx.Store.Dirty += removed + 1;
         ctx.Reply.WriteOk();
@@ -68,6 +70,7 @@ internal static class DatabaseCommands
         if (first != second)
         {
             ctx.Store.SwapDatabases(first, second);
+            ctx.Server.Documents.OnSwap(first, second);
             SignalBlockedKeys(ctx, ctx.Store[first]);
             SignalBlockedKeys(ctx, ctx.Store[second]);
         }

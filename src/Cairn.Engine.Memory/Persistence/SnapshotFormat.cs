@@ -8,7 +8,8 @@ namespace Cairn.Engine.Memory.Persistence;
 /// <summary>
 /// Snapshot file format (docs/formats/snapshot.md): a 24-byte header (magic "CAIRNSNP", version, flags, creation time
 /// in Unix ms), then records [payload length u32][masked CRC32C u32][payload] of two kinds: a key
-/// (kind 1: db, key, expiry, type, value) and the end (kind 2: key count). A file without its end record is incomplete.
+/// (kind 1: db, key, expiry, type, value), auxiliary data (kind 3: name, bytes; after the keys) and the end (kind 2: key
+/// count). A file without its end record is incomplete.
 /// </summary>
 public static class SnapshotFormat
 {
@@ -16,6 +17,7 @@ public static class SnapshotFormat
     public const int HeaderBytes = 24;
     public const byte KeyRecord = 1;
     public const byte EndRecord = 2;
+    public const byte AuxRecord = 3;
     public const int MaxPayloadBytes = 1 << 30;
 
     public static ReadOnlySpan<byte> Magic => "CAIRNSNP"u8;
@@ -47,6 +49,19 @@ public static class SnapshotFormat
         scratch.Advance(pos);
         codec.Write(value, scratch);
         WriteRecord(output, scratch.WrittenSpan);
+    }
+
+    /// <summary>Appends an auxiliary record: varint name length, UTF-8 name, then the data to the end of the payload.</summary>
+    public static void WriteAux(ArrayBufferWriter<byte> output, string name, ReadOnlySpan<byte> data)
+    {
+        byte[] nameBytes = System.Text.Encoding.UTF8.GetBytes(name);
+        var payload = new byte[1 + Varint.MaxLength64 + nameBytes.Length + data.Length];
+        payload[0] = AuxRecord;
+        int pos = 1 + Varint.Write(payload.AsSpan(1), (ulong)nameBytes.Length);
+        nameBytes.CopyTo(payload, pos);
+        pos += nameBytes.Length;
+        data.CopyTo(payload.AsSpan(pos));
+        WriteRecord(output, payload.AsSpan(0, pos + data.Length));
     }
 
     public static void WriteEnd(ArrayBufferWriter<byte> output, long keyCount)

@@ -24,6 +24,7 @@ public sealed class SnapshotJob : IWriteTracker
     private readonly ArrayBufferWriter<byte> _scratch = new(256);
     private ArrayBufferWriter<byte> _pending = new(64 * 1024);
     private long _keys;
+    private readonly List<(string Name, byte[] Data)> _aux;
 
     private SnapshotJob(MemoryStore store, IFileSystem fileSystem, string path, long startedAtMilliseconds)
     {
@@ -32,6 +33,7 @@ public sealed class SnapshotJob : IWriteTracker
         _path = path;
         StartedAtMilliseconds = startedAtMilliseconds;
         _states = new DatabaseState[store.DatabaseCount];
+        _aux = store.SnapshotAuxProvider?.Invoke() ?? []; // taken at the snapshot's instant, written after the keys
         for (int i = 0; i < _states.Length; i++)
         {
             _states[i] = new DatabaseState { Limit = store[i].SlotLimit };
@@ -88,6 +90,10 @@ public sealed class SnapshotJob : IWriteTracker
                 {
                     Detach();
                     TakePending(chunk);
+                    foreach ((string name, byte[] data) in _aux)
+                    {
+                        SnapshotFormat.WriteAux(chunk, name, data);
+                    }
                     SnapshotFormat.WriteEnd(chunk, _keys);
                 }
                 file.Append(chunk.WrittenSpan);

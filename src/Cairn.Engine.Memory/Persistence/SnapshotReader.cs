@@ -68,6 +68,26 @@ public static class SnapshotReader
                 }
                 return keys;
             }
+            if (payload[0] == SnapshotFormat.AuxRecord)
+            {
+                int n = Varint.TryRead(payload[1..], out ulong nameLength);
+                if (n == 0 || nameLength > (ulong)(payload.Length - 1 - n))
+                {
+                    throw new InvalidDataException($"{path} at offset {offset}: malformed auxiliary record");
+                }
+                string name = System.Text.Encoding.UTF8.GetString(payload.Slice(1 + n, (int)nameLength));
+                byte[] data = payload[(1 + n + (int)nameLength)..].ToArray();
+                try
+                {
+                    store.SnapshotAuxLoaded?.Invoke(name, data);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new InvalidDataException($"{path} at offset {offset}: {e.Message}", e);
+                }
+                offset += 8 + payloadLength;
+                continue;
+            }
             if (payload[0] != SnapshotFormat.KeyRecord || !TryApply(store, payload, nowMilliseconds))
             {
                 throw new InvalidDataException($"{path} at offset {offset}: malformed key record");

@@ -69,6 +69,8 @@ public sealed class TestServer : IAsyncDisposable, IDisposable
             AbortOnConnectFail = true,
             ConnectTimeout = 5000,
             SyncTimeout = 10000,
+            // StackExchange.Redis 3.x (needed by NRedisStack 1.8) negotiates RESP3 by default; tests were written against RESP2 shapes.
+            Protocol = RedisProtocol.Resp2,
         };
         configure?.Invoke(options);
         return ConnectionMultiplexer.Connect(options);
