@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using Cairn.Engine.Memory.Sets;
 
+using Cairn.Primitives;
+
 namespace Cairn.Engine.Memory.Persistence.Rdb;
 
 /// <summary>

@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Buffers.Binary;
 using Cairn.Engine.Memory.Sets;
 
+using Cairn.Primitives;
+
 namespace Cairn.Engine.Memory.Persistence.Rdb;
 
 /// <summary>

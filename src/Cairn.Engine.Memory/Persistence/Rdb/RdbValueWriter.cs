@@ -5,6 +5,8 @@ using Cairn.Engine.Memory.Lists;
 using Cairn.Engine.Memory.Sets;
 using Cairn.Engine.Memory.SortedSets;
 
+using Cairn.Primitives;
+
 namespace Cairn.Engine.Memory.Persistence.Rdb;
 
 /// <summary>
