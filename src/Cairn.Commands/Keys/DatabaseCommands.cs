@@ -21,6 +21,7 @@ internal static class DatabaseCommands
             return;
         }
         ctx.Store.Dirty += ctx.Database.Clear();
+        ctx.Server.Listeners.OnDatabaseCleared(ctx.Database);
         ctx.Reply.WriteOk();
     }
 
@@ -36,6 +37,7 @@ internal static class DatabaseCommands
         for (int i = 0; i < ctx.Store.DatabaseCount; i++)
         {
             removed += ctx.Store[i].Clear();
+            ctx.Server.Listeners.OnDatabaseCleared(ctx.Store[i]);
         }
         ctx.Store.Dirty += removed + 1;
         ctx.Reply.WriteOk();
@@ -68,6 +70,7 @@ internal static class DatabaseCommands
         if (first != second)
         {
             ctx.Store.SwapDatabases(first, second);
+            ctx.Server.Listeners.OnDatabasesSwapped(ctx.Store[first], ctx.Store[second]);
             SignalBlockedKeys(ctx, ctx.Store[first]);
             SignalBlockedKeys(ctx, ctx.Store[second]);
         }

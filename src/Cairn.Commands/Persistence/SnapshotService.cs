@@ -43,6 +43,7 @@ public sealed class SnapshotService
             return 0;
         }
         long keys = SnapshotReader.Load(_server.Store, _fileSystem, Path, _server.NowMilliseconds);
+        _server.Listeners.OnDataLoaded(_server.Store);
         _server.Logger.LogInformation("DB loaded from disk: {Keys} keys from {Path}", keys, Path);
         return keys;
     }
