@@ -380,11 +380,18 @@ internal static class TimeSeriesCommands
     private static byte[] Timestamp(long value) =>
         System.Text.Encoding.ASCII.GetBytes(value.ToString(CultureInfo.InvariantCulture));
 
-    /// <summary>TS.INCRBY/DECRBY as replayed: TIMESTAMP set to the time used (replacing a '*' given, or appended).</summary>
+    /// <summary>
+    /// TS.INCRBY/DECRBY as replayed: TIMESTAMP set to the time used, replacing a '*' given or inserted right after the value
+    /// (not appended: a trailing LABELS list would swallow it).
+    /// </summary>
     private static byte[][] WithExplicitTimestamp(byte[][] command, long now)
     {
         for (int i = 3; i < command.Length - 1; i++)
         {
+            if (CommandContext.EqualsIgnoreCase(command[i], "LABELS"u8))
+            {
+                break;
+            }
             if (CommandContext.EqualsIgnoreCase(command[i], "TIMESTAMP"u8))
             {
                 command[i + 1] = Timestamp(now);
@@ -392,9 +399,10 @@ internal static class TimeSeriesCommands
             }
         }
         var extended = new byte[command.Length + 2][];
-        command.CopyTo(extended, 0);
-        extended[^2] = "TIMESTAMP"u8.ToArray();
-        extended[^1] = Timestamp(now);
+        Array.Copy(command, extended, 3);
+        extended[3] = "TIMESTAMP"u8.ToArray();
+        extended[4] = Timestamp(now);
+        Array.Copy(command, 3, extended, 5, command.Length - 3);
         return extended;
     }
 
