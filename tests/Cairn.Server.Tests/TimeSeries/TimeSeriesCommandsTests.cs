@@ -339,4 +339,50 @@ public sealed class TimeSeriesCommandsTests : IClassFixture<TimeSeriesCommandsTe
         Assert.Contains(events, e => e.Contains("ts.createrule", StringComparison.Ordinal));
         Assert.Contains(events, e => e.Contains("ts.add", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void CopyMoveSwapDbAndUnlinkKeepEachDatabaseIndexRight()
+    {
+        using TestServer server = new();
+        TimeSeriesCommands ts0 = server.Database(0).TS();
+        TimeSeriesCommands ts1 = server.Database(1).TS();
+        ts0.Create("c:src", labels: Labels(("c", "1")));
+        ts0.Add("c:src", 1, 10);
+        Assert.True(server.Database(0).KeyCopy("c:src", "c:copy"));
+        Assert.Equal(["c:copy", "c:src"], ts0.QueryIndex(["c=1"]).OrderBy(k => k, StringComparer.Ordinal));
+        Assert.Equal(10, ts0.Get("c:copy")!.Val);
+        ts0.Add("c:copy", 2, 20);
+        Assert.Equal(10, ts0.Get("c:src")!.Val); // a deep copy
+        Assert.True(server.Database(0).KeyMove("c:copy", 1));
+        Assert.Equal(["c:src"], ts0.QueryIndex(["c=1"]));
+        Assert.Equal(["c:copy"], ts1.QueryIndex(["c=1"]));
+        server.Database(0).Execute("SWAPDB", "0", "1");
+        Assert.Equal(["c:copy"], ts0.QueryIndex(["c=1"]));
+        Assert.Equal(["c:src"], ts1.QueryIndex(["c=1"]));
+        server.Database(1).Execute("UNLINK", "c:src");
+        Assert.Empty(ts1.QueryIndex(["c=1"]));
+    }
+
+    [Fact]
+    public void Resp3RepliesUseDoublesAndAMapForInfo()
+    {
+        using RawClient raw = _server.Raw();
+        raw.Execute("HELLO", "3");
+        raw.Execute("TS.ADD", "t:resp3", "5", "2.5");
+        Assert.Equal("[:5, ,2.5]", raw.Execute("TS.GET", "t:resp3"));
+        string info = raw.Execute("TS.INFO", "t:resp3");
+        Assert.StartsWith("{", info, StringComparison.Ordinal);
+        Assert.Contains("totalSamples", info, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ArityAndKeylessSpecsMatchRedisTimeSeries()
+    {
+        using RawClient raw = _server.Raw();
+        Assert.Equal("-ERR wrong number of arguments for 'ts.deleterule' command", raw.Execute("TS.DELETERULE", "a"));
+        Assert.Equal("-ERR wrong number of arguments for 'ts.mrange' command", raw.Execute("TS.MRANGE", "-", "+", "FILTER"));
+        Assert.Equal("-ERR wrong number of arguments for 'ts.get' command", raw.Execute("TS.GET"));
+        Assert.Equal("[]", raw.Execute("COMMAND", "GETKEYS", "TS.MGET", "FILTER", "a=b") is var keys && keys.StartsWith('-') ? "[]" : keys);
+        Assert.Equal("[src, dst]", raw.Execute("COMMAND", "GETKEYS", "TS.CREATERULE", "src", "dst", "AGGREGATION", "avg", "10"));
+    }
 }
