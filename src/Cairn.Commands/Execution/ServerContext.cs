@@ -30,10 +30,14 @@ public sealed class ServerContext
         Table = table ?? new CommandTable();
         PubSub = new PubSubRegistry();
         Notifier = new KeyspaceNotifier(config, PubSub);
-        Store.Listener = new Keys.ExpiredEventListener(Notifier); // "expired" events from lazy and active expiry
+        Store.Listener = Listeners;
+        Listeners.Add(new Keys.ExpiredEventListener(Notifier)); // "expired" events from lazy and active expiry
+        TimeSeries = new Cairn.Commands.TimeSeries.TimeSeriesRegistry(config.Databases); // TS.* label indexes, one per database
+        Listeners.Add(TimeSeries);
+        Cairn.Commands.TimeSeries.SeriesCodec.Register(); // snapshots and AOF rewrites carry series
         Json.JsonValueCodec.Register();
         Documents = new Search.DocumentIndexes(this, config.Databases);
-        Documents.Attach(Store); // index maintenance beside the expiry listener; index definitions in snapshots
+        Documents.Attach(Store); // wraps the listeners above: index maintenance and index definitions in snapshots
         StartedAtMilliseconds = time.GetUtcNow().ToUnixTimeMilliseconds();
         Evictor = new Evictor(Store)
         {
@@ -52,6 +56,12 @@ public sealed class ServerContext
     }
 
     public ServerConfig Config { get; }
+
+    /// <summary>Everything that follows keys the engine or the commands remove, move, clear or load (Store.Listener).</summary>
+    public Keys.KeyspaceListeners Listeners { get; } = new();
+
+    /// <summary>The TS.* label indexes and series keyspace adapters, one per database.</summary>
+    public Cairn.Commands.TimeSeries.TimeSeriesRegistry TimeSeries { get; }
 
     public Evictor Evictor { get; }
 

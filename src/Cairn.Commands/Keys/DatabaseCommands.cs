@@ -22,6 +22,7 @@ internal static class DatabaseCommands
         }
         ctx.Store.Dirty += ctx.Database.Clear();
         ctx.Server.Documents.OnFlush(ctx.Client.DatabaseIndex);
+        ctx.Server.Listeners.OnDatabaseCleared(ctx.Database);
         ctx.Reply.WriteOk();
     }
 
@@ -38,6 +39,7 @@ internal static class DatabaseCommands
         {
             removed += ctx.Store[i].Clear();
             ctx.Server.Documents.OnFlush(i);
+            ctx.Server.Listeners.OnDatabaseCleared(ctx.Store[i]);
         }
         ctx.Store.Dirty += removed + 1;
         ctx.Reply.WriteOk();
@@ -71,6 +73,7 @@ internal static class DatabaseCommands
         {
             ctx.Store.SwapDatabases(first, second);
             ctx.Server.Documents.OnSwap(first, second);
+            ctx.Server.Listeners.OnDatabasesSwapped(ctx.Store[first], ctx.Store[second]);
             SignalBlockedKeys(ctx, ctx.Store[first]);
             SignalBlockedKeys(ctx, ctx.Store[second]);
         }

@@ -48,7 +48,11 @@ internal static class RenameCommands
         int added = db.Add(ctx.ArgBytes(2), value, expiresAt);
         db.EntryAt(added).Access = access; // the object keeps its LRU/LFU data, as Redis moves the robj
         ctx.Notify(KeyspaceEvents.New, "new", destination); // dbAdd's event
+        ctx.Server.Listeners.SuppressRemovals = true; // the value lives on under the new name
+        byte[] sourceKey = db.KeyAt(sourceIndex);
         db.RemoveAt(sourceIndex);
+        ctx.Server.Listeners.SuppressRemovals = false;
+        ctx.Server.Listeners.OnKeyRenamed(db, sourceKey, db.KeyAt(added), value);
         ctx.Modified(source);
         ctx.Modified(destination);
         ctx.Store.Dirty--; // one change for Redis (server.dirty++ once), though both keys signal
@@ -129,7 +133,8 @@ internal static class RenameCommands
             }
             target.RemoveAt(existing);
         }
-        target.Add(ctx.ArgBytes(2), copy, expiresAt);
+        int copied = target.Add(ctx.ArgBytes(2), copy, expiresAt);
+        ctx.Server.Listeners.OnKeyArrived(target, target.KeyAt(copied), copy);
         ctx.Server.Notifier.Notify(KeyspaceEvents.New, "new", newKey, target.Index);
         ctx.Modified(target, newKey);
         ctx.Server.Notifier.Notify(KeyspaceEvents.Generic, "copy_to", newKey, target.Index);
@@ -170,6 +175,7 @@ internal static class RenameCommands
         target.EntryAt(added).Access = access;
         ctx.Server.Notifier.Notify(KeyspaceEvents.New, "new", key, target.Index);
         source.RemoveAt(sourceIndex);
+        ctx.Server.Listeners.OnKeyArrived(target, target.KeyAt(added), value);
         ctx.Modified(source, key);
         ctx.Modified(target, key);
         ctx.Store.Dirty--; // one change for Redis, though both databases signal

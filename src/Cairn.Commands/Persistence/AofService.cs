@@ -58,6 +58,7 @@ public sealed class AofService : IDisposable
             if (type == 'b')
             {
                 LoadedRecords += SnapshotReader.Load(_server.Store, _fileSystem, path, _server.NowMilliseconds);
+                _server.Listeners.OnDataLoaded(_server.Store);
                 continue;
             }
             AofReadResult result = AofReader.Read(_fileSystem, path, replay.Apply);

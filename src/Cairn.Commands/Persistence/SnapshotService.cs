@@ -58,6 +58,7 @@ public sealed class SnapshotService
             return result.Keys;
         }
         long keys = SnapshotReader.Load(_server.Store, _fileSystem, Path, _server.NowMilliseconds);
+        _server.Listeners.OnDataLoaded(_server.Store);
         _server.Logger.LogInformation("DB loaded from disk: {Keys} keys from {Path}", keys, Path);
         return keys;
     }

@@ -86,6 +86,8 @@ public sealed class Database
             {
                 SetExpiry(index, expiresAtMilliseconds);
             }
+            // The old value is gone (SET over a series or document): indexes that hold it must forget it.
+            Store.Listener?.OnKeyRemoved(this, _keys.KeyAt(index), old);
             return index;
         }
         return Add(key.ToArray(), value, keepTtl ? 0 : expiresAtMilliseconds);

@@ -69,7 +69,8 @@ public sealed class TestServer : IAsyncDisposable, IDisposable
             AbortOnConnectFail = true,
             ConnectTimeout = 5000,
             SyncTimeout = 10000,
-            // StackExchange.Redis 3.x (needed by NRedisStack 1.8) negotiates RESP3 by default; tests were written against RESP2 shapes.
+            // StackExchange.Redis 3.x (required by NRedisStack 1.8) negotiates RESP3 by default; the tests were written
+            // against 2.8's RESP2 replies (tests that want RESP3 ask for it).
             Protocol = RedisProtocol.Resp2,
         };
         configure?.Invoke(options);
