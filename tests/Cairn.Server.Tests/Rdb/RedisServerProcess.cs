@@ -39,7 +39,7 @@ public sealed class RedisServerProcess : IDisposable
         {
             try
             {
-                _multiplexer = ConnectionMultiplexer.Connect($"127.0.0.1:{Port},allowAdmin=true,connectTimeout=2000");
+                _multiplexer = ConnectionMultiplexer.Connect($"127.0.0.1:{Port},allowAdmin=true,connectTimeout=2000,protocol=resp2"); // the tests read RESP2 shapes
                 _multiplexer.GetDatabase().Ping();
                 return;
             }
