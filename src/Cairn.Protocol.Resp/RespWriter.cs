@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 
@@ -236,6 +235,4 @@ public sealed class RespWriter
         _output.Advance(n + 3);
         BytesWritten += n + 3;
     }
-
-    public static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -171,7 +171,6 @@ public static class Dispatcher
     {
         server.Blocking.ServeReadyKeys(request =>
         {
-            CommandContext other = request.Context;
             bool served = false;
             request.Client.Connection.Push(request, (_, r) =>
             {
@@ -186,7 +185,6 @@ public static class Dispatcher
                 }
                 c.Block = null;
             });
-            _ = other;
             return served;
         });
     }

@@ -288,11 +288,9 @@ internal sealed class Connection : IClientConnection
         block.Arguments = _context.Arguments.ToOwnedArray();
         _context.Block = null;
         _server.Blocking.Register(block);
-        _currentBlock = block;
+        Client.Blocked = block; // CLIENT UNBLOCK and disconnects find the request here
         return block;
     }
-
-    private BlockRequest? _currentBlock;
 
     private async Task WaitWhileBlockedAsync(BlockRequest block)
     {
@@ -388,28 +386,6 @@ internal sealed class Connection : IClientConnection
         {
             return true;
         }
-    }
-
-    /// <summary>CLIENT UNBLOCK: answers the blocked command as a timeout (or with an error), then resumes the client.</summary>
-    public void Unblock(BlockRequest block, bool withError)
-    {
-        _server.Blocking.Unregister(block);
-        Push(withError, (w, error) =>
-        {
-            if (error)
-            {
-                w.WriteError("UNBLOCKED client unblocked via CLIENT UNBLOCK");
-            }
-            else if (block.TimeoutReply == TimeoutReply.NullBulk)
-            {
-                w.WriteNull();
-            }
-            else
-            {
-                w.WriteNullArray();
-            }
-        });
-        block.Completion.TrySetResult(false);
     }
 
     public bool Push(Action<RespWriter> write) => Push(write, static (w, a) => a(w));
@@ -596,7 +572,7 @@ internal sealed class Connection : IClientConnection
                 _server.Store[database].Unwatch(key, Client);
             }
             Client.WatchedKeys.Clear();
-            if (_currentBlock is { IsDone: false } block)
+            if (Client.Blocked is { IsDone: false } block)
             {
                 _server.Blocking.Unregister(block);
                 block.Completion.TrySetResult(false);

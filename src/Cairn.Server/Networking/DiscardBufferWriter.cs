@@ -19,7 +19,7 @@ internal sealed class DiscardBufferWriter : IBufferWriter<byte>
     {
         if (_buffer.Length < sizeHint)
         {
-            _buffer = new byte[Math.Min(sizeHint, 1 << 20) < sizeHint ? sizeHint : Math.Max(sizeHint, _buffer.Length * 2)];
+            _buffer = new byte[Math.Max(sizeHint, _buffer.Length * 2)];
         }
         return _buffer;
     }

@@ -140,6 +140,34 @@ public sealed class ServerAdminTests : IClassFixture<ServerAdminTests.Fixture>
     }
 
     [Fact]
+    public void ClientUnblockEndsABlockedCommandAsTimeoutOrError()
+    {
+        using RawClient blocked = _server.Raw();
+        using RawClient admin = _server.Raw();
+        string id = blocked.Execute("CLIENT", "ID")[1..];
+        blocked.SendCommand("BLPOP", "unblock-list", "0");
+        string reply = ":0";
+        for (int i = 0; i < 200 && reply == ":0"; i++)
+        {
+            reply = admin.Execute("CLIENT", "UNBLOCK", id);
+            Thread.Sleep(reply == ":0" ? 10 : 0);
+        }
+        Assert.Equal(":1", reply);
+        Assert.Equal("(nil array)", blocked.ReadReply());
+        blocked.SendCommand("BLPOP", "unblock-list", "0");
+        reply = ":0";
+        for (int i = 0; i < 200 && reply == ":0"; i++)
+        {
+            reply = admin.Execute("CLIENT", "UNBLOCK", id, "ERROR");
+            Thread.Sleep(reply == ":0" ? 10 : 0);
+        }
+        Assert.Equal(":1", reply);
+        Assert.Equal("-UNBLOCKED client unblocked via CLIENT UNBLOCK", blocked.ReadReply());
+        Assert.Equal(":0", admin.Execute("CLIENT", "UNBLOCK", id));
+        Assert.Equal("+PONG", blocked.Execute("PING"));
+    }
+
+    [Fact]
     public void ClientReplyOffSuppressesReplies()
     {
         using RawClient client = _server.Raw();
