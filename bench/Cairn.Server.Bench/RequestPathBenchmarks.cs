@@ -18,6 +18,8 @@ public class RequestPathBenchmarks
 {
     private ReadOnlySequence<byte> _getBatch;
     private ReadOnlySequence<byte> _setBatch;
+    private ReadOnlySequence<byte> _getRandomBatch;
+    private ReadOnlySequence<byte> _setRandomBatch;
     private CommandContext _context = null!;
     private ArrayBufferWriter<byte> _output = null!;
     private readonly RequestParserLimits _limits = new();
@@ -41,7 +43,38 @@ public class RequestPathBenchmarks
         _getBatch = new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(get.ToString()));
         _setBatch = new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(set.ToString()));
         Run(_setBatch);
+
+        // As redis-benchmark -r 100000: keys spread over a table far larger than the CPU caches' hot set.
+        var random = new Random(42);
+        var getRandom = new StringBuilder();
+        var setRandom = new StringBuilder();
+        var load = new StringBuilder();
+        for (int i = 0; i < RandomKeySpace; i++)
+        {
+            string key = $"key:{i:D12}";
+            load.Append($"*3\r\n$3\r\nSET\r\n${key.Length}\r\n{key}\r\n${value.Length}\r\n{value}\r\n");
+        }
+        Run(new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(load.ToString())));
+        for (int i = 0; i < RandomBatch; i++)
+        {
+            string key = $"key:{random.Next(RandomKeySpace):D12}";
+            getRandom.Append($"*2\r\n$3\r\nGET\r\n${key.Length}\r\n{key}\r\n");
+            setRandom.Append($"*3\r\n$3\r\nSET\r\n${key.Length}\r\n{key}\r\n${value.Length}\r\n{value}\r\n");
+        }
+        _getRandomBatch = new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(getRandom.ToString()));
+        _setRandomBatch = new ReadOnlySequence<byte>(Encoding.ASCII.GetBytes(setRandom.ToString()));
     }
+
+    private const int RandomKeySpace = 100_000;
+    private const int RandomBatch = 1024;
+
+    /// <summary>1024 GETs of random keys out of 100k (per-operation time = result / 1024).</summary>
+    [Benchmark(OperationsPerInvoke = RandomBatch)]
+    public int GetRandom() => Run(_getRandomBatch);
+
+    /// <summary>1024 SETs of random existing keys out of 100k.</summary>
+    [Benchmark(OperationsPerInvoke = RandomBatch)]
+    public int SetRandom() => Run(_setRandomBatch);
 
     /// <summary>16 pipelined GETs of 64-byte values.</summary>
     [Benchmark]

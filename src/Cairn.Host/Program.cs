@@ -15,8 +15,18 @@ namespace Cairn.Host;
 /// </summary>
 internal static class Program
 {
+    private const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
     private static async Task<int> Main(string[] args)
     {
+        // Socket completions run on the epoll thread instead of hopping to the thread pool: a request is parsed, executed
+        // under the store lock and answered on the thread that saw it arrive, as in Redis's event loop (docs/threading.md has
+        // the measurement).
+        // Must be set before the first socket is created; an explicit setting in the environment wins.
+        if (Environment.GetEnvironmentVariable(InlineCompletionsVariable) is null)
+        {
+            Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
+        }
         if (args.Length > 0 && args[0] is "--help" or "-h")
         {
             Console.WriteLine("Usage: cairn [/path/to/cairn.conf] [--option value ...]\n" +

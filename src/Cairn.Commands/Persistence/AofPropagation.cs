@@ -12,6 +12,21 @@ namespace Cairn.Commands.Persistence;
 /// </summary>
 public static class AofPropagation
 {
+    /// <summary>True when the command is logged exactly as it arrived (what <see cref="Translate"/> would return as a copy).</summary>
+    public static bool IsVerbatim(CommandContext ctx)
+    {
+        if (ctx.Propagated is not null)
+        {
+            return false;
+        }
+        return ctx.Spec.FullName switch
+        {
+            "expire" or "pexpire" or "expireat" or "setex" or "psetex" or "getex" => false,
+            "set" => ctx.Arguments.Count == 3,
+            _ => true,
+        };
+    }
+
     public static List<ReadOnlyMemory<byte>[]> Translate(CommandContext ctx)
     {
         if (ctx.Propagated is { } explicitCommands)

@@ -173,6 +173,11 @@ public sealed class AofService : IDisposable
     /// <summary>Logs the command just executed (or adds it to the running transaction's group).</summary>
     public void Log(CommandContext ctx)
     {
+        if (ctx.AofGroup is null && AofPropagation.IsVerbatim(ctx))
+        {
+            LogVerbatim(ctx);
+            return;
+        }
         List<ReadOnlyMemory<byte>[]> commands = AofPropagation.Translate(ctx);
         if (ctx.AofGroup is { } group)
         {
@@ -188,6 +193,27 @@ public sealed class AofService : IDisposable
             entries.Add((ctx.Client.DatabaseIndex, command));
         }
         ctx.AofTargetOffset = Writer.Append(AofFormat.EncodeRecord(entries));
+    }
+
+    /// <summary>The common case (a command logged as it arrived): encoded from the request straight into the writer's buffer.</summary>
+    private void LogVerbatim(CommandContext ctx)
+    {
+        Protocol.Resp.CommandArguments args = ctx.Arguments;
+        int argumentsSize = 0;
+        for (int i = 0; i < args.Count; i++)
+        {
+            argumentsSize += AofFormat.ArgumentSize(args[i].Length);
+        }
+        int database = ctx.Client.DatabaseIndex;
+        int size = AofFormat.SingleCommandRecordSize(database, args.Count, argumentsSize);
+        Span<byte> record = Writer.Reserve(size);
+        int pos = AofFormat.BeginSingleCommand(record, database, args.Count);
+        for (int i = 0; i < args.Count; i++)
+        {
+            pos = AofFormat.WriteArgument(record, pos, args[i]);
+        }
+        AofFormat.Seal(record);
+        ctx.AofTargetOffset = Writer.Commit(size);
     }
 
     public void AppendGroup(CommandContext ctx, List<(int Database, IReadOnlyList<ReadOnlyMemory<byte>> Arguments)> group) =>

@@ -37,27 +37,57 @@ public static class AofFormat
             size += Varint.SizeOf((ulong)database) + Varint.SizeOf((ulong)arguments.Count);
             foreach (ReadOnlyMemory<byte> argument in arguments)
             {
-                size += Varint.SizeOf((ulong)argument.Length) + argument.Length;
+                size += ArgumentSize(argument.Length);
             }
         }
         var record = new byte[RecordHeaderBytes + size];
-        Span<byte> payload = record.AsSpan(RecordHeaderBytes);
-        int pos = Varint.Write(payload, (ulong)commands.Count);
+        int pos = RecordHeaderBytes + Varint.Write(record.AsSpan(RecordHeaderBytes), (ulong)commands.Count);
         foreach ((int database, IReadOnlyList<ReadOnlyMemory<byte>> arguments) in commands)
         {
-            pos += Varint.Write(payload[pos..], (ulong)database);
-            pos += Varint.Write(payload[pos..], (ulong)arguments.Count);
+            pos += Varint.Write(record.AsSpan(pos), (ulong)database);
+            pos += Varint.Write(record.AsSpan(pos), (ulong)arguments.Count);
             foreach (ReadOnlyMemory<byte> argument in arguments)
             {
-                pos += Varint.Write(payload[pos..], (ulong)argument.Length);
-                argument.Span.CopyTo(payload[pos..]);
-                pos += argument.Length;
+                pos = WriteArgument(record, pos, argument.Span);
             }
         }
-        Invariant.Require(pos == size, "AOF record size mismatch");
-        BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)size);
-        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), Crc32C.Mask(Crc32C.Compute(payload)));
+        Invariant.Require(pos == record.Length, "AOF record size mismatch");
+        Seal(record);
         return record;
+    }
+
+    /// <summary>Encoded size of one argument.</summary>
+    public static int ArgumentSize(int length) => Varint.SizeOf((ulong)length) + length;
+
+    /// <summary>Size of a record holding one command whose arguments' <see cref="ArgumentSize"/> sum to <paramref name="argumentsSize"/>.</summary>
+    public static int SingleCommandRecordSize(int database, int argumentCount, int argumentsSize) =>
+        RecordHeaderBytes + 1 + Varint.SizeOf((ulong)database) + Varint.SizeOf((ulong)argumentCount) + argumentsSize;
+
+    /// <summary>
+    /// Starts a one-command record in <paramref name="record"/> (sized by <see cref="SingleCommandRecordSize"/>); returns
+    /// the position of the first argument. Write the arguments with <see cref="WriteArgument"/>, then <see cref="Seal"/>.
+    /// </summary>
+    public static int BeginSingleCommand(Span<byte> record, int database, int argumentCount)
+    {
+        int pos = RecordHeaderBytes + Varint.Write(record[RecordHeaderBytes..], 1);
+        pos += Varint.Write(record[pos..], (ulong)database);
+        return pos + Varint.Write(record[pos..], (ulong)argumentCount);
+    }
+
+    /// <summary>Writes one argument at <paramref name="pos"/>; returns the position after it.</summary>
+    public static int WriteArgument(Span<byte> record, int pos, ReadOnlySpan<byte> argument)
+    {
+        pos += Varint.Write(record[pos..], (ulong)argument.Length);
+        argument.CopyTo(record[pos..]);
+        return pos + argument.Length;
+    }
+
+    /// <summary>Fills in the record header: the payload's length and masked CRC32C.</summary>
+    public static void Seal(Span<byte> record)
+    {
+        ReadOnlySpan<byte> payload = record[RecordHeaderBytes..];
+        BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(record[4..], Crc32C.Mask(Crc32C.Compute(payload)));
     }
 
     /// <summary>Decodes a payload whose CRC was verified. Returns false when its structure is invalid.</summary>

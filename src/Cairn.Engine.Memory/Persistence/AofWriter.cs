@@ -1,29 +1,36 @@
+using Cairn.Primitives;
 using Cairn.Primitives.FileSystem;
 
 namespace Cairn.Engine.Memory.Persistence;
 
 /// <summary>
-/// Appends records to the current AOF file from a background thread. Commands append under the store lock (cheap: the
-/// record goes to a queue); the thread writes everything queued in one go and, for appendfsync always, fsyncs it, so all
-/// clients waiting in that round share one fsync (group commit). Connections wait for <see cref="WaitDurableAsync"/>
-/// before sending replies under "always"; under "everysec" data reaches the OS at once and is fsynced every second.
+/// Appends records to the current AOF file from a background thread. Commands encode their record straight into a pending
+/// buffer under the store lock (<see cref="Reserve"/> / <see cref="Commit"/>: no allocation per record); the thread swaps
+/// the buffer out, writes it in one go and, for appendfsync always, fsyncs it, so all clients waiting in that round share
+/// one fsync (group commit). The thread is woken only by the first record after each swap, so a burst of commands costs
+/// one wake-up, not one per command. Connections wait for <see cref="WaitDurableAsync"/> before sending replies under
+/// "always"; under "everysec" data reaches the OS at once and is fsynced every second.
 /// Offsets are logical (bytes of records appended since the writer started, across file switches).
-/// Thread safety: Append and SwitchTo are called under the store lock; the rest is internally synchronised.
+/// Thread safety: Reserve/Commit, Append and SwitchTo are called under the store lock; the rest is internally synchronised.
 /// </summary>
 public sealed class AofWriter : IDisposable
 {
+    /// <summary>A drained buffer larger than this is dropped rather than kept as the spare (after a huge record).</summary>
+    private const int RetainedBufferBytes = 4 * 1024 * 1024;
+
     private readonly Lock _lock = new();
     private readonly List<(long Offset, TaskCompletionSource Waiter)> _waiters = [];
     private readonly Thread _thread;
     private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
     private IWritableFile _file;
-    private List<object> _pending = [];
-    private List<object> _spare = [];
+    private PendingBuffer _pending = new();
+    private PendingBuffer _spare = new();
     private long _appendedOffset;
     private long _writtenOffset;
     private long _durableOffset;
     private long _lastSyncTicks;
     private bool _unsynced;
+    private bool _reserved;
     private volatile bool _stopping;
 
     public AofWriter(IWritableFile file, FsyncPolicy policy, string path)
@@ -53,16 +60,37 @@ public sealed class AofWriter : IDisposable
     public long CurrentFileBytes { get; private set; }
 
     /// <summary>Queues a record; returns the offset at which it ends (what a client waits for under "always").</summary>
-    public long Append(byte[] record)
+    public long Append(ReadOnlySpan<byte> record)
     {
-        long end;
-        lock (_lock)
+        record.CopyTo(Reserve(record.Length));
+        return Commit(record.Length);
+    }
+
+    /// <summary>
+    /// Space for a record of exactly <paramref name="size"/> bytes at the end of the pending buffer. The writer's lock is
+    /// held until <see cref="Commit"/>, which must follow at once.
+    /// </summary>
+    public Span<byte> Reserve(int size)
+    {
+        _lock.Enter();
+        _reserved = true;
+        return _pending.Reserve(size);
+    }
+
+    /// <summary>Completes <see cref="Reserve"/>: the record is queued. Returns the offset at which it ends.</summary>
+    public long Commit(int size)
+    {
+        Invariant.Require(_reserved, "Commit without Reserve");
+        _reserved = false;
+        bool wake = _pending.IsEmpty;
+        _pending.Length += size;
+        _appendedOffset += size;
+        long end = _appendedOffset;
+        _lock.Exit();
+        if (wake)
         {
-            _pending.Add(record);
-            _appendedOffset += record.Length;
-            end = _appendedOffset;
+            _signal.Release();
         }
-        _signal.Release();
         return end;
     }
 
@@ -74,7 +102,7 @@ public sealed class AofWriter : IDisposable
     {
         lock (_lock)
         {
-            _pending.Add(new FileSwitch(next, path));
+            _pending.Switches.Add((_pending.Length, new FileSwitch(next, path)));
         }
         _signal.Release();
     }
@@ -100,7 +128,7 @@ public sealed class AofWriter : IDisposable
         while (true)
         {
             _signal.Wait(TimeSpan.FromMilliseconds(Policy == FsyncPolicy.EverySecond ? 1000 : 5000));
-            List<object> batch;
+            PendingBuffer batch;
             lock (_lock)
             {
                 batch = _pending;
@@ -110,26 +138,19 @@ public sealed class AofWriter : IDisposable
             try
             {
                 bool wrote = false;
-                foreach (object item in batch)
+                int written = 0;
+                foreach ((int position, FileSwitch next) in batch.Switches)
                 {
-                    if (item is byte[] record)
-                    {
-                        _file.Append(record);
-                        _writtenOffset += record.Length;
-                        CurrentFileBytes += record.Length;
-                        wrote = true;
-                    }
-                    else if (item is FileSwitch next)
-                    {
-                        _file.Flush();
-                        _file.Sync();
-                        _file.Dispose();
-                        _file = next.File;
-                        Path = next.Path;
-                        CurrentFileBytes = 0;
-                    }
+                    wrote |= WriteRange(batch, written, position);
+                    written = position;
+                    _file.Flush();
+                    _file.Sync();
+                    _file.Dispose();
+                    _file = next.File;
+                    Path = next.Path;
+                    CurrentFileBytes = 0;
                 }
-                batch.Clear();
+                wrote |= WriteRange(batch, written, batch.Length);
                 if (wrote)
                 {
                     _file.Flush();
@@ -154,19 +175,31 @@ public sealed class AofWriter : IDisposable
             catch (IOException e)
             {
                 LastError = e.Message;
-                batch.Clear();
             }
+            batch.Clear(RetainedBufferBytes);
             if (_stopping)
             {
                 lock (_lock)
                 {
-                    if (_pending.Count == 0)
+                    if (_pending.IsEmpty)
                     {
                         return;
                     }
                 }
             }
         }
+    }
+
+    private bool WriteRange(PendingBuffer batch, int from, int to)
+    {
+        if (to <= from)
+        {
+            return false;
+        }
+        _file.Append(batch.Bytes.AsSpan(from, to - from));
+        _writtenOffset += to - from;
+        CurrentFileBytes += to - from;
+        return true;
     }
 
     private void Complete(long offset)
@@ -202,4 +235,34 @@ public sealed class AofWriter : IDisposable
     }
 
     private sealed record FileSwitch(IWritableFile File, string Path);
+
+    /// <summary>Records queued since the last swap, and the points where the file switches.</summary>
+    private sealed class PendingBuffer
+    {
+        public byte[] Bytes = new byte[64 * 1024];
+        public int Length;
+        public readonly List<(int Position, FileSwitch Next)> Switches = [];
+
+        public bool IsEmpty => Length == 0 && Switches.Count == 0;
+
+        public Span<byte> Reserve(int size)
+        {
+            if (Bytes.Length - Length < size)
+            {
+                long wanted = Math.Max((long)Bytes.Length * 2, (long)Length + size);
+                Array.Resize(ref Bytes, (int)Math.Min(wanted, Array.MaxLength));
+            }
+            return Bytes.AsSpan(Length, size);
+        }
+
+        public void Clear(int retainedBytes)
+        {
+            Length = 0;
+            Switches.Clear();
+            if (Bytes.Length > retainedBytes)
+            {
+                Bytes = new byte[64 * 1024];
+            }
+        }
+    }
 }
