@@ -154,13 +154,8 @@ internal sealed class Connection : IClientConnection
                 try
                 {
                     // appendfsync always: replies leave only once the AOF records they depend on are fsynced.
-                    waitForAof = _context.AofTargetOffset > 0 && _server.Aof is { } aof
-                        && aof.Policy == Cairn.Engine.Memory.Persistence.FsyncPolicy.Always && !aof.Writer.IsDurable(_context.AofTargetOffset);
-                    _holdFlush = waitForAof;
-                    if (!waitForAof)
-                    {
-                        FlushUnderOutputLock();
-                    }
+                    waitForAof = HoldFlushUntilDurable(_context.AofTargetOffset);
+                    FlushUnderOutputLock();
                 }
                 finally
                 {
@@ -173,7 +168,6 @@ internal sealed class Connection : IClientConnection
                 _outputLock.Enter();
                 try
                 {
-                    _holdFlush = false;
                     FlushUnderOutputLock();
                 }
                 finally
@@ -396,17 +390,57 @@ internal sealed class Connection : IClientConnection
         {
             return false;
         }
+        bool waitForAof;
+        long target;
         _outputLock.Enter();
         try
         {
+            long before = _context.AofTargetOffset;
             write(_writer, state);
+            // A blocked command served by another client's write (BLPOP after LPUSH) was logged through this connection's
+            // context: under appendfsync always its reply waits for that record's fsync like any other reply.
+            target = _context.AofTargetOffset;
+            waitForAof = target != before && HoldFlushUntilDurable(target);
             FlushUnderOutputLock();
         }
         finally
         {
             _outputLock.Exit();
         }
+        if (waitForAof)
+        {
+            _ = FlushWhenDurableAsync(target);
+        }
         return EnforceOutputLimit();
+    }
+
+    /// <summary>
+    /// Under appendfsync always, holds this connection's output (replies and pushes behind them) until the AOF is durable
+    /// up to <paramref name="offset"/>; true when the caller must wait for that and flush. REQUIRES: the output lock.
+    /// </summary>
+    private bool HoldFlushUntilDurable(long offset)
+    {
+        if (offset <= 0 || _server.Aof is not { } aof || aof.Policy != Cairn.Engine.Memory.Persistence.FsyncPolicy.Always
+            || aof.Writer.IsDurable(offset))
+        {
+            return false;
+        }
+        _flushHeldUntil = Math.Max(_flushHeldUntil, offset);
+        return true;
+    }
+
+    private async Task FlushWhenDurableAsync(long offset)
+    {
+        await _server.Aof!.Writer.WaitDurableAsync(offset);
+        _outputLock.Enter();
+        try
+        {
+            FlushUnderOutputLock();
+        }
+        finally
+        {
+            _outputLock.Exit();
+        }
     }
 
     /// <summary>Applies client-output-buffer-limit for the client's class; closes it when over. Returns false if closed.</summary>
@@ -441,13 +475,18 @@ internal sealed class Connection : IClientConnection
         return true;
     }
 
-    private bool _holdFlush;
+    /// <summary>AOF offset that must be durable before output may leave (0: none). Guarded by the output lock.</summary>
+    private long _flushHeldUntil;
 
     private void FlushUnderOutputLock()
     {
-        if (_holdFlush)
+        if (_flushHeldUntil > 0)
         {
-            return; // replies wait for the AOF fsync; pushes stay buffered behind them
+            if (_server.Aof is { } aof && !aof.Writer.IsDurable(_flushHeldUntil))
+            {
+                return; // replies wait for the AOF fsync; pushes stay buffered behind them
+            }
+            _flushHeldUntil = 0;
         }
         long unflushed = _output.Writer.UnflushedBytes;
         if (unflushed == 0)

@@ -109,6 +109,16 @@ public sealed class RawClient : IDisposable
         }
     }
 
+    /// <summary>True when reply bytes are buffered or arrive within the timeout (nothing is consumed).</summary>
+    public bool HasDataWithin(int timeoutMilliseconds)
+    {
+        if (_start < _end)
+        {
+            return true;
+        }
+        return _tcp.Client.Poll(TimeSpan.FromMilliseconds(timeoutMilliseconds), System.Net.Sockets.SelectMode.SelectRead);
+    }
+
     /// <summary>True when the server closed the connection (reads return 0 bytes) within the timeout.</summary>
     public bool IsClosedByServer(int timeoutMilliseconds = 5000)
     {
