@@ -24,7 +24,7 @@ internal sealed class SkipList
 
     public SkipListNode? Tail { get; private set; }
 
-    public SkipListNode? First => _header.Forward[0];
+    public SkipListNode? First => _header.ForwardAt(0);
 
     /// <summary>Inserts a member known to be absent.</summary>
     public SkipListNode Insert(double score, byte[] member)
@@ -36,9 +36,9 @@ internal sealed class SkipList
         {
             rank[i] = i == _level - 1 ? 0 : rank[i + 1];
             SkipListNode? next;
-            while ((next = x.Forward[i]) is not null && SortedSetEntry.Compare(next.Score, next.Member, score, member) < 0)
+            while ((next = x.ForwardAt(i)) is not null && SortedSetEntry.Compare(next.Score, next.Member, score, member) < 0)
             {
-                rank[i] += x.Span[i];
+                rank[i] += x.SpanAt(i);
                 x = next;
             }
             update[i] = x;
@@ -50,24 +50,24 @@ internal sealed class SkipList
             {
                 rank[i] = 0;
                 update[i] = _header;
-                _header.Span[i] = Length;
+                _header.SpanAt(i) = Length;
             }
             _level = level;
         }
         var node = new SkipListNode(level, score, member);
         for (int i = 0; i < level; i++)
         {
-            node.Forward[i] = update[i].Forward[i];
-            update[i].Forward[i] = node;
-            node.Span[i] = update[i].Span[i] - (rank[0] - rank[i]);
-            update[i].Span[i] = rank[0] - rank[i] + 1;
+            node.ForwardAt(i) = update[i].ForwardAt(i);
+            update[i].ForwardAt(i) = node;
+            node.SpanAt(i) = update[i].SpanAt(i) - (rank[0] - rank[i]);
+            update[i].SpanAt(i) = rank[0] - rank[i] + 1;
         }
         for (int i = level; i < _level; i++)
         {
-            update[i].Span[i]++;
+            update[i].SpanAt(i)++;
         }
         node.Backward = ReferenceEquals(update[0], _header) ? null : update[0];
-        if (node.Forward[0] is { } following)
+        if (node.ForwardAt(0) is { } following)
         {
             following.Backward = node;
         }
@@ -87,13 +87,13 @@ internal sealed class SkipList
         for (int i = _level - 1; i >= 0; i--)
         {
             SkipListNode? next;
-            while ((next = x.Forward[i]) is not null && SortedSetEntry.Compare(next.Score, next.Member, score, member) < 0)
+            while ((next = x.ForwardAt(i)) is not null && SortedSetEntry.Compare(next.Score, next.Member, score, member) < 0)
             {
                 x = next;
             }
             update[i] = x;
         }
-        SkipListNode? target = x.Forward[0];
+        SkipListNode? target = x.ForwardAt(0);
         if (target is null || target.Score != score || !member.SequenceEqual(target.Member))
         {
             return false;
@@ -109,7 +109,7 @@ internal sealed class SkipList
     public SkipListNode UpdateScore(SkipListNode node, double newScore)
     {
         SkipListNode? previous = node.Backward;
-        SkipListNode? next = node.Forward[0];
+        SkipListNode? next = node.ForwardAt(0);
         if ((previous is null || SortedSetEntry.Compare(previous.Score, previous.Member, newScore, node.Member) < 0)
             && (next is null || SortedSetEntry.Compare(next.Score, next.Member, newScore, node.Member) > 0))
         {
@@ -129,9 +129,9 @@ internal sealed class SkipList
         for (int i = _level - 1; i >= 0; i--)
         {
             SkipListNode? next;
-            while ((next = x.Forward[i]) is not null && SortedSetEntry.Compare(next.Score, next.Member, score, member) <= 0)
+            while ((next = x.ForwardAt(i)) is not null && SortedSetEntry.Compare(next.Score, next.Member, score, member) <= 0)
             {
-                rank += x.Span[i];
+                rank += x.SpanAt(i);
                 x = next;
             }
             if (!ReferenceEquals(x, _header) && x.Score == score && member.SequenceEqual(x.Member))
@@ -150,9 +150,9 @@ internal sealed class SkipList
         for (int i = _level - 1; i >= 0; i--)
         {
             SkipListNode? next;
-            while ((next = x.Forward[i]) is not null && traversed + x.Span[i] <= rank)
+            while ((next = x.ForwardAt(i)) is not null && traversed + x.SpanAt(i) <= rank)
             {
-                traversed += x.Span[i];
+                traversed += x.SpanAt(i);
                 x = next;
             }
             if (traversed == rank)
@@ -172,9 +172,9 @@ internal sealed class SkipList
         for (int i = _level - 1; i >= 0; i--)
         {
             SkipListNode? next;
-            while ((next = x.Forward[i]) is not null && predicate.Holds(next.Score, next.Member))
+            while ((next = x.ForwardAt(i)) is not null && predicate.Holds(next.Score, next.Member))
             {
-                count += x.Span[i];
+                count += x.SpanAt(i);
                 x = next;
             }
         }
@@ -185,17 +185,17 @@ internal sealed class SkipList
     {
         for (int i = 0; i < _level; i++)
         {
-            if (ReferenceEquals(update[i].Forward[i], node))
+            if (ReferenceEquals(update[i].ForwardAt(i), node))
             {
-                update[i].Span[i] += node.Span[i] - 1;
-                update[i].Forward[i] = node.Forward[i];
+                update[i].SpanAt(i) += node.SpanAt(i) - 1;
+                update[i].ForwardAt(i) = node.ForwardAt(i);
             }
             else
             {
-                update[i].Span[i]--;
+                update[i].SpanAt(i)--;
             }
         }
-        if (node.Forward[0] is { } following)
+        if (node.ForwardAt(0) is { } following)
         {
             following.Backward = node.Backward;
         }
@@ -203,7 +203,7 @@ internal sealed class SkipList
         {
             Tail = node.Backward;
         }
-        while (_level > 1 && _header.Forward[_level - 1] is null)
+        while (_level > 1 && _header.ForwardAt(_level - 1) is null)
         {
             _level--;
         }

@@ -233,7 +233,7 @@ public sealed class SortedSetObject : DataObject
         for (long i = 0; i < count; i++)
         {
             SkipListNode current = node!;
-            node = current.Forward[0];
+            node = current.ForwardAt(0);
             SkipListRemove(_map!.Find(current.Member));
         }
         return count;
@@ -340,7 +340,7 @@ public sealed class SortedSetObject : DataObject
                 Current = entries[(int)_rank];
                 return true;
             }
-            _node = !_started ? _set._skipList!.GetByRank(_rank + 1) : _reverse ? _node?.Backward : _node?.Forward[0];
+            _node = !_started ? _set._skipList!.GetByRank(_rank + 1) : _reverse ? _node?.Backward : _node?.ForwardAt(0);
             _started = true;
             if (_node is null)
             {
