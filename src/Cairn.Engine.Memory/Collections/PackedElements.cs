@@ -3,28 +3,32 @@ using Cairn.Primitives;
 namespace Cairn.Engine.Memory.Collections;
 
 /// <summary>
-/// The compact encoding of small lists and hashes (Redis's listpack): every element's bytes back to back in one buffer,
-/// plus the start offset of each, so a small container costs two arrays instead of an object per element, and access by
-/// index stays O(1). Insertion and removal move the bytes after the position, O(size), which the encoding thresholds
-/// keep small. Invariants: 0 = _starts[0] &lt;= _starts[1] &lt;= ... &lt;= _used; element i spans [_starts[i], end(i)).
+/// The compact encoding of small lists and hashes (Redis's listpack): one buffer holding every element as
+/// [varint length][bytes], back to back, so a small container costs one object and one array instead of an object per
+/// element. Access by index walks from the start or from a remembered position (the last index reached), so sequential
+/// access (iteration, HGETALL, a linear field search followed by its value) is O(1) a step; random access is O(size),
+/// which the encoding thresholds keep small, as in Redis. Insertion and removal move the bytes after the position.
+/// Invariants: elements [0, _count) fill _buffer[0, _used); element _cursorIndex (&lt;= _count) starts at _cursorOffset.
 /// Thread safety: none (under the store lock).
 /// </summary>
 public sealed class PackedElements
 {
+    private const int MinimumBufferBytes = 8;
+
     private byte[] _buffer;
-    private int[] _starts;
     private int _count;
     private int _used;
+    private int _cursorIndex;
+    private int _cursorOffset;
 
-    public PackedElements(int capacityBytes = 32, int capacityElements = 4)
+    public PackedElements(int capacityBytes = 16, int capacityElements = 0)
     {
-        _buffer = new byte[Math.Max(capacityBytes, 16)];
-        _starts = new int[Math.Max(capacityElements, 4)];
+        _buffer = new byte[Math.Max(capacityBytes + capacityElements, MinimumBufferBytes)];
     }
 
     public int Count => _count;
 
-    /// <summary>Payload bytes held (not counting per-element headers).</summary>
+    /// <summary>Bytes held, length headers included.</summary>
     public int UsedBytes => _used;
 
     public ReadOnlySpan<byte> this[int index]
@@ -32,27 +36,23 @@ public sealed class PackedElements
         get
         {
             Invariant.Require((uint)index < (uint)_count, "packed index out of bounds");
-            int start = _starts[index];
-            return _buffer.AsSpan(start, End(index) - start);
+            int start = OffsetOf(index);
+            int header = Varint.TryRead(_buffer.AsSpan(start, _used - start), out ulong length);
+            return _buffer.AsSpan(start + header, (int)length);
         }
     }
 
     public void Insert(int index, ReadOnlySpan<byte> element)
     {
         Invariant.Require((uint)index <= (uint)_count, "packed insert out of bounds");
-        int length = element.Length;
-        EnsureCapacity(_used + length, _count + 1);
-        int at = index == _count ? _used : _starts[index];
-        Buffer.BlockCopy(_buffer, at, _buffer, at + length, _used - at);
-        element.CopyTo(_buffer.AsSpan(at));
-        Array.Copy(_starts, index, _starts, index + 1, _count - index);
-        _starts[index] = at;
+        int at = OffsetOf(index);
+        int size = Varint.SizeOf((ulong)element.Length) + element.Length;
+        EnsureCapacity(_used + size);
+        Buffer.BlockCopy(_buffer, at, _buffer, at + size, _used - at);
+        int header = Varint.Write(_buffer.AsSpan(at), (ulong)element.Length);
+        element.CopyTo(_buffer.AsSpan(at + header));
+        _used += size;
         _count++;
-        for (int i = index + 1; i < _count; i++)
-        {
-            _starts[i] += length;
-        }
-        _used += length;
     }
 
     public void Add(ReadOnlySpan<byte> element) => Insert(_count, element);
@@ -67,67 +67,85 @@ public sealed class PackedElements
         {
             return;
         }
-        int from = _starts[index];
-        int to = index + count == _count ? _used : _starts[index + count];
-        int length = to - from;
-        Buffer.BlockCopy(_buffer, to, _buffer, from, _used - to);
-        Array.Copy(_starts, index + count, _starts, index, _count - index - count);
-        _count -= count;
-        for (int i = index; i < _count; i++)
+        int from = OffsetOf(index);
+        int to = from;
+        for (int i = 0; i < count; i++)
         {
-            _starts[i] -= length;
+            to += ElementSize(to);
         }
-        _used -= length;
+        Buffer.BlockCopy(_buffer, to, _buffer, from, _used - to);
+        _used -= to - from;
+        _count -= count;
+        _cursorIndex = index;
+        _cursorOffset = from;
         if (_buffer.Length > 256 && _used < _buffer.Length / 4)
         {
             Array.Resize(ref _buffer, _buffer.Length / 2);
-        }
-        if (_starts.Length > 64 && _count < _starts.Length / 4)
-        {
-            Array.Resize(ref _starts, _starts.Length / 2);
         }
     }
 
     public void Replace(int index, ReadOnlySpan<byte> element)
     {
         Invariant.Require((uint)index < (uint)_count, "packed index out of bounds");
-        int start = _starts[index];
-        int end = End(index);
-        int delta = element.Length - (end - start);
+        int start = OffsetOf(index);
+        int end = start + ElementSize(start);
+        int size = Varint.SizeOf((ulong)element.Length) + element.Length;
+        int delta = size - (end - start);
         if (delta != 0)
         {
-            EnsureCapacity(_used + delta, _count);
+            EnsureCapacity(_used + delta);
             Buffer.BlockCopy(_buffer, end, _buffer, end + delta, _used - end);
-            for (int i = index + 1; i < _count; i++)
-            {
-                _starts[i] += delta;
-            }
             _used += delta;
         }
-        element.CopyTo(_buffer.AsSpan(start));
+        int header = Varint.Write(_buffer.AsSpan(start), (ulong)element.Length);
+        element.CopyTo(_buffer.AsSpan(start + header));
     }
 
     public PackedElements Clone()
     {
-        var copy = new PackedElements(_used, _count);
+        var copy = new PackedElements(_used);
         Buffer.BlockCopy(_buffer, 0, copy._buffer, 0, _used);
-        Array.Copy(_starts, copy._starts, _count);
         copy._count = _count;
         copy._used = _used;
         return copy;
     }
 
-    private int End(int index) => index + 1 == _count ? _used : _starts[index + 1];
+    /// <summary>Where element <paramref name="index"/> (or the end, for index == Count) starts; remembers it.</summary>
+    private int OffsetOf(int index)
+    {
+        int i = 0;
+        int offset = 0;
+        if (index >= _cursorIndex)
+        {
+            i = _cursorIndex;
+            offset = _cursorOffset;
+        }
+        if (index == _count)
+        {
+            i = index;
+            offset = _used;
+        }
+        for (; i < index; i++)
+        {
+            offset += ElementSize(offset);
+        }
+        _cursorIndex = index;
+        _cursorOffset = offset;
+        return offset;
+    }
 
-    private void EnsureCapacity(int bytes, int elements)
+    private int ElementSize(int offset)
+    {
+        int header = Varint.TryRead(_buffer.AsSpan(offset, _used - offset), out ulong length);
+        Invariant.Require(header > 0, "packed element header");
+        return header + (int)length;
+    }
+
+    private void EnsureCapacity(int bytes)
     {
         if (bytes > _buffer.Length)
         {
-            Array.Resize(ref _buffer, Math.Max(bytes, _buffer.Length * 2));
-        }
-        if (elements > _starts.Length)
-        {
-            Array.Resize(ref _starts, Math.Max(elements, _starts.Length * 2));
+            Array.Resize(ref _buffer, Math.Max(bytes, _buffer.Length + Math.Min(_buffer.Length / 2, 4096)));
         }
     }
 }
