@@ -7,11 +7,13 @@ using Cairn.Documents.Search.Query;
 
 namespace Cairn.Documents.Search;
 
-/// <summary>Runs FT.SEARCH and shapes the RESP2 reply: [total, key, [field, value, ...], ...]; hits carry `$` (the document).</summary>
+/// <summary>Runs FT.SEARCH and shapes the reply: under RESP2 [total, key, [field, value, ...], ...], under RESP3 RediSearch's
+/// map (<see cref="SearchResultShape"/>); hits carry `$` (the document).</summary>
 public static class SearchExecutor
 {
     /// <param name="isLive">Filters keys the keyspace considers gone (expired but not yet reclaimed); null keeps all.</param>
-    public static JsonReply Search(SearchIndex index, SearchRequest request, Func<byte[], bool>? isLive = null)
+    /// <param name="resp3">Reply in RediSearch's RESP3 shape (the client said HELLO 3).</param>
+    public static JsonReply Search(SearchIndex index, SearchRequest request, Func<byte[], bool>? isLive = null, bool resp3 = false)
     {
         if (!QueryParser.TryParse(request.Query, index.Definition, request.Parameters, index.Stopwords, out var query, out string error))
         {
@@ -95,8 +97,20 @@ public static class SearchExecutor
                 return byScore != 0 ? byScore : a.Id.CompareTo(b.Id);
             });
         }
-        var reply = new List<JsonReply> { JsonReply.FromInteger(hits.Count) };
         int end = (int)Math.Min(hits.Count, (long)request.Offset + request.Limit);
+        if (resp3)
+        {
+            var results = new List<JsonReply>(Math.Max(0, end - request.Offset));
+            for (int i = request.Offset; i < end; i++)
+            {
+                var hit = hits[i];
+                double? score = request.WithScores ? (terms.Count > 0 ? scores[hit.Id] : 1.0) : null;
+                var attributes = request.NoContent ? null : Fields(index.Definition, hit.Document, request.Return);
+                results.Add(SearchResultShape.Result(hit.Key, score, attributes));
+            }
+            return SearchResultShape.Envelope(hits.Count, results);
+        }
+        var reply = new List<JsonReply> { JsonReply.FromInteger(hits.Count) };
         for (int i = request.Offset; i < end; i++)
         {
             var hit = hits[i];

@@ -8,7 +8,8 @@ namespace Cairn.Documents.Search.Aggregate;
 /// <summary>
 /// Runs FT.AGGREGATE: the query selects documents through the index (as FT.SEARCH), then rows flow through the steps in order.
 /// A row reads `@name` from its own values, else (before the first GROUPBY) from the document via the schema alias or a path.
-/// Reply: [row count, [name, value, ...], ...] with numbers as text, TOLIST as an array.
+/// Reply: [row count, [name, value, ...], ...] with numbers as text, TOLIST as an array; under RESP3 RediSearch's map with
+/// one {extra_attributes, values} entry per row (<see cref="SearchResultShape"/>).
 /// </summary>
 public static class AggregateExecutor
 {
@@ -30,7 +31,7 @@ public static class AggregateExecutor
         }
     }
 
-    public static JsonReply Aggregate(SearchIndex index, AggregateRequest request, Func<byte[], bool>? isLive = null)
+    public static JsonReply Aggregate(SearchIndex index, AggregateRequest request, Func<byte[], bool>? isLive = null, bool resp3 = false)
     {
         if (!QueryParser.TryParse(request.Query, index.Definition, request.Parameters, index.Stopwords, out var query, out string error))
         {
@@ -107,7 +108,11 @@ public static class AggregateExecutor
                     break;
             }
         }
-        var reply = new List<JsonReply>(rows.Count + 1) { JsonReply.FromInteger(rows.Count) };
+        var reply = new List<JsonReply>(rows.Count + 1);
+        if (!resp3)
+        {
+            reply.Add(JsonReply.FromInteger(rows.Count));
+        }
         foreach (var row in rows)
         {
             var fields = new List<JsonReply>(row.Order.Count * 2);
@@ -121,9 +126,9 @@ public static class AggregateExecutor
                 fields.Add(JsonReply.Bulk(name));
                 fields.Add(ToReply(value));
             }
-            reply.Add(JsonReply.Array(fields));
+            reply.Add(resp3 ? SearchResultShape.Result(null, null, fields) : JsonReply.Array(fields));
         }
-        return JsonReply.Array(reply);
+        return resp3 ? SearchResultShape.Envelope(rows.Count, reply) : JsonReply.Array(reply);
     }
 
     private static JsonReply ToReply(object value)
