@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Cairn.Documents.Json;
@@ -8,17 +9,28 @@ namespace Cairn.Documents.Json;
 /// <remarks>
 /// Strings and member names are UTF-8 bytes. Objects keep insertion order and unique names (a later duplicate in the input
 /// replaces the earlier value in place, as serde_json/ijson do). Numbers stay Integer (64-bit) or Double.
+/// Memory layout (documents are many small nodes, so each byte here is paid per value): a node is one 40-byte object on
+/// 64-bit with an 8-byte slot (<see cref="_bits"/>) and one reference (<see cref="_payload"/>).
+/// - Integer, Double: the number (a double as its bits) in the slot; no payload.
+/// - String of at most <see cref="InlineStringBytes"/> bytes: the bytes in the slot, the length in <see cref="_inlineLength"/>,
+///   no payload; longer strings: a byte[] payload.
+/// - Array: a JsonValue[] payload (capacity may exceed the count) and the count in the slot; no List wrapper.
+/// - Object: a <see cref="JsonObjectMembers"/> payload (members array, count, lazy name index).
 /// Thread safety: none; a document belongs to the keyspace's single writer, readers run on the same thread.
-/// Invariant: exactly the storage field that matches <see cref="Kind"/> is in use; containers are never null for their kind.
+/// Invariant: exactly the storage that matches <see cref="Kind"/> is in use; containers are never null for their kind;
+/// an array's slots at and beyond the count are null.
 /// </remarks>
 public sealed class JsonValue
 {
-    private static readonly byte[] s_empty = [];
+    /// <summary>Strings up to this many UTF-8 bytes live inside the node (tags, zip codes, short names, enum-like values).</summary>
+    public const int InlineStringBytes = sizeof(long);
 
-    // One 8-byte slot for either number (double stored as its bits) and one reference for the string bytes or the container,
-    // so a node is 40 bytes on 64-bit instead of 64: documents are many small nodes.
+    private static readonly byte[] s_empty = [];
+    private static readonly JsonValue[] s_noItems = [];
+
     private long _bits;
     private object? _payload;
+    private byte _inlineLength; // fits in the node's padding: the object stays 40 bytes
 
     private JsonValue(JsonKind kind) => Kind = kind;
 
@@ -32,17 +44,27 @@ public sealed class JsonValue
 
     public static JsonValue Double(double value) => new(JsonKind.Double) { _bits = BitConverter.DoubleToInt64Bits(value) };
 
-    public static JsonValue String(byte[] utf8) => new(JsonKind.String) { _payload = utf8 };
+    /// <summary>A string node. Short strings are copied into the node; a longer array is owned by the node from now on.</summary>
+    public static JsonValue String(byte[] utf8)
+    {
+        var node = new JsonValue(JsonKind.String);
+        node.StoreString(utf8);
+        return node;
+    }
+
+    public static JsonValue String(ReadOnlySpan<byte> utf8) =>
+        utf8.Length <= InlineStringBytes ? InlineString(utf8) : String(utf8.ToArray());
 
     public static JsonValue String(string text) => String(Encoding.UTF8.GetBytes(text));
 
-    public static JsonValue Array() => new(JsonKind.Array) { _payload = new List<JsonValue>() };
+    public static JsonValue Array() => new(JsonKind.Array) { _payload = s_noItems };
 
-    public static JsonValue Array(List<JsonValue> items) => new(JsonKind.Array) { _payload = items };
+    /// <summary>An array over a copy of <paramref name="items"/> (exactly sized: parsed documents carry no spare slots).</summary>
+    public static JsonValue Array(List<JsonValue> items) => new(JsonKind.Array) { _payload = items.ToArray(), _bits = items.Count };
 
-    public static JsonValue Object() => new(JsonKind.Object) { _payload = new JsonObjectMembers([]) };
+    public static JsonValue Object() => new(JsonKind.Object) { _payload = new JsonObjectMembers() };
 
-    /// <summary>An object over <paramref name="members"/>. REQUIRES unique names; the list is owned by the node from now on.</summary>
+    /// <summary>An object over <paramref name="members"/>. REQUIRES unique names.</summary>
     public static JsonValue Object(List<JsonMember> members) => new(JsonKind.Object) { _payload = new JsonObjectMembers(members) };
 
     public bool IsNumber => Kind is JsonKind.Integer or JsonKind.Double;
@@ -60,20 +82,105 @@ public sealed class JsonValue
     /// <summary>The number as a double, whichever representation it has.</summary>
     public double NumberAsDouble => Kind == JsonKind.Integer ? _bits : DoubleValue;
 
-    public byte[] StringBytes => _payload as byte[] ?? s_empty;
+    /// <summary>The string's bytes (a fresh copy for an inline string: prefer <see cref="StringSpan"/> on hot paths).</summary>
+    public byte[] StringBytes => Kind != JsonKind.String ? s_empty : _payload as byte[] ?? (_inlineLength == 0 ? s_empty : StringSpan.ToArray());
 
-    public List<JsonValue> Items => (List<JsonValue>)_payload!;
+    /// <summary>The string's bytes without copying; valid until the node is changed.</summary>
+    public ReadOnlySpan<byte> StringSpan
+    {
+        get
+        {
+            if (Kind != JsonKind.String)
+            {
+                return default;
+            }
+            if (_payload is byte[] bytes)
+            {
+                return bytes;
+            }
+            return MemoryMarshal.AsBytes(MemoryMarshal.CreateReadOnlySpan(ref _bits, 1))[.._inlineLength];
+        }
+    }
+
+    /// <summary>The elements, as a view over this node (mutations go to the node). REQUIRES Kind == Array.</summary>
+    public JsonArrayItems Items => new(this);
 
     /// <summary>Members in insertion order. Mutate through SetMember / AddMember / RemoveMember / ClearMembers only.</summary>
-    public IReadOnlyList<JsonMember> Members => ObjectMembers.List;
+    public JsonObjectMembers Members => (JsonObjectMembers)_payload!;
 
     private JsonObjectMembers ObjectMembers => (JsonObjectMembers)_payload!;
+
+    internal int ArrayCount => (int)_bits;
+
+    internal int ArrayCapacity => ((JsonValue[])_payload!).Length;
+
+    internal JsonValue ArrayGet(int index)
+    {
+        if ((uint)index >= (uint)_bits)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index));
+        }
+        return ((JsonValue[])_payload!)[index];
+    }
+
+    internal void ArraySet(int index, JsonValue value)
+    {
+        if ((uint)index >= (uint)_bits)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index));
+        }
+        ((JsonValue[])_payload!)[index] = value;
+    }
+
+    /// <summary>Opens a gap of <paramref name="count"/> slots at <paramref name="at"/> and returns the backing array to fill.</summary>
+    internal JsonValue[] ArrayOpenGap(int at, int count)
+    {
+        int length = (int)_bits;
+        if ((uint)at > (uint)length || count < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(at));
+        }
+        var items = (JsonValue[])_payload!;
+        if (length + count > items.Length)
+        {
+            var grown = new JsonValue[Math.Max(length + count, Math.Max(4, items.Length * 2))];
+            System.Array.Copy(items, grown, at);
+            System.Array.Copy(items, at, grown, at + count, length - at);
+            items = grown;
+            _payload = items;
+        }
+        else
+        {
+            System.Array.Copy(items, at, items, at + count, length - at);
+        }
+        _bits = length + count;
+        return items;
+    }
+
+    internal void ArrayRemoveRange(int from, int count)
+    {
+        int length = (int)_bits;
+        if (from < 0 || count < 0 || from + count > length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(from));
+        }
+        var items = (JsonValue[])_payload!;
+        System.Array.Copy(items, from + count, items, from, length - from - count);
+        System.Array.Clear(items, length - count, count);
+        _bits = length - count;
+    }
+
+    internal void ArrayClear()
+    {
+        _payload = s_noItems;
+        _bits = 0;
+    }
 
     /// <summary>Number of elements or members; 0 for scalars.</summary>
     public int Count => Kind switch
     {
-        JsonKind.Array => Items.Count,
-        JsonKind.Object => Members.Count,
+        JsonKind.Array => (int)_bits,
+        JsonKind.Object => ObjectMembers.Count,
         _ => 0,
     };
 
@@ -100,7 +207,7 @@ public sealed class JsonValue
             return null;
         }
         int index = IndexOfMember(name);
-        return index < 0 ? null : Members[index].Value;
+        return index < 0 ? null : ObjectMembers[index].Value;
     }
 
     public JsonValue? GetMember(string name) => GetMember(Encoding.UTF8.GetBytes(name));
@@ -144,6 +251,7 @@ public sealed class JsonValue
         Kind = other.Kind;
         _bits = other._bits;
         _payload = other._payload;
+        _inlineLength = other._inlineLength;
     }
 
     public void SetInteger(long value)
@@ -161,11 +269,37 @@ public sealed class JsonValue
         Kind = value ? JsonKind.True : JsonKind.False;
         _bits = 0;
         _payload = null;
+        _inlineLength = 0;
     }
 
     public void SetString(byte[] utf8)
     {
-        Assign(String(utf8));
+        Kind = JsonKind.String;
+        StoreString(utf8);
+    }
+
+    private static JsonValue InlineString(ReadOnlySpan<byte> utf8)
+    {
+        var node = new JsonValue(JsonKind.String);
+        utf8.CopyTo(MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref node._bits, 1)));
+        node._inlineLength = (byte)utf8.Length;
+        return node;
+    }
+
+    private void StoreString(byte[] utf8)
+    {
+        _bits = 0;
+        if (utf8.Length <= InlineStringBytes)
+        {
+            utf8.CopyTo(MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref _bits, 1)));
+            _inlineLength = (byte)utf8.Length;
+            _payload = null;
+        }
+        else
+        {
+            _inlineLength = 0;
+            _payload = utf8;
+        }
     }
 
     public JsonValue DeepClone()
@@ -174,17 +308,18 @@ public sealed class JsonValue
         {
             case JsonKind.Array:
             {
-                var source = Items;
-                var items = new List<JsonValue>(source.Count);
-                foreach (var item in source)
+                int count = (int)_bits;
+                var source = (JsonValue[])_payload!;
+                var items = count == 0 ? s_noItems : new JsonValue[count];
+                for (int i = 0; i < count; i++)
                 {
-                    items.Add(item.DeepClone());
+                    items[i] = source[i].DeepClone();
                 }
-                return Array(items);
+                return new JsonValue(JsonKind.Array) { _payload = items, _bits = count };
             }
             case JsonKind.Object:
             {
-                var source = Members;
+                var source = ObjectMembers;
                 var members = new List<JsonMember>(source.Count);
                 foreach (var member in source)
                 {
@@ -193,7 +328,8 @@ public sealed class JsonValue
                 return Object(members);
             }
             default:
-                return new JsonValue(Kind) { _bits = _bits, _payload = _payload };
+                // Strings share their byte[]: string payloads are never written into (SetString replaces the array).
+                return new JsonValue(Kind) { _bits = _bits, _payload = _payload, _inlineLength = _inlineLength };
         }
     }
 
@@ -211,16 +347,17 @@ public sealed class JsonValue
             case JsonKind.Double:
                 return DoubleValue == other.DoubleValue;
             case JsonKind.String:
-                return StringBytes.AsSpan().SequenceEqual(other.StringBytes);
+                return StringSpan.SequenceEqual(other.StringSpan);
             case JsonKind.Array:
             {
-                var mine = Items;
-                var theirs = other.Items;
-                if (mine.Count != theirs.Count)
+                int count = (int)_bits;
+                if (count != (int)other._bits)
                 {
                     return false;
                 }
-                for (int i = 0; i < mine.Count; i++)
+                var mine = (JsonValue[])_payload!;
+                var theirs = (JsonValue[])other._payload!;
+                for (int i = 0; i < count; i++)
                 {
                     if (!mine[i].DeepEquals(theirs[i]))
                     {
@@ -230,11 +367,11 @@ public sealed class JsonValue
                 return true;
             }
             case JsonKind.Object:
-                if (Members.Count != other.Members.Count)
+                if (ObjectMembers.Count != other.ObjectMembers.Count)
                 {
                     return false;
                 }
-                foreach (var member in Members)
+                foreach (var member in ObjectMembers)
                 {
                     var theirs = other.GetMember(member.Name);
                     if (theirs is null || !member.Value.DeepEquals(theirs))
@@ -248,29 +385,35 @@ public sealed class JsonValue
         }
     }
 
-    /// <summary>Approximate heap bytes held by this node and its descendants (JSON.DEBUG MEMORY, FT.INFO).</summary>
+    /// <summary>
+    /// Heap bytes held by this node and its descendants on 64-bit (JSON.DEBUG MEMORY, MEMORY USAGE, FT.INFO): object
+    /// headers and array lengths included, sizes rounded to 8 as the GC allocates them. Member names are interned
+    /// (<see cref="JsonNameTable"/>) and shared across documents, so they are not charged to any one document.
+    /// </summary>
     public long EstimateMemoryBytes()
     {
-        const long nodeBytes = 40; // object header + kind + 8-byte number slot + payload reference on 64-bit
+        const long nodeBytes = 40; // header + method table + 8-byte slot + payload reference + kind + inline length
+        const long arrayHeaderBytes = 24; // header + method table + length
         switch (Kind)
         {
             case JsonKind.String:
-                return nodeBytes + (StringBytes.Length == 0 ? 0 : 24 + StringBytes.Length);
+                return nodeBytes + (_payload is byte[] bytes ? arrayHeaderBytes + RoundUp8(bytes.Length) : 0);
             case JsonKind.Array:
             {
-                long total = nodeBytes + 32 + (8L * Items.Capacity);
-                foreach (var item in Items)
+                var items = (JsonValue[])_payload!;
+                long total = nodeBytes + (items.Length == 0 ? 0 : arrayHeaderBytes + (8L * items.Length));
+                for (int i = 0; i < (int)_bits; i++)
                 {
-                    total += item.EstimateMemoryBytes();
+                    total += items[i].EstimateMemoryBytes();
                 }
                 return total;
             }
             case JsonKind.Object:
             {
-                long total = nodeBytes + 48 + (16L * ObjectMembers.List.Capacity);
-                foreach (var member in Members)
+                long total = nodeBytes + ObjectMembers.EstimateOwnBytes();
+                foreach (var member in ObjectMembers)
                 {
-                    total += member.Value.EstimateMemoryBytes(); // names are interned (JsonNameTable) and shared
+                    total += member.Value.EstimateMemoryBytes();
                 }
                 return total;
             }
@@ -278,6 +421,26 @@ public sealed class JsonValue
                 return nodeBytes;
         }
     }
+
+    /// <summary>Drops spare capacity of this container (parsers and decoders call it once a container is complete).</summary>
+    internal void TrimExcess()
+    {
+        if (Kind == JsonKind.Array)
+        {
+            var items = (JsonValue[])_payload!;
+            int count = (int)_bits;
+            if (items.Length != count)
+            {
+                _payload = count == 0 ? s_noItems : items.AsSpan(0, count).ToArray();
+            }
+        }
+        else if (Kind == JsonKind.Object)
+        {
+            ObjectMembers.TrimExcess();
+        }
+    }
+
+    private static long RoundUp8(long bytes) => (bytes + 7) & ~7L;
 
     public override string ToString() => JsonWriter.ToText(this, JsonFormatOptions.Compact);
 }
