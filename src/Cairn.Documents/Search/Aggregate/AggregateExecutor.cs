@@ -37,6 +37,11 @@ public static class AggregateExecutor
         {
             return JsonReply.Error(error);
         }
+        string? unknown = FirstUnknownSortKey(index.Definition, request.Steps);
+        if (unknown is not null)
+        {
+            return JsonReply.Error($"Property `{unknown}` not loaded nor in pipeline");
+        }
         var ids = new QueryPlanner(index).Execute(query);
         var sorted = new List<int>(ids);
         sorted.Sort();
@@ -143,6 +148,58 @@ public static class AggregateExecutor
             return JsonReply.Array(items);
         }
         return JsonReply.Bulk(ExpressionEvaluator.Text(value));
+    }
+
+    /// <summary>
+    /// A SORTBY key that no earlier step provides, as RediSearch rejects it: before the first GROUPBY the schema's
+    /// aliases, JSON paths and loaded names are available; after it only the group fields and reducer outputs; APPLY adds
+    /// its name. (Expressions in APPLY/FILTER are not checked: an unknown name there evaluates to null.)
+    /// </summary>
+    private static string? FirstUnknownSortKey(SearchIndexDefinition definition, IReadOnlyList<AggregateStep> steps)
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var field in definition.Fields)
+        {
+            known.Add(field.Alias);
+        }
+        bool grouped = false;
+        foreach (var step in steps)
+        {
+            switch (step.Kind)
+            {
+                case AggregateStepKind.Load:
+                    foreach (var (_, name) in step.Fields)
+                    {
+                        known.Add(name);
+                    }
+                    break;
+                case AggregateStepKind.GroupBy:
+                    known.Clear();
+                    grouped = true;
+                    foreach (var (_, name) in step.Fields)
+                    {
+                        known.Add(name);
+                    }
+                    foreach (var reducer in step.Reducers)
+                    {
+                        known.Add(reducer.Name);
+                    }
+                    break;
+                case AggregateStepKind.Apply:
+                    known.Add(step.Name);
+                    break;
+                case AggregateStepKind.SortBy:
+                    foreach (var (identifier, _) in step.Fields)
+                    {
+                        if (!known.Contains(identifier) && (grouped || !identifier.StartsWith('$')))
+                        {
+                            return identifier;
+                        }
+                    }
+                    break;
+            }
+        }
+        return null;
     }
 
     private static object? Read(SearchIndexDefinition definition, Row row, string name)

@@ -85,7 +85,7 @@ public static class AggregateRequestParser
                     i += argumentCount;
                     if (function is not ("COUNT" or "SUM" or "AVG" or "MIN" or "MAX" or "COUNT_DISTINCT" or "TOLIST"))
                     {
-                        error = $"ERR Invalid reducer {function}";
+                        error = $"No such reducer: {function}"; // RediSearch's QUERY_ENOREDUCER text
                         return false;
                     }
                     if (function != "COUNT" && field is null)
