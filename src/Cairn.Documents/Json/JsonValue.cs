@@ -9,11 +9,13 @@ namespace Cairn.Documents.Json;
 /// <remarks>
 /// Strings and member names are UTF-8 bytes. Objects keep insertion order and unique names (a later duplicate in the input
 /// replaces the earlier value in place, as serde_json/ijson do). Numbers stay Integer (64-bit) or Double.
-/// Memory layout (documents are many small nodes, so each byte here is paid per value): a node is one 40-byte object on
-/// 64-bit with an 8-byte slot (<see cref="_bits"/>) and one reference (<see cref="_payload"/>).
-/// - Integer, Double: the number (a double as its bits) in the slot; no payload.
-/// - String of at most <see cref="InlineStringBytes"/> bytes: the bytes in the slot, the length in <see cref="_inlineLength"/>,
-///   no payload; longer strings: a byte[] payload.
+/// Memory layout (documents are many small nodes, so each byte here is paid per value): a node is one 32-byte object on
+/// 64-bit, the minimum for two fields: an 8-byte slot (<see cref="_bits"/>) and one reference (<see cref="_payload"/>),
+/// which also says the kind, so there is no kind field.
+/// - Null, True, False: a shared <see cref="Tag"/> payload.
+/// - Integer, Double: the number (a double as its bits) in the slot and a shared Tag.
+/// - String of at most <see cref="InlineStringBytes"/> bytes: the bytes in the slot and the shared Tag for that length;
+///   longer strings: a byte[] payload.
 /// - Array: a JsonValue[] payload (capacity may exceed the count) and the count in the slot; no List wrapper.
 /// - Object: a <see cref="JsonObjectMembers"/> payload (members array, count, lazy name index).
 /// Thread safety: none; a document belongs to the keyspace's single writer, readers run on the same thread.
@@ -27,27 +29,39 @@ public sealed class JsonValue
 
     private static readonly byte[] s_empty = [];
     private static readonly JsonValue[] s_noItems = [];
+    private static readonly Tag s_null = new(JsonKind.Null, 0);
+    private static readonly Tag s_true = new(JsonKind.True, 0);
+    private static readonly Tag s_false = new(JsonKind.False, 0);
+    private static readonly Tag s_integer = new(JsonKind.Integer, 0);
+    private static readonly Tag s_double = new(JsonKind.Double, 0);
+    private static readonly Tag[] s_inlineStrings = InlineStringTags();
 
     private long _bits;
-    private object? _payload;
-    private byte _inlineLength; // fits in the node's padding: the object stays 40 bytes
+    private object _payload;
 
-    private JsonValue(JsonKind kind) => Kind = kind;
+    private JsonValue(object payload) => _payload = payload;
 
-    public JsonKind Kind { get; private set; }
+    /// <summary>Derived from the payload's type (see the remarks): one type test, no stored field.</summary>
+    public JsonKind Kind => _payload switch
+    {
+        Tag tag => tag.Kind,
+        JsonObjectMembers => JsonKind.Object,
+        byte[] => JsonKind.String,
+        _ => JsonKind.Array,
+    };
 
-    public static JsonValue Null() => new(JsonKind.Null);
+    public static JsonValue Null() => new(s_null);
 
-    public static JsonValue Boolean(bool value) => new(value ? JsonKind.True : JsonKind.False);
+    public static JsonValue Boolean(bool value) => new(value ? s_true : s_false);
 
-    public static JsonValue Integer(long value) => new(JsonKind.Integer) { _bits = value };
+    public static JsonValue Integer(long value) => new(s_integer) { _bits = value };
 
-    public static JsonValue Double(double value) => new(JsonKind.Double) { _bits = BitConverter.DoubleToInt64Bits(value) };
+    public static JsonValue Double(double value) => new(s_double) { _bits = BitConverter.DoubleToInt64Bits(value) };
 
     /// <summary>A string node. Short strings are copied into the node; a longer array is owned by the node from now on.</summary>
     public static JsonValue String(byte[] utf8)
     {
-        var node = new JsonValue(JsonKind.String);
+        var node = new JsonValue(s_null);
         node.StoreString(utf8);
         return node;
     }
@@ -57,15 +71,15 @@ public sealed class JsonValue
 
     public static JsonValue String(string text) => String(Encoding.UTF8.GetBytes(text));
 
-    public static JsonValue Array() => new(JsonKind.Array) { _payload = s_noItems };
+    public static JsonValue Array() => new(s_noItems);
 
     /// <summary>An array over a copy of <paramref name="items"/> (exactly sized: parsed documents carry no spare slots).</summary>
-    public static JsonValue Array(List<JsonValue> items) => new(JsonKind.Array) { _payload = items.ToArray(), _bits = items.Count };
+    public static JsonValue Array(List<JsonValue> items) => new(items.ToArray()) { _bits = items.Count };
 
-    public static JsonValue Object() => new(JsonKind.Object) { _payload = new JsonObjectMembers() };
+    public static JsonValue Object() => new(new JsonObjectMembers());
 
     /// <summary>An object over <paramref name="members"/>. REQUIRES unique names.</summary>
-    public static JsonValue Object(List<JsonMember> members) => new(JsonKind.Object) { _payload = new JsonObjectMembers(members) };
+    public static JsonValue Object(List<JsonMember> members) => new(new JsonObjectMembers(members));
 
     public bool IsNumber => Kind is JsonKind.Integer or JsonKind.Double;
 
@@ -83,22 +97,22 @@ public sealed class JsonValue
     public double NumberAsDouble => Kind == JsonKind.Integer ? _bits : DoubleValue;
 
     /// <summary>The string's bytes (a fresh copy for an inline string: prefer <see cref="StringSpan"/> on hot paths).</summary>
-    public byte[] StringBytes => Kind != JsonKind.String ? s_empty : _payload as byte[] ?? (_inlineLength == 0 ? s_empty : StringSpan.ToArray());
+    public byte[] StringBytes => _payload as byte[] ?? (_payload is Tag { Kind: JsonKind.String, InlineLength: > 0 } ? StringSpan.ToArray() : s_empty);
 
     /// <summary>The string's bytes without copying; valid until the node is changed.</summary>
     public ReadOnlySpan<byte> StringSpan
     {
         get
         {
-            if (Kind != JsonKind.String)
-            {
-                return default;
-            }
             if (_payload is byte[] bytes)
             {
                 return bytes;
             }
-            return MemoryMarshal.AsBytes(MemoryMarshal.CreateReadOnlySpan(ref _bits, 1))[.._inlineLength];
+            if (_payload is Tag { Kind: JsonKind.String } tag)
+            {
+                return MemoryMarshal.AsBytes(MemoryMarshal.CreateReadOnlySpan(ref _bits, 1))[..tag.InlineLength];
+            }
+            return default;
         }
     }
 
@@ -106,13 +120,13 @@ public sealed class JsonValue
     public JsonArrayItems Items => new(this);
 
     /// <summary>Members in insertion order. Mutate through SetMember / AddMember / RemoveMember / ClearMembers only.</summary>
-    public JsonObjectMembers Members => (JsonObjectMembers)_payload!;
+    public JsonObjectMembers Members => (JsonObjectMembers)_payload;
 
-    private JsonObjectMembers ObjectMembers => (JsonObjectMembers)_payload!;
+    private JsonObjectMembers ObjectMembers => (JsonObjectMembers)_payload;
 
     internal int ArrayCount => (int)_bits;
 
-    internal int ArrayCapacity => ((JsonValue[])_payload!).Length;
+    internal int ArrayCapacity => ((JsonValue[])_payload).Length;
 
     internal JsonValue ArrayGet(int index)
     {
@@ -120,7 +134,7 @@ public sealed class JsonValue
         {
             throw new ArgumentOutOfRangeException(nameof(index));
         }
-        return ((JsonValue[])_payload!)[index];
+        return ((JsonValue[])_payload)[index];
     }
 
     internal void ArraySet(int index, JsonValue value)
@@ -129,7 +143,7 @@ public sealed class JsonValue
         {
             throw new ArgumentOutOfRangeException(nameof(index));
         }
-        ((JsonValue[])_payload!)[index] = value;
+        ((JsonValue[])_payload)[index] = value;
     }
 
     /// <summary>Opens a gap of <paramref name="count"/> slots at <paramref name="at"/> and returns the backing array to fill.</summary>
@@ -140,7 +154,7 @@ public sealed class JsonValue
         {
             throw new ArgumentOutOfRangeException(nameof(at));
         }
-        var items = (JsonValue[])_payload!;
+        var items = (JsonValue[])_payload;
         if (length + count > items.Length)
         {
             var grown = new JsonValue[Math.Max(length + count, Math.Max(4, items.Length * 2))];
@@ -164,7 +178,7 @@ public sealed class JsonValue
         {
             throw new ArgumentOutOfRangeException(nameof(from));
         }
-        var items = (JsonValue[])_payload!;
+        var items = (JsonValue[])_payload;
         System.Array.Copy(items, from + count, items, from, length - from - count);
         System.Array.Clear(items, length - count, count);
         _bits = length - count;
@@ -248,10 +262,8 @@ public sealed class JsonValue
     /// <summary>Turns this node into a copy of <paramref name="other"/>'s content (shallow: containers are shared, so pass a fresh value).</summary>
     public void Assign(JsonValue other)
     {
-        Kind = other.Kind;
         _bits = other._bits;
         _payload = other._payload;
-        _inlineLength = other._inlineLength;
     }
 
     public void SetInteger(long value)
@@ -266,23 +278,19 @@ public sealed class JsonValue
 
     public void SetBoolean(bool value)
     {
-        Kind = value ? JsonKind.True : JsonKind.False;
         _bits = 0;
-        _payload = null;
-        _inlineLength = 0;
+        _payload = value ? s_true : s_false;
     }
 
     public void SetString(byte[] utf8)
     {
-        Kind = JsonKind.String;
         StoreString(utf8);
     }
 
     private static JsonValue InlineString(ReadOnlySpan<byte> utf8)
     {
-        var node = new JsonValue(JsonKind.String);
+        var node = new JsonValue(s_inlineStrings[utf8.Length]);
         utf8.CopyTo(MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref node._bits, 1)));
-        node._inlineLength = (byte)utf8.Length;
         return node;
     }
 
@@ -292,12 +300,10 @@ public sealed class JsonValue
         if (utf8.Length <= InlineStringBytes)
         {
             utf8.CopyTo(MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref _bits, 1)));
-            _inlineLength = (byte)utf8.Length;
-            _payload = null;
+            _payload = s_inlineStrings[utf8.Length];
         }
         else
         {
-            _inlineLength = 0;
             _payload = utf8;
         }
     }
@@ -309,13 +315,13 @@ public sealed class JsonValue
             case JsonKind.Array:
             {
                 int count = (int)_bits;
-                var source = (JsonValue[])_payload!;
+                var source = (JsonValue[])_payload;
                 var items = count == 0 ? s_noItems : new JsonValue[count];
                 for (int i = 0; i < count; i++)
                 {
                     items[i] = source[i].DeepClone();
                 }
-                return new JsonValue(JsonKind.Array) { _payload = items, _bits = count };
+                return new JsonValue(items) { _bits = count };
             }
             case JsonKind.Object:
             {
@@ -329,7 +335,7 @@ public sealed class JsonValue
             }
             default:
                 // Strings share their byte[]: string payloads are never written into (SetString replaces the array).
-                return new JsonValue(Kind) { _bits = _bits, _payload = _payload, _inlineLength = _inlineLength };
+                return new JsonValue(_payload) { _bits = _bits };
         }
     }
 
@@ -355,8 +361,8 @@ public sealed class JsonValue
                 {
                     return false;
                 }
-                var mine = (JsonValue[])_payload!;
-                var theirs = (JsonValue[])other._payload!;
+                var mine = (JsonValue[])_payload;
+                var theirs = (JsonValue[])other._payload;
                 for (int i = 0; i < count; i++)
                 {
                     if (!mine[i].DeepEquals(theirs[i]))
@@ -392,7 +398,7 @@ public sealed class JsonValue
     /// </summary>
     public long EstimateMemoryBytes()
     {
-        const long nodeBytes = 40; // header + method table + 8-byte slot + payload reference + kind + inline length
+        const long nodeBytes = 32; // header + method table + 8-byte slot + payload reference
         const long arrayHeaderBytes = 24; // header + method table + length
         switch (Kind)
         {
@@ -400,7 +406,7 @@ public sealed class JsonValue
                 return nodeBytes + (_payload is byte[] bytes ? arrayHeaderBytes + RoundUp8(bytes.Length) : 0);
             case JsonKind.Array:
             {
-                var items = (JsonValue[])_payload!;
+                var items = (JsonValue[])_payload;
                 long total = nodeBytes + (items.Length == 0 ? 0 : arrayHeaderBytes + (8L * items.Length));
                 for (int i = 0; i < (int)_bits; i++)
                 {
@@ -427,7 +433,7 @@ public sealed class JsonValue
     {
         if (Kind == JsonKind.Array)
         {
-            var items = (JsonValue[])_payload!;
+            var items = (JsonValue[])_payload;
             int count = (int)_bits;
             if (items.Length != count)
             {
@@ -441,6 +447,24 @@ public sealed class JsonValue
     }
 
     private static long RoundUp8(long bytes) => (bytes + 7) & ~7L;
+
+    private static Tag[] InlineStringTags()
+    {
+        var tags = new Tag[InlineStringBytes + 1];
+        for (int length = 0; length <= InlineStringBytes; length++)
+        {
+            tags[length] = new Tag(JsonKind.String, (byte)length);
+        }
+        return tags;
+    }
+
+    /// <summary>The payload of a scalar node: its kind and, for an inline string, its length. Shared, immutable.</summary>
+    private sealed class Tag(JsonKind kind, byte inlineLength)
+    {
+        public JsonKind Kind { get; } = kind;
+
+        public byte InlineLength { get; } = inlineLength;
+    }
 
     public override string ToString() => JsonWriter.ToText(this, JsonFormatOptions.Compact);
 }
