@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Cairn.Primitives;
 using System.Text;
 
 namespace Cairn.Documents.Json;
@@ -17,18 +19,26 @@ namespace Cairn.Documents.Json;
 /// - String of at most <see cref="InlineStringBytes"/> bytes: the bytes in the slot and the shared Tag for that length;
 ///   longer strings: a byte[] payload.
 /// - Array: a JsonValue[] payload (capacity may exceed the count) and the count in the slot; no List wrapper.
-/// - Object: a <see cref="JsonObjectMembers"/> payload (members array, count, lazy name index).
+/// - Object: a JsonMember[] payload (capacity may exceed the count) and the count in the slot. An object wider than
+///   <see cref="WideObjectMembers"/> gets a name → position map, built on the first look-up and kept beside the node
+///   (a ConditionalWeakTable), so narrow objects, nearly all of them, pay nothing for it.
 /// Thread safety: none; a document belongs to the keyspace's single writer, readers run on the same thread.
 /// Invariant: exactly the storage that matches <see cref="Kind"/> is in use; containers are never null for their kind;
-/// an array's slots at and beyond the count are null.
+/// a container's slots at and beyond the count are empty; a node's name map, when present, maps every member name to
+/// its current position (dropped on removals and whenever the node changes kind or content wholesale).
 /// </remarks>
 public sealed class JsonValue
 {
     /// <summary>Strings up to this many UTF-8 bytes live inside the node (tags, zip codes, short names, enum-like values).</summary>
     public const int InlineStringBytes = sizeof(long);
 
+    /// <summary>Objects with more members than this find names through a map instead of a scan.</summary>
+    public const int WideObjectMembers = 16;
+
     private static readonly byte[] s_empty = [];
     private static readonly JsonValue[] s_noItems = [];
+    private static readonly JsonMember[] s_noMembers = [];
+    private static readonly ConditionalWeakTable<JsonValue, Dictionary<byte[], int>> s_nameMaps = new();
     private static readonly Tag s_null = new(JsonKind.Null, 0);
     private static readonly Tag s_true = new(JsonKind.True, 0);
     private static readonly Tag s_false = new(JsonKind.False, 0);
@@ -45,7 +55,7 @@ public sealed class JsonValue
     public JsonKind Kind => _payload switch
     {
         Tag tag => tag.Kind,
-        JsonObjectMembers => JsonKind.Object,
+        JsonMember[] => JsonKind.Object,
         byte[] => JsonKind.String,
         _ => JsonKind.Array,
     };
@@ -76,10 +86,10 @@ public sealed class JsonValue
     /// <summary>An array over a copy of <paramref name="items"/> (exactly sized: parsed documents carry no spare slots).</summary>
     public static JsonValue Array(List<JsonValue> items) => new(items.ToArray()) { _bits = items.Count };
 
-    public static JsonValue Object() => new(new JsonObjectMembers());
+    public static JsonValue Object() => new(s_noMembers);
 
     /// <summary>An object over <paramref name="members"/>. REQUIRES unique names.</summary>
-    public static JsonValue Object(List<JsonMember> members) => new(new JsonObjectMembers(members));
+    public static JsonValue Object(List<JsonMember> members) => new(members.ToArray()) { _bits = members.Count };
 
     public bool IsNumber => Kind is JsonKind.Integer or JsonKind.Double;
 
@@ -120,9 +130,90 @@ public sealed class JsonValue
     public JsonArrayItems Items => new(this);
 
     /// <summary>Members in insertion order. Mutate through SetMember / AddMember / RemoveMember / ClearMembers only.</summary>
-    public JsonObjectMembers Members => (JsonObjectMembers)_payload;
+    public JsonObjectMembers Members => new(this);
 
-    private JsonObjectMembers ObjectMembers => (JsonObjectMembers)_payload;
+    private JsonObjectMembers ObjectMembers => new(this);
+
+    internal int MemberCount => (int)_bits;
+
+    internal JsonMember MemberAt(int index)
+    {
+        if ((uint)index >= (uint)_bits)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index));
+        }
+        return ((JsonMember[])_payload)[index];
+    }
+
+    internal int MemberIndexOf(ReadOnlySpan<byte> name)
+    {
+        var members = (JsonMember[])_payload;
+        int count = (int)_bits;
+        if (count <= WideObjectMembers)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (name.SequenceEqual(members[i].Name))
+                {
+                    return i;
+                }
+            }
+            return -1;
+        }
+        if (!s_nameMaps.TryGetValue(this, out var map))
+        {
+            map = new Dictionary<byte[], int>(count, ByteArrayComparer.Instance);
+            for (int i = 0; i < count; i++)
+            {
+                map[members[i].Name] = i;
+            }
+            s_nameMaps.AddOrUpdate(this, map);
+        }
+        return map.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(name, out int position) ? position : -1;
+    }
+
+    private void MemberAdd(JsonMember member)
+    {
+        var members = (JsonMember[])_payload;
+        int count = (int)_bits;
+        if (count == members.Length)
+        {
+            var grown = new JsonMember[Math.Max(4, members.Length * 2)];
+            System.Array.Copy(members, grown, count);
+            members = grown;
+            _payload = members;
+        }
+        members[count] = member;
+        _bits = count + 1;
+        if (count >= WideObjectMembers && s_nameMaps.TryGetValue(this, out var map))
+        {
+            map.Add(member.Name, count);
+        }
+    }
+
+    private void MemberRemoveAt(int position)
+    {
+        var members = (JsonMember[])_payload;
+        int count = (int)_bits;
+        if ((uint)position >= (uint)count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(position));
+        }
+        count--;
+        System.Array.Copy(members, position + 1, members, position, count - position);
+        members[count] = default;
+        _bits = count;
+        s_nameMaps.Remove(this); // positions shifted: rebuilt on the next wide look-up
+    }
+
+    /// <summary>Forgets a name map before the node's content is replaced wholesale.</summary>
+    private void DropNameMap()
+    {
+        if (_payload is JsonMember[] members && members.Length > WideObjectMembers)
+        {
+            s_nameMaps.Remove(this);
+        }
+    }
 
     internal int ArrayCount => (int)_bits;
 
@@ -194,7 +285,7 @@ public sealed class JsonValue
     public int Count => Kind switch
     {
         JsonKind.Array => (int)_bits,
-        JsonKind.Object => ObjectMembers.Count,
+        JsonKind.Object => (int)_bits,
         _ => 0,
     };
 
@@ -212,7 +303,7 @@ public sealed class JsonValue
         _ => "object",
     };
 
-    public int IndexOfMember(ReadOnlySpan<byte> name) => ObjectMembers.IndexOf(name);
+    public int IndexOfMember(ReadOnlySpan<byte> name) => MemberIndexOf(name);
 
     public JsonValue? GetMember(ReadOnlySpan<byte> name)
     {
@@ -221,7 +312,7 @@ public sealed class JsonValue
             return null;
         }
         int index = IndexOfMember(name);
-        return index < 0 ? null : ObjectMembers[index].Value;
+        return index < 0 ? null : MemberAt(index).Value;
     }
 
     public JsonValue? GetMember(string name) => GetMember(Encoding.UTF8.GetBytes(name));
@@ -229,15 +320,15 @@ public sealed class JsonValue
     /// <summary>Adds or replaces a member, keeping the position of an existing one. REQUIRES Kind == Object.</summary>
     public void SetMember(byte[] name, JsonValue value)
     {
-        var members = ObjectMembers;
-        int index = members.IndexOf(name);
+        int index = MemberIndexOf(name);
         if (index >= 0)
         {
-            members.Replace(index, value);
+            var members = (JsonMember[])_payload;
+            members[index] = new JsonMember(members[index].Name, value);
         }
         else
         {
-            members.Add(new JsonMember(JsonNameTable.Intern(name), value));
+            MemberAdd(new JsonMember(JsonNameTable.Intern(name), value));
         }
     }
 
@@ -250,18 +341,25 @@ public sealed class JsonValue
         {
             return false;
         }
-        ObjectMembers.RemoveAt(index);
+        MemberRemoveAt(index);
         return true;
     }
 
     /// <summary>Appends a member known not to exist yet (parsers and decoders that already checked). REQUIRES Kind == Object.</summary>
-    public void AddMember(byte[] name, JsonValue value) => ObjectMembers.Add(new JsonMember(name, value));
+    public void AddMember(byte[] name, JsonValue value) => MemberAdd(new JsonMember(name, value));
 
-    public void ClearMembers() => ObjectMembers.Clear();
+    /// <summary>Empties the object. REQUIRES Kind == Object.</summary>
+    public void ClearMembers()
+    {
+        DropNameMap();
+        _payload = s_noMembers;
+        _bits = 0;
+    }
 
     /// <summary>Turns this node into a copy of <paramref name="other"/>'s content (shallow: containers are shared, so pass a fresh value).</summary>
     public void Assign(JsonValue other)
     {
+        DropNameMap();
         _bits = other._bits;
         _payload = other._payload;
     }
@@ -278,6 +376,7 @@ public sealed class JsonValue
 
     public void SetBoolean(bool value)
     {
+        DropNameMap();
         _bits = 0;
         _payload = value ? s_true : s_false;
     }
@@ -296,6 +395,7 @@ public sealed class JsonValue
 
     private void StoreString(byte[] utf8)
     {
+        DropNameMap();
         _bits = 0;
         if (utf8.Length <= InlineStringBytes)
         {
@@ -416,7 +516,12 @@ public sealed class JsonValue
             }
             case JsonKind.Object:
             {
-                long total = nodeBytes + ObjectMembers.EstimateOwnBytes();
+                var members = (JsonMember[])_payload;
+                long total = nodeBytes + (members.Length == 0 ? 0 : arrayHeaderBytes + (16L * members.Length));
+                if (members.Length > WideObjectMembers && s_nameMaps.TryGetValue(this, out var map))
+                {
+                    total += 80 + (28L * map.Count); // dictionary object plus buckets and entries, roughly
+                }
                 foreach (var member in ObjectMembers)
                 {
                     total += member.Value.EstimateMemoryBytes();
@@ -442,7 +547,12 @@ public sealed class JsonValue
         }
         else if (Kind == JsonKind.Object)
         {
-            ObjectMembers.TrimExcess();
+            var members = (JsonMember[])_payload;
+            int count = (int)_bits;
+            if (members.Length != count)
+            {
+                _payload = count == 0 ? s_noMembers : members.AsSpan(0, count).ToArray();
+            }
         }
     }
 
