@@ -16,7 +16,7 @@ trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$dir"' EXIT
 for _ in $(seq 50); do redis-cli -p "$port" PING >/dev/null 2>&1 && break; sleep 0.2; done
 used() { redis-cli -p "$port" INFO memory | tr -d '\r' | awk -F: '$1=="used_memory"{print $2}'; }
 before=$(used)
-python3 - "$count" >"$dir/load.txt" <<'PY'
+python3 - "$count" >"$dir/load.txt" 2>/dev/null <<'PY'
 import random, sys
 random.seed(11)
 first=["John","Ann","Maria","Wei","Olu","Sven","Priya","Luis"]; last=["Doe","Smith","Garcia","Chen","Okafor","Berg","Patel","Silva"]
