@@ -198,7 +198,7 @@ public static class JsonDocumentOperations
     }
 
     /// <summary>Scalars as RESP3 scalars; strings and containers as JSON text, or (expand) strings raw and containers native.</summary>
-    private static JsonReply Resp3Value(JsonValue value, JsonFormatOptions format, bool expand)
+    internal static JsonReply Resp3Value(JsonValue value, JsonFormatOptions format, bool expand)
     {
         switch (value.Kind)
         {

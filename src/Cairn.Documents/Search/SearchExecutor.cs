@@ -15,6 +15,10 @@ public static class SearchExecutor
     /// <param name="resp3">Reply in RediSearch's RESP3 shape (the client said HELLO 3).</param>
     public static JsonReply Search(SearchIndex index, SearchRequest request, Func<byte[], bool>? isLive = null, bool resp3 = false)
     {
+        if (request.Expand && !resp3)
+        {
+            return JsonReply.Error(SearchResultShape.ExpandNeedsResp3);
+        }
         if (!QueryParser.TryParse(request.Query, index.Definition, request.Parameters, index.Stopwords, out var query, out string error))
         {
             return JsonReply.Error(error);
@@ -105,10 +109,12 @@ public static class SearchExecutor
             {
                 var hit = hits[i];
                 double? score = request.WithScores ? (terms.Count > 0 ? scores[hit.Id] : 1.0) : null;
-                var attributes = request.NoContent ? null : Fields(index.Definition, hit.Document, request.Return);
+                var attributes = request.NoContent ? null
+                    : request.Expand ? ExpandedFields(index.Definition, hit.Document, request.Return)
+                    : Fields(index.Definition, hit.Document, request.Return);
                 results.Add(SearchResultShape.Result(hit.Key, score, attributes));
             }
-            return SearchResultShape.Envelope(hits.Count, results);
+            return SearchResultShape.Envelope(hits.Count, results, request.Expand);
         }
         var reply = new List<JsonReply> { JsonReply.FromInteger(hits.Count) };
         for (int i = request.Offset; i < end; i++)
@@ -180,6 +186,44 @@ public static class SearchExecutor
                 fields.Add(JsonReply.Bulk(name));
                 fields.Add(JsonReply.Bulk(value));
             }
+        }
+        return fields;
+    }
+
+    /// <summary>FORMAT EXPAND (RESP3): each field is the array of its matches as native RESP3 values (`$` is [document]),
+    /// as RediSearch replies for JSON (test_resp3.py testExpandJson); fields that match nothing are left out.</summary>
+    public static List<JsonReply> ExpandedFields(SearchIndexDefinition definition, JsonValue document, IReadOnlyList<(string Identifier, string Name)>? returns)
+    {
+        returns ??= [("$", "$")];
+        var fields = new List<JsonReply>(returns.Count * 2);
+        foreach (var (identifier, name) in returns)
+        {
+            string path = identifier;
+            int field = definition.FieldIndex(identifier);
+            if (field >= 0)
+            {
+                path = definition.Fields[field].Path;
+            }
+            else if (!identifier.StartsWith('$'))
+            {
+                continue;
+            }
+            if (!JsonPathParser.TryParse(path, out var compiled, out _))
+            {
+                continue;
+            }
+            var values = JsonPathEvaluator.Select(document, compiled);
+            if (values.Count == 0)
+            {
+                continue;
+            }
+            var items = new List<JsonReply>(values.Count);
+            foreach (var value in values)
+            {
+                items.Add(JsonDocumentOperations.Resp3Value(value, JsonFormatOptions.Compact, expand: true));
+            }
+            fields.Add(JsonReply.Bulk(name));
+            fields.Add(JsonReply.Array(items));
         }
         return fields;
     }

@@ -9,10 +9,12 @@ namespace Cairn.Documents.Search;
 /// </summary>
 internal static class SearchResultShape
 {
-    public static JsonReply Envelope(long totalResults, List<JsonReply> results) => JsonReply.Map(
+    public const string ExpandNeedsResp3 = "EXPAND format is only supported with RESP3";
+
+    public static JsonReply Envelope(long totalResults, List<JsonReply> results, bool expand = false) => JsonReply.Map(
     [
         JsonReply.Simple("attributes"), JsonReply.EmptyArray,
-        JsonReply.Simple("format"), JsonReply.Simple("STRING"),
+        JsonReply.Simple("format"), JsonReply.Simple(expand ? "EXPAND" : "STRING"),
         JsonReply.Simple("results"), JsonReply.Array(results),
         JsonReply.Simple("total_results"), JsonReply.FromInteger(totalResults),
         JsonReply.Simple("warning"), JsonReply.EmptyArray,

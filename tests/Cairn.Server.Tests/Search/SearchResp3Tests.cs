@@ -67,6 +67,28 @@ public sealed class SearchResp3Tests : IClassFixture<SearchResp3Tests.Fixture>
     }
 
     [Fact]
+    public void SearchWithFormatExpandGivesNativeValuesUnderResp3Only()
+    {
+        using RawClient client = Client(11, resp3: true);
+        Assert.Equal(
+            "{+attributes: [], +format: +EXPAND, +results: [{+id: user:1, +extra_attributes: {$: [{name: John Doe, city: New York, " +
+            "tags: [premium, verified], age: :41}]}, +values: []}], +total_results: :1, +warning: []}",
+            client.Execute("FT.SEARCH", "idx", "@tags:{premium}", "FORMAT", "EXPAND"));
+        Assert.Equal(
+            "{+attributes: [], +format: +EXPAND, +results: [{+id: user:1, +extra_attributes: {tags: [premium, verified], age: [:41]}, " +
+            "+values: []}], +total_results: :1, +warning: []}",
+            client.Execute("FT.SEARCH", "idx", "*", "RETURN", "2", "tags", "age", "FORMAT", "EXPAND"));
+        Assert.StartsWith("{+attributes: [], +format: +STRING,", client.Execute("FT.SEARCH", "idx", "*", "FORMAT", "STRING"));
+        Assert.Equal("-Need an argument for FORMAT", client.Execute("FT.SEARCH", "idx", "*", "FORMAT"));
+        Assert.Equal("-FORMAT XPAND is not supported", client.Execute("FT.SEARCH", "idx", "*", "FORMAT", "XPAND"));
+        Assert.Equal("-Need an argument for FORMAT", client.Execute("FT.AGGREGATE", "idx", "*", "FORMAT"));
+        using RawClient resp2 = Client(12, resp3: false);
+        Assert.Equal("-EXPAND format is only supported with RESP3", resp2.Execute("FT.SEARCH", "idx", "*", "FORMAT", "EXPAND"));
+        Assert.Equal("-EXPAND format is only supported with RESP3", resp2.Execute("FT.AGGREGATE", "idx", "*", "FORMAT", "EXPAND"));
+        Assert.StartsWith("[:1, user:1, ", resp2.Execute("FT.SEARCH", "idx", "*", "FORMAT", "STRING"));
+    }
+
+    [Fact]
     public void SearchUnderResp2KeepsTheFlatArray()
     {
         using RawClient client = Client(3, resp3: false);

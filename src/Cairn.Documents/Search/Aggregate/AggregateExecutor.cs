@@ -37,6 +37,11 @@ public static class AggregateExecutor
         {
             return JsonReply.Error(error);
         }
+        if (request.Expand)
+        {
+            // RediSearch's RESP2 text; under RESP3 Cairn has no typed row values to expand yet (docs/documents.md).
+            return JsonReply.Error(resp3 ? "EXPAND format is not supported by FT.AGGREGATE in Cairn" : SearchResultShape.ExpandNeedsResp3);
+        }
         string? unknown = FirstUnknownSortKey(index.Definition, request.Steps);
         if (unknown is not null)
         {
