@@ -134,7 +134,7 @@ public sealed class JsonValue
 
     private JsonObjectMembers ObjectMembers => new(this);
 
-    internal int MemberCount => (int)_bits;
+    internal int MemberCount => _payload is JsonMember[] ? (int)_bits : throw new InvalidOperationException("not an object");
 
     internal JsonMember MemberAt(int index)
     {
@@ -215,7 +215,8 @@ public sealed class JsonValue
         }
     }
 
-    internal int ArrayCount => (int)_bits;
+    // The count lives in the slot that scalars use for their value, so a view over the wrong kind must fail loudly.
+    internal int ArrayCount => _payload is JsonValue[] ? (int)_bits : throw new InvalidOperationException("not an array");
 
     internal int ArrayCapacity => ((JsonValue[])_payload).Length;
 
