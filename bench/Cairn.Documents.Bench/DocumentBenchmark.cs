@@ -136,7 +136,7 @@ internal static class DocumentBenchmark
         bool city = false;
         foreach (var value in JsonPathEvaluator.Select(document, cityPath))
         {
-            city |= value.Kind == JsonKind.String && value.StringBytes.AsSpan().SequenceEqual("city7"u8);
+            city |= value.Kind == JsonKind.String && value.StringSpan.SequenceEqual("city7"u8);
         }
         if (!city)
         {
@@ -145,7 +145,7 @@ internal static class DocumentBenchmark
         bool tag = false;
         foreach (var value in JsonPathEvaluator.Select(document, tagsPath))
         {
-            tag |= value.Kind == JsonKind.String && value.StringBytes.AsSpan().SequenceEqual("tag3"u8);
+            tag |= value.Kind == JsonKind.String && value.StringSpan.SequenceEqual("tag3"u8);
         }
         if (!tag)
         {

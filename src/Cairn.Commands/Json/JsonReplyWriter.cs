@@ -41,6 +41,23 @@ internal static class JsonReplyWriter
             case JsonReplyKind.Error:
                 ctx.Reply.WriteError(reply.Text); // an element of an array reply: counted once by the caller, as Redis does not count it
                 break;
+            case JsonReplyKind.Boolean:
+                ctx.Reply.WriteBoolean(reply.Integer != 0);
+                break;
+            case JsonReplyKind.Map:
+                ctx.Reply.WriteMapHeader(reply.Items.Count / 2); // RESP2: a flat name/value array
+                foreach (JsonReply item in reply.Items)
+                {
+                    WriteValue(ctx, item);
+                }
+                break;
+            case JsonReplyKind.Set:
+                ctx.Reply.WriteSetHeader(reply.Items.Count);
+                foreach (JsonReply item in reply.Items)
+                {
+                    WriteValue(ctx, item);
+                }
+                break;
             default:
                 ctx.Reply.WriteArrayHeader(reply.Items.Count);
                 foreach (JsonReply item in reply.Items)

@@ -2,6 +2,7 @@ using Cairn.Commands.Execution;
 using Cairn.Commands.Json;
 using Cairn.Documents.Operations;
 using Cairn.Documents.Search;
+using Cairn.Protocol.Resp;
 
 namespace Cairn.Commands.Search;
 
@@ -79,6 +80,7 @@ internal static class SearchCommands
         }
         int database = ctx.Client.DatabaseIndex;
         registry = ctx.Server.Documents.For(database);
-        return FtCommandDispatcher.Execute(name, args, registry, new SearchKeyspace(ctx.Server, database, ctx));
+        bool resp3 = ctx.Client.Protocol == RespVersion.Resp3;
+        return FtCommandDispatcher.Execute(name, args, registry, new SearchKeyspace(ctx.Server, database, ctx), resp3);
     }
 }

@@ -1,64 +1,40 @@
-using Cairn.Primitives;
+using System.Collections;
 
 namespace Cairn.Documents.Json;
 
 /// <summary>
-/// The storage of an object node: members in insertion order, plus a name → position map built lazily once the object is
-/// wide enough that a scan costs more than a hash (so JSON paths stay O(1) per step on hash-like documents).
+/// A view over an object node's members, in insertion order. The members live in the node itself (a JsonMember[] and a
+/// count, no wrapper object), so this struct is only a handle; reads see the node's current state. Mutations go through
+/// <see cref="JsonValue"/>'s SetMember / AddMember / RemoveMember / ClearMembers.
 /// </summary>
-/// <remarks>Invariant: when <see cref="_index"/> is not null it maps every member name to its current position. Every
-/// mutation goes through this type; removals drop the map (positions shift) and the next wide look-up rebuilds it.</remarks>
-internal sealed class JsonObjectMembers(List<JsonMember> list)
+public readonly struct JsonObjectMembers(JsonValue node) : IReadOnlyList<JsonMember>
 {
-    private const int IndexThreshold = 16;
+    public int Count => node.MemberCount;
 
-    private Dictionary<byte[], int>? _index;
+    public JsonMember this[int index] => node.MemberAt(index);
 
-    public List<JsonMember> List { get; } = list;
+    /// <summary>Position of the member named <paramref name="name"/>, or -1 (O(1) on wide objects, see JsonValue).</summary>
+    public int IndexOf(ReadOnlySpan<byte> name) => node.MemberIndexOf(name);
 
-    public int IndexOf(ReadOnlySpan<byte> name)
+    public Enumerator GetEnumerator() => new(node);
+
+    IEnumerator<JsonMember> IEnumerable<JsonMember>.GetEnumerator()
     {
-        var members = List;
-        if (members.Count <= IndexThreshold)
+        for (int i = 0; i < node.MemberCount; i++)
         {
-            for (int i = 0; i < members.Count; i++)
-            {
-                if (name.SequenceEqual(members[i].Name))
-                {
-                    return i;
-                }
-            }
-            return -1;
+            yield return node.MemberAt(i);
         }
-        if (_index is null)
-        {
-            _index = new Dictionary<byte[], int>(members.Count, ByteArrayComparer.Instance);
-            for (int i = 0; i < members.Count; i++)
-            {
-                _index[members[i].Name] = i;
-            }
-        }
-        return _index.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(name, out int position) ? position : -1;
     }
 
-    /// <summary>Appends a member. REQUIRES the name is not present.</summary>
-    public void Add(JsonMember member)
-    {
-        List.Add(member);
-        _index?.Add(member.Name, List.Count - 1);
-    }
+    IEnumerator IEnumerable.GetEnumerator() => ((IEnumerable<JsonMember>)this).GetEnumerator();
 
-    public void Replace(int position, JsonValue value) => List[position] = new JsonMember(List[position].Name, value);
-
-    public void RemoveAt(int position)
+    /// <summary>Allocation-free enumeration for foreach over <see cref="JsonValue.Members"/>.</summary>
+    public struct Enumerator(JsonValue node)
     {
-        List.RemoveAt(position);
-        _index = null;
-    }
+        private int _position = -1;
 
-    public void Clear()
-    {
-        List.Clear();
-        _index = null;
+        public readonly JsonMember Current => node.MemberAt(_position);
+
+        public bool MoveNext() => ++_position < node.MemberCount;
     }
 }

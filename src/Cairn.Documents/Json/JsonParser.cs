@@ -585,6 +585,7 @@ public ref struct JsonParser
             if (b == (byte)'}')
             {
                 _position++;
+                result.TrimExcess(); // parsed documents carry no spare member slots
                 return result;
             }
             Fail("expected `,` or `}`", _position);

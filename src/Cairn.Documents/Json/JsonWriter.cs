@@ -73,7 +73,7 @@ public static class JsonWriter
                 output.Write(Encoding.ASCII.GetBytes(JsonNumberFormatter.FormatDouble(value.DoubleValue)));
                 break;
             case JsonKind.String:
-                WriteString(output, value.StringBytes);
+                WriteString(output, value.StringSpan);
                 break;
             case JsonKind.Array:
             {

@@ -39,7 +39,11 @@ public static class JsonCommandDispatcher
             }
             case "json.get":
             {
-                if (!JsonCommandParser.TryGet(args, out var a, out error)) return JsonReply.Error(error);
+                if (!JsonCommandParser.TryGet(args, out var a, out error, resp3)) return JsonReply.Error(error);
+                if (a.ReplyFormat != JsonGetReplyFormat.String)
+                {
+                    return Read(keyspace, a.Key, root => JsonDocumentOperations.GetResp3(root, a.Paths, a.Format, a.ReplyFormat));
+                }
                 return Read(keyspace, a.Key, root => JsonDocumentOperations.Get(root, a.Paths, a.Format));
             }
             case "json.mget":

@@ -282,7 +282,7 @@ public static class JsonContainerOperations
     private static long NormalizeIndex(long index, long length) =>
         index < 0 ? Math.Max(0, length + index) : Math.Min(index, length - 1);
 
-    private static void Trim(List<JsonValue> items, long start, long stop)
+    private static void Trim(JsonArrayItems items, long start, long stop)
     {
         long length = items.Count;
         long normalizedStop = NormalizeIndex(stop, length);

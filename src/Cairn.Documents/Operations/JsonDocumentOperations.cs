@@ -1,4 +1,5 @@
 using Cairn.Documents.Json;
+using Cairn.Documents.Operations.Arguments;
 using Cairn.Documents.Path;
 using static Cairn.Documents.Operations.JsonOperationSupport;
 
@@ -161,6 +162,84 @@ public static class JsonDocumentOperations
             }
         }
         return JsonCommandResult.Read(Serialized(result, format));
+    }
+
+    /// <summary>
+    /// JSON.GET with FORMAT JSON or EXPAND under RESP3 (RedisJSON's KeyValue.to_resp3): one array per path, whatever its
+    /// dialect, of every match; a path that does not compile or matches nothing gives an empty array.
+    /// </summary>
+    public static JsonCommandResult GetResp3(JsonValue? root, IReadOnlyList<string> paths, JsonFormatOptions format, JsonGetReplyFormat replyFormat)
+    {
+        if (root is null)
+        {
+            return JsonCommandResult.Read(JsonReply.Null);
+        }
+        if (paths.Count == 0)
+        {
+            paths = ["."];
+        }
+        var perPath = new List<JsonReply>(paths.Count);
+        foreach (string text in paths)
+        {
+            if (!JsonPathParser.TryParse(text, out var path, out _))
+            {
+                perPath.Add(JsonReply.EmptyArray);
+                continue;
+            }
+            var values = JsonPathEvaluator.Select(root, path);
+            var items = new List<JsonReply>(values.Count);
+            foreach (var value in values)
+            {
+                items.Add(Resp3Value(value, format, replyFormat == JsonGetReplyFormat.Expand));
+            }
+            perPath.Add(JsonReply.Array(items));
+        }
+        return JsonCommandResult.Read(JsonReply.Array(perPath));
+    }
+
+    /// <summary>Scalars as RESP3 scalars; strings and containers as JSON text, or (expand) strings raw and containers native.</summary>
+    internal static JsonReply Resp3Value(JsonValue value, JsonFormatOptions format, bool expand)
+    {
+        switch (value.Kind)
+        {
+            case JsonKind.Null:
+                return JsonReply.Null;
+            case JsonKind.True:
+            case JsonKind.False:
+                return JsonReply.FromBoolean(value.BooleanValue);
+            case JsonKind.Integer:
+                return JsonReply.FromInteger(value.IntegerValue);
+            case JsonKind.Double:
+                return JsonReply.FromDouble(value.DoubleValue);
+        }
+        if (!expand)
+        {
+            return JsonOperationSupport.Serialized(value, format);
+        }
+        switch (value.Kind)
+        {
+            case JsonKind.String:
+                return JsonReply.Bulk(value.StringBytes);
+            case JsonKind.Array:
+            {
+                var items = new List<JsonReply>(value.Count);
+                foreach (var item in value.Items)
+                {
+                    items.Add(Resp3Value(item, format, expand));
+                }
+                return JsonReply.Array(items);
+            }
+            default:
+            {
+                var entries = new List<JsonReply>(value.Count * 2);
+                foreach (var member in value.Members)
+                {
+                    entries.Add(JsonReply.Bulk(member.Name));
+                    entries.Add(Resp3Value(member.Value, format, expand));
+                }
+                return JsonReply.Map(entries);
+            }
+        }
     }
 
     /// <summary>JSON.MGET: one reply per key; null for a missing key or a path that does not resolve.</summary>

@@ -13,6 +13,8 @@ public static class JsonErrors
     public const string ResultNotANumber = "ERR result is not a number";
     public const string BadInputNumber = "ERR bad input number";
     public const string NestingTooDeep = "ERR nested JSON exceeds the depth limit of 128";
+    public const string FormatNotOnResp2 = "ERR FORMAT argument is not supported on RESP2";
+    public const string WrongReplyFormat = "ERR wrong reply format";
     public const string UnknownDebugSubcommand = "ERR unknown subcommand - try `JSON.DEBUG HELP`";
 
     public static string PathDoesNotExist(string path) => $"ERR Path '{path}' does not exist";

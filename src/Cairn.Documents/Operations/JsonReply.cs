@@ -22,6 +22,7 @@ public sealed class JsonReply
     /// <summary>SimpleString and Error text.</summary>
     public string Text { get; private init; } = "";
 
+    /// <summary>Array elements, or a Map's names and values alternating (name first).</summary>
     public IReadOnlyList<JsonReply> Items { get; private init; } = [];
 
     public static JsonReply Null { get; } = new(JsonReplyKind.Null);
@@ -44,7 +45,44 @@ public sealed class JsonReply
 
     public static JsonReply Array(IReadOnlyList<JsonReply> items) => new(JsonReplyKind.Array) { Items = items };
 
+    /// <summary>A map from alternating names and values. REQUIRES an even count.</summary>
+    public static JsonReply Map(IReadOnlyList<JsonReply> namesAndValues)
+    {
+        if (namesAndValues.Count % 2 != 0)
+        {
+            throw new ArgumentException("a map needs names and values in pairs", nameof(namesAndValues));
+        }
+        return new(JsonReplyKind.Map) { Items = namesAndValues };
+    }
+
+    public static JsonReply Set(IReadOnlyList<JsonReply> items) => new(JsonReplyKind.Set) { Items = items };
+
+    public static JsonReply FromBoolean(bool value) => new(JsonReplyKind.Boolean) { Integer = value ? 1 : 0 };
+
     public bool IsError => Kind == JsonReplyKind.Error;
+
+    /// <summary>The value of a Map's entry named <paramref name="name"/> (names compared as text), or null.</summary>
+    public JsonReply? Field(string name)
+    {
+        for (int i = 0; i + 1 < Items.Count; i += 2)
+        {
+            var key = Items[i];
+            string text = key.Kind == JsonReplyKind.BulkString ? Encoding.UTF8.GetString(key.Bytes) : key.Text;
+            if (text == name)
+            {
+                return Items[i + 1];
+            }
+        }
+        return null;
+    }
+
+    private IEnumerable<string> MapEntries()
+    {
+        for (int i = 0; i + 1 < Items.Count; i += 2)
+        {
+            yield return Items[i] + ": " + Items[i + 1];
+        }
+    }
 
     /// <summary>A compact, redis-cli-like rendering for tests and logs.</summary>
     public override string ToString() => Kind switch
@@ -56,6 +94,8 @@ public sealed class JsonReply
         JsonReplyKind.BulkString => "\"" + Encoding.UTF8.GetString(Bytes) + "\"",
         JsonReplyKind.SimpleString => Text,
         JsonReplyKind.Error => "(error) " + Text,
+        JsonReplyKind.Boolean => Integer != 0 ? "(true)" : "(false)",
+        JsonReplyKind.Map => "{" + string.Join(", ", MapEntries()) + "}",
         _ => "[" + string.Join(", ", Items) + "]",
     };
 }

@@ -1,6 +1,8 @@
 namespace Cairn.Documents.Operations;
 
-/// <summary>The RESP shape of a reply (RESP2 view; the command layer maps Double to a bulk string under RESP2).</summary>
+/// <summary>The RESP shape of a reply. Double is a bulk string under RESP2; Map is written as a RESP3 map, or as a flat
+/// name/value array under RESP2; Boolean is RESP3 '#', an integer 1/0 under RESP2;
+/// Set is RESP3 '~', an array under RESP2.</summary>
 public enum JsonReplyKind : byte
 {
     Null = 0,
@@ -11,4 +13,7 @@ public enum JsonReplyKind : byte
     SimpleString = 5,
     Error = 6,
     Array = 7,
+    Map = 8,
+    Boolean = 9,
+    Set = 10,
 }

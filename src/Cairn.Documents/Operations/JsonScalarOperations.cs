@@ -179,9 +179,9 @@ public static class JsonScalarOperations
                 }
                 suffix = parsed.StringBytes;
             }
-            var combined = new byte[value.StringBytes.Length + suffix.Length];
+            var combined = new byte[value.StringSpan.Length + suffix.Length];
             value.StringBytes.CopyTo(combined, 0);
-            suffix.CopyTo(combined, value.StringBytes.Length);
+            suffix.CopyTo(combined, value.StringSpan.Length);
             value.SetString(combined);
             last = combined.Length;
             replies.Add(JsonReply.FromInteger(combined.Length));
@@ -214,13 +214,13 @@ public static class JsonScalarOperations
                 return JsonCommandResult.Fail(JsonErrors.PathDoesNotExist(path.Normalized));
             }
             return values[0].Kind == JsonKind.String
-                ? JsonCommandResult.Read(JsonReply.FromInteger(values[0].StringBytes.Length))
+                ? JsonCommandResult.Read(JsonReply.FromInteger(values[0].StringSpan.Length))
                 : JsonCommandResult.Fail(JsonErrors.Expected("string", values[0].TypeName));
         }
         var replies = new List<JsonReply>(values.Count);
         foreach (var value in values)
         {
-            replies.Add(value.Kind == JsonKind.String ? JsonReply.FromInteger(value.StringBytes.Length) : JsonReply.Null);
+            replies.Add(value.Kind == JsonKind.String ? JsonReply.FromInteger(value.StringSpan.Length) : JsonReply.Null);
         }
         return JsonCommandResult.Read(JsonReply.Array(replies));
     }

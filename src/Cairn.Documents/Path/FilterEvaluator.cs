@@ -70,8 +70,8 @@ internal static class FilterEvaluator
             }
             try
             {
-                var regex = node.GetRegex(Encoding.UTF8.GetString(right.StringBytes));
-                return regex.IsMatch(Encoding.UTF8.GetString(left.StringBytes));
+                var regex = node.GetRegex(Encoding.UTF8.GetString(right.StringSpan));
+                return regex.IsMatch(Encoding.UTF8.GetString(left.StringSpan));
             }
             catch (ArgumentException)
             {
@@ -108,7 +108,7 @@ internal static class FilterEvaluator
         }
         if (left.Kind == JsonKind.String && right.Kind == JsonKind.String)
         {
-            return left.StringBytes.AsSpan().SequenceCompareTo(right.StringBytes);
+            return left.StringSpan.SequenceCompareTo(right.StringSpan);
         }
         if (left.IsBoolean && right.IsBoolean)
         {

@@ -15,7 +15,8 @@ public static class FtCommandDispatcher
         "ft.aliasupdate", "ft.explain",
     ];
 
-    public static JsonReply Execute(string command, IReadOnlyList<ReadOnlyMemory<byte>> rawArgs, SearchIndexRegistry registry, ISearchKeyspace keyspace)
+    /// <param name="resp3">Reply in RediSearch's RESP3 shapes (FT.SEARCH/FT.AGGREGATE/FT.INFO maps, FT.TAGVALS a set).</param>
+    public static JsonReply Execute(string command, IReadOnlyList<ReadOnlyMemory<byte>> rawArgs, SearchIndexRegistry registry, ISearchKeyspace keyspace, bool resp3 = false)
     {
         var args = new List<string>(rawArgs.Count);
         foreach (var arg in rawArgs)
@@ -42,7 +43,7 @@ public static class FtCommandDispatcher
                     return JsonReply.Error(error);
                 }
                 return registry.TryGet(request.Index, out var index)
-                    ? SearchExecutor.Search(index, request, keyspace.IsLive)
+                    ? SearchExecutor.Search(index, request, keyspace.IsLive, resp3)
                     : NoSuchIndex(request.Index);
             }
             case "ft.aggregate":
@@ -52,12 +53,12 @@ public static class FtCommandDispatcher
                     return JsonReply.Error(error);
                 }
                 return registry.TryGet(request.Index, out var index)
-                    ? AggregateExecutor.Aggregate(index, request, keyspace.IsLive)
+                    ? AggregateExecutor.Aggregate(index, request, keyspace.IsLive, resp3)
                     : NoSuchIndex(request.Index);
             }
             case "ft.info":
                 if (args.Count != 1) return Arity(name);
-                return registry.TryGet(args[0], out var info) ? SearchInfo.Describe(info) : JsonReply.Error("Unknown index name");
+                return registry.TryGet(args[0], out var info) ? SearchInfo.Describe(info, resp3) : JsonReply.Error("Unknown index name");
             case "ft.dropindex":
             {
                 if (args.Count is < 1 or > 2) return Arity(name);
@@ -91,16 +92,17 @@ public static class FtCommandDispatcher
             case "ft.tagvals":
             {
                 if (args.Count != 2) return Arity(name);
-                if (!registry.TryGet(args[0], out var index)) return NoSuchIndex(args[0]);
+                // RediSearch's TagValsCommand: its own texts, not the query path's "<name>: no such index".
+                if (!registry.TryGet(args[0], out var index)) return JsonReply.Error("Unknown Index name");
                 int field = index.Definition.FieldIndex(args[1]);
-                if (field < 0) return JsonReply.Error($"No such field `{args[1]}`");
+                if (field < 0) return JsonReply.Error("No such field");
                 if (index.Definition.Fields[field].Type != SearchFieldType.Tag) return JsonReply.Error("Not a tag field");
                 var values = new List<JsonReply>();
                 foreach (string value in index.ValuesWithPrefix(field, ""))
                 {
                     values.Add(JsonReply.Bulk(value));
                 }
-                return JsonReply.Array(values);
+                return resp3 ? JsonReply.Set(values) : JsonReply.Array(values);
             }
             case "ft.aliasadd":
             case "ft.aliasupdate":

@@ -7,12 +7,18 @@ using Cairn.Documents.Search.Query;
 
 namespace Cairn.Documents.Search;
 
-/// <summary>Runs FT.SEARCH and shapes the RESP2 reply: [total, key, [field, value, ...], ...]; hits carry `$` (the document).</summary>
+/// <summary>Runs FT.SEARCH and shapes the reply: under RESP2 [total, key, [field, value, ...], ...], under RESP3 RediSearch's
+/// map (<see cref="SearchResultShape"/>); hits carry `$` (the document).</summary>
 public static class SearchExecutor
 {
     /// <param name="isLive">Filters keys the keyspace considers gone (expired but not yet reclaimed); null keeps all.</param>
-    public static JsonReply Search(SearchIndex index, SearchRequest request, Func<byte[], bool>? isLive = null)
+    /// <param name="resp3">Reply in RediSearch's RESP3 shape (the client said HELLO 3).</param>
+    public static JsonReply Search(SearchIndex index, SearchRequest request, Func<byte[], bool>? isLive = null, bool resp3 = false)
     {
+        if (request.Expand && !resp3)
+        {
+            return JsonReply.Error(SearchResultShape.ExpandNeedsResp3);
+        }
         if (!QueryParser.TryParse(request.Query, index.Definition, request.Parameters, index.Stopwords, out var query, out string error))
         {
             return JsonReply.Error(error);
@@ -95,8 +101,22 @@ public static class SearchExecutor
                 return byScore != 0 ? byScore : a.Id.CompareTo(b.Id);
             });
         }
-        var reply = new List<JsonReply> { JsonReply.FromInteger(hits.Count) };
         int end = (int)Math.Min(hits.Count, (long)request.Offset + request.Limit);
+        if (resp3)
+        {
+            var results = new List<JsonReply>(Math.Max(0, end - request.Offset));
+            for (int i = request.Offset; i < end; i++)
+            {
+                var hit = hits[i];
+                double? score = request.WithScores ? (terms.Count > 0 ? scores[hit.Id] : 1.0) : null;
+                var attributes = request.NoContent ? null
+                    : request.Expand ? ExpandedFields(index.Definition, hit.Document, request.Return)
+                    : Fields(index.Definition, hit.Document, request.Return);
+                results.Add(SearchResultShape.Result(hit.Key, score, attributes));
+            }
+            return SearchResultShape.Envelope(hits.Count, results, request.Expand);
+        }
+        var reply = new List<JsonReply> { JsonReply.FromInteger(hits.Count) };
         for (int i = request.Offset; i < end; i++)
         {
             var hit = hits[i];
@@ -166,6 +186,44 @@ public static class SearchExecutor
                 fields.Add(JsonReply.Bulk(name));
                 fields.Add(JsonReply.Bulk(value));
             }
+        }
+        return fields;
+    }
+
+    /// <summary>FORMAT EXPAND (RESP3): each field is the array of its matches as native RESP3 values (`$` is [document]),
+    /// as RediSearch replies for JSON (test_resp3.py testExpandJson); fields that match nothing are left out.</summary>
+    public static List<JsonReply> ExpandedFields(SearchIndexDefinition definition, JsonValue document, IReadOnlyList<(string Identifier, string Name)>? returns)
+    {
+        returns ??= [("$", "$")];
+        var fields = new List<JsonReply>(returns.Count * 2);
+        foreach (var (identifier, name) in returns)
+        {
+            string path = identifier;
+            int field = definition.FieldIndex(identifier);
+            if (field >= 0)
+            {
+                path = definition.Fields[field].Path;
+            }
+            else if (!identifier.StartsWith('$'))
+            {
+                continue;
+            }
+            if (!JsonPathParser.TryParse(path, out var compiled, out _))
+            {
+                continue;
+            }
+            var values = JsonPathEvaluator.Select(document, compiled);
+            if (values.Count == 0)
+            {
+                continue;
+            }
+            var items = new List<JsonReply>(values.Count);
+            foreach (var value in values)
+            {
+                items.Add(JsonDocumentOperations.Resp3Value(value, JsonFormatOptions.Compact, expand: true));
+            }
+            fields.Add(JsonReply.Bulk(name));
+            fields.Add(JsonReply.Array(items));
         }
         return fields;
     }

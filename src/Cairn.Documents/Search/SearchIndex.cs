@@ -293,7 +293,7 @@ public sealed class SearchIndex
             {
                 string? text = value.Kind switch
                 {
-                    JsonKind.String => Encoding.UTF8.GetString(value.StringBytes),
+                    JsonKind.String => Encoding.UTF8.GetString(value.StringSpan),
                     JsonKind.True => "true",
                     JsonKind.False => "false",
                     JsonKind.Integer => value.IntegerValue.ToString(CultureInfo.InvariantCulture),
@@ -317,7 +317,7 @@ public sealed class SearchIndex
                 if (value.Kind == JsonKind.String)
                 {
                     var tokens = new List<string>();
-                    TextTokenizer.Tokenize(Encoding.UTF8.GetString(value.StringBytes), _stopwords, tokens);
+                    TextTokenizer.Tokenize(Encoding.UTF8.GetString(value.StringSpan), _stopwords, tokens);
                     foreach (string token in tokens)
                     {
                         output.Add(new FieldValue(element, token, 0));

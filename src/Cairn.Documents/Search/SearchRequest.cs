@@ -26,4 +26,7 @@ public sealed class SearchRequest
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
 
     public int Dialect { get; init; } = 2;
+
+    /// <summary>FORMAT EXPAND: RESP3 replies carry JSON values natively (arrays of matches) instead of JSON text.</summary>
+    public bool Expand { get; init; }
 }

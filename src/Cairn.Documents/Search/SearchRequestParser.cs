@@ -22,6 +22,7 @@ public static class SearchRequestParser
         int offset = 0;
         int limit = 10;
         int dialect = 2;
+        bool expand = false;
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         int i = 2;
         while (i < args.Count)
@@ -34,6 +35,25 @@ public static class SearchRequestParser
             else if (Is(option, "TIMEOUT") || Is(option, "LANGUAGE") || Is(option, "SLOP") || Is(option, "SCORER") || Is(option, "EXPANDER"))
             {
                 i++;
+            }
+            else if (Is(option, "FORMAT"))
+            {
+                // RediSearch: STRING (the default) or EXPAND (RESP3 only, checked when the reply is shaped).
+                if (i >= args.Count)
+                {
+                    error = "Need an argument for FORMAT";
+                    return false;
+                }
+                string format = args[i++];
+                if (Is(format, "EXPAND"))
+                {
+                    expand = true;
+                }
+                else if (!Is(format, "STRING"))
+                {
+                    error = $"FORMAT {format} is not supported";
+                    return false;
+                }
             }
             else if (Is(option, "DIALECT"))
             {
@@ -125,6 +145,7 @@ public static class SearchRequestParser
             Limit = limit,
             Parameters = parameters,
             Dialect = dialect,
+            Expand = expand,
         };
         error = "";
         return true;

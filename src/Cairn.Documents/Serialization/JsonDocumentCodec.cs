@@ -81,7 +81,7 @@ public static class JsonDocumentCodec
                 break;
             }
             case JsonKind.String:
-                WriteBytes(output, node.StringBytes);
+                WriteBytes(output, node.StringSpan);
                 break;
             case JsonKind.Array:
                 WriteVarint(output, (ulong)node.Items.Count);
@@ -177,6 +177,7 @@ public static class JsonDocumentCodec
                     }
                     result.SetMember(JsonNameTable.Intern(name), value); // SetMember keeps names unique even in a crafted record
                 }
+                result.TrimExcess();
                 return result;
             }
             default:

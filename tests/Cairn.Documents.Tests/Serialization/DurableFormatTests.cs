@@ -48,6 +48,29 @@ public sealed class DurableFormatTests
     }
 
     [Fact]
+    public void RecordsDoNotDependOnTheInMemoryLayout()
+    {
+        // Strings either side of the inline limit, a wide object (name map) and an array edited after parsing (spare
+        // capacity): the record is the same as for the freshly parsed text, and decodes back to it.
+        var wide = new StringBuilder("{");
+        for (int i = 0; i < 40; i++)
+        {
+            wide.Append(i == 0 ? "" : ",").Append("\"k").Append(i).Append("\":\"").Append(new string('v', i % 12)).Append('"');
+        }
+        string text = "{\"eight\":\"12345678\",\"nine\":\"123456789\",\"wide\":" + wide + "}" + ",\"list\":[1,2,3,4,5]}";
+        var parsed = JsonParser.Parse(text);
+        Assert.NotNull(parsed.GetMember("wide")!.GetMember("k39")); // builds the wide object's name map
+        var list = parsed.GetMember("list")!.Items;
+        list.Add(JsonValue.Integer(6));
+        list.RemoveAt(5); // back to [1,2,3,4,5] with spare capacity
+        byte[] fromEdited = JsonDocumentCodec.Encode(parsed);
+        Assert.Equal(JsonDocumentCodec.Encode(JsonParser.Parse(text)), fromEdited);
+        Assert.True(JsonDocumentCodec.TryDecode(fromEdited, out var decoded, out _, out string error), error);
+        Assert.Equal(text, decoded.ToString());
+        Assert.Equal(fromEdited, JsonDocumentCodec.Encode(decoded));
+    }
+
+    [Fact]
     public void DocumentDecodingRejectsCorruptionTruncationAndUnknownVersions()
     {
         var encoded = JsonDocumentCodec.Encode(JsonParser.Parse(GoldenDocument));

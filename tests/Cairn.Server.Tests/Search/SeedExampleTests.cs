@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Cairn.Server.Tests.Infrastructure;
 using NRedisStack;
 using NRedisStack.RedisStackCommands;
@@ -7,7 +8,7 @@ using StackExchange.Redis;
 
 namespace Cairn.Server.Tests.Search;
 
-/// <summary>The README's "Documents" example, through redis-cli-style raw commands and through NRedisStack.</summary>
+/// <summary>The README's "Documents" example, through raw commands, the redis-cli binary (RESP2 and -3) and NRedisStack.</summary>
 public sealed class SeedExampleTests : IClassFixture<SeedExampleTests.Fixture>
 {
     private const string User = """{"name":"John Doe","email":"john@example.com","address":{"city":"New York","zip":"10001"},"tags":["premium","verified"]}""";
@@ -56,5 +57,36 @@ public sealed class SeedExampleTests : IClassFixture<SeedExampleTests.Fixture>
         Assert.Equal(1, result.TotalResults);
         Assert.Equal("user:123", result.Documents[0].Id);
         Assert.Equal(User, result.Documents[0]["json"].ToString());
+    }
+
+    [Fact]
+    public void ReadmeExampleThroughRedisCliInBothProtocols()
+    {
+        string port = _server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal("OK", RedisCli("-p", port, "-n", "3", "JSON.SET", "user:123", "$", User));
+        Assert.Equal("OK", RedisCli("-p", port, "-n", "3", "FT.CREATE", "idx:users", "ON", "JSON", "PREFIX", "1", "user:", "SCHEMA",
+            "$.name", "AS", "name", "TEXT", "$.address.city", "AS", "city", "TAG", "$.tags[*]", "AS", "tags", "TAG"));
+        Assert.Equal("1\nuser:123\n$\n" + User,
+            RedisCli("-p", port, "-n", "3", "FT.SEARCH", "idx:users", "@city:{New York} @tags:{premium}"));
+        // redis-cli -3 prints a RESP3 map as "name value" lines (nested maps inline): RediSearch's map shape.
+        string resp3 = RedisCli("-3", "-p", port, "-n", "3", "FT.SEARCH", "idx:users", "@city:{New York} @tags:{premium}");
+        Assert.Equal(
+            "attributes \nformat STRING\nresults id user:123\nextra_attributes $ " + User + "\nvalues \ntotal_results 1\nwarning ",
+            resp3);
+    }
+
+    /// <summary>Runs the redis-cli binary (.ci/run installs redis-tools); output without a TTY is one value per line.</summary>
+    private static string RedisCli(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start redis-cli");
+        string output = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(30_000), "redis-cli did not finish");
+        Assert.Equal(0, process.ExitCode);
+        return output.Replace("\r", "", StringComparison.Ordinal).TrimEnd('\n');
     }
 }

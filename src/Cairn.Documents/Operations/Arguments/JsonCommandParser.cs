@@ -69,7 +69,8 @@ public static class JsonCommandParser
         return true;
     }
 
-    public static bool TryGet(IReadOnlyList<ReadOnlyMemory<byte>> args, out JsonGetArguments parsed, out string error)
+    /// <param name="resp3">FORMAT before any path is refused under RESP2, as RedisJSON does.</param>
+    public static bool TryGet(IReadOnlyList<ReadOnlyMemory<byte>> args, out JsonGetArguments parsed, out string error, bool resp3 = false)
     {
         parsed = null!;
         error = "";
@@ -82,10 +83,16 @@ public static class JsonCommandParser
         byte[] newline = [];
         byte[] space = [];
         var paths = new List<string>();
+        var replyFormat = JsonGetReplyFormat.String;
         for (int i = 1; i < args.Count; i++)
         {
             var arg = args[i].Span;
             bool hasNext = i + 1 < args.Count;
+            if (Is(arg, "FORMAT") && !resp3 && paths.Count == 0)
+            {
+                error = JsonErrors.FormatNotOnResp2;
+                return false;
+            }
             if (Is(arg, "INDENT") || Is(arg, "NEWLINE") || Is(arg, "SPACE") || Is(arg, "FORMAT"))
             {
                 if (!hasNext)
@@ -97,6 +104,14 @@ public static class JsonCommandParser
                 if (Is(arg, "INDENT")) indent = next;
                 else if (Is(arg, "NEWLINE")) newline = next;
                 else if (Is(arg, "SPACE")) space = next;
+                else if (Is(next, "STRING")) replyFormat = JsonGetReplyFormat.String;
+                else if (Is(next, "JSON")) replyFormat = JsonGetReplyFormat.Json;
+                else if (Is(next, "EXPAND")) replyFormat = JsonGetReplyFormat.Expand;
+                else
+                {
+                    error = JsonErrors.WrongReplyFormat;
+                    return false;
+                }
             }
             else if (Is(arg, "NOESCAPE"))
             {
@@ -110,7 +125,7 @@ public static class JsonCommandParser
         var format = indent.Length == 0 && newline.Length == 0 && space.Length == 0
             ? JsonFormatOptions.Compact
             : new JsonFormatOptions(indent, newline, space);
-        parsed = new JsonGetArguments(args[0].ToArray(), paths, format);
+        parsed = new JsonGetArguments(args[0].ToArray(), paths, format, resp3 ? replyFormat : JsonGetReplyFormat.String);
         return true;
     }
 

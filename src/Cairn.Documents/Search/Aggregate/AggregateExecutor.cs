@@ -8,7 +8,8 @@ namespace Cairn.Documents.Search.Aggregate;
 /// <summary>
 /// Runs FT.AGGREGATE: the query selects documents through the index (as FT.SEARCH), then rows flow through the steps in order.
 /// A row reads `@name` from its own values, else (before the first GROUPBY) from the document via the schema alias or a path.
-/// Reply: [row count, [name, value, ...], ...] with numbers as text, TOLIST as an array.
+/// Reply: [row count, [name, value, ...], ...] with numbers as text, TOLIST as an array; under RESP3 RediSearch's map with
+/// one {extra_attributes, values} entry per row (<see cref="SearchResultShape"/>).
 /// </summary>
 public static class AggregateExecutor
 {
@@ -30,11 +31,21 @@ public static class AggregateExecutor
         }
     }
 
-    public static JsonReply Aggregate(SearchIndex index, AggregateRequest request, Func<byte[], bool>? isLive = null)
+    public static JsonReply Aggregate(SearchIndex index, AggregateRequest request, Func<byte[], bool>? isLive = null, bool resp3 = false)
     {
         if (!QueryParser.TryParse(request.Query, index.Definition, request.Parameters, index.Stopwords, out var query, out string error))
         {
             return JsonReply.Error(error);
+        }
+        if (request.Expand)
+        {
+            // RediSearch's RESP2 text; under RESP3 Cairn has no typed row values to expand yet (docs/documents.md).
+            return JsonReply.Error(resp3 ? "EXPAND format is not supported by FT.AGGREGATE in Cairn" : SearchResultShape.ExpandNeedsResp3);
+        }
+        string? unknown = FirstUnknownSortKey(index.Definition, request.Steps);
+        if (unknown is not null)
+        {
+            return JsonReply.Error($"Property `{unknown}` not loaded nor in pipeline");
         }
         var ids = new QueryPlanner(index).Execute(query);
         var sorted = new List<int>(ids);
@@ -107,7 +118,11 @@ public static class AggregateExecutor
                     break;
             }
         }
-        var reply = new List<JsonReply>(rows.Count + 1) { JsonReply.FromInteger(rows.Count) };
+        var reply = new List<JsonReply>(rows.Count + 1);
+        if (!resp3)
+        {
+            reply.Add(JsonReply.FromInteger(rows.Count));
+        }
         foreach (var row in rows)
         {
             var fields = new List<JsonReply>(row.Order.Count * 2);
@@ -121,9 +136,9 @@ public static class AggregateExecutor
                 fields.Add(JsonReply.Bulk(name));
                 fields.Add(ToReply(value));
             }
-            reply.Add(JsonReply.Array(fields));
+            reply.Add(resp3 ? SearchResultShape.Result(null, null, fields) : JsonReply.Array(fields));
         }
-        return JsonReply.Array(reply);
+        return resp3 ? SearchResultShape.Envelope(rows.Count, reply) : JsonReply.Array(reply);
     }
 
     private static JsonReply ToReply(object value)
@@ -138,6 +153,58 @@ public static class AggregateExecutor
             return JsonReply.Array(items);
         }
         return JsonReply.Bulk(ExpressionEvaluator.Text(value));
+    }
+
+    /// <summary>
+    /// A SORTBY key that no earlier step provides, as RediSearch rejects it: before the first GROUPBY the schema's
+    /// aliases, JSON paths and loaded names are available; after it only the group fields and reducer outputs; APPLY adds
+    /// its name. (Expressions in APPLY/FILTER are not checked: an unknown name there evaluates to null.)
+    /// </summary>
+    private static string? FirstUnknownSortKey(SearchIndexDefinition definition, IReadOnlyList<AggregateStep> steps)
+    {
+        var known = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var field in definition.Fields)
+        {
+            known.Add(field.Alias);
+        }
+        bool grouped = false;
+        foreach (var step in steps)
+        {
+            switch (step.Kind)
+            {
+                case AggregateStepKind.Load:
+                    foreach (var (_, name) in step.Fields)
+                    {
+                        known.Add(name);
+                    }
+                    break;
+                case AggregateStepKind.GroupBy:
+                    known.Clear();
+                    grouped = true;
+                    foreach (var (_, name) in step.Fields)
+                    {
+                        known.Add(name);
+                    }
+                    foreach (var reducer in step.Reducers)
+                    {
+                        known.Add(reducer.Name);
+                    }
+                    break;
+                case AggregateStepKind.Apply:
+                    known.Add(step.Name);
+                    break;
+                case AggregateStepKind.SortBy:
+                    foreach (var (identifier, _) in step.Fields)
+                    {
+                        if (!known.Contains(identifier) && (grouped || !identifier.StartsWith('$')))
+                        {
+                            return identifier;
+                        }
+                    }
+                    break;
+            }
+        }
+        return null;
     }
 
     private static object? Read(SearchIndexDefinition definition, Row row, string name)

@@ -10,4 +10,7 @@ public sealed class AggregateRequest
     public required IReadOnlyList<AggregateStep> Steps { get; init; }
 
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>FORMAT EXPAND (accepted for RediSearch compatibility; Cairn answers it with an error, see the executor).</summary>
+    public bool Expand { get; init; }
 }

@@ -16,6 +16,7 @@ public static class AggregateRequestParser
         }
         var steps = new List<AggregateStep>();
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        bool expand = false;
         int i = 2;
         while (i < args.Count)
         {
@@ -85,7 +86,7 @@ public static class AggregateRequestParser
                     i += argumentCount;
                     if (function is not ("COUNT" or "SUM" or "AVG" or "MIN" or "MAX" or "COUNT_DISTINCT" or "TOLIST"))
                     {
-                        error = $"ERR Invalid reducer {function}";
+                        error = $"No such reducer: {function}"; // RediSearch's QUERY_ENOREDUCER text
                         return false;
                     }
                     if (function != "COUNT" && field is null)
@@ -181,6 +182,25 @@ public static class AggregateRequestParser
                 }
                 i += count;
             }
+            else if (Is(option, "FORMAT"))
+            {
+                // RediSearch: STRING (the default) or EXPAND (RESP3 only, checked when the reply is shaped).
+                if (i >= args.Count)
+                {
+                    error = "Need an argument for FORMAT";
+                    return false;
+                }
+                string format = args[i++];
+                if (Is(format, "EXPAND"))
+                {
+                    expand = true;
+                }
+                else if (!Is(format, "STRING"))
+                {
+                    error = $"FORMAT {format} is not supported";
+                    return false;
+                }
+            }
             else if (Is(option, "DIALECT") || Is(option, "TIMEOUT"))
             {
                 i++;
@@ -194,7 +214,7 @@ public static class AggregateRequestParser
                 return false;
             }
         }
-        request = new AggregateRequest { Index = args[0], Query = args[1], Steps = steps, Parameters = parameters };
+        request = new AggregateRequest { Index = args[0], Query = args[1], Steps = steps, Parameters = parameters, Expand = expand };
         error = "";
         return true;
     }

@@ -61,6 +61,22 @@ public sealed class QueryParser
         return true;
     }
 
+    /// <summary>DIALECT 2: `$name` takes its value from PARAMS; a name PARAMS does not give is an error, with RediSearch's
+    /// text (param.c), not a literal.</summary>
+    private string Substitute(string token)
+    {
+        if (token.Length < 2 || token[0] != '$')
+        {
+            return token;
+        }
+        if (_parameters.TryGetValue(token[1..], out string? value))
+        {
+            return value;
+        }
+        _error ??= $"No such parameter `{token[1..]}`";
+        return token;
+    }
+
     private void Fail(string message)
     {
         if (_error is null)
@@ -390,10 +406,7 @@ public sealed class QueryParser
     private void AddTag(SearchField definition, string raw, bool lastEscaped, List<string> values, List<string> prefixes)
     {
         string tag = raw.Trim();
-        if (tag.StartsWith('$') && _parameters.TryGetValue(tag[1..], out string? substituted))
-        {
-            tag = substituted;
-        }
+        tag = Substitute(tag);
         if (tag.Length == 0)
         {
             return;
@@ -456,9 +469,9 @@ public sealed class QueryParser
             _position++;
         }
         string token = _text[start.._position];
-        if (token.StartsWith('$') && _parameters.TryGetValue(token[1..], out string? substituted))
+        if (token.StartsWith('$'))
         {
-            token = substituted;
+            token = Substitute(token);
             if (token.StartsWith('('))
             {
                 exclusive = true;
@@ -543,10 +556,7 @@ public sealed class QueryParser
             Fail("Syntax error");
             return null;
         }
-        if (term.StartsWith('$') && _parameters.TryGetValue(term[1..], out string? substituted))
-        {
-            term = substituted;
-        }
+        term = Substitute(term);
         var tokens = new List<string>();
         TextTokenizer.Tokenize(term, prefix ? new HashSet<string>() : _stopwords, tokens);
         return TermsNode(textField, tokens, prefix);
