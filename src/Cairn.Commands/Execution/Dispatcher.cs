@@ -101,6 +101,9 @@ public static class Dispatcher
         {
             ServeBlocked(server);
         }
+        // Storage lsm: the keys this command (or EXEC, or the blocked clients it served) changed reach the LSM's log
+        // before the caller can send the reply.
+        server.Lsm?.Commit();
     }
 
     /// <summary>Runs a handler with accounting; used for direct calls, EXEC's queued commands and blocked clients.</summary>
