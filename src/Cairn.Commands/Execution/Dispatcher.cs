@@ -121,6 +121,10 @@ public static class Dispatcher
         }
         long started = Stopwatch.GetTimestamp();
         spec.Handler!(ctx);
+        if (server.Lsm is { } lsm && server.Store.Dirty != dirtyBefore && spec.Has(CommandFlags.Write))
+        {
+            lsm.OnWriteCommand(ctx, spec); // changes that only count as dirty (XGROUP, XREADGROUP...) reach the LSM too
+        }
         if (server.Aof is { } aof && !ctx.Loading && ctx.Block is null && server.Store.Dirty != dirtyBefore
             && (spec.Has(CommandFlags.Write) || ctx.Propagated is not null))
         {
