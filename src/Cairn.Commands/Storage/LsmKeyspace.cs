@@ -209,6 +209,10 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
     /// <inheritdoc/>
     public int Load(Database database, ReadOnlySpan<byte> key, long nowMilliseconds)
     {
+        if (_pendingCount > 0 && _pending[database.Index].GetAlternateLookup<ReadOnlySpan<byte>>().Contains(key))
+        {
+            return -1; // changed since the last commit and not in memory: deleted; the LSM still has the old value
+        }
         byte[]? stored = _lsm.Get(LsmNodeFormat.DataKey(_physical[database.Index], key));
         if (stored is null)
         {
