@@ -39,12 +39,14 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
     private readonly long[] _keyCounts;
     private readonly long[] _volatileCounts;
     private readonly HashSet<byte[]>[] _pending;
-    private readonly HashSet<byte[]>[] _absent;
+    /// <summary>What the LSM held for keys read since the last commit (null type = absent), so the commit need not read
+    /// them again to learn whether they existed and their old expiry.</summary>
+    private readonly Dictionary<byte[], StoredState>[] _known;
     private readonly WriteBatch _batch = new();
     private readonly ArrayBufferWriter<byte> _scratch = new(256);
     private readonly Timer _fsyncTimer;
     private int _pendingCount;
-    private int _absentCount;
+    private int _knownCount;
     private int _unsynced;
 
     private LsmKeyspace(ServerContext server, LsmDatabase lsm, int[] physical, long[] keyCounts, long[] volatileCounts)
@@ -56,11 +58,11 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
         _keyCounts = keyCounts;
         _volatileCounts = volatileCounts;
         _pending = new HashSet<byte[]>[_store.DatabaseCount];
-        _absent = new HashSet<byte[]>[_store.DatabaseCount];
+        _known = new Dictionary<byte[], StoredState>[_store.DatabaseCount];
         for (int i = 0; i < _pending.Length; i++)
         {
             _pending[i] = new HashSet<byte[]>(ByteArrayComparer.Instance);
-            _absent[i] = new HashSet<byte[]>(ByteArrayComparer.Instance);
+            _known[i] = new Dictionary<byte[], StoredState>(ByteArrayComparer.Instance);
         }
         _fsyncTimer = new Timer(_ => SyncIfEverySecond(), null, 1000, 1000);
     }
@@ -216,10 +218,7 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
         byte[]? stored = _lsm.Get(LsmNodeFormat.DataKey(_physical[database.Index], key));
         if (stored is null)
         {
-            if (_absent[database.Index].Add(key.ToArray()))
-            {
-                _absentCount++;
-            }
+            Remember(database, key.ToArray(), new StoredState(false, DataType.None, 0));
             return -1;
         }
         if (!LsmNodeFormat.TryReadValueHeader(stored, out DataType type, out long expiresAt))
@@ -235,12 +234,21 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
             ?? throw new InvalidDataException($"LSM record of a key in db {database.Index} has unknown type {(int)type}");
         object value = codec.Read(stored.AsSpan(LsmNodeFormat.ValueHeaderBytes));
         byte[] keyBytes = key.ToArray();
+        Remember(database, keyBytes, new StoredState(true, type, expiresAt));
         if (value is TimeSeries.SeriesObject series)
         {
             series.Series.Key = keyBytes;
         }
         KeysLoaded++;
         return database.Add(keyBytes, value, expiresAt);
+    }
+
+    private void Remember(Database database, byte[] key, StoredState state)
+    {
+        if (_known[database.Index].TryAdd(key, state))
+        {
+            _knownCount++;
+        }
     }
 
     /// <summary>A key only in the LSM has expired: delete it as lazy expiry does in memory (event, watchers, tombstone).</summary>
@@ -314,7 +322,7 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
     {
         if (_pendingCount == 0)
         {
-            ClearAbsent();
+            ClearKnown();
             return;
         }
         try
@@ -341,7 +349,7 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
                 _pending[i].Clear();
             }
             _pendingCount = 0;
-            ClearAbsent();
+            ClearKnown();
             WriteBatchNow();
         }
         catch (Exception e)
@@ -373,13 +381,21 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
     private void AddToBatch(Database database, int physical, byte[] key)
     {
         byte[] dataKey = LsmNodeFormat.DataKey(physical, key);
-        bool knownAbsent = _absent[database.Index].Contains(key);
-        byte[]? old = knownAbsent ? null : _lsm.Get(dataKey);
+        bool existed;
         DataType oldType = DataType.None;
         long oldExpiry = 0;
-        if (old is not null)
+        if (_known[database.Index].TryGetValue(key, out StoredState known))
         {
-            LsmNodeFormat.TryReadValueHeader(old, out oldType, out oldExpiry);
+            (existed, oldType, oldExpiry) = (known.Exists, known.Type, known.ExpiresAtMilliseconds);
+        }
+        else
+        {
+            byte[]? old = _lsm.Get(dataKey);
+            existed = old is not null;
+            if (old is not null)
+            {
+                LsmNodeFormat.TryReadValueHeader(old, out oldType, out oldExpiry);
+            }
         }
         int slot = database.FindResident(key);
         if (slot >= 0)
@@ -392,7 +408,7 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
             _scratch.Advance(LsmNodeFormat.ValueHeaderBytes);
             codec.Write(entry.Value, _scratch);
             _batch.Put(dataKey, _scratch.WrittenSpan);
-            if (old is null)
+            if (!existed)
             {
                 _keyCounts[physical]++;
             }
@@ -410,7 +426,7 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
                     _volatileCounts[physical]++;
                 }
             }
-            bool wasResident = old is not null && LsmNodeFormat.MustStayResident(oldType);
+            bool wasResident = existed && LsmNodeFormat.MustStayResident(oldType);
             bool isResident = LsmNodeFormat.MustStayResident(type);
             if (isResident && !wasResident)
             {
@@ -421,7 +437,7 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
                 _batch.Delete(LsmNodeFormat.ResidentKey(physical, key));
             }
         }
-        else if (old is not null)
+        else if (existed)
         {
             _batch.Delete(dataKey);
             _keyCounts[physical]--;
@@ -445,18 +461,20 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
         return counts;
     }
 
-    private void ClearAbsent()
+    private void ClearKnown()
     {
-        if (_absentCount == 0)
+        if (_knownCount == 0)
         {
             return;
         }
-        foreach (HashSet<byte[]> set in _absent)
+        foreach (Dictionary<byte[], StoredState> known in _known)
         {
-            set.Clear();
+            known.Clear();
         }
-        _absentCount = 0;
+        _knownCount = 0;
     }
+
+    private readonly record struct StoredState(bool Exists, DataType Type, long ExpiresAtMilliseconds);
 
     /// <inheritdoc/>
     public void BeforeClear(Database database)
