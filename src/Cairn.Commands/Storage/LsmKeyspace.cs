@@ -48,6 +48,7 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
     private int _pendingCount;
     private int _knownCount;
     private int _unsynced;
+    private long _fsyncs;
 
     private LsmKeyspace(ServerContext server, LsmDatabase lsm, int[] physical, long[] keyCounts, long[] volatileCounts)
     {
@@ -79,7 +80,8 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
 
     public long KeysWritten { get; private set; }
 
-    public long Fsyncs { get; private set; }
+    /// <summary>WAL fsyncs (per batch with appendfsync always, from the timer with everysec).</summary>
+    public long Fsyncs => Interlocked.Read(ref _fsyncs);
 
     public string Directory { get; private init; } = "";
 
@@ -370,7 +372,7 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
         Commits++;
         if (always)
         {
-            Fsyncs++;
+            Interlocked.Increment(ref _fsyncs);
         }
         else
         {
@@ -665,7 +667,7 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
         try
         {
             _lsm.Write(new WriteBatch(), s_sync);
-            Fsyncs++;
+            Interlocked.Increment(ref _fsyncs);
         }
         catch (ObjectDisposedException)
         {
