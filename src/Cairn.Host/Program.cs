@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Cairn.Commands.Config;
 using Cairn.Commands.Execution;
 using Cairn.Commands.Persistence;
+using Cairn.Commands.Storage;
 using Cairn.Primitives.FileSystem;
 using Cairn.Server;
 using Cairn.Host.Logging;
@@ -56,6 +57,7 @@ internal static class Program
             first = 1;
         }
         errors.AddRange(config.LoadArguments(args[first..]));
+        errors.AddRange(config.CheckCombination());
         if (errors.Count > 0)
         {
             foreach (string error in errors)
@@ -70,7 +72,22 @@ internal static class Program
         Directory.CreateDirectory(config.Dir);
         var context = new ServerContext(config, TimeProvider.System, loggerFactory) { Version = NodeInfo.RedisVersion };
         using AofService? aof = config.AppendOnly ? new AofService(context, context.FileSystem) : null;
-        if (aof is null)
+        LsmKeyspace? lsm = null;
+        if (config.LsmStorage)
+        {
+            // The LSM is the durability: no snapshot or AOF is read or written.
+            try
+            {
+                lsm = LsmKeyspace.Open(context);
+            }
+            catch (InvalidDataException e)
+            {
+                logger.LogCritical("Bad LSM store: {Message}. Refusing to start.", e.Message);
+                return 1;
+            }
+            logger.LogInformation("Storage lsm: {Directory}, {Keys} keys in db0", lsm.Directory, lsm.KeyCount(0));
+        }
+        else if (aof is null)
         {
             try
             {
@@ -127,7 +144,14 @@ internal static class Program
         }
         logger.LogInformation("Shutting down: closing {Clients} clients", context.Clients.Count);
         await server.StopAsync();
-        if (!context.ShutdownWithoutSave && config.Save.Length > 0)
+        if (lsm is not null)
+        {
+            using (context.Store.Lock.EnterScope())
+            {
+                lsm.Dispose();
+            }
+        }
+        else if (!context.ShutdownWithoutSave && config.Save.Length > 0)
         {
             using (context.Store.Lock.EnterScope())
             {

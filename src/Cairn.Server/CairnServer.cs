@@ -177,7 +177,14 @@ public sealed class CairnServer : IAsyncDisposable
                 Dispatcher.ServeBlocked(_context);
             }
             _context.Documents.BackfillStep(Cairn.Commands.Search.DocumentIndexes.BackfillKeysPerTick);
-            _context.Snapshots.CheckSaveRules();
+            if (_context.Lsm is { } lsm)
+            {
+                lsm.ExpireDue(now, budgetPerDatabase); // keys only on disk; also commits the memory expiry above
+            }
+            else
+            {
+                _context.Snapshots.CheckSaveRules();
+            }
             _context.Aof?.CheckAutoRewrite();
             _context.PeakMemoryBytes = Math.Max(_context.PeakMemoryBytes, _context.Store.UsedMemoryBytes);
             long timeoutMilliseconds = _context.Config.TimeoutSeconds * 1000;

@@ -55,7 +55,39 @@ public sealed partial class ServerConfig
         AddInt("maxmemory-samples", () => MaxMemorySamples, v => MaxMemorySamples = (int)v, 1, 64);
         AddInt("lfu-log-factor", () => LfuLogFactor, v => LfuLogFactor = (int)v, 0, int.MaxValue);
         AddInt("lfu-decay-time", () => LfuDecayTimeMinutes, v => LfuDecayTimeMinutes = (int)v, 0, int.MaxValue);
-        AddBool("appendonly", () => AppendOnly, v => AppendOnly = v);
+        Add(new ConfigOption
+        {
+            Name = "storage", DefaultValue = "memory", Mutable = false,
+            Get = () => Storage,
+            Set = v =>
+            {
+                string lower = v.ToLowerInvariant();
+                if (lower is not ("memory" or "lsm"))
+                {
+                    return "argument(s) must be one of the following: memory, lsm";
+                }
+                Storage = lower;
+                return null;
+            },
+        });
+        Add(new ConfigOption
+        {
+            Name = "appendonly", DefaultValue = "no",
+            Get = () => ConfigValueParser.FormatBool(AppendOnly),
+            Set = v =>
+            {
+                if (!ConfigValueParser.TryParseBool(v, out bool parsed))
+                {
+                    return "argument must be 'yes' or 'no'";
+                }
+                if (parsed && Storage == "lsm")
+                {
+                    return StorageConflict;
+                }
+                AppendOnly = parsed;
+                return null;
+            },
+        });
         AddEnum("appendfsync", () => AppendFsync, v => AppendFsync = v, ["always", "everysec", "no"]);
         AddString("appendfilename", () => AppendFilename, v => AppendFilename = v, mutable: false);
         AddString("dbfilename", () => DbFilename, v => DbFilename = v);

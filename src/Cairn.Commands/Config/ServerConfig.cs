@@ -59,6 +59,18 @@ public sealed partial class ServerConfig
 
     // Persistence (issue 4 builds on these names).
     public bool AppendOnly { get; set; }
+
+    /// <summary>"memory" (the default: AOF and snapshots) or "lsm" (every key durable in the LSM, memory a cache); fixed at start.</summary>
+    public string Storage { get; set; } = "memory";
+
+    public bool LsmStorage => Storage == "lsm";
+
+    public const string StorageConflict =
+        "appendonly yes conflicts with storage lsm: the LSM's write-ahead log already makes every write durable";
+
+    /// <summary>Settings that are valid one by one but not together; empty when the whole is consistent.</summary>
+    public IReadOnlyList<string> CheckCombination() =>
+        LsmStorage && AppendOnly ? [StorageConflict] : [];
     public string AppendFsync { get; set; } = "everysec";
     public string AppendFilename { get; set; } = "appendonly.aof";
     public string DbFilename { get; set; } = "dump.rdb";

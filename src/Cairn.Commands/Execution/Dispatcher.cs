@@ -101,6 +101,9 @@ public static class Dispatcher
         {
             ServeBlocked(server);
         }
+        // Storage lsm: the keys this command (or EXEC, or the blocked clients it served) changed reach the LSM's log
+        // before the caller can send the reply.
+        server.Lsm?.Commit();
     }
 
     /// <summary>Runs a handler with accounting; used for direct calls, EXEC's queued commands and blocked clients.</summary>
@@ -118,6 +121,10 @@ public static class Dispatcher
         }
         long started = Stopwatch.GetTimestamp();
         spec.Handler!(ctx);
+        if (server.Lsm is { } lsm && server.Store.Dirty != dirtyBefore && spec.Has(CommandFlags.Write))
+        {
+            lsm.OnWriteCommand(ctx, spec); // changes that only count as dirty (XGROUP, XREADGROUP...) reach the LSM too
+        }
         if (server.Aof is { } aof && !ctx.Loading && ctx.Block is null && server.Store.Dirty != dirtyBefore
             && (spec.Has(CommandFlags.Write) || ctx.Propagated is not null))
         {

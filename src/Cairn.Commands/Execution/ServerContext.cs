@@ -76,6 +76,9 @@ public sealed class ServerContext
     /// <summary>The append-only file, when appendonly is on.</summary>
     public Persistence.AofService? Aof { get; set; }
 
+    /// <summary>Storage lsm: the LSM under the keyspace (memory is a cache of it). Null in memory mode.</summary>
+    public Storage.LsmKeyspace? Lsm { get; set; }
+
     private void ApplyEvictionSettings()
     {
         EvictionSettings settings = Store.Eviction;

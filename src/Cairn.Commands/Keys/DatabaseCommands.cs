@@ -7,7 +7,8 @@ namespace Cairn.Commands.Keys;
 internal static class DatabaseCommands
 {
     [Command("DBSIZE")]
-    public static void DbSize(CommandContext ctx) => ctx.Reply.WriteInteger(ctx.Database.Count);
+    public static void DbSize(CommandContext ctx) =>
+        ctx.Reply.WriteInteger(ctx.Server.Lsm?.KeyCount(ctx.Client.DatabaseIndex) ?? ctx.Database.Count);
 
     /// <summary>
     /// Clear() breaks WATCHes on keys that existed; the keys removed count as changes (dirty += removed), as emptyData.

@@ -82,12 +82,19 @@ internal static class KeyCommands
         ReadOnlySpan<byte> pattern = ctx.Arg(1);
         bool allKeys = pattern.Length == 1 && pattern[0] == '*';
         var matches = new List<byte[]>();
-        for (int slot = db.NextSlot(0); slot >= 0; slot = db.NextSlot(slot + 1))
+        if (ctx.Server.Lsm is { } lsm)
         {
-            byte[] key = db.KeyAt(slot);
-            if ((allKeys || GlobPattern.IsMatch(pattern, key)) && !KeyLookup.IsExpired(db, slot, ctx.Now))
+            lsm.Keys(ctx.Client.DatabaseIndex, allKeys ? null : pattern.ToArray(), ctx.Now, matches);
+        }
+        else
+        {
+            for (int slot = db.NextSlot(0); slot >= 0; slot = db.NextSlot(slot + 1))
             {
-                matches.Add(key);
+                byte[] key = db.KeyAt(slot);
+                if ((allKeys || GlobPattern.IsMatch(pattern, key)) && !KeyLookup.IsExpired(db, slot, ctx.Now))
+                {
+                    matches.Add(key);
+                }
             }
         }
         ctx.Reply.WriteArrayHeader(matches.Count);
@@ -102,6 +109,19 @@ internal static class KeyCommands
     public static void RandomKey(CommandContext ctx)
     {
         Database db = ctx.Database;
+        if (ctx.Server.Lsm is { } lsm)
+        {
+            byte[]? key = lsm.RandomKey(ctx.Client.DatabaseIndex, ctx.Server.Random, ctx.Now);
+            if (key is null)
+            {
+                ctx.Reply.WriteNull();
+            }
+            else
+            {
+                ctx.Reply.WriteBulkString(key);
+            }
+            return;
+        }
         while (true)
         {
             int slot = db.RandomSlot(ctx.Server.Random);

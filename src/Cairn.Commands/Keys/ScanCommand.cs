@@ -58,6 +58,11 @@ internal static class ScanCommand
         Database db = ctx.Database;
         var keys = new List<byte[]>();
         long next = 0;
+        if (ctx.Server.Lsm is { } lsm)
+        {
+            ScanLsm(ctx, lsm, cursor, count, pattern, typeName, keys);
+            return;
+        }
         if (cursor < (ulong)db.SlotLimit)
         {
             int slot = (int)cursor;
@@ -101,6 +106,33 @@ internal static class ScanCommand
         for (int i = 0; i < kept; i++)
         {
             ctx.Reply.WriteBulkString(keys[i]);
+        }
+    }
+
+    /// <summary>Storage lsm: the cursor is a position in the LSM's hash order (see <see cref="Storage.LsmKeyspace.Scan"/>).</summary>
+    private static void ScanLsm(CommandContext ctx, Storage.LsmKeyspace lsm, ulong cursor, long count, byte[]? pattern,
+        byte[]? typeName, List<byte[]> keys)
+    {
+        DataType? type = null;
+        if (typeName is not null)
+        {
+            type = DataType.None; // an unknown type name matches nothing, as in Redis
+            foreach (DataType candidate in (ReadOnlySpan<DataType>)[DataType.String, DataType.List, DataType.Set, DataType.SortedSet,
+                DataType.Hash, DataType.Stream, DataType.TimeSeries, DataType.Json])
+            {
+                if (EqualsIgnoreCase(typeName, DataTypeNames.Of(candidate)))
+                {
+                    type = candidate;
+                }
+            }
+        }
+        ulong next = lsm.Scan(ctx.Client.DatabaseIndex, cursor, count, pattern, type, ctx.Now, keys);
+        ctx.Reply.WriteArrayHeader(2);
+        ctx.Reply.WriteBulkInteger((long)next);
+        ctx.Reply.WriteArrayHeader(keys.Count);
+        foreach (byte[] key in keys)
+        {
+            ctx.Reply.WriteBulkString(key);
         }
     }
 

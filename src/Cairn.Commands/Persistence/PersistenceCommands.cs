@@ -8,6 +8,11 @@ internal static class PersistenceCommands
     [Command("SAVE")]
     public static void Save(CommandContext ctx)
     {
+        if (ctx.Server.Lsm is not null)
+        {
+            ctx.Error(NoSnapshotsWithLsm);
+            return;
+        }
         if (ctx.Server.Snapshots.InProgress)
         {
             ctx.Error("ERR Background save already in progress");
@@ -24,9 +29,16 @@ internal static class PersistenceCommands
         }
     }
 
+    private const string NoSnapshotsWithLsm = "ERR snapshots are not used with storage lsm: every write is already durable in the LSM";
+
     [Command("BGSAVE")]
     public static void BackgroundSave(CommandContext ctx)
     {
+        if (ctx.Server.Lsm is not null)
+        {
+            ctx.Error(NoSnapshotsWithLsm);
+            return;
+        }
         if (ctx.ArgumentCount > 2 || (ctx.ArgumentCount == 2 && !ctx.ArgIs(1, "SCHEDULE"u8)))
         {
             ctx.SyntaxError();

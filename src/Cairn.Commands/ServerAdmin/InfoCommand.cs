@@ -121,7 +121,11 @@ internal static class InfoCommand
             case "persistence":
                 text.Append("# Persistence\r\n");
                 Field(text, "loading", 0);
-                if (ExtraSections.TryGetValue("persistence", out Action<ServerContext, StringBuilder>? persistence))
+                if (server.Lsm is { } lsmInfo)
+                {
+                    lsmInfo.AppendPersistenceInfo(text);
+                }
+                else if (ExtraSections.TryGetValue("persistence", out Action<ServerContext, StringBuilder>? persistence))
                 {
                     persistence(server, text);
                 }
@@ -201,9 +205,11 @@ internal static class InfoCommand
                 for (int i = 0; i < server.Store.DatabaseCount; i++)
                 {
                     Database db = server.Store[i];
-                    if (db.Count > 0)
+                    long keys = server.Lsm?.KeyCount(i) ?? db.Count;
+                    long expires = server.Lsm?.VolatileKeyCount(i) ?? db.VolatileCount;
+                    if (keys > 0)
                     {
-                        text.Append(CultureInfo.InvariantCulture, $"db{i}:keys={db.Count},expires={db.VolatileCount},avg_ttl=0\r\n");
+                        text.Append(CultureInfo.InvariantCulture, $"db{i}:keys={keys},expires={expires},avg_ttl=0\r\n");
                     }
                 }
                 return true;

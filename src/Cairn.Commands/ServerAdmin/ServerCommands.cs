@@ -59,7 +59,8 @@ internal static class ServerCommands
             ctx.SyntaxError();
             return;
         }
-        bool wantSave = save || (!noSave && ctx.Server.Config.Save.Length > 0);
+        // Storage lsm: every acknowledged write is already in the LSM; the host closes it cleanly on the way out.
+        bool wantSave = ctx.Server.Lsm is null && (save || (!noSave && ctx.Server.Config.Save.Length > 0));
         if (wantSave && !ctx.Server.Snapshots.SaveNow())
         {
             ctx.Error("ERR Errors trying to SHUTDOWN. Check logs.");

@@ -23,6 +23,12 @@ public sealed class Evictor
     /// <summary>Called for each evicted key (after removal), for notifications.</summary>
     public Action<Database, byte[]>? OnEvicted { get; set; }
 
+    /// <summary>
+    /// Storage lsm: drops a key from memory only (its data stays in the backing store) and says whether it did (a key
+    /// that must stay resident is refused). Null in memory mode, where eviction deletes.
+    /// </summary>
+    public Func<Database, int, bool>? Unload { get; set; }
+
     /// <summary>Evicts until used memory is within maxmemory. Returns false if it cannot get there (noeviction, nothing evictable).</summary>
     public bool EnsureWithinLimit(IRandomSource random, long nowMilliseconds)
     {
@@ -30,6 +36,11 @@ public sealed class Evictor
         if (settings.MaxMemoryBytes <= 0 || _store.UsedMemoryBytes <= settings.MaxMemoryBytes)
         {
             return true;
+        }
+        if (Unload is { } unload)
+        {
+            UnloadColdKeys(unload, settings, random, nowMilliseconds);
+            return true; // nothing is lost by being over: the data is on disk, memory is only a cache
         }
         if (settings.Policy == EvictionPolicy.NoEviction)
         {
@@ -159,6 +170,52 @@ public sealed class Evictor
         _store.Stats.EvictedKeys++;
         db.SignalModified(key);
         OnEvicted?.Invoke(db, key);
+    }
+
+    /// <summary>
+    /// Storage lsm: whatever the policy, memory is a cache, so drop the least recently (or, with an LFU policy, least
+    /// frequently) used of a sample of resident keys, until within the limit or the bounded work is spent.
+    /// </summary>
+    private void UnloadColdKeys(Func<Database, int, bool> unload, EvictionSettings settings, IRandomSource random, long now)
+    {
+        bool lfu = settings.Policy is EvictionPolicy.AllKeysLfu or EvictionPolicy.VolatileLfu;
+        int samples = Math.Max(settings.Samples, 5);
+        int refused = 0;
+        for (int round = 0; round < MaxEvictionsPerCall && _store.UsedMemoryBytes > settings.MaxMemoryBytes; round++)
+        {
+            Database? bestDb = null;
+            int bestSlot = -1;
+            long bestScore = long.MinValue;
+            for (int i = 0; i < samples; i++)
+            {
+                Database db = _store[random.NextInt(_store.DatabaseCount)];
+                int slot = db.Count == 0 ? -1 : db.RandomSlot(random);
+                if (slot < 0)
+                {
+                    continue;
+                }
+                uint access = db.EntryAt(slot).Access;
+                long score = lfu ? 255 - AccessClock.LfuCounter(access, settings, now) : AccessClock.IdleSeconds(access, now);
+                if (score > bestScore)
+                {
+                    (bestDb, bestSlot, bestScore) = (db, slot, score);
+                }
+            }
+            if (bestDb is null)
+            {
+                if (_store.TotalKeys() == 0)
+                {
+                    return;
+                }
+                continue;
+            }
+            // Not evicted_keys: nothing was deleted. Stop early when the samples hold only keys that must stay resident.
+            refused = unload(bestDb, bestSlot) ? 0 : refused + 1;
+            if (refused >= 64)
+            {
+                return;
+            }
+        }
     }
 
     private readonly record struct Candidate(int Database, byte[] Key, long Score);

@@ -28,6 +28,9 @@ public sealed class Database
     /// <summary>The running snapshot's copy-on-write hook, or null (the common case: one null check per write).</summary>
     public IWriteTracker? Tracker { get; set; }
 
+    /// <summary>The durable store under this keyspace in storage lsm mode, or null (memory mode: one null check on a miss).</summary>
+    public IKeyspaceBacking? Backing { get; set; }
+
     public MemoryStore Store { get; }
 
     public int Count => _keys.Count;
@@ -50,12 +53,21 @@ public sealed class Database
                 ExpireAt(index);
                 return -1;
             }
+            return index;
         }
-        return index;
+        return Backing is null ? -1 : Backing.Load(this, key, nowMilliseconds);
     }
 
-    /// <summary>Finds without expiring (for introspection that must not change state).</summary>
-    public int FindRaw(ReadOnlySpan<byte> key) => _keys.Find(key);
+    /// <summary>Finds without expiring (for introspection that must not change state). With a backing store, a key not in
+    /// memory is loaded (its state does not change, only where it lives).</summary>
+    public int FindRaw(ReadOnlySpan<byte> key)
+    {
+        int index = _keys.Find(key);
+        return index >= 0 || Backing is null ? index : Backing.Load(this, key, Store.NowMilliseconds);
+    }
+
+    /// <summary>Finds in memory only (never loads from the backing store): for eviction.</summary>
+    public int FindResident(ReadOnlySpan<byte> key) => _keys.Find(key);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref KeyEntry EntryAt(int index) => ref _keys.ValueAt(index);
@@ -154,6 +166,21 @@ public sealed class Database
         Store.Listener?.OnKeyRemoved(this, key, value);
     }
 
+    /// <summary>
+    /// Drops a key from memory only, when a backing store holds it (eviction in storage lsm mode): not a change to the
+    /// data, so no watcher, listener or tracker hears of it. REQUIRES: <see cref="Backing"/> is set and the key is committed.
+    /// </summary>
+    public void Unload(int index)
+    {
+        ref KeyEntry entry = ref _keys.ValueAt(index);
+        if (entry.ExpiresAtMilliseconds != 0)
+        {
+            _volatileCount--;
+        }
+        Store.AdjustMemory(-(MemoryStore.KeyOverheadBytes + _keys.KeyAt(index).Length + MemoryStore.ValueSize(entry.Value)));
+        _keys.RemoveAt(index);
+    }
+
     public bool Remove(ReadOnlySpan<byte> key, long nowMilliseconds)
     {
         int index = Find(key, nowMilliseconds);
@@ -222,6 +249,7 @@ public sealed class Database
     public int Clear()
     {
         Tracker?.BeforeClear(this);
+        Backing?.BeforeClear(this);
         int count = _keys.Count;
         if (_watchers.Count > 0)
         {
@@ -261,6 +289,7 @@ public sealed class Database
         {
             TouchWatchers(key);
         }
+        Backing?.OnModified(this, key);
         Store.Dirty++;
     }
 
@@ -321,6 +350,7 @@ public sealed class Database
     {
         Tracker?.BeforeClear(this);
         other.Tracker?.BeforeClear(other);
+        Backing?.BeforeSwap(this, other);
         (_keys, other._keys) = (other._keys, _keys);
         (_deadlines, other._deadlines) = (other._deadlines, _deadlines);
         (_volatileCount, other._volatileCount) = (other._volatileCount, _volatileCount);

@@ -47,6 +47,9 @@ public sealed partial class NodeProcess : IDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>Waits for the process to exit on its own (after SHUTDOWN); false on timeout.</summary>
+    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+
     /// <summary>SIGKILL: no clean shutdown, no flush.</summary>
     public void Kill()
     {
