@@ -15,6 +15,10 @@ using Cairn.TimeSeries.Series;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}");
 Compression();
+if (args.Length > 0 && args[0] == "--compression")
+{
+    return;
+}
 Ingest();
 AggregatedRange();
 MultiRange();
@@ -47,6 +51,15 @@ static void Compression()
             totalSamples += kindSamples;
         }
         Console.WriteLine($"monitoring trace, jitter 0..{jitter} ms: {(double)totalBytes / totalSamples:F3} B/sample over {totalSamples} samples ({perKind})");
+        // Where the bits go: the same timestamps with a constant value cost the timestamp bits plus one bit per sample.
+        var timestampRandom = new SeededRandom(42);
+        long timestampBytes = 0;
+        for (int series = 0; series < 20; series++)
+        {
+            long[] timestamps = Traces.Timestamps(timestampRandom, samplesPerSeries, jitter);
+            timestampBytes += EncodedBytes(Load(timestamps, new double[samplesPerSeries]));
+        }
+        Console.WriteLine($"  timestamps alone (constant value): {(double)timestampBytes / (20 * samplesPerSeries):F3} B/sample");
     }
     {
         var random = new SeededRandom(7);

@@ -1,0 +1,102 @@
+using System.Numerics;
+
+namespace Cairn.TimeSeries.Codec;
+
+/// <summary>
+/// Golomb-Rice coding of unsigned integers with the parameter k adapted to the recent mean, as LOCO-I (JPEG-LS) does:
+/// k is the smallest with <c>count &lt;&lt; k &gt;= sum</c>, over a window that halves every <see cref="WindowSamples"/>.
+/// A value z is written as <c>q = z &gt;&gt; k</c> one bits, a zero, and the low k bits; when q would reach
+/// <see cref="EscapeOnes"/>, the code is that many one bits instead, and the caller writes the value its own way
+/// (<see cref="TryWrite"/> returns false; <see cref="TryRead"/> reports the escape). Everything is integer arithmetic, so
+/// encoder and decoder adapt identically. A value type: copying it snapshots the state. Not thread-safe.
+/// </summary>
+internal struct AdaptiveRice
+{
+    public const int EscapeOnes = 16;
+
+    private const int WindowSamples = 32;
+    private const ulong SumCap = 1UL << 40;
+
+    private ulong _sum;
+    private int _count;
+
+    public static AdaptiveRice Initial => new() { _sum = 0, _count = 1 };
+
+    public readonly int K
+    {
+        get
+        {
+            int k = 0;
+            while (k < 62 && ((ulong)_count << k) < _sum)
+            {
+                k++;
+            }
+            return k;
+        }
+    }
+
+    /// <summary>Writes z unless it needs an escape, in which case it writes the escape ones and returns false.</summary>
+    public readonly bool TryWrite(BitWriter writer, ulong z)
+    {
+        int k = K;
+        ulong q = z >> k;
+        if (q >= EscapeOnes)
+        {
+            writer.WriteBits((1UL << EscapeOnes) - 1, EscapeOnes);
+            return false;
+        }
+        // q ones, a zero, then k bits; at most 15 + 1 + 62 bits, written in two pieces when needed.
+        int prefixBits = (int)q + 1;
+        writer.WriteBits(((1UL << (int)q) - 1) << 1, prefixBits);
+        writer.WriteBits(z & ((1UL << k) - 1), k);
+        return true;
+    }
+
+    /// <summary>Reads one code: true with the value, or false after the escape ones.</summary>
+    public readonly bool TryRead(ref BitReader reader, out ulong z)
+    {
+        int q = 0;
+        while (q < EscapeOnes && reader.ReadBit())
+        {
+            q++;
+        }
+        if (q == EscapeOnes)
+        {
+            z = 0;
+            return false;
+        }
+        int k = K;
+        z = ((ulong)q << k) | reader.ReadBits(k);
+        return true;
+    }
+
+    public void Update(ulong z)
+    {
+        _sum += Math.Min(z, SumCap);
+        _count++;
+        if (_count >= WindowSamples)
+        {
+            _sum >>= 1;
+            _count >>= 1;
+        }
+    }
+
+    /// <summary>An escaped value: 7 bits of bit length (0..64), then that many bits.</summary>
+    public static void WriteRaw(BitWriter writer, ulong value)
+    {
+        int length = 64 - BitOperations.LeadingZeroCount(value);
+        writer.WriteBits((ulong)length, 7);
+        writer.WriteBits(value, length);
+    }
+
+    public static ulong ReadRaw(ref BitReader reader)
+    {
+        int length = (int)reader.ReadBits(7);
+        Cairn.Primitives.Invariant.Require(length <= 64, "corrupt escaped value length");
+        return reader.ReadBits(length);
+    }
+
+    public static ulong ZigZag(long value) => (ulong)((value << 1) ^ (value >> 63));
+
+    public static long UnZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
+}
