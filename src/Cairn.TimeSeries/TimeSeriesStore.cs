@@ -269,13 +269,13 @@ public sealed class TimeSeriesStore
     }
 
     /// <summary>TS.INFO [DEBUG].</summary>
-    public TsResult<List<Replies.InfoField>> Info(byte[] key, bool debug)
+    public TsResult<List<Replies.InfoField>> Info(byte[] key, bool debug, bool resp3 = false)
     {
         if (Find(key, out TimeSeriesData? series) is { } error)
         {
             return TsResult<List<Replies.InfoField>>.Fail(error);
         }
-        return Replies.InfoBuilder.Build(series!, debug);
+        return Replies.InfoBuilder.Build(series!, debug, resp3);
     }
 
     /// <summary>Registers a series that arrived by other means (snapshot load, RESTORE): indexes it and resolves nothing else.</summary>

@@ -219,7 +219,7 @@ internal static class TimeSeriesCommands
             ctx.Error(parsed.Error);
             return;
         }
-        TsResult<List<InfoField>> result = series.Store.Info(parsed.Value.Key, parsed.Value.Debug);
+        TsResult<List<InfoField>> result = series.Store.Info(parsed.Value.Key, parsed.Value.Debug, ctx.Reply.IsResp3);
         if (result.IsError)
         {
             ctx.Error(result.Error);
@@ -269,7 +269,7 @@ internal static class TimeSeriesCommands
             return;
         }
         ExpireMatches(ctx, series, parsed.Value.Filter);
-        TsReplyWriter.Write(ctx.Reply, TsReplies.MultiRange(series.Store.MultiRange(parsed.Value, reverse)));
+        TsReplyWriter.Write(ctx.Reply, TsReplies.MultiRange(series.Store.MultiRange(parsed.Value, reverse), parsed.Value, ctx.Reply.IsResp3));
     }
 
     [Command("TS.MGET")]
@@ -283,7 +283,7 @@ internal static class TimeSeriesCommands
             return;
         }
         ExpireMatches(ctx, series, parsed.Value.Filter);
-        TsReplyWriter.Write(ctx.Reply, TsReplies.MultiGet(series.Store.MultiGet(parsed.Value)));
+        TsReplyWriter.Write(ctx.Reply, TsReplies.MultiGet(series.Store.MultiGet(parsed.Value), ctx.Reply.IsResp3));
     }
 
     [Command("TS.QUERYINDEX")]
@@ -297,7 +297,7 @@ internal static class TimeSeriesCommands
             return;
         }
         ExpireMatches(ctx, series, parsed.Value);
-        TsReplyWriter.Write(ctx.Reply, TsReplies.Keys(series.Store.QueryIndex(parsed.Value)));
+        TsReplyWriter.Write(ctx.Reply, TsReplies.Keys(series.Store.QueryIndex(parsed.Value), ctx.Reply.IsResp3));
     }
 
     [Command("TS.CREATERULE")]
