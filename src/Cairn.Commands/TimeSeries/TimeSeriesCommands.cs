@@ -108,7 +108,11 @@ internal static class TimeSeriesCommands
             BeforeWrite(ctx, series, entry.Key);
         }
         List<TsResult<long>> results = series.Store.MultiAdd(entries, ctx.Now);
-        byte[][]? command = null;
+        // Each triple succeeds or fails on its own, with its error in its place of the reply (RedisTimeSeries's TS.MADD);
+        // the AOF records only the triples that were added, with '*' resolved, so a replay neither fails nor drifts.
+        byte[][] arguments = ctx.Arguments.ToOwnedArray();
+        var propagated = new List<byte[]>(arguments.Length) { arguments[0] };
+        bool rewritten = false;
         ctx.Reply.WriteArrayHeader(results.Count);
         for (int i = 0; i < results.Count; i++)
         {
@@ -116,19 +120,26 @@ internal static class TimeSeriesCommands
             if (result.IsError)
             {
                 ctx.Reply.WriteError(result.Error);
+                rewritten = true;
                 continue;
             }
+            propagated.Add(arguments[1 + (3 * i)]);
             if (entries[i].Timestamp is null)
             {
-                command ??= ctx.Arguments.ToOwnedArray();
-                command[2 + (3 * i)] = Timestamp(ctx.Now);
+                propagated.Add(Timestamp(ctx.Now));
+                rewritten = true;
             }
+            else
+            {
+                propagated.Add(arguments[2 + (3 * i)]);
+            }
+            propagated.Add(arguments[3 + (3 * i)]);
             AfterWrite(ctx, series, entries[i].Key, "ts.add");
             ctx.Reply.WriteInteger(result.Value);
         }
-        if (command is not null)
+        if (rewritten && propagated.Count > 1)
         {
-            ctx.PropagateAs(command);
+            ctx.PropagateAs([.. propagated]);
         }
     }
 
@@ -262,7 +273,7 @@ internal static class TimeSeriesCommands
     private static void MultiRangeGeneric(CommandContext ctx, bool reverse)
     {
         SeriesKeyspace series = Series(ctx);
-        TsResult<MultiRangeArguments> parsed = TsArgumentParser.ParseMultiRange(Args(ctx));
+        TsResult<MultiRangeArguments> parsed = TsArgumentParser.ParseMultiRange(Args(ctx), reverse);
         if (parsed.IsError)
         {
             ctx.Error(parsed.Error);
