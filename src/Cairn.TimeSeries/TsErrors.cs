@@ -33,6 +33,8 @@ public static class TsErrors
     public const string MissingCount = "ERR TSDB: COUNT argument is missing";
     public const string InvalidAlign = "ERR TSDB: unknown ALIGN parameter";
     public const string AlignWithoutAggregation = "ERR TSDB: ALIGN parameter can only be used with AGGREGATION";
+    public const string StartAlignmentNeedsStart = "ERR TSDB: start alignment can only be used with explicit start timestamp";
+    public const string EndAlignmentNeedsEnd = "ERR TSDB: end alignment can only be used with explicit end timestamp";
     public const string InvalidAggregation = "ERR TSDB: Couldn't parse AGGREGATION";
     public const string UnknownAggregationType = "ERR TSDB: Unknown aggregation type";
     public const string InvalidBucketDuration = "ERR TSDB: bucketDuration must be greater than zero";
@@ -55,5 +57,6 @@ public static class TsErrors
     public const string RuleMissing = "ERR TSDB: compaction rule does not exist";
     public const string RuleCycle = "ERR TSDB: the compaction rule would create a cycle"; // Cairn: chained rules are a Cairn extension
     public const string InvalidArgument = "ERR TSDB: wrong arguments"; // Cairn: RedisTimeSeries skips unknown words silently
+    public const string WrongThirdArgument = "ERR TSDB: wrong 3rd argument"; // TS.GET key <not LATEST>
     public const string InvalidDelta = "ERR TSDB: invalid increase/decrease value";
 }

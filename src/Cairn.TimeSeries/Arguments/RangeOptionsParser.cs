@@ -34,7 +34,9 @@ internal static class RangeOptionsParser
         long to,
         Func<ReadOnlyMemory<byte>, bool>? isStopWord,
         out RangeOptions options,
-        out int consumed)
+        out int consumed,
+        bool openStart = false,
+        bool openEnd = false)
     {
         options = new RangeOptions { FromTimestamp = from, ToTimestamp = to };
         consumed = 0;
@@ -190,6 +192,15 @@ internal static class RangeOptionsParser
         }
         else
         {
+            // ALIGN start / end need a bound to align to (parseRangeArguments): '-' and '+' are not one.
+            if (align == AlignMode.Start && openStart)
+            {
+                return TsErrors.StartAlignmentNeedsStart;
+            }
+            if (align == AlignMode.End && openEnd)
+            {
+                return TsErrors.EndAlignmentNeedsEnd;
+            }
             options = options with
             {
                 Align = align,

@@ -145,7 +145,7 @@ public static class TsArgumentParser
         }
         if (arguments.Length == 2 && !Tokens.Is(arguments[1], "LATEST"u8))
         {
-            return TsResult<GetArguments>.Fail(TsErrors.InvalidArgument);
+            return TsResult<GetArguments>.Fail(TsErrors.WrongThirdArgument);
         }
         return new GetArguments(arguments[0].ToArray(), arguments.Length == 2);
     }
@@ -174,7 +174,8 @@ public static class TsArgumentParser
         {
             return TsResult<RangeArguments>.Fail(timestampError);
         }
-        if (RangeOptionsParser.TryParse(arguments[3..], from, to, null, out RangeOptions options, out _) is { } error)
+        if (RangeOptionsParser.TryParse(arguments[3..], from, to, null, out RangeOptions options, out _,
+            IsSymbol(arguments[1], "-"u8), IsSymbol(arguments[2], "+"u8)) is { } error)
         {
             return TsResult<RangeArguments>.Fail(error);
         }
@@ -198,7 +199,8 @@ public static class TsArgumentParser
         {
             return TsResult<MultiRangeArguments>.Fail(splitError);
         }
-        if (RangeOptionsParser.TryParse(rest.ToArray(), from, to, null, out RangeOptions options, out _) is { } error)
+        if (RangeOptionsParser.TryParse(rest.ToArray(), from, to, null, out RangeOptions options, out _,
+            IsSymbol(arguments[0], "-"u8), IsSymbol(arguments[1], "+"u8)) is { } error)
         {
             return TsResult<MultiRangeArguments>.Fail(error);
         }
@@ -399,6 +401,8 @@ public static class TsArgumentParser
         labels = withLabels || selected is not null ? new LabelSelection(withLabels, selected) : LabelSelection.None;
         return null;
     }
+
+    private static bool IsSymbol(ReadOnlyMemory<byte> token, ReadOnlySpan<byte> symbol) => token.Span.SequenceEqual(symbol);
 
     private static bool IsMultiRangeWord(ReadOnlyMemory<byte> token)
     {

@@ -52,6 +52,9 @@ public sealed class ArgumentErrorTests
     [InlineData("TS.CREATERULE a b AGGREGATION avg -1", "ERR TSDB: bucketDuration must be greater than zero")]
     [InlineData("TS.INCRBY s x", "ERR TSDB: invalid increase/decrease value")]
     [InlineData("TS.ADD s 1", "ERR wrong number of arguments for 'ts.add' command")]
+    [InlineData("TS.GET s NEWEST", "ERR TSDB: wrong 3rd argument")]
+    [InlineData("TS.RANGE s - + ALIGN start AGGREGATION avg 10", "ERR TSDB: start alignment can only be used with explicit start timestamp")]
+    [InlineData("TS.MRANGE 0 + ALIGN end AGGREGATION avg 10 FILTER a=1", "ERR TSDB: end alignment can only be used with explicit end timestamp")]
     public void MalformedArgumentsGetRedisTimeSeriesErrors(string command, string error)
     {
         Assert.Equal(error, _redis.Run(command));
