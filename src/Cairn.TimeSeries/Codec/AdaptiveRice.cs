@@ -26,8 +26,17 @@ internal struct AdaptiveRice
     {
         get
         {
-            int k = 0;
-            while (k < 62 && ((ulong)_count << k) < _sum)
+            // The smallest k with count << k >= sum; sum stays below 2^46 (32 capped values), so k <= 46 and no shift overflows.
+            if (_sum <= (ulong)_count)
+            {
+                return 0;
+            }
+            int k = Math.Max(0, BitOperations.Log2(_sum) - BitOperations.Log2((ulong)_count));
+            while (k > 0 && ((ulong)_count << (k - 1)) >= _sum)
+            {
+                k--;
+            }
+            while (((ulong)_count << k) < _sum)
             {
                 k++;
             }

@@ -68,7 +68,7 @@ internal sealed class CompressedChunk : Chunk
     public override void Decode(Span<Sample> destination)
     {
         EncoderState unused = default;
-        DecodeBits(_writer.Bytes, _count, destination, long.MaxValue, ref unused);
+        DecodeBits(_writer.Bytes, _count, destination, null, ref unused);
     }
 
     /// <summary>
@@ -113,7 +113,7 @@ internal sealed class CompressedChunk : Chunk
     {
         var samples = new Sample[count];
         EncoderState unused = default;
-        DecodeBits(encoded, count, samples, long.MaxValue, ref unused);
+        DecodeBits(encoded, count, samples, null, ref unused);
         var chunk = new CompressedChunk(capacityBytes);
         foreach (Sample sample in samples)
         {
@@ -123,8 +123,11 @@ internal sealed class CompressedChunk : Chunk
         return chunk;
     }
 
-    /// <summary>Decodes; returns the index of the first sample at or after <paramref name="stopTimestamp"/> and the state before it.</summary>
-    private static int DecodeBits(ReadOnlySpan<byte> encoded, int count, Span<Sample> destination, long stopTimestamp, ref EncoderState stateBefore)
+    /// <summary>
+    /// Decodes; with a <paramref name="stop"/> timestamp, returns the index of the first sample at or after it and the coder
+    /// state before that sample (snapshots cost a copy per sample, so plain decoding passes null and returns Count).
+    /// </summary>
+    private static int DecodeBits(ReadOnlySpan<byte> encoded, int count, Span<Sample> destination, long? stop, ref EncoderState stateBefore)
     {
         Invariant.Require(destination.Length >= count, "destination too small");
         if (count == 0)
@@ -137,13 +140,15 @@ internal sealed class CompressedChunk : Chunk
         var timestamps = TimestampCoder.Start(timestamp);
         var values = ValueCoder.Start(ref reader, out double value);
         destination[0] = new Sample(timestamp, value);
-        if (timestamp >= stopTimestamp)
+        bool tracking = stop.HasValue;
+        long stopTimestamp = stop.GetValueOrDefault();
+        if (tracking && timestamp >= stopTimestamp)
         {
             position = 0;
         }
         for (int i = 1; i < count; i++)
         {
-            if (position == count)
+            if (tracking && position == count)
             {
                 var before = new EncoderState(reader.Position, timestamps, values);
                 timestamp = timestamps.Read(ref reader);
@@ -159,7 +164,7 @@ internal sealed class CompressedChunk : Chunk
             }
             destination[i] = new Sample(timestamp, values.Read(ref reader));
         }
-        if (position == count)
+        if (tracking && position == count)
         {
             stateBefore = new EncoderState(reader.Position, timestamps, values);
         }
