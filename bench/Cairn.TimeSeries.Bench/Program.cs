@@ -14,6 +14,11 @@ using Cairn.TimeSeries.Series;
 // Stopwatch medians rather than BenchmarkDotNet: the quantities are large (1M samples), and the whole run stays under a minute.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}");
+if (args.Length > 0 && args[0] == "--codec")
+{
+    CodecSpeed();
+    return;
+}
 Compression();
 if (args.Length > 0 && args[0] == "--compression")
 {
@@ -67,6 +72,40 @@ static void Compression()
         double[] values = Traces.RandomWalk(random, 1_000_000);
         TimeSeriesData data = Load(timestamps, values);
         Console.WriteLine($"random-walk trace (full-precision doubles, regular 10 s): {(double)EncodedBytes(data) / data.TotalSamples:F3} B/sample over {data.TotalSamples} samples");
+    }
+}
+
+// Encode and decode speed of today's chunk codec against the version-1 (Gorilla) one, same data, same process.
+static void CodecSpeed()
+{
+    var random = new SeededRandom(9);
+    long[] timestamps = Traces.Timestamps(random, 1_000_000, 2);
+    double[] values = Traces.Values(random, Traces.MetricKind.PercentOneDecimal, 1_000_000);
+    const int chunkSamples = 2000;
+    var samples = new Sample[chunkSamples];
+    foreach (string codec in new[] { "v1 Gorilla", "v2", "v1 Gorilla", "v2" })
+    {
+        var chunks = new List<Cairn.TimeSeries.Codec.Chunk>();
+        var stopwatch = Stopwatch.StartNew();
+        for (int start = 0; start < timestamps.Length; start += chunkSamples)
+        {
+            Cairn.TimeSeries.Codec.Chunk chunk = codec == "v2"
+                ? new Cairn.TimeSeries.Codec.CompressedChunk(1 << 16)
+                : new Cairn.TimeSeries.Codec.GorillaChunkV1(1 << 16);
+            for (int i = start; i < start + chunkSamples; i++)
+            {
+                chunk.Append(timestamps[i], values[i]);
+            }
+            chunks.Add(chunk);
+        }
+        double encodeMs = stopwatch.Elapsed.TotalMilliseconds;
+        stopwatch.Restart();
+        foreach (var chunk in chunks)
+        {
+            chunk.Decode(samples);
+        }
+        double decodeMs = stopwatch.Elapsed.TotalMilliseconds;
+        Console.WriteLine($"{codec}: encode {encodeMs:F0} ms, decode {decodeMs:F0} ms per 1M samples");
     }
 }
 

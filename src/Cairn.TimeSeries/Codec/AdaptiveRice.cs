@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Cairn.TimeSeries.Codec;
 
@@ -45,6 +46,7 @@ internal struct AdaptiveRice
     }
 
     /// <summary>Writes z unless it needs an escape, in which case it writes the escape ones and returns false.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly bool TryWrite(BitWriter writer, ulong z)
     {
         int k = K;
@@ -54,21 +56,27 @@ internal struct AdaptiveRice
             writer.WriteBits((1UL << EscapeOnes) - 1, EscapeOnes);
             return false;
         }
-        // q ones, a zero, then k bits; at most 15 + 1 + 62 bits, written in two pieces when needed.
+        // q ones, a zero, then k bits: one write when they fit in 56 bits, else two.
         int prefixBits = (int)q + 1;
-        writer.WriteBits(((1UL << (int)q) - 1) << 1, prefixBits);
-        writer.WriteBits(z & ((1UL << k) - 1), k);
+        ulong prefix = ((1UL << (int)q) - 1) << 1;
+        ulong low = z & ((1UL << k) - 1);
+        if (prefixBits + k <= 56)
+        {
+            writer.WriteBits((prefix << k) | low, prefixBits + k);
+        }
+        else
+        {
+            writer.WriteBits(prefix, prefixBits);
+            writer.WriteBits(low, k);
+        }
         return true;
     }
 
     /// <summary>Reads one code: true with the value, or false after the escape ones.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly bool TryRead(ref BitReader reader, out ulong z)
     {
-        int q = 0;
-        while (q < EscapeOnes && reader.ReadBit())
-        {
-            q++;
-        }
+        int q = reader.ReadOnes(EscapeOnes);
         if (q == EscapeOnes)
         {
             z = 0;
@@ -79,6 +87,7 @@ internal struct AdaptiveRice
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Update(ulong z)
     {
         _sum += Math.Min(z, SumCap);
@@ -105,7 +114,9 @@ internal struct AdaptiveRice
         return reader.ReadBits(length);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong ZigZag(long value) => (ulong)((value << 1) ^ (value >> 63));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long UnZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
 }

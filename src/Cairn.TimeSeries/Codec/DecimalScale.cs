@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Cairn.TimeSeries.Codec;
 
 /// <summary>
@@ -53,6 +55,7 @@ internal static class DecimalScale
         return Raw;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryScale(double value, int decimals, out long scaled)
     {
         scaled = 0;
@@ -77,6 +80,7 @@ internal static class DecimalScale
     }
 
     /// <summary>REQUIRES 0 &lt;= decimals &lt;= 14 and |scaled| &lt; 2^53 (true of anything <see cref="TryScale"/> produced).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static double Restore(long scaled, int decimals) => scaled / s_powers[decimals];
 
     /// <summary>A prediction of <paramref name="scaled"/> at another scale (a predictor only: overflow wraps, division truncates).</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Cairn.TimeSeries.Codec;
 
 /// <summary>
@@ -85,8 +87,10 @@ internal struct TimestampCoder
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly long Predict() => unchecked((_anchor + _interval + (1L << (FractionBits - 1))) >> FractionBits);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Advance(long timestamp, long residual, bool escaped)
     {
         unchecked

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Cairn.TimeSeries.Codec;
 
@@ -155,10 +156,12 @@ internal struct ValueCoder
         return value;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private readonly long Prediction() => _costDeltaOfDelta < _costDelta ? _lastDelta : 0;
 
     private readonly long Rescaled(int scale) => _scale == DecimalScale.Raw ? 0 : DecimalScale.Rescale(_scaled, _scale, scale);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Learn(ulong z, long delta)
     {
         _rice.Update(z);
