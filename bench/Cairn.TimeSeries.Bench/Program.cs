@@ -33,8 +33,9 @@ static void Compression()
     Console.WriteLine();
     Console.WriteLine("## Compression (bytes per sample, encoded chunk bytes / samples, CHUNK_SIZE 4096)");
     const int samplesPerSeries = 8640; // one day at 10 s
-    foreach (int jitter in new[] { 0, 2, 10 })
+    foreach (int jitter in new[] { 0, 2, 10, 100, -5 })
     {
+        // A negative jitter stands for a drifting clock: intervals of 10 s +-5 ms that accumulate (no fixed grid).
         var random = new SeededRandom(42);
         long totalBytes = 0;
         long totalSamples = 0;
@@ -45,7 +46,9 @@ static void Compression()
             long kindSamples = 0;
             for (int series = 0; series < 20; series++)
             {
-                long[] timestamps = Traces.Timestamps(random, samplesPerSeries, jitter);
+                long[] timestamps = jitter < 0
+                    ? Traces.DriftingTimestamps(random, samplesPerSeries, -jitter)
+                    : Traces.Timestamps(random, samplesPerSeries, jitter);
                 double[] values = Traces.Values(random, kind, samplesPerSeries);
                 TimeSeriesData data = Load(timestamps, values);
                 kindBytes += EncodedBytes(data);
@@ -55,13 +58,16 @@ static void Compression()
             totalBytes += kindBytes;
             totalSamples += kindSamples;
         }
-        Console.WriteLine($"monitoring trace, jitter 0..{jitter} ms: {(double)totalBytes / totalSamples:F3} B/sample over {totalSamples} samples ({perKind})");
+        string trace = jitter < 0 ? $"drifting clock, intervals 10 s +-{-jitter} ms" : $"jitter 0..{jitter} ms";
+        Console.WriteLine($"monitoring trace, {trace}: {(double)totalBytes / totalSamples:F3} B/sample over {totalSamples} samples ({perKind})");
         // Where the bits go: the same timestamps with a constant value cost the timestamp bits plus one bit per sample.
         var timestampRandom = new SeededRandom(42);
         long timestampBytes = 0;
         for (int series = 0; series < 20; series++)
         {
-            long[] timestamps = Traces.Timestamps(timestampRandom, samplesPerSeries, jitter);
+            long[] timestamps = jitter < 0
+                ? Traces.DriftingTimestamps(timestampRandom, samplesPerSeries, -jitter)
+                : Traces.Timestamps(timestampRandom, samplesPerSeries, jitter);
             timestampBytes += EncodedBytes(Load(timestamps, new double[samplesPerSeries]));
         }
         Console.WriteLine($"  timestamps alone (constant value): {(double)timestampBytes / (20 * samplesPerSeries):F3} B/sample");
