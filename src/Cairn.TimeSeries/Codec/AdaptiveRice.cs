@@ -99,6 +99,26 @@ internal struct AdaptiveRice
         }
     }
 
+    /// <summary>
+    /// The values to come are the same magnitudes shifted right by <paramref name="bits"/> (left when negative): scale
+    /// what was learnt, so k follows at once instead of over a few windows.
+    /// </summary>
+    public void Rescale(int bits)
+    {
+        if (bits >= 0)
+        {
+            _sum >>= Math.Min(bits, 63);
+        }
+        else
+        {
+            int left = Math.Min(-bits, 63);
+            _sum = _sum > (SumCap * WindowSamples) >> left ? SumCap * WindowSamples : _sum << left;
+        }
+    }
+
+    /// <summary>The escape alone, for a value the caller will not Rice-code whatever its size.</summary>
+    public static void WriteEscape(BitWriter writer) => writer.WriteBits((1UL << EscapeOnes) - 1, EscapeOnes);
+
     /// <summary>An escaped value: 7 bits of bit length (0..64), then that many bits.</summary>
     public static void WriteRaw(BitWriter writer, ulong value)
     {

@@ -11,8 +11,9 @@ namespace Cairn.TimeSeries.Codec;
 ///   1 1 scale(4) body      a new scale (0..14 decimals, 15 = raw)
 /// </code>
 /// At a decimal scale (<see cref="DecimalScale"/>) the body codes the scaled integer n: with the same scale, the residual
-/// <c>n - n_prev - prediction</c> zigzagged and Rice-coded (<see cref="AdaptiveRice"/>, raw on escape), where the prediction
-/// is 0 (gauges) or the previous delta (counters), whichever had the smaller recent cost; after a change of scale,
+/// <c>n - n_prev - prediction</c>, shifted right by the trailing zeros the last eight deltas shared (byte counts moving in
+/// 4 KiB pages), zigzagged and Rice-coded (<see cref="AdaptiveRice"/>; raw and unshifted after an escape), where the
+/// prediction is 0 (gauges) or the previous delta (counters), whichever had the smaller recent cost; after a change of scale,
 /// <c>n - rescaled(n_prev)</c> zigzagged and written raw. At the raw scale the body is Gorilla's XOR of the bits with the
 /// previous value's bits: <c>0</c> + the bits inside the previous window, or <c>1</c> + 5 bits leading zeros (at most 31)
 /// + 6 bits length (64 as 0) + the bits. Monitoring values are mostly short decimals, and a small integer delta costs a
@@ -23,6 +24,7 @@ internal struct ValueCoder
 {
     private const int CostWindowSamples = 32;
     private const ulong CostCap = 1UL << 40;
+    private const int TrailingZeroWindow = 8;
 
     private int _scale;
     private long _scaled;
@@ -32,6 +34,8 @@ internal struct ValueCoder
     private ulong _costDelta;
     private ulong _costDeltaOfDelta;
     private int _costCount;
+    private ulong _trailingZeroHistory;
+    private int _shift;
     private int _leadingZeros;
     private int _trailingZeros;
 
@@ -89,12 +93,20 @@ internal struct ValueCoder
             else
             {
                 long delta = unchecked(scaled - _scaled);
-                ulong z = AdaptiveRice.ZigZag(unchecked(delta - Prediction()));
-                if (!_rice.TryWrite(writer, z))
+                long residual = unchecked(delta - Prediction());
+                int shift = Shift();
+                // A residual with fewer trailing zeros than the shift, or too large for the Rice code, is the escape (written
+                // here, or by TryWrite) and the whole residual.
+                if ((residual & ((1L << shift) - 1)) != 0)
                 {
-                    AdaptiveRice.WriteRaw(writer, z);
+                    AdaptiveRice.WriteEscape(writer);
+                    AdaptiveRice.WriteRaw(writer, AdaptiveRice.ZigZag(residual));
                 }
-                Learn(z, delta);
+                else if (!_rice.TryWrite(writer, AdaptiveRice.ZigZag(residual >> shift)))
+                {
+                    AdaptiveRice.WriteRaw(writer, AdaptiveRice.ZigZag(residual));
+                }
+                Learn(AdaptiveRice.ZigZag(residual) >> shift, delta);
             }
         }
         else
@@ -135,13 +147,13 @@ internal struct ValueCoder
             long scaled;
             if (scale == _scale)
             {
-                if (!_rice.TryRead(ref reader, out ulong z))
-                {
-                    z = AdaptiveRice.ReadRaw(ref reader);
-                }
-                long delta = unchecked(AdaptiveRice.UnZigZag(z) + Prediction());
+                int shift = Shift();
+                long residual = _rice.TryRead(ref reader, out ulong z)
+                    ? AdaptiveRice.UnZigZag(z) << shift
+                    : AdaptiveRice.UnZigZag(AdaptiveRice.ReadRaw(ref reader));
+                long delta = unchecked(residual + Prediction());
                 scaled = unchecked(_scaled + delta);
-                Learn(z, delta);
+                Learn(AdaptiveRice.ZigZag(residual) >> shift, delta);
             }
             else
             {
@@ -162,8 +174,32 @@ internal struct ValueCoder
     private readonly long Rescaled(int scale) => _scale == DecimalScale.Raw ? 0 : DecimalScale.Rescale(_scaled, _scale, scale);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>
+    /// The trailing zero bits every one of the last eight deltas had (byte counts move in pages, prices in cents at a
+    /// finer scale): residuals are coded shifted right by it. 0 until eight deltas were seen at this scale.
+    /// </summary>
+    private int Shift()
+    {
+        int shift = 63;
+        ulong history = _trailingZeroHistory;
+        for (int i = 0; i < TrailingZeroWindow; i++)
+        {
+            shift = Math.Min(shift, (int)(history & 63));
+            history >>= 6;
+        }
+        if (shift != _shift)
+        {
+            // The Rice statistics were learnt on values shifted by the old amount.
+            _rice.Rescale(shift - _shift);
+            _shift = shift;
+        }
+        return shift;
+    }
+
     private void Learn(ulong z, long delta)
     {
+        int trailing = delta == 0 ? 63 : Math.Min(63, BitOperations.TrailingZeroCount(delta));
+        _trailingZeroHistory = ((_trailingZeroHistory << 6) | (uint)trailing) & ((1UL << (6 * TrailingZeroWindow)) - 1);
         _rice.Update(z);
         _costDelta += Math.Min(AdaptiveRice.ZigZag(delta), CostCap);
         _costDeltaOfDelta += Math.Min(AdaptiveRice.ZigZag(unchecked(delta - _lastDelta)), CostCap);
@@ -179,6 +215,8 @@ internal struct ValueCoder
     /// <summary>A new scale changes the magnitude of every residual: forget what was learnt.</summary>
     private void Restart()
     {
+        _trailingZeroHistory = 0;
+        _shift = 0;
         _rice = AdaptiveRice.Initial;
         _costDelta = 0;
         _costDeltaOfDelta = 0;

@@ -99,6 +99,40 @@ public sealed class SeriesSerializerTests
         Assert.True(rewritten.Length < Convert.FromHexString(line).Length, "version 2 should be smaller than version 1");
     }
 
+    /// <summary>A counter in 4 KiB pages with jittered scrapes: exercises the grid tracker, the dod predictor and the shift.</summary>
+    private static TimeSeriesData PagedSeries()
+    {
+        var redis = new Commands();
+        redis.Run("TS.CREATE paged CHUNK_SIZE 4096");
+        long pages = 100_000;
+        for (int i = 0; i < 60; i++)
+        {
+            pages += 3 + (i * 7 % 5);
+            long jitter = i * 13 % 11;
+            redis.Run($"TS.ADD paged {1_700_000_000_000 + (i * 10_000) + jitter} {pages * 4096}");
+        }
+        return redis.Series("paged");
+    }
+
+    [Fact]
+    public void ShiftedCounterFormIsFrozenByTheGoldenFile()
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "Serialization", "Golden", "series-v2-paged.hex");
+        string actual = Convert.ToHexString(SeriesSerializer.Serialize(PagedSeries())) + "\n";
+        if (Environment.GetEnvironmentVariable("CAIRN_UPDATE_GOLDEN") == "1")
+        {
+            File.WriteAllText(Path.Combine(FindRepositoryRoot(), "tests", "Cairn.TimeSeries.Tests", "Serialization", "Golden", "series-v2-paged.hex"), actual);
+            return;
+        }
+        Assert.Equal(File.ReadAllText(path), actual);
+        Assert.True(SeriesSerializer.TryDeserialize(Convert.FromHexString(actual.Trim()), "paged"u8.ToArray(), out TimeSeriesData? loaded, out string? error), error);
+        var expected = new List<Sample>();
+        var samples = new List<Sample>();
+        PagedSeries().CollectRange(long.MinValue, long.MaxValue, expected);
+        loaded!.CollectRange(long.MinValue, long.MaxValue, samples);
+        Assert.Equal(expected, samples, SampleComparer.BitExact);
+    }
+
     [Fact]
     public void AnyFlippedBitIsRejected()
     {
