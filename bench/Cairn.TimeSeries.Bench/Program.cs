@@ -14,7 +14,16 @@ using Cairn.TimeSeries.Series;
 // Stopwatch medians rather than BenchmarkDotNet: the quantities are large (1M samples), and the whole run stays under a minute.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}");
+if (args.Length > 0 && args[0] == "--codec")
+{
+    CodecSpeed();
+    return;
+}
 Compression();
+if (args.Length > 0 && args[0] == "--compression")
+{
+    return;
+}
 Ingest();
 AggregatedRange();
 MultiRange();
@@ -24,8 +33,9 @@ static void Compression()
     Console.WriteLine();
     Console.WriteLine("## Compression (bytes per sample, encoded chunk bytes / samples, CHUNK_SIZE 4096)");
     const int samplesPerSeries = 8640; // one day at 10 s
-    foreach (int jitter in new[] { 0, 2, 10 })
+    foreach (int jitter in new[] { 0, 2, 10, 100, -5 })
     {
+        // A negative jitter stands for a drifting clock: intervals of 10 s +-5 ms that accumulate (no fixed grid).
         var random = new SeededRandom(42);
         long totalBytes = 0;
         long totalSamples = 0;
@@ -36,7 +46,9 @@ static void Compression()
             long kindSamples = 0;
             for (int series = 0; series < 20; series++)
             {
-                long[] timestamps = Traces.Timestamps(random, samplesPerSeries, jitter);
+                long[] timestamps = jitter < 0
+                    ? Traces.DriftingTimestamps(random, samplesPerSeries, -jitter)
+                    : Traces.Timestamps(random, samplesPerSeries, jitter);
                 double[] values = Traces.Values(random, kind, samplesPerSeries);
                 TimeSeriesData data = Load(timestamps, values);
                 kindBytes += EncodedBytes(data);
@@ -46,7 +58,19 @@ static void Compression()
             totalBytes += kindBytes;
             totalSamples += kindSamples;
         }
-        Console.WriteLine($"monitoring trace, jitter 0..{jitter} ms: {(double)totalBytes / totalSamples:F3} B/sample over {totalSamples} samples ({perKind})");
+        string trace = jitter < 0 ? $"drifting clock, intervals 10 s +-{-jitter} ms" : $"jitter 0..{jitter} ms";
+        Console.WriteLine($"monitoring trace, {trace}: {(double)totalBytes / totalSamples:F3} B/sample over {totalSamples} samples ({perKind})");
+        // Where the bits go: the same timestamps with a constant value cost the timestamp bits plus one bit per sample.
+        var timestampRandom = new SeededRandom(42);
+        long timestampBytes = 0;
+        for (int series = 0; series < 20; series++)
+        {
+            long[] timestamps = jitter < 0
+                ? Traces.DriftingTimestamps(timestampRandom, samplesPerSeries, -jitter)
+                : Traces.Timestamps(timestampRandom, samplesPerSeries, jitter);
+            timestampBytes += EncodedBytes(Load(timestamps, new double[samplesPerSeries]));
+        }
+        Console.WriteLine($"  timestamps alone (constant value): {(double)timestampBytes / (20 * samplesPerSeries):F3} B/sample");
     }
     {
         var random = new SeededRandom(7);
@@ -54,6 +78,40 @@ static void Compression()
         double[] values = Traces.RandomWalk(random, 1_000_000);
         TimeSeriesData data = Load(timestamps, values);
         Console.WriteLine($"random-walk trace (full-precision doubles, regular 10 s): {(double)EncodedBytes(data) / data.TotalSamples:F3} B/sample over {data.TotalSamples} samples");
+    }
+}
+
+// Encode and decode speed of today's chunk codec against the version-1 (Gorilla) one, same data, same process.
+static void CodecSpeed()
+{
+    var random = new SeededRandom(9);
+    long[] timestamps = Traces.Timestamps(random, 1_000_000, 2);
+    double[] values = Traces.Values(random, Traces.MetricKind.PercentOneDecimal, 1_000_000);
+    const int chunkSamples = 2000;
+    var samples = new Sample[chunkSamples];
+    foreach (string codec in new[] { "v1 Gorilla", "v2", "v1 Gorilla", "v2" })
+    {
+        var chunks = new List<Cairn.TimeSeries.Codec.Chunk>();
+        var stopwatch = Stopwatch.StartNew();
+        for (int start = 0; start < timestamps.Length; start += chunkSamples)
+        {
+            Cairn.TimeSeries.Codec.Chunk chunk = codec == "v2"
+                ? new Cairn.TimeSeries.Codec.CompressedChunk(1 << 16)
+                : new Cairn.TimeSeries.Codec.GorillaChunkV1(1 << 16);
+            for (int i = start; i < start + chunkSamples; i++)
+            {
+                chunk.Append(timestamps[i], values[i]);
+            }
+            chunks.Add(chunk);
+        }
+        double encodeMs = stopwatch.Elapsed.TotalMilliseconds;
+        stopwatch.Restart();
+        foreach (var chunk in chunks)
+        {
+            chunk.Decode(samples);
+        }
+        double decodeMs = stopwatch.Elapsed.TotalMilliseconds;
+        Console.WriteLine($"{codec}: encode {encodeMs:F0} ms, decode {decodeMs:F0} ms per 1M samples");
     }
 }
 

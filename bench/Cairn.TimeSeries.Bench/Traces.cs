@@ -42,6 +42,19 @@ internal static class Traces
         return timestamps;
     }
 
+    /// <summary>A scraper whose clock drifts: each interval is 10 s plus -maxJitter..+maxJitter ms, accumulating.</summary>
+    public static long[] DriftingTimestamps(IRandomSource random, int count, int maximumJitterMilliseconds)
+    {
+        var timestamps = new long[count];
+        long timestamp = 1_700_000_000_000;
+        for (int i = 0; i < count; i++)
+        {
+            timestamps[i] = timestamp;
+            timestamp += IntervalMilliseconds + random.NextInt((2 * maximumJitterMilliseconds) + 1) - maximumJitterMilliseconds;
+        }
+        return timestamps;
+    }
+
     public static double[] Values(IRandomSource random, MetricKind kind, int count)
     {
         var values = new double[count];

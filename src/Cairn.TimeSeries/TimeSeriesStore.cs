@@ -70,7 +70,7 @@ public sealed class TimeSeriesStore
         KeyLookup lookup = _keyspace.TryGet(arguments.Key, out TimeSeriesData? series);
         if (lookup == KeyLookup.WrongType)
         {
-            return TsResult<long>.Fail(TsErrors.WrongType);
+            return TsResult<long>.Fail(TsErrors.NotATimeSeries);
         }
         if (lookup == KeyLookup.Missing)
         {
@@ -91,9 +91,15 @@ public sealed class TimeSeriesStore
         var results = new List<TsResult<long>>(entries.Count);
         foreach (MultiAddEntry entry in entries)
         {
-            if (Find(entry.Key, out TimeSeriesData? series) is { } error)
+            if (entry.Error is { } parseError)
             {
-                results.Add(TsResult<long>.Fail(error));
+                results.Add(TsResult<long>.Fail(parseError));
+                continue;
+            }
+            // TS.MADD never creates a series; a missing key and a key of another type get the same reply (module.c add()).
+            if (_keyspace.TryGet(entry.Key, out TimeSeriesData? series) != KeyLookup.Series)
+            {
+                results.Add(TsResult<long>.Fail(TsErrors.NotATimeSeries));
                 continue;
             }
             DuplicatePolicy policy = series!.DuplicatePolicy ?? DefaultDuplicatePolicy;
@@ -269,13 +275,13 @@ public sealed class TimeSeriesStore
     }
 
     /// <summary>TS.INFO [DEBUG].</summary>
-    public TsResult<List<Replies.InfoField>> Info(byte[] key, bool debug)
+    public TsResult<List<Replies.InfoField>> Info(byte[] key, bool debug, bool resp3 = false)
     {
         if (Find(key, out TimeSeriesData? series) is { } error)
         {
             return TsResult<List<Replies.InfoField>>.Fail(error);
         }
-        return Replies.InfoBuilder.Build(series!, debug);
+        return Replies.InfoBuilder.Build(series!, debug, resp3);
     }
 
     /// <summary>Registers a series that arrived by other means (snapshot load, RESTORE): indexes it and resolves nothing else.</summary>

@@ -47,7 +47,7 @@ internal sealed class Commands
             "TS.INFO" => Then(TsArgumentParser.ParseInfo(arguments), a => Reply(Store.Info(a.Key, a.Debug), f => TsReplies.Info(f, resp3: false))),
             "TS.RANGE" or "TS.REVRANGE" => Then(TsArgumentParser.ParseRange(arguments),
                 a => Reply(Store.Range(a, name == "TS.REVRANGE"), TsReplies.Samples)),
-            "TS.MRANGE" or "TS.MREVRANGE" => Then(TsArgumentParser.ParseMultiRange(arguments),
+            "TS.MRANGE" or "TS.MREVRANGE" => Then(TsArgumentParser.ParseMultiRange(arguments, name == "TS.MREVRANGE"),
                 a => TsReplies.MultiRange(Store.MultiRange(a, name == "TS.MREVRANGE")).ToString()),
             "TS.MGET" => Then(TsArgumentParser.ParseMultiGet(arguments), a => TsReplies.MultiGet(Store.MultiGet(a)).ToString()),
             "TS.QUERYINDEX" => Then(TsArgumentParser.ParseQueryIndex(arguments), a => TsReplies.Keys(Store.QueryIndex(a)).ToString()),

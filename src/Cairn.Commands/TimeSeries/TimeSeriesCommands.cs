@@ -108,7 +108,11 @@ internal static class TimeSeriesCommands
             BeforeWrite(ctx, series, entry.Key);
         }
         List<TsResult<long>> results = series.Store.MultiAdd(entries, ctx.Now);
-        byte[][]? command = null;
+        // Each triple succeeds or fails on its own, with its error in its place of the reply (RedisTimeSeries's TS.MADD);
+        // the AOF records only the triples that were added, with '*' resolved, so a replay neither fails nor drifts.
+        byte[][] arguments = ctx.Arguments.ToOwnedArray();
+        var propagated = new List<byte[]>(arguments.Length) { arguments[0] };
+        bool rewritten = false;
         ctx.Reply.WriteArrayHeader(results.Count);
         for (int i = 0; i < results.Count; i++)
         {
@@ -116,19 +120,26 @@ internal static class TimeSeriesCommands
             if (result.IsError)
             {
                 ctx.Reply.WriteError(result.Error);
+                rewritten = true;
                 continue;
             }
+            propagated.Add(arguments[1 + (3 * i)]);
             if (entries[i].Timestamp is null)
             {
-                command ??= ctx.Arguments.ToOwnedArray();
-                command[2 + (3 * i)] = Timestamp(ctx.Now);
+                propagated.Add(Timestamp(ctx.Now));
+                rewritten = true;
             }
+            else
+            {
+                propagated.Add(arguments[2 + (3 * i)]);
+            }
+            propagated.Add(arguments[3 + (3 * i)]);
             AfterWrite(ctx, series, entries[i].Key, "ts.add");
             ctx.Reply.WriteInteger(result.Value);
         }
-        if (command is not null)
+        if (rewritten && propagated.Count > 1)
         {
-            ctx.PropagateAs(command);
+            ctx.PropagateAs([.. propagated]);
         }
     }
 
@@ -219,7 +230,7 @@ internal static class TimeSeriesCommands
             ctx.Error(parsed.Error);
             return;
         }
-        TsResult<List<InfoField>> result = series.Store.Info(parsed.Value.Key, parsed.Value.Debug);
+        TsResult<List<InfoField>> result = series.Store.Info(parsed.Value.Key, parsed.Value.Debug, ctx.Reply.IsResp3);
         if (result.IsError)
         {
             ctx.Error(result.Error);
@@ -262,14 +273,14 @@ internal static class TimeSeriesCommands
     private static void MultiRangeGeneric(CommandContext ctx, bool reverse)
     {
         SeriesKeyspace series = Series(ctx);
-        TsResult<MultiRangeArguments> parsed = TsArgumentParser.ParseMultiRange(Args(ctx));
+        TsResult<MultiRangeArguments> parsed = TsArgumentParser.ParseMultiRange(Args(ctx), reverse);
         if (parsed.IsError)
         {
             ctx.Error(parsed.Error);
             return;
         }
         ExpireMatches(ctx, series, parsed.Value.Filter);
-        TsReplyWriter.Write(ctx.Reply, TsReplies.MultiRange(series.Store.MultiRange(parsed.Value, reverse)));
+        TsReplyWriter.Write(ctx.Reply, TsReplies.MultiRange(series.Store.MultiRange(parsed.Value, reverse), parsed.Value, ctx.Reply.IsResp3));
     }
 
     [Command("TS.MGET")]
@@ -283,7 +294,7 @@ internal static class TimeSeriesCommands
             return;
         }
         ExpireMatches(ctx, series, parsed.Value.Filter);
-        TsReplyWriter.Write(ctx.Reply, TsReplies.MultiGet(series.Store.MultiGet(parsed.Value)));
+        TsReplyWriter.Write(ctx.Reply, TsReplies.MultiGet(series.Store.MultiGet(parsed.Value), ctx.Reply.IsResp3));
     }
 
     [Command("TS.QUERYINDEX")]
@@ -297,7 +308,7 @@ internal static class TimeSeriesCommands
             return;
         }
         ExpireMatches(ctx, series, parsed.Value);
-        TsReplyWriter.Write(ctx.Reply, TsReplies.Keys(series.Store.QueryIndex(parsed.Value)));
+        TsReplyWriter.Write(ctx.Reply, TsReplies.Keys(series.Store.QueryIndex(parsed.Value), ctx.Reply.IsResp3));
     }
 
     [Command("TS.CREATERULE")]

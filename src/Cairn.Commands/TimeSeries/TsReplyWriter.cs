@@ -39,6 +39,13 @@ internal static class TsReplyWriter
                     Write(writer, item);
                 }
                 break;
+            case TsReplyKind.Set:
+                writer.WriteSetHeader(reply.Items!.Count);
+                foreach (TsReply item in reply.Items)
+                {
+                    Write(writer, item);
+                }
+                break;
             default:
                 writer.WriteArrayHeader(reply.Items!.Count);
                 foreach (TsReply item in reply.Items)

@@ -34,7 +34,9 @@ internal static class RangeOptionsParser
         long to,
         Func<ReadOnlyMemory<byte>, bool>? isStopWord,
         out RangeOptions options,
-        out int consumed)
+        out int consumed,
+        bool openStart = false,
+        bool openEnd = false)
     {
         options = new RangeOptions { FromTimestamp = from, ToTimestamp = to };
         consumed = 0;
@@ -59,11 +61,12 @@ internal static class RangeOptionsParser
             {
                 var timestamps = new List<long>();
                 i++;
-                while (i < arguments.Length && Tokens.TryParseLong(arguments[i], out long timestamp))
+                // RedisTimeSeries reads timestamps up to the first token that is not one (a negative number included).
+                while (i < arguments.Length && Tokens.TryParseLong(arguments[i], out long timestamp) && timestamp >= 0)
                 {
-                    if (timestamp < 0 || timestamps.Count >= MaximumFilterTimestamps)
+                    if (timestamps.Count >= MaximumFilterTimestamps)
                     {
-                        return TsErrors.InvalidFilterByTimestamp;
+                        return TsErrors.TooManyFilterByTimestamps;
                     }
                     timestamps.Add(timestamp);
                     i++;
@@ -77,7 +80,11 @@ internal static class RangeOptionsParser
             }
             else if (Tokens.Is(keyword, "FILTER_BY_VALUE"u8))
             {
-                if (i + 1 >= arguments.Length || !Tokens.TryParseDouble(arguments[i + 1], out double minimum))
+                if (i + 2 >= arguments.Length)
+                {
+                    return TsErrors.MissingFilterByValue;
+                }
+                if (!Tokens.TryParseDouble(arguments[i + 1], out double minimum))
                 {
                     return TsErrors.InvalidFilterByValue;
                 }
@@ -90,7 +97,11 @@ internal static class RangeOptionsParser
             }
             else if (Tokens.Is(keyword, "COUNT"u8))
             {
-                if (i + 1 >= arguments.Length || !Tokens.TryParseLong(arguments[i + 1], out long count) || count < 0)
+                if (i + 1 >= arguments.Length)
+                {
+                    return TsErrors.MissingCount;
+                }
+                if (!Tokens.TryParseLong(arguments[i + 1], out long count) || count < 0)
                 {
                     return TsErrors.InvalidCount;
                 }
@@ -125,7 +136,8 @@ internal static class RangeOptionsParser
             }
             else if (Tokens.Is(keyword, "AGGREGATION"u8))
             {
-                if (i + 2 >= arguments.Length)
+                // As _parseAggregationArgs: both words present and the duration an integer, then the type, then the sign.
+                if (i + 2 >= arguments.Length || !Tokens.TryParseLong(arguments[i + 2], out bucketDuration))
                 {
                     return TsErrors.InvalidAggregation;
                 }
@@ -133,7 +145,7 @@ internal static class RangeOptionsParser
                 {
                     return TsErrors.UnknownAggregationType;
                 }
-                if (!Tokens.TryParseLong(arguments[i + 2], out bucketDuration) || bucketDuration <= 0)
+                if (bucketDuration <= 0)
                 {
                     return TsErrors.InvalidBucketDuration;
                 }
@@ -180,6 +192,15 @@ internal static class RangeOptionsParser
         }
         else
         {
+            // ALIGN start / end need a bound to align to (parseRangeArguments): '-' and '+' are not one.
+            if (align == AlignMode.Start && openStart)
+            {
+                return TsErrors.StartAlignmentNeedsStart;
+            }
+            if (align == AlignMode.End && openEnd)
+            {
+                return TsErrors.EndAlignmentNeedsEnd;
+            }
             options = options with
             {
                 Align = align,

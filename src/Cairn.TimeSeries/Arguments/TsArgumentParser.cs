@@ -86,15 +86,20 @@ public static class TsArgumentParser
         var entries = new List<MultiAddEntry>(arguments.Length / 3);
         for (int i = 0; i < arguments.Length; i += 3)
         {
-            if (ParseSampleTimestamp(arguments[i + 1], out long? timestamp) is { } timestampError)
-            {
-                return TsResult<List<MultiAddEntry>>.Fail(timestampError);
-            }
+            byte[] key = arguments[i].ToArray();
+            // Per triple, in RedisTimeSeries's order (module.c add()): the value, then the timestamp.
             if (!Tokens.TryParseDouble(arguments[i + 2], out double value))
             {
-                return TsResult<List<MultiAddEntry>>.Fail(TsErrors.InvalidValue);
+                entries.Add(new MultiAddEntry(key, null, 0, TsErrors.InvalidValue));
             }
-            entries.Add(new MultiAddEntry(arguments[i].ToArray(), timestamp, value));
+            else if (ParseSampleTimestamp(arguments[i + 1], out long? timestamp) is { } timestampError)
+            {
+                entries.Add(new MultiAddEntry(key, null, 0, timestampError));
+            }
+            else
+            {
+                entries.Add(new MultiAddEntry(key, timestamp, value));
+            }
         }
         return entries;
     }
@@ -140,7 +145,7 @@ public static class TsArgumentParser
         }
         if (arguments.Length == 2 && !Tokens.Is(arguments[1], "LATEST"u8))
         {
-            return TsResult<GetArguments>.Fail(TsErrors.InvalidArgument);
+            return TsResult<GetArguments>.Fail(TsErrors.WrongThirdArgument);
         }
         return new GetArguments(arguments[0].ToArray(), arguments.Length == 2);
     }
@@ -169,7 +174,8 @@ public static class TsArgumentParser
         {
             return TsResult<RangeArguments>.Fail(timestampError);
         }
-        if (RangeOptionsParser.TryParse(arguments[3..], from, to, null, out RangeOptions options, out _) is { } error)
+        if (RangeOptionsParser.TryParse(arguments[3..], from, to, null, out RangeOptions options, out _,
+            IsSymbol(arguments[1], "-"u8), IsSymbol(arguments[2], "+"u8)) is { } error)
         {
             return TsResult<RangeArguments>.Fail(error);
         }
@@ -177,7 +183,8 @@ public static class TsArgumentParser
     }
 
     /// <summary>TS.MRANGE and TS.MREVRANGE (same arguments).</summary>
-    public static TsResult<MultiRangeArguments> ParseMultiRange(ReadOnlySpan<ReadOnlyMemory<byte>> arguments)
+    /// <summary>TS.MRANGE, or TS.MREVRANGE when <paramref name="reverse"/> (it only names the command in arity errors).</summary>
+    public static TsResult<MultiRangeArguments> ParseMultiRange(ReadOnlySpan<ReadOnlyMemory<byte>> arguments, bool reverse = false)
     {
         if (arguments.Length < 4)
         {
@@ -187,12 +194,13 @@ public static class TsArgumentParser
         {
             return TsResult<MultiRangeArguments>.Fail(timestampError);
         }
-        if (SplitMultiSeriesArguments(arguments[2..], allowGroupBy: true, out var rest, out LabelSelection labels,
+        if (SplitMultiSeriesArguments(arguments[2..], reverse ? "ts.mrevrange" : "ts.mrange", out var rest, out LabelSelection labels,
                 out List<LabelMatcher> filter, out GroupByOptions? groupBy) is { } splitError)
         {
             return TsResult<MultiRangeArguments>.Fail(splitError);
         }
-        if (RangeOptionsParser.TryParse(rest.ToArray(), from, to, null, out RangeOptions options, out _) is { } error)
+        if (RangeOptionsParser.TryParse(rest.ToArray(), from, to, null, out RangeOptions options, out _,
+            IsSymbol(arguments[0], "-"u8), IsSymbol(arguments[1], "+"u8)) is { } error)
         {
             return TsResult<MultiRangeArguments>.Fail(error);
         }
@@ -205,7 +213,7 @@ public static class TsArgumentParser
         {
             return TsResult<MultiGetArguments>.Fail(Tokens.Arity("ts.mget"));
         }
-        if (SplitMultiSeriesArguments(arguments, allowGroupBy: false, out var rest, out LabelSelection labels,
+        if (SplitMultiSeriesArguments(arguments, null, out var rest, out LabelSelection labels,
                 out List<LabelMatcher> filter, out _) is { } splitError)
         {
             return TsResult<MultiGetArguments>.Fail(splitError);
@@ -306,9 +314,10 @@ public static class TsArgumentParser
     /// Takes WITHLABELS, SELECTED_LABELS names, FILTER expressions (tokens holding '=') and GROUPBY l REDUCE r out of the
     /// arguments and leaves the rest (range options) in <paramref name="rest"/>.
     /// </summary>
+    /// <param name="rangeCommand">ts.mrange / ts.mrevrange (GROUPBY allowed), or null for TS.MGET.</param>
     private static string? SplitMultiSeriesArguments(
         ReadOnlySpan<ReadOnlyMemory<byte>> arguments,
-        bool allowGroupBy,
+        string? rangeCommand,
         out List<ReadOnlyMemory<byte>> rest,
         out LabelSelection labels,
         out List<LabelMatcher> filter,
@@ -341,7 +350,7 @@ public static class TsArgumentParser
                 }
                 if (selected.Count == 0)
                 {
-                    return TsErrors.InvalidArgument;
+                    return TsErrors.EmptySelectedLabels;
                 }
             }
             else if (Tokens.Is(token, "FILTER"u8))
@@ -358,14 +367,16 @@ public static class TsArgumentParser
                     return filterError;
                 }
             }
-            else if (allowGroupBy && Tokens.Is(token, "GROUPBY"u8))
+            else if (rangeCommand is not null && Tokens.Is(token, "GROUPBY"u8))
             {
-                if (i + 3 >= arguments.Length || !Tokens.Is(arguments[i + 2], "REDUCE"u8))
+                // RedisTimeSeries: GROUPBY label REDUCE reducer must end the command, else an arity error.
+                if (i + 4 != arguments.Length || !Tokens.Is(arguments[i + 2], "REDUCE"u8))
                 {
-                    return TsErrors.InvalidGroupBy;
+                    return Tokens.Arity(rangeCommand);
                 }
+                // RedisTimeSeries's reducers: every aggregator but first, last and twa (parseMultiSeriesReduceArgs).
                 if (!AggregationNames.TryParse(arguments[i + 3].Span, out AggregationType reducer)
-                    || reducer == AggregationType.TimeWeightedAverage)
+                    || reducer is AggregationType.TimeWeightedAverage or AggregationType.First or AggregationType.Last)
                 {
                     return TsErrors.InvalidReducer;
                 }
@@ -380,7 +391,8 @@ public static class TsArgumentParser
         }
         if (!sawFilter)
         {
-            return TsErrors.MissingFilter;
+            // TS.MRANGE says so; TS.MGET without FILTER is an arity error in RedisTimeSeries (parseMGetCommand).
+            return rangeCommand is not null ? TsErrors.MissingFilter : Tokens.Arity("ts.mget");
         }
         if (withLabels && selected is not null)
         {
@@ -389,6 +401,8 @@ public static class TsArgumentParser
         labels = withLabels || selected is not null ? new LabelSelection(withLabels, selected) : LabelSelection.None;
         return null;
     }
+
+    private static bool IsSymbol(ReadOnlyMemory<byte> token, ReadOnlySpan<byte> symbol) => token.Span.SequenceEqual(symbol);
 
     private static bool IsMultiRangeWord(ReadOnlyMemory<byte> token)
     {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Cairn.Primitives;
 
 namespace Cairn.TimeSeries.Codec;
@@ -19,12 +20,35 @@ internal ref struct BitReader
 
     public readonly long Position => _position;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool ReadBit()
     {
         Invariant.Require(_position < _bitLength, "read past the end of a chunk");
         bool bit = (_buffer[(int)(_position >> 3)] & (0x80 >> (int)(_position & 7))) != 0;
         _position++;
         return bit;
+    }
+
+    /// <summary>
+    /// Reads a run of one bits, at most <paramref name="maximum"/> (REQUIRES 0 &lt; maximum &lt;= 56): when the run ends
+    /// sooner, the terminating zero is consumed too and the run's length returned; else <paramref name="maximum"/> ones are
+    /// consumed and <paramref name="maximum"/> returned. One word read instead of a bit at a time (unary codes).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int ReadOnes(int maximum)
+    {
+        int window = (int)Math.Min(maximum + 1L, _bitLength - _position);
+        Invariant.Require(window > 0, "read past the end of a chunk");
+        ulong bits = PeekBits(window);
+        int ones = System.Numerics.BitOperations.LeadingZeroCount(~(bits << (64 - window)));
+        if (ones >= maximum)
+        {
+            _position += maximum;
+            return maximum;
+        }
+        Invariant.Require(ones < window, "read past the end of a chunk");
+        _position += ones + 1;
+        return ones;
     }
 
     /// <summary>Reads <paramref name="count"/> bits as an unsigned value. REQUIRES 0 &lt;= count &lt;= 64.</summary>
@@ -40,6 +64,15 @@ internal ref struct BitReader
         {
             return 0;
         }
+        ulong value = PeekBits(count);
+        _position += count;
+        return value;
+    }
+
+    /// <summary>The next <paramref name="count"/> bits without consuming them. REQUIRES 0 &lt; count &lt;= 56.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly ulong PeekBits(int count)
+    {
         Invariant.Require(_position + count <= _bitLength, "read past the end of a chunk");
         int byteIndex = (int)(_position >> 3);
         int bitOffset = (int)(_position & 7);
@@ -55,7 +88,6 @@ internal ref struct BitReader
             _buffer[byteIndex..].CopyTo(padded);
             word = BinaryPrimitives.ReadUInt64BigEndian(padded);
         }
-        _position += count;
         return (word << bitOffset) >> (64 - count);
     }
 }

@@ -1,23 +1,15 @@
-using System.Numerics;
 using Cairn.Primitives;
 
 namespace Cairn.TimeSeries.Codec;
 
 /// <summary>
-/// The Gorilla encoding (Pelkonen et al., VLDB 2015) with two changes measured on monitoring traces: timestamp buckets sized
-/// for millisecond jitter, and XOR over decimal-erased values (<see cref="DecimalErasure"/>). Layout, in bits, MSB first
-/// (docs/formats/timeseries.md is the reference):
-///
-/// First sample: 64 timestamp | 4 erasure code | 64 stored value bits.
-/// Then per sample, the timestamp's delta of delta (two's complement payloads):
-///   0 -> 0;  10|4 bits;  110|7 bits;  1110|12 bits;  11110|32 bits;  11111|64 bits.
-/// Then the value:
-///   0 -> identical to the previous value;
-///   1 0 window -> same erasure code, stored bits XOR previous stored bits (never zero here);
-///   1 1 code(4) 0 -> new code, same stored bits;  1 1 code(4) 1 window -> new code, XORed stored bits.
-///   window = 0|meaningful bits inside the previous window, or 1|5 bits leading zeros|6 bits length (0 means 64)|bits.
-/// Every double round-trips bit-exactly (NaN payloads, infinities, negative zero): erasure is verified before use.
-/// Not thread-safe.
+/// Compressed samples (series format version 2; docs/formats/timeseries.md is the reference). A bit stream, MSB first:
+/// the first sample as 64 bits timestamp, then the value's start (<see cref="ValueCoder.Start(BitWriter, double)"/>); each
+/// further sample as its timestamp (<see cref="TimestampCoder"/>, a Rice-coded residual against a tracked grid) then its
+/// value (<see cref="ValueCoder"/>, a Rice-coded delta of scaled decimals, or Gorilla XOR for values that are not short
+/// decimals). Both coders adapt from the samples already coded, so encoder and decoder run the same state machine, and a
+/// snapshot of it (<see cref="EncoderState"/>) lets a late insert re-encode only the tail.
+/// Every double round-trips bit-exactly (NaN payloads, infinities, negative zero). Not thread-safe.
 /// </summary>
 internal sealed class CompressedChunk : Chunk
 {
@@ -25,13 +17,8 @@ internal sealed class CompressedChunk : Chunk
     private readonly int _capacityBytes;
     private int _count;
     private long _firstTimestamp;
-    private long _lastTimestamp;
-    private long _lastDelta;
-    private ulong _lastValueBits;
-    private ulong _lastStoredBits;
-    private int _lastCode;
-    private int _leadingZeros = -1;
-    private int _trailingZeros;
+    private TimestampCoder _timestamps;
+    private ValueCoder _values;
 
     public CompressedChunk(int capacityBytes)
     {
@@ -47,9 +34,9 @@ internal sealed class CompressedChunk : Chunk
 
     public override long FirstTimestamp => _firstTimestamp;
 
-    public override long LastTimestamp => _lastTimestamp;
+    public override long LastTimestamp => _timestamps.LastTimestamp;
 
-    public override double LastValue => BitConverter.UInt64BitsToDouble(_lastValueBits);
+    public override double LastValue => BitConverter.UInt64BitsToDouble(_values.LastBits);
 
     public override int SizeBytes => _writer.ByteLength;
 
@@ -63,32 +50,26 @@ internal sealed class CompressedChunk : Chunk
 
     public override void Append(long timestamp, double value)
     {
-        ulong valueBits = BitConverter.DoubleToUInt64Bits(value);
         if (_count == 0)
         {
-            int code = DecimalErasure.Erase(value, DecimalErasure.NotErased, out ulong stored);
             _writer.WriteBits((ulong)timestamp, 64);
-            _writer.WriteBits((ulong)code, 4);
-            _writer.WriteBits(stored, 64);
+            _timestamps = TimestampCoder.Start(timestamp);
+            _values = ValueCoder.Start(_writer, value);
             _firstTimestamp = timestamp;
-            _lastTimestamp = timestamp;
-            _lastDelta = 0;
-            _lastValueBits = valueBits;
-            _lastStoredBits = stored;
-            _lastCode = code;
             _count = 1;
             return;
         }
-        Invariant.Require(timestamp > _lastTimestamp, "chunk appends must be in timestamp order");
-        long delta = timestamp - _lastTimestamp;
-        WriteTimestamp(unchecked(delta - _lastDelta));
-        WriteValue(value, valueBits);
-        _lastDelta = delta;
-        _lastTimestamp = timestamp;
+        Invariant.Require(timestamp > _timestamps.LastTimestamp, "chunk appends must be in timestamp order");
+        _timestamps.Write(_writer, timestamp);
+        _values.Write(_writer, value);
         _count++;
     }
 
-    public override void Decode(Span<Sample> destination) => DecodeBits(_writer.Bytes, _count, destination);
+    public override void Decode(Span<Sample> destination)
+    {
+        EncoderState unused = default;
+        DecodeBits(_writer.Bytes, _count, destination, null, ref unused);
+    }
 
     /// <summary>
     /// Decodes every sample into <paramref name="destination"/> and returns the index of the first sample with a timestamp
@@ -98,8 +79,7 @@ internal sealed class CompressedChunk : Chunk
     public int DecodeForInsert(long timestamp, Span<Sample> destination, out EncoderState stateBefore)
     {
         stateBefore = default;
-        int position = DecodeBits(_writer.Bytes, _count, destination, timestamp, ref stateBefore);
-        return position;
+        return DecodeBits(_writer.Bytes, _count, destination, timestamp, ref stateBefore);
     }
 
     /// <summary>
@@ -114,20 +94,13 @@ internal sealed class CompressedChunk : Chunk
         {
             _writer.Truncate(0);
             _count = 0;
-            _leadingZeros = -1;
-            _trailingZeros = 0;
         }
         else
         {
             _writer.Truncate(stateBefore.BitPosition);
             _count = position;
-            _lastTimestamp = stateBefore.Timestamp;
-            _lastDelta = stateBefore.Delta;
-            _lastValueBits = stateBefore.ValueBits;
-            _lastStoredBits = stateBefore.StoredBits;
-            _lastCode = stateBefore.Code;
-            _leadingZeros = stateBefore.LeadingZeros;
-            _trailingZeros = stateBefore.TrailingZeros;
+            _timestamps = stateBefore.Timestamps;
+            _values = stateBefore.Values;
         }
         foreach (Sample sample in suffix)
         {
@@ -139,7 +112,8 @@ internal sealed class CompressedChunk : Chunk
     public static CompressedChunk FromEncoded(ReadOnlySpan<byte> encoded, int count, int capacityBytes)
     {
         var samples = new Sample[count];
-        DecodeBits(encoded, count, samples);
+        EncoderState unused = default;
+        DecodeBits(encoded, count, samples, null, ref unused);
         var chunk = new CompressedChunk(capacityBytes);
         foreach (Sample sample in samples)
         {
@@ -149,14 +123,11 @@ internal sealed class CompressedChunk : Chunk
         return chunk;
     }
 
-    private static void DecodeBits(ReadOnlySpan<byte> encoded, int count, Span<Sample> destination)
-    {
-        EncoderState unused = default;
-        DecodeBits(encoded, count, destination, long.MaxValue, ref unused);
-    }
-
-    /// <summary>Decodes; returns the index of the first sample at or after <paramref name="stopTimestamp"/> and the state before it.</summary>
-    private static int DecodeBits(ReadOnlySpan<byte> encoded, int count, Span<Sample> destination, long stopTimestamp, ref EncoderState stateBefore)
+    /// <summary>
+    /// Decodes; with a <paramref name="stop"/> timestamp, returns the index of the first sample at or after it and the coder
+    /// state before that sample (snapshots cost a copy per sample, so plain decoding passes null and returns Count).
+    /// </summary>
+    private static int DecodeBits(ReadOnlySpan<byte> encoded, int count, Span<Sample> destination, long? stop, ref EncoderState stateBefore)
     {
         Invariant.Require(destination.Length >= count, "destination too small");
         if (count == 0)
@@ -166,175 +137,37 @@ internal sealed class CompressedChunk : Chunk
         int position = count;
         var reader = new BitReader(encoded);
         long timestamp = (long)reader.ReadBits(64);
-        int code = (int)reader.ReadBits(4);
-        ulong stored = reader.ReadBits(64);
-        double value = DecimalErasure.Restore(stored, code);
+        var timestamps = TimestampCoder.Start(timestamp);
+        var values = ValueCoder.Start(ref reader, out double value);
         destination[0] = new Sample(timestamp, value);
-        if (timestamp >= stopTimestamp)
+        bool tracking = stop.HasValue;
+        long stopTimestamp = stop.GetValueOrDefault();
+        if (tracking && timestamp >= stopTimestamp)
         {
             position = 0;
         }
-        long delta = 0;
-        int leading = 0;
-        int meaningful = 0;
-        bool hasWindow = false;
         for (int i = 1; i < count; i++)
         {
-            long bitPosition = reader.Position;
-            long previousTimestamp = timestamp;
-            long previousDelta = delta;
-            ulong previousStored = stored;
-            int previousCode = code;
-            ulong previousValueBits = BitConverter.DoubleToUInt64Bits(value);
-            int previousLeading = leading;
-            int previousMeaningful = meaningful;
-            bool previousHasWindow = hasWindow;
-            delta = unchecked(delta + ReadDeltaOfDelta(ref reader));
-            timestamp = unchecked(timestamp + delta);
-            if (position == count && timestamp >= stopTimestamp)
+            if (tracking && position == count)
             {
-                position = i;
-                stateBefore = new EncoderState(bitPosition, previousTimestamp, previousDelta, previousValueBits, previousStored, previousCode,
-                    previousHasWindow ? previousLeading : -1, previousHasWindow ? 64 - previousLeading - previousMeaningful : 0);
+                var before = new EncoderState(reader.Position, timestamps, values);
+                timestamp = timestamps.Read(ref reader);
+                if (timestamp >= stopTimestamp)
+                {
+                    position = i;
+                    stateBefore = before;
+                }
             }
-            if (reader.ReadBit())
+            else
             {
-                bool xorPresent = true;
-                if (reader.ReadBit())
-                {
-                    code = (int)reader.ReadBits(4);
-                    xorPresent = reader.ReadBit();
-                }
-                if (xorPresent)
-                {
-                    if (reader.ReadBit())
-                    {
-                        leading = (int)reader.ReadBits(5);
-                        meaningful = (int)reader.ReadBits(6);
-                        if (meaningful == 0)
-                        {
-                            meaningful = 64;
-                        }
-                        hasWindow = true;
-                    }
-                    Invariant.Require(leading + meaningful <= 64, "corrupt value window");
-                    stored ^= reader.ReadBits(meaningful) << (64 - leading - meaningful);
-                }
-                value = DecimalErasure.Restore(stored, code);
+                timestamp = timestamps.Read(ref reader);
             }
-            destination[i] = new Sample(timestamp, value);
+            destination[i] = new Sample(timestamp, values.Read(ref reader));
         }
-        if (position == count)
+        if (tracking && position == count)
         {
-            stateBefore = new EncoderState(reader.Position, timestamp, delta, BitConverter.DoubleToUInt64Bits(value), stored, code,
-                hasWindow ? leading : -1, hasWindow ? 64 - leading - meaningful : 0);
+            stateBefore = new EncoderState(reader.Position, timestamps, values);
         }
         return position;
-    }
-
-    private static long ReadDeltaOfDelta(ref BitReader reader)
-    {
-        if (!reader.ReadBit())
-        {
-            return 0;
-        }
-        if (!reader.ReadBit())
-        {
-            return SignExtend(reader.ReadBits(4), 4);
-        }
-        if (!reader.ReadBit())
-        {
-            return SignExtend(reader.ReadBits(7), 7);
-        }
-        if (!reader.ReadBit())
-        {
-            return SignExtend(reader.ReadBits(12), 12);
-        }
-        if (!reader.ReadBit())
-        {
-            return SignExtend(reader.ReadBits(32), 32);
-        }
-        return (long)reader.ReadBits(64);
-    }
-
-    private static long SignExtend(ulong value, int bits) => (long)(value << (64 - bits)) >> (64 - bits);
-
-    private static bool Fits(long value, int bits) => value >= -(1L << (bits - 1)) && value < (1L << (bits - 1));
-
-    private void WriteTimestamp(long deltaOfDelta)
-    {
-        if (deltaOfDelta == 0)
-        {
-            _writer.WriteBit(false);
-        }
-        else if (Fits(deltaOfDelta, 4))
-        {
-            _writer.WriteBits((0b10UL << 4) | ((ulong)deltaOfDelta & 0xF), 6);
-        }
-        else if (Fits(deltaOfDelta, 7))
-        {
-            _writer.WriteBits((0b110UL << 7) | ((ulong)deltaOfDelta & 0x7F), 10);
-        }
-        else if (Fits(deltaOfDelta, 12))
-        {
-            _writer.WriteBits((0b1110UL << 12) | ((ulong)deltaOfDelta & 0xFFF), 16);
-        }
-        else if (Fits(deltaOfDelta, 32))
-        {
-            _writer.WriteBits(0b11110, 5);
-            _writer.WriteBits((ulong)deltaOfDelta, 32);
-        }
-        else
-        {
-            _writer.WriteBits(0b11111, 5);
-            _writer.WriteBits((ulong)deltaOfDelta, 64);
-        }
-    }
-
-    private void WriteValue(double value, ulong valueBits)
-    {
-        if (valueBits == _lastValueBits)
-        {
-            _writer.WriteBit(false);
-            return;
-        }
-        int code = DecimalErasure.Erase(value, _lastCode, out ulong stored);
-        ulong xor = stored ^ _lastStoredBits;
-        if (code == _lastCode)
-        {
-            // Same code and same stored bits would restore the same value, so the XOR cannot be zero here.
-            Invariant.Require(xor != 0, "distinct values restored from identical bits");
-            _writer.WriteBits(0b10, 2);
-        }
-        else
-        {
-            _writer.WriteBits((0b11UL << 4) | (uint)code, 6);
-            _writer.WriteBit(xor != 0);
-        }
-        if (xor != 0)
-        {
-            WriteWindow(xor);
-        }
-        _lastValueBits = valueBits;
-        _lastStoredBits = stored;
-        _lastCode = code;
-    }
-
-    private void WriteWindow(ulong xor)
-    {
-        int leading = Math.Min(BitOperations.LeadingZeroCount(xor), 31);
-        int trailing = BitOperations.TrailingZeroCount(xor);
-        if (_leadingZeros >= 0 && leading >= _leadingZeros && trailing >= _trailingZeros)
-        {
-            int meaningful = 64 - _leadingZeros - _trailingZeros;
-            _writer.WriteBit(false);
-            _writer.WriteBits(xor >> _trailingZeros, meaningful);
-            return;
-        }
-        int length = 64 - leading - trailing;
-        _writer.WriteBits((1UL << 11) | ((ulong)(uint)leading << 6) | (uint)(length & 63), 12);
-        _writer.WriteBits(xor >> trailing, length);
-        _leadingZeros = leading;
-        _trailingZeros = trailing;
     }
 }

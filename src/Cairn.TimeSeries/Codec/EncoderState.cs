@@ -2,14 +2,6 @@ namespace Cairn.TimeSeries.Codec;
 
 /// <summary>
 /// The state of <see cref="CompressedChunk"/>'s encoder after some sample: where its bits end, and what the next sample is
-/// encoded against. <see cref="LeadingZeros"/> is -1 before any value window was written.
+/// encoded against.
 /// </summary>
-internal readonly record struct EncoderState(
-    long BitPosition,
-    long Timestamp,
-    long Delta,
-    ulong ValueBits,
-    ulong StoredBits,
-    int Code,
-    int LeadingZeros,
-    int TrailingZeros);
+internal readonly record struct EncoderState(long BitPosition, TimestampCoder Timestamps, ValueCoder Values);

@@ -48,6 +48,7 @@ internal static class GroupReducer
         {
             var merged = new List<Sample>();
             var sources = new StringBuilder();
+            var sourceKeys = new List<byte[]>(members.Count);
             foreach (TimeSeriesData member in members)
             {
                 merged.AddRange(rangeOf(member));
@@ -56,6 +57,7 @@ internal static class GroupReducer
                     sources.Append(',');
                 }
                 sources.Append(Encoding.UTF8.GetString(member.Key));
+                sourceKeys.Add(member.Key);
             }
             // Stable sort keeps member order within a timestamp, which first/last reducers depend on.
             Sample[] ordered = [.. merged];
@@ -98,7 +100,8 @@ internal static class GroupReducer
                 labels.Add(new("__reducer__", AggregationNames.ToLowerName(groupBy.Reducer)));
                 labels.Add(new("__source__", sources.ToString()));
             }
-            results.Add(new SeriesResult(Encoding.UTF8.GetBytes(groupBy.Label + "=" + value), labels, reduced));
+            results.Add(new SeriesResult(Encoding.UTF8.GetBytes(groupBy.Label + "=" + value), labels, reduced,
+                AggregationNames.ToLowerName(groupBy.Reducer), sourceKeys));
         }
         return results;
     }

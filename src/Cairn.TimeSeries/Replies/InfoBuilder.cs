@@ -10,23 +10,32 @@ namespace Cairn.TimeSeries.Replies;
 /// </summary>
 internal static class InfoBuilder
 {
-    public static List<InfoField> Build(TimeSeriesData series, bool debug)
+    /// <summary>With <paramref name="resp3"/>, labels are a map of name to value and rules a map of destination to
+    /// [bucketDuration, aggregator, alignment], as RedisTimeSeries replies to a HELLO 3 client.</summary>
+    public static List<InfoField> Build(TimeSeriesData series, bool debug, bool resp3 = false)
     {
-        var labels = new List<TsReply>(series.Labels.Count);
+        var labelPairs = new List<KeyValuePair<string, string?>>(series.Labels.Count);
         foreach (Label label in series.Labels)
         {
-            labels.Add(TsReply.Array([TsReply.Bulk(label.Name), TsReply.Bulk(label.Value)]));
+            labelPairs.Add(new(label.Name, label.Value));
         }
-        var rules = new List<TsReply>(series.Rules.Count);
+        TsReply labels = TsReplies.Labels(labelPairs, resp3);
+        var rules = new List<TsReply>(series.Rules.Count * 2);
         foreach (CompactionRule rule in series.Rules)
         {
-            rules.Add(TsReply.Array(
-            [
-                TsReply.Bulk(rule.DestinationKey),
-                TsReply.FromInteger(rule.BucketDurationMilliseconds),
-                TsReply.Simple(AggregationNames.ToUpperName(rule.Aggregation)),
-                TsReply.FromInteger(rule.AlignTimestamp),
-            ]));
+            TsReply destination = TsReply.Bulk(rule.DestinationKey);
+            TsReply bucket = TsReply.FromInteger(rule.BucketDurationMilliseconds);
+            TsReply aggregator = TsReply.Simple(AggregationNames.ToUpperName(rule.Aggregation));
+            TsReply alignment = TsReply.FromInteger(rule.AlignTimestamp);
+            if (resp3)
+            {
+                rules.Add(destination);
+                rules.Add(TsReply.Array([bucket, aggregator, alignment]));
+            }
+            else
+            {
+                rules.Add(TsReply.Array([destination, bucket, aggregator, alignment]));
+            }
         }
         var fields = new List<InfoField>
         {
@@ -40,9 +49,9 @@ internal static class InfoBuilder
             new("maxSamplesPerChunk", TsReply.FromInteger(series.ChunkSizeBytes / 16)),
             new("chunkType", TsReply.Simple(series.Encoding == ChunkEncoding.Compressed ? "compressed" : "uncompressed")),
             new("duplicatePolicy", series.DuplicatePolicy is { } policy ? TsReply.Simple(policy.ToString().ToLowerInvariant()) : TsReply.Nil),
-            new("labels", TsReply.Array(labels)),
+            new("labels", labels),
             new("sourceKey", series.SourceKey is { } source ? TsReply.Bulk(source) : TsReply.Nil),
-            new("rules", TsReply.Array(rules)),
+            new("rules", resp3 ? TsReply.Map(rules) : TsReply.Array(rules)),
             new("ignoreMaxTimeDiff", TsReply.FromInteger(series.IgnoreMaxTimeDifferenceMilliseconds)),
             new("ignoreMaxValDiff", TsReply.FromDouble(series.IgnoreMaxValueDifference)),
         };
@@ -52,14 +61,15 @@ internal static class InfoBuilder
             var chunks = new List<TsReply>(series.ChunkCount);
             foreach (Chunk chunk in series.Chunks)
             {
-                chunks.Add(TsReply.Array(
-                [
+                var chunkFields = new List<TsReply>
+                {
                     TsReply.Simple("startTimestamp"), TsReply.FromInteger(chunk.FirstTimestamp),
                     TsReply.Simple("endTimestamp"), TsReply.FromInteger(chunk.LastTimestamp),
                     TsReply.Simple("samples"), TsReply.FromInteger(chunk.Count),
                     TsReply.Simple("size"), TsReply.FromInteger(chunk.CapacityBytes),
                     TsReply.Simple("bytesPerSample"), TsReply.Simple(ValueFormatter.Format((double)chunk.SizeBytes / chunk.Count)),
-                ]));
+                };
+                chunks.Add(resp3 ? TsReply.Map(chunkFields) : TsReply.Array(chunkFields));
             }
             fields.Add(new("Chunks", TsReply.Array(chunks)));
         }

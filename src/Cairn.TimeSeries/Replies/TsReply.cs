@@ -52,12 +52,23 @@ public sealed class TsReply
     public static TsReply Map(IReadOnlyList<TsReply> alternatingKeysAndValues) =>
         new(TsReplyKind.Map, 0, 0, null, alternatingKeysAndValues);
 
+    public static TsReply Set(IReadOnlyList<TsReply> items) => new(TsReplyKind.Set, 0, 0, null, items);
+
     public override string ToString() => Kind switch
     {
         TsReplyKind.Integer => Integer.ToString(System.Globalization.CultureInfo.InvariantCulture),
         TsReplyKind.Double => ValueFormatter.Format(Value),
         TsReplyKind.BulkString or TsReplyKind.SimpleString => Encoding.UTF8.GetString(Bytes!),
         TsReplyKind.Nil => "(nil)",
+        TsReplyKind.Map => "{" + string.Join(", ", Pairs(Items!)) + "}",
         _ => "[" + string.Join(", ", Items!) + "]",
     };
+
+    private static IEnumerable<string> Pairs(IReadOnlyList<TsReply> items)
+    {
+        for (int i = 0; i + 1 < items.Count; i += 2)
+        {
+            yield return items[i] + ": " + items[i + 1];
+        }
+    }
 }

@@ -15,4 +15,7 @@ public enum TsReplyKind
 
     /// <summary>RESP3 map of alternating keys and values in <see cref="TsReply.Items"/>; RESP2 writers emit it as a flat array.</summary>
     Map,
+
+    /// <summary>RESP3 set; RESP2 writers emit it as an array.</summary>
+    Set,
 }

@@ -15,7 +15,11 @@ namespace Cairn.TimeSeries.Serialization;
 /// </summary>
 public static class SeriesSerializer
 {
-    public const byte FormatVersion = 1;
+    /// <summary>The version written. 2: compressed chunks use <see cref="CompressedChunk"/>'s grid-residual and
+    /// scaled-decimal coding. 1 (still read): compressed chunks in Gorilla with decimal erasure (<see cref="GorillaChunkV1"/>).</summary>
+    public const byte FormatVersion = 2;
+
+    private const byte GorillaFormatVersion = 1;
 
     /// <summary>Bounds that a reader enforces so that a corrupt length cannot make it allocate without limit.</summary>
     private const int MaximumCount = 1 << 24;
@@ -102,14 +106,15 @@ public static class SeriesSerializer
             return false;
         }
         var reader = new Reader(body);
-        if (reader.Byte() != FormatVersion)
+        byte version = reader.Byte();
+        if (version is not (FormatVersion or GorillaFormatVersion))
         {
             error = "unsupported format version";
             return false;
         }
         try
         {
-            series = ReadBody(ref reader, key);
+            series = ReadBody(ref reader, key, version);
         }
         catch (FormatException exception)
         {
@@ -131,7 +136,7 @@ public static class SeriesSerializer
         return true;
     }
 
-    private static TimeSeriesData ReadBody(ref Reader reader, byte[] key)
+    private static TimeSeriesData ReadBody(ref Reader reader, byte[] key, byte version)
     {
         long retention = reader.Long();
         var encoding = (ChunkEncoding)reader.Byte();
@@ -195,7 +200,9 @@ public static class SeriesSerializer
             if (chunkEncoding == ChunkEncoding.Compressed)
             {
                 Check(payload.Length >= 16, "short chunk");
-                chunk = CompressedChunk.FromEncoded(payload, count, (int)capacity);
+                chunk = version == GorillaFormatVersion
+                    ? Upgrade(GorillaChunkV1.FromEncoded(payload, count, (int)capacity))
+                    : CompressedChunk.FromEncoded(payload, count, (int)capacity);
             }
             else
             {
@@ -212,6 +219,17 @@ public static class SeriesSerializer
             series.AddLoadedChunk(chunk);
         }
         return series;
+    }
+
+    /// <summary>A version-1 chunk, re-encoded in today's format (same samples, same capacity; usually fewer bytes).</summary>
+    private static CompressedChunk Upgrade(GorillaChunkV1 old)
+    {
+        var chunk = new CompressedChunk(old.CapacityBytes);
+        foreach (Sample sample in old.ToArray())
+        {
+            chunk.Append(sample.Timestamp, sample.Value);
+        }
+        return chunk;
     }
 
     private static void Check(bool condition, string message)

@@ -89,7 +89,7 @@ public sealed class TimeSeriesCommandsTests : IClassFixture<TimeSeriesCommandsTe
         IReadOnlyList<TimeStamp> stamps = ts.MAdd([("t:madd1", 10, 1.0), ("t:madd2", 20, 2.0), ("t:madd1", 30, 3.0)]);
         Assert.Equal([10L, 20L, 30L], stamps.Select(t => (long)t));
         using RawClient raw = _server.Raw();
-        Assert.Equal("[:40, -ERR TSDB: the key does not exist]", raw.Execute("TS.MADD", "t:madd1", "40", "4", "t:missing", "10", "1"));
+        Assert.Equal("[:40, -ERR TSDB: the key is not a TSDB key]", raw.Execute("TS.MADD", "t:madd1", "40", "4", "t:missing", "10", "1"));
         Assert.Equal(3, ts.Range("t:madd1", "-", "+").Count);
     }
 
@@ -227,7 +227,7 @@ public sealed class TimeSeriesCommandsTests : IClassFixture<TimeSeriesCommandsTe
     {
         using RawClient raw = _server.Raw();
         raw.Execute("SET", "t:string", "x");
-        Assert.StartsWith("-WRONGTYPE", raw.Execute("TS.ADD", "t:string", "1", "1"));
+        Assert.Equal("-ERR TSDB: the key is not a TSDB key", raw.Execute("TS.ADD", "t:string", "1", "1"));
         Assert.StartsWith("-WRONGTYPE", raw.Execute("TS.RANGE", "t:string", "-", "+"));
         Assert.Equal("-ERR TSDB: the key does not exist", raw.Execute("TS.GET", "t:nokey"));
         Assert.Equal("-ERR TSDB: the key does not exist", raw.Execute("TS.RANGE", "t:nokey", "-", "+"));
@@ -236,11 +236,51 @@ public sealed class TimeSeriesCommandsTests : IClassFixture<TimeSeriesCommandsTe
         Assert.StartsWith("-ERR", raw.Execute("TS.ADD", "t:err", "abc", "1"));
         Assert.StartsWith("-ERR", raw.Execute("TS.ADD", "t:err", "1", "notanumber"));
         Assert.Equal(":10", raw.Execute("TS.ADD", "t:err", "10", "1"));
-        Assert.Equal("-ERR TSDB: Error at upsert, update is not supported when DUPLICATE_POLICY is set to BLOCK mode", raw.Execute("TS.ADD", "t:err", "10", "2"));
+        Assert.Equal("-ERR TSDB: Error at upsert, update is not supported when DUPLICATE_POLICY is set to BLOCK mode, or either current or new value is NaN and DUPLICATE_POLICY is MAX/MIN/SUM", raw.Execute("TS.ADD", "t:err", "10", "2"));
         Assert.Equal("-ERR wrong number of arguments for 'ts.add' command", raw.Execute("TS.ADD", "t:err", "1"));
         Assert.StartsWith("-ERR", raw.Execute("TS.MRANGE", "-", "+", "FILTER"));
         Assert.StartsWith("-ERR", raw.Execute("TS.CREATERULE", "t:err", "t:err", "AGGREGATION", "avg", "10"));
         Assert.StartsWith("-ERR", raw.Execute("TS.DELETERULE", "t:err", "t:nokey"));
+    }
+
+    [Theory]
+    [InlineData("TS.ADD t:e 1 1 ON_DUPLICATE newest", "-ERR TSDB: Unknown DUPLICATE_POLICY")]
+    [InlineData("TS.CREATE t:e2 DUPLICATE_POLICY newest", "-ERR TSDB: Unknown DUPLICATE_POLICY")]
+    [InlineData("TS.CREATE t:e2 CHUNK_SIZE 50", "-ERR TSDB: CHUNK_SIZE value must be a multiple of 8 in the range [48 .. 1048576]")]
+    [InlineData("TS.CREATE t:e2 ENCODING zip", "-ERR TSDB: unknown ENCODING parameter")]
+    [InlineData("TS.RANGE t:e - + COUNT", "-ERR TSDB: COUNT argument is missing")]
+    [InlineData("TS.RANGE t:e - + FILTER_BY_VALUE 1", "-ERR TSDB: FILTER_BY_VALUE one or more arguments are missing")]
+    [InlineData("TS.RANGE t:e - + FILTER_BY_TS", "-ERR TSDB: FILTER_BY_TS one or more arguments are missing")]
+    [InlineData("TS.RANGE t:e - + AGGREGATION avg soon", "-ERR TSDB: Couldn't parse AGGREGATION")]
+    [InlineData("TS.RANGE t:e - + AGGREGATION avg 0", "-ERR TSDB: bucketDuration must be greater than zero")]
+    [InlineData("TS.MRANGE - + FILTER a=1 GROUPBY a REDUCE first", "-ERR TSDB: Invalid reducer type")]
+    [InlineData("TS.MREVRANGE - + FILTER a=1 GROUPBY a", "-ERR wrong number of arguments for 'ts.mrevrange' command")]
+    [InlineData("TS.MGET SELECTED_LABELS FILTER a=1", "-ERR TSDB: SELECT_LABELS should have at least 1 parameter")]
+    [InlineData("TS.MGET WITHLABELS SELECTED_LABELS a FILTER a=1", "-ERR TSDB: cannot accept WITHLABELS and SELECT_LABELS together")]
+    [InlineData("TS.INCRBY t:e 1 TIMESTAMP 0", "-TSDB: timestamp must be equal to or higher than the maximum existing timestamp")]
+    [InlineData("TS.INCRBY t:e x", "-ERR TSDB: invalid increase/decrease value")]
+    public void ArgumentErrorsCarryRedisTimeSeriesTexts(string command, string error)
+    {
+        using RawClient raw = _server.Raw();
+        raw.Execute("TS.ADD", "t:e", "10", "1");
+        Assert.Equal(error, raw.Execute(command.Split(' ')));
+    }
+
+    [Fact]
+    public void MaddAddsTheGoodTriplesAndRepliesAnErrorInPlaceOfEachBadOne()
+    {
+        using RawClient raw = _server.Raw();
+        raw.Execute("SET", "t:madd:string", "x");
+        Assert.Equal("+OK", raw.Execute("TS.CREATE", "t:madd:p"));
+        Assert.Equal(
+            "[:1, -ERR TSDB: invalid value, -ERR TSDB: invalid timestamp, -ERR TSDB: invalid timestamp, must be a nonnegative integer, "
+            + "-ERR TSDB: the key is not a TSDB key, -ERR TSDB: the key is not a TSDB key, :2]",
+            raw.Execute("TS.MADD", "t:madd:p", "1", "1", "t:madd:p", "3", "NaNx", "t:madd:p", "soon", "1", "t:madd:p", "-3", "1",
+                "t:madd:missing", "1", "1", "t:madd:string", "1", "1", "t:madd:p", "2", "2"));
+        Assert.Equal("[[:1, +1], [:2, +2]]", raw.Execute("TS.RANGE", "t:madd:p", "-", "+"));
+        Assert.Equal(":0", raw.Execute("EXISTS", "t:madd:missing"));
+        var results = Ts().MAdd([("t:madd:p", 5, 5.0), ("t:madd:p", 6, 6.0)]);
+        Assert.Equal([5L, 6L], results.Select(t => (long)t));
     }
 
     [Fact]

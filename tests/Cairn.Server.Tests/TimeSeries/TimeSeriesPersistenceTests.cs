@@ -82,4 +82,37 @@ public sealed class TimeSeriesPersistenceTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task MaddWithFailingTriplesReplaysOnlyTheAddedSamplesFromTheAof()
+    {
+        string dir = NewDirectory();
+        try
+        {
+            string range;
+            await using (var server = new TestServer(c => { c.AppendOnly = true; c.Save = ""; }, dir))
+            {
+                using RawClient client = server.Raw();
+                Assert.Equal("+OK", client.Execute("TS.CREATE", "pm:a", "DUPLICATE_POLICY", "BLOCK"));
+                Assert.Equal("[:5, :6]", client.Execute("TS.MADD", "pm:a", "5", "1", "pm:a", "6", "1"));
+                Assert.Equal(
+                    "[:4, -ERR TSDB: Error at upsert, update is not supported when DUPLICATE_POLICY is set to BLOCK mode, or either current or new value is NaN and DUPLICATE_POLICY is MAX/MIN/SUM, "
+                    + "-ERR TSDB: invalid value, -ERR TSDB: the key is not a TSDB key, :7]",
+                    client.Execute("TS.MADD", "pm:a", "4", "2", "pm:a", "5", "2", "pm:a", "8", "x", "pm:none", "1", "1", "pm:a", "7", "2"));
+                Assert.Equal("[-ERR TSDB: the key is not a TSDB key]", client.Execute("TS.MADD", "pm:none", "1", "1"));
+                range = client.Execute("TS.RANGE", "pm:a", "-", "+");
+                Assert.Equal("[[:4, +2], [:5, +1], [:6, +1], [:7, +2]]", range);
+            }
+            await using (var server = new TestServer(c => { c.AppendOnly = true; c.Save = ""; }, dir))
+            {
+                using RawClient client = server.Raw();
+                Assert.Equal(range, client.Execute("TS.RANGE", "pm:a", "-", "+"));
+                Assert.Equal(":0", client.Execute("EXISTS", "pm:none"));
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

@@ -29,5 +29,13 @@ public sealed class TimeSeriesResp3ClientTests
         Assert.Equal(2.5, mget.Single().value.Val);
         var mrange = ts.MRange("-", "+", ["k=v"], withLabels: true, aggregation: TsAggregation.Sum, timeBucket: 10);
         Assert.Equal(4.0, mrange.Single().values.Single().Val);
+        // RESP3 shapes (maps keyed by series, labels as maps) still parse into the client's types.
+        Assert.Equal("r3:a", mget.Single().key);
+        Assert.Equal([new TimeSeriesLabel("k", "v")], mget.Single().labels);
+        Assert.Equal("r3:a", mrange.Single().key);
+        Assert.Equal([new TimeSeriesLabel("k", "v")], mrange.Single().labels);
+        var grouped = ts.MRange("-", "+", ["k=v"], withLabels: true, groupbyTuple: ("k", TsReduce.Max));
+        Assert.Equal("k=v", grouped.Single().key);
+        Assert.Equal([1.5, 2.5], grouped.Single().values.Select(t => t.Val));
     }
 }

@@ -53,4 +53,16 @@ public sealed class ChunkRewriteTests
             Assert.Equal(expected, chunk.ToArray(), SampleComparer.BitExact);
         }
     }
+
+    [Fact]
+    public void InsertPointIsFoundAtTheLargestTimestamp()
+    {
+        var chunk = new CompressedChunk(4096);
+        chunk.Append(long.MaxValue - 10, 1.5);
+        chunk.Append(long.MaxValue, 2.5);
+        var decoded = new Sample[2];
+        Assert.Equal(1, chunk.DecodeForInsert(long.MaxValue, decoded, out EncoderState state));
+        chunk.RewriteFrom(1, state, [new Sample(long.MaxValue, 3.5)]);
+        Assert.Equal([new Sample(long.MaxValue - 10, 1.5), new Sample(long.MaxValue, 3.5)], chunk.ToArray(), SampleComparer.BitExact);
+    }
 }

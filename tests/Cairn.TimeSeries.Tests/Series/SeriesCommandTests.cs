@@ -35,7 +35,7 @@ public sealed class SeriesCommandTests
     public void DuplicateTimestampIsBlockedByDefaultAndResolvedByOnDuplicate()
     {
         _redis.Run("TS.ADD temp 10 1");
-        Assert.Equal("ERR TSDB: Error at upsert, update is not supported when DUPLICATE_POLICY is set to BLOCK mode", _redis.Run("TS.ADD temp 10 2"));
+        Assert.Equal("ERR TSDB: Error at upsert, update is not supported when DUPLICATE_POLICY is set to BLOCK mode, or either current or new value is NaN and DUPLICATE_POLICY is MAX/MIN/SUM", _redis.Run("TS.ADD temp 10 2"));
         Assert.Equal("10", _redis.Run("TS.ADD temp 10 5 ON_DUPLICATE SUM"));
         Assert.Equal("[10, 6]", _redis.Run("TS.GET temp"));
         _redis.Run("TS.ALTER temp DUPLICATE_POLICY MIN");
@@ -61,8 +61,13 @@ public sealed class SeriesCommandTests
         _redis.Run("TS.CREATE a");
         _redis.Run("TS.ADD a 5 1");
         Assert.Equal(
-            "[1, ERR TSDB: the key does not exist, ERR TSDB: Error at upsert, update is not supported when DUPLICATE_POLICY is set to BLOCK mode]",
+            "[1, ERR TSDB: the key is not a TSDB key, ERR TSDB: Error at upsert, update is not supported when DUPLICATE_POLICY is set to BLOCK mode, or either current or new value is NaN and DUPLICATE_POLICY is MAX/MIN/SUM]",
             _redis.Run("TS.MADD a 1 1 missing 1 1 a 5 2"));
+        // A triple that does not parse fails alone (value checked before timestamp), as RedisTimeSeries's TS.MADD does.
+        Assert.Equal(
+            "[ERR TSDB: invalid value, 2, ERR TSDB: invalid timestamp, ERR TSDB: invalid timestamp, must be a nonnegative integer, ERR TSDB: invalid value, 3]",
+            _redis.Run("TS.MADD a 7 x a 2 2 a t 1 a -1 1 a t x a 3 3"));
+        Assert.Equal("[[1, 1], [2, 2], [3, 3], [5, 1]]", _redis.Run("TS.RANGE a - +"));
         Assert.Equal("ERR wrong number of arguments for 'ts.madd' command", _redis.Run("TS.MADD a 1"));
     }
 
@@ -74,7 +79,7 @@ public sealed class SeriesCommandTests
         Assert.Equal("[100, 7]", _redis.Run("TS.GET counter"));
         Assert.Equal("200", _redis.Run("TS.DECRBY counter 10 TIMESTAMP 200"));
         Assert.Equal("[200, -3]", _redis.Run("TS.GET counter"));
-        Assert.Equal("ERR TSDB: timestamp must be equal to or higher than the maximum existing timestamp", _redis.Run("TS.INCRBY counter 1 TIMESTAMP 50"));
+        Assert.Equal("TSDB: timestamp must be equal to or higher than the maximum existing timestamp", _redis.Run("TS.INCRBY counter 1 TIMESTAMP 50"));
         _redis.NowMilliseconds = 300;
         Assert.Equal("300", _redis.Run("TS.INCRBY counter 1"));
     }

@@ -91,7 +91,9 @@ public sealed class StoreBehaviourTests
         var keyspace = new WrongTypeKeyspace();
         var store = new TimeSeriesStore(keyspace);
         var add = TsArgumentParserShortcut.Add("str 1 1");
-        Assert.Equal(TsErrors.WrongType, store.Add(add, 0).Error);
+        // TS.ADD on another type is RedisTimeSeries's "not a TSDB key" (module.c add()); reads say WRONGTYPE.
+        Assert.Equal(TsErrors.NotATimeSeries, store.Add(add, 0).Error);
+        Assert.Equal(TsErrors.WrongType, store.Get(new Cairn.TimeSeries.Arguments.GetArguments("str"u8.ToArray(), false)).Error);
         Assert.Equal(TsErrors.KeyExists, store.Create(new Cairn.TimeSeries.Arguments.CreateArguments("str"u8.ToArray(), new SeriesOptions())).Error);
     }
 
