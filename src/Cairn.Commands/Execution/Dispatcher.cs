@@ -186,6 +186,9 @@ public static class Dispatcher
                 c.Block = null;
                 c.Now = c.Server.NowMilliseconds;
                 Call(c, r.Spec);
+                // Storage lsm: the served client's reply leaves when this push returns, so the write that woke it and the
+                // pop it made reach the LSM's log first.
+                c.Server.Lsm?.Commit();
                 if (c.Block is null)
                 {
                     served = true;
