@@ -39,6 +39,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
     private readonly Channel<Action> _work = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<long, Waiter> _waiters = [];
     private readonly List<KeyPolicy> _policies;
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Client, ConsistencyLevel> _consistency = [];
     private readonly string[] _seeds;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
@@ -46,6 +47,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
     private readonly ITimer _timer;
     private long _nextRequestId;
     private volatile string _infoText = "";
+    private volatile bool _joined;
 
     private ClusterService(ServerContext server, string bindAddress, ILogger logger)
     {
@@ -151,6 +153,12 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         {
             return false;
         }
+        if (!_joined)
+        {
+            // Alone with seeds configured: placing keys on ourselves alone would answer from an empty replica.
+            ctx.Error("CLUSTERDOWN this node has not joined its cluster yet");
+            return true;
+        }
         var keys = new byte[positions.Count][];
         int slot = -1;
         for (int i = 0; i < positions.Count; i++)
@@ -215,8 +223,18 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
     {
         KeyPolicy policy = PolicyFor(keys[0]);
         int partition = _node.Layout.PartitionOfKey(keys[0]);
+        int required = write ? policy.WriteQuorum : policy.ReadQuorum;
+        if (_consistency.TryGetValue(ctx.Client, out ConsistencyLevel? level))
+        {
+            required = level.Name switch
+            {
+                "ONE" => 1,
+                "ALL" => policy.Replicas,
+                _ => policy.Replicas / 2 + 1,
+            };
+        }
         var operation = new Operation(partition, keys, CommandEncoding.Encode(ctx.Reply.Version, commands), write,
-            policy.Replicas, write ? policy.WriteQuorum : policy.ReadQuorum);
+            policy.Replicas, required);
         long id = Interlocked.Increment(ref _nextRequestId);
         var block = new BlockRequest([Encoding.ASCII.GetBytes("\0cluster-request:" + id.ToString(CultureInfo.InvariantCulture))], 0, TimeoutReply.NullBulk);
         ctx.Block = block;
@@ -226,6 +244,28 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
             _waiters[id] = waiter;
             _node.Submit(id, operation, _server.NowMilliseconds);
         });
+    }
+
+    /// <summary>CLUSTER CONSISTENCY [ONE|QUORUM|ALL|DEFAULT]: a per-connection override of R and W (Cassandra's levels).</summary>
+    private void SetConsistency(CommandContext ctx)
+    {
+        if (ctx.ArgumentCount == 2)
+        {
+            ctx.Reply.WriteSimpleString(_consistency.TryGetValue(ctx.Client, out ConsistencyLevel? current) ? current.Name : "DEFAULT");
+            return;
+        }
+        string name = ctx.ArgString(2).ToUpperInvariant();
+        if (ctx.ArgumentCount != 3 || name is not ("ONE" or "QUORUM" or "ALL" or "DEFAULT"))
+        {
+            ctx.Error("ERR consistency level must be ONE, QUORUM, ALL or DEFAULT");
+            return;
+        }
+        _consistency.Remove(ctx.Client);
+        if (name != "DEFAULT")
+        {
+            _consistency.Add(ctx.Client, new ConsistencyLevel(name));
+        }
+        ctx.Reply.WriteOk();
     }
 
     private KeyPolicy PolicyFor(byte[] key)
@@ -304,6 +344,10 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
                     }
                 }
             }
+        }
+        if (!_joined && (_seeds.All(s => s == PeerAddress) || _node.Members.Count > 1))
+        {
+            _joined = true;
         }
         if (_node.CurrentTick != _infoTick)
         {
@@ -420,6 +464,9 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
                 return;
             case "keyslot":
                 ctx.Reply.WriteInteger(HashSlots.ForKey(ctx.Arg(2)));
+                return;
+            case "consistency":
+                SetConsistency(ctx);
                 return;
         }
         byte[] key = ctx.ArgumentCount > 2 ? ctx.ArgBytes(2) : [];
@@ -662,4 +709,6 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
     }
 
     private sealed record Waiter(BlockRequest Block, Client Client);
+
+    private sealed record ConsistencyLevel(string Name);
 }

@@ -32,6 +32,9 @@ internal static class ClusterCommands
     [Command("CLUSTER|LEAVE")]
     public static void Leave(CommandContext ctx) => Run(ctx);
 
+    [Command("CLUSTER|CONSISTENCY")]
+    public static void Consistency(CommandContext ctx) => Run(ctx);
+
     [Command("CLUSTER|MEET")]
     public static void Meet(CommandContext ctx) => Run(ctx);
 

@@ -24,6 +24,9 @@ namespace Cairn.Replication.Node;
 /// </remarks>
 public sealed class ReplicationNode
 {
+    /// <summary>Bounds the partition comparisons a membership change starts per anti-entropy step.</summary>
+    private const int MaxStreamsPerStep = 8;
+
     private readonly ReplicationOptions _options;
     private readonly IReplicaStore _store;
     private readonly HybridLogicalClock _clock = new();
@@ -31,7 +34,7 @@ public sealed class ReplicationNode
     private readonly List<Completion> _completions = [];
     private readonly Dictionary<long, PendingClient> _clients = [];
     private readonly Dictionary<long, PendingWrite> _writes = [];
-    private readonly Queue<int> _urgentPartitions = new();
+    private readonly Queue<(int Partition, string Peer)> _streams = new();
     private long _nextWriteId = 1;
     private long _heartbeat;
     private long _incarnation;
@@ -704,9 +707,19 @@ public sealed class ReplicationNode
         Map = new PartitionMap(Layout, Members.PlacementNodes(), _options.ReplicationFactor, Members.PlacementVersion);
         for (int p = 0; p < Layout.PartitionCount; p++)
         {
-            if (Map.IsReplica(p, Id) && !old.IsReplica(p, Id))
+            if (!Map.IsReplica(p, Id))
             {
-                _urgentPartitions.Enqueue(p); // a partition moved to us: stream it from the other replicas first
+                continue;
+            }
+            bool gained = !old.IsReplica(p, Id);
+            foreach (string peer in Map.Replicas(p))
+            {
+                if (peer != Id && (gained || !old.IsReplica(p, peer)))
+                {
+                    // A replica moved (to us, or to the peer): compare this partition with it before routine anti-entropy,
+                    // so the new owner is streamed the partition's keys while the old owners keep serving reads.
+                    _streams.Enqueue((p, peer));
+                }
             }
         }
     }
@@ -715,15 +728,17 @@ public sealed class ReplicationNode
 
     private void AntiEntropyStep()
     {
-        int partition = -1;
-        while (_urgentPartitions.Count > 0 && partition < 0)
+        int streamed = 0;
+        while (_streams.Count > 0 && streamed < MaxStreamsPerStep)
         {
-            int p = _urgentPartitions.Dequeue();
-            if (Map.IsReplica(p, Id))
+            (int p, string peer) = _streams.Dequeue();
+            if (Map.IsReplica(p, Id) && Map.IsReplica(p, peer) && LivenessOf(peer) != Liveness.Down)
             {
-                partition = p;
+                SendMerkleRoot(p, peer);
+                streamed++;
             }
         }
+        int partition = -1;
         for (int i = 0; i < Layout.PartitionCount && partition < 0; i++)
         {
             int p = _nextAntiEntropyPartition;

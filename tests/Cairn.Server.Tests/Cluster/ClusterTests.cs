@@ -151,6 +151,10 @@ public sealed class ClusterTests(ITestOutputHelper output)
                 string refused = raw.Execute("SET", "p:0", "minority");
                 Assert.StartsWith("-NOQUORUM not enough replicas reachable for this key: need 2 of 3, 1 reachable", refused);
                 Assert.StartsWith("-NOQUORUM", raw.Execute("GET", "p:1")); // R = 2 cannot be met either
+                Assert.Equal("+OK", raw.Execute("CLUSTER", "CONSISTENCY", "ONE"));
+                Assert.Equal("(nil)", raw.Execute("GET", "p:1")); // ONE is served by the minority's own (stale) replica
+                Assert.Equal("+ONE", raw.Execute("CLUSTER", "CONSISTENCY"));
+                Assert.Equal("+OK", raw.Execute("CLUSTER", "CONSISTENCY", "DEFAULT"));
             }
             Assert.Null(minority.LocalValue("p:0"));
             minority.Isolate(nodes.Take(2), isolated: false);
@@ -207,6 +211,72 @@ public sealed class ClusterTests(ITestOutputHelper output)
             foreach (var mux in subscribers)
             {
                 mux.Dispose();
+            }
+        }
+        finally
+        {
+            await DisposeAllAsync(nodes);
+        }
+    }
+
+    [Fact]
+    public async Task AFourthNodeTakesItsShareOfPartitionsWithoutLosingKeysWhileReadsStayCorrect()
+    {
+        List<ClusterTestNode> nodes = await ClusterTestNode.StartClusterAsync(3);
+        try
+        {
+            var values = new Dictionary<string, string>();
+            for (int i = 0; i < 300; i++)
+            {
+                await nodes[i % 3].Database.StringSetAsync($"j:{i}", $"v:{i}");
+                values[$"j:{i}"] = $"v:{i}";
+            }
+            var watch = Stopwatch.StartNew();
+            nodes.Add(new ClusterTestNode("node-4", nodes[0].PeerAddress));
+            // Reads and writes during the move: every read returns the latest acknowledged value.
+            for (int round = 0; round < 3; round++)
+            {
+                for (int i = 0; i < 300; i += 3)
+                {
+                    ClusterTestNode via = nodes[(i + round) % 4];
+                    Assert.Equal(values[$"j:{i}"], (string?)await via.Database.StringGetAsync($"j:{i}"));
+                    if (i % 2 == 0)
+                    {
+                        await via.Database.StringSetAsync($"j:{i}", $"r{round}:{i}");
+                        values[$"j:{i}"] = $"r{round}:{i}";
+                    }
+                }
+            }
+            await ClusterTestNode.WaitUntilAsync(async () =>
+            {
+                foreach (ClusterTestNode node in nodes)
+                {
+                    if (await node.Cluster.QueryAsync(n => n.Map.Nodes.Count) != 4)
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            }, "every node places partitions on 4 nodes");
+            int gained = await nodes[0].Cluster.QueryAsync(n => Enumerable.Range(0, n.Layout.PartitionCount).Count(p => n.Map.IsReplica(p, "node-4")));
+            output.WriteLine($"node-4 replicates {gained} of 64 partitions (fair share 48)");
+            Assert.InRange(gained, 30, 64);
+            await ClusterTestNode.WaitUntilAsync(async () =>
+            {
+                foreach ((string key, string value) in values)
+                {
+                    IReadOnlyList<string> replicas = await nodes[0].Cluster.QueryAsync(n => n.Map.ReplicasOfKey(System.Text.Encoding.UTF8.GetBytes(key)));
+                    if (!replicas.All(r => nodes.Single(n => n.NodeId == r).LocalValue(key) == value))
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            }, "every key is on each of its new replicas", seconds: 20);
+            output.WriteLine($"join settled in {watch.ElapsedMilliseconds} ms; node-4 holds {nodes[3].Context.Store[0].Count} keys; peer bytes received by node-4: {nodes[3].Cluster.Transport.BytesReceived}");
+            foreach ((string key, string value) in values)
+            {
+                Assert.Equal(value, (string?)await nodes[3].Database.StringGetAsync(key));
             }
         }
         finally
