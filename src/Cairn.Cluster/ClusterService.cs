@@ -172,7 +172,8 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
             }
             slot = keySlot;
         }
-        Submit(ctx, keys, [args.ToOwnedArray()], spec.Has(CommandFlags.Write));
+        // Anything that may write (scripts are may_replicate, not write) goes through the primary and is replicated.
+        Submit(ctx, keys, [args.ToOwnedArray()], !spec.Has(CommandFlags.ReadOnly) || spec.Has(CommandFlags.MayReplicate));
         return true;
     }
 
@@ -204,7 +205,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
                 slot = keySlot;
                 keys.Add(arguments[position]);
             }
-            write |= queued.Spec.Has(CommandFlags.Write);
+            write |= !queued.Spec.Has(CommandFlags.ReadOnly) || queued.Spec.Has(CommandFlags.MayReplicate);
             commands.Add(arguments);
         }
         if (keys.Count == 0)
