@@ -25,7 +25,7 @@ internal sealed class ClusterSimulator
 
     private readonly SeededRandom _random;
     private readonly SimulationOptions _options;
-    private readonly SimNode[] _nodes;
+    private readonly List<SimNode> _nodes = [];
     private readonly PriorityQueue<PeerMessage, (long At, long Sequence)> _network = new();
     private readonly List<ClientState> _clients = [];
     private readonly StringBuilder _trace = new();
@@ -33,18 +33,18 @@ internal sealed class ClusterSimulator
     private long _sequence;
     private long _nextRequestId = 1;
     private int _isolated = -1;
+    private bool _joined;
 
     public ClusterSimulator(ulong seed)
     {
         Seed = seed;
         _random = new SeededRandom(seed);
         _options = SimulationOptions.FromSeed(seed);
-        _nodes = new SimNode[_options.Nodes];
-        for (int i = 0; i < _nodes.Length; i++)
+        for (int i = 0; i < _options.Nodes; i++)
         {
-            _nodes[i] = new SimNode($"n{i}", new SimulatedStore(), _random.NextInt(2 * MaxClockSkewMilliseconds + 1) - MaxClockSkewMilliseconds);
+            _nodes.Add(new SimNode($"n{i}", new SimulatedStore(), _random.NextInt(2 * MaxClockSkewMilliseconds + 1) - MaxClockSkewMilliseconds));
         }
-        for (int i = 0; i < _nodes.Length; i++)
+        for (int i = 0; i < _nodes.Count; i++)
         {
             Start(i);
         }
@@ -126,7 +126,7 @@ internal sealed class ClusterSimulator
         }, sim.Store, sim.Versions);
         sim.Versions = sim.Node.Versions;
         sim.Up = true;
-        for (int j = 0; j < _nodes.Length; j++)
+        for (int j = 0; j < _nodes.Count; j++)
         {
             if (j != index)
             {
@@ -138,12 +138,21 @@ internal sealed class ClusterSimulator
 
     private void InjectFault()
     {
+        if (_options.Join && !_joined && _now > _options.FaultPhaseMilliseconds / 2)
+        {
+            // A new node joins through the others as seeds; gossip tells the rest. Its partitions stream to it.
+            _joined = true;
+            _nodes.Add(new SimNode($"n{_nodes.Count}", new SimulatedStore(), 0));
+            _trace.AppendLine($"{_now}: join {_nodes[^1].Id}");
+            Start(_nodes.Count - 1);
+            return;
+        }
         int choice = _random.NextInt(4);
         if (choice == 0 && _options.Partitions)
         {
             if (_isolated < 0)
             {
-                _isolated = _random.NextInt(_nodes.Length);
+                _isolated = _random.NextInt(_nodes.Count);
                 _trace.AppendLine($"{_now}: isolate {_nodes[_isolated].Id}");
             }
             else
@@ -155,7 +164,7 @@ internal sealed class ClusterSimulator
         else if (choice == 1 && _options.Crashes)
         {
             int downCount = _nodes.Count(n => !n.Up);
-            int index = _random.NextInt(_nodes.Length);
+            int index = _random.NextInt(_nodes.Count);
             if (_nodes[index].Up && downCount == 0)
             {
                 _trace.AppendLine($"{_now}: crash {_nodes[index].Id}");
@@ -182,7 +191,7 @@ internal sealed class ClusterSimulator
     {
         _trace.AppendLine($"{_now}: heal all");
         _isolated = -1;
-        for (int i = 0; i < _nodes.Length; i++)
+        for (int i = 0; i < _nodes.Count; i++)
         {
             if (!_nodes[i].Up)
             {
@@ -198,7 +207,7 @@ internal sealed class ClusterSimulator
         while (_network.TryPeek(out _, out var at) && at.At <= _now)
         {
             PeerMessage message = _network.Dequeue();
-            SimNode? target = Array.Find(_nodes, n => n.Id == message.To);
+            SimNode? target = _nodes.Find(n => n.Id == message.To);
             if (target is { Up: true } && Reachable(message.From, message.To))
             {
                 target.Node!.Step(message, PhysicalTime(target));
@@ -301,6 +310,10 @@ internal sealed class ClusterSimulator
             client.Attempted[request.Key] = [value];
             return;
         }
+        if (_joined)
+        {
+            return; // while placement changes, a read quorum of the new list may miss a write quorum of the old one
+        }
         if (_options.SloppyQuorum)
         {
             return; // a sloppy quorum may acknowledge on hints alone: reads need not see the write until handoff
@@ -335,7 +348,7 @@ internal sealed class ClusterSimulator
                 string? firstVersion = null;
                 foreach (string replica in any.Map.Replicas(partition))
                 {
-                    SimNode node = Array.Find(_nodes, n => n.Id == replica)!;
+                    SimNode node = _nodes.Find(n => n.Id == replica)!;
                     string? value = node.Store.Export(keyBytes) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
                     string version = node.Versions!.VersionOf(partition, keyBytes).ToString();
                     if (firstVersion is null)

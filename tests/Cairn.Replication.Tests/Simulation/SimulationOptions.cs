@@ -9,6 +9,7 @@ internal sealed record SimulationOptions(
     bool Partitions,
     bool Crashes,
     bool SloppyQuorum,
+    bool Join,
     int FaultPhaseMilliseconds,
     int QuietPhaseMilliseconds)
 {
@@ -23,6 +24,7 @@ internal sealed record SimulationOptions(
             Partitions: random.NextInt(2) == 0,
             Crashes: random.NextInt(2) == 0,
             SloppyQuorum: random.NextInt(4) == 0,
+            Join: random.NextInt(3) == 0,
             FaultPhaseMilliseconds: 5000,
             QuietPhaseMilliseconds: 5000);
     }

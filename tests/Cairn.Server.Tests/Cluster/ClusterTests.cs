@@ -220,7 +220,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task AFourthNodeTakesItsShareOfPartitionsWithoutLosingKeysWhileReadsStayCorrect()
+    public async Task AFourthNodeTakesItsShareOfPartitionsWithoutLosingKeysWhileReadsStayCorrectAndGivesThemBackWhenItLeaves()
     {
         List<ClusterTestNode> nodes = await ClusterTestNode.StartClusterAsync(3);
         try
@@ -278,6 +278,26 @@ public sealed class ClusterTests(ITestOutputHelper output)
             {
                 Assert.Equal(value, (string?)await nodes[3].Database.StringGetAsync(key));
             }
+
+            // Decommission it again: its partitions go back to the other three, nothing is lost.
+            using (var raw = nodes[3].Raw())
+            {
+                Assert.Equal("+OK", raw.Execute("CLUSTER", "LEAVE"));
+            }
+            await ClusterTestNode.WaitUntilAsync(async () =>
+            {
+                foreach (ClusterTestNode node in nodes.Take(3))
+                {
+                    if (await node.Cluster.QueryAsync(n => n.Map.Nodes.Count) != 3)
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            }, "the others stop placing partitions on the node that left");
+            await ClusterTestNode.WaitUntilAsync(() => Task.FromResult(values.All(kv => nodes.Take(3).All(n => n.LocalValue(kv.Key) == kv.Value))),
+                "every key is back on all three remaining nodes", seconds: 20);
+            Assert.Contains("left", (string?)await nodes[0].Database.ExecuteAsync("CLUSTER", "NODES") ?? "");
         }
         finally
         {
