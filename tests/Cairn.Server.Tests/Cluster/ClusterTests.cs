@@ -172,6 +172,41 @@ public sealed class ClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AdminCommandsDescribeNodesPartitionsAndCounters()
+    {
+        List<ClusterTestNode> nodes = await ClusterTestNode.StartClusterAsync(3);
+        try
+        {
+            await nodes[0].Database.StringSetAsync("admin:key", "v");
+            using var raw = nodes[0].Raw();
+            string info = raw.Execute("CLUSTER", "INFO");
+            Assert.Contains("cluster_state:ok", info);
+            Assert.Contains("cluster_nodes_alive:3", info);
+            Assert.Contains("cluster_writes_coordinated:1", info);
+            string[] lines = raw.Execute("CLUSTER", "NODES").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(3, lines.Length);
+            Assert.Contains(lines, l => l.StartsWith("node-1 ", StringComparison.Ordinal) && l.Contains("myself,alive"));
+            Assert.Equal(64, raw.Execute("CLUSTER", "PARTITIONS").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.StartsWith("5 slots=1280-1535 keys=", raw.Execute("CLUSTER", "PARTITIONS", "5"));
+            Assert.Equal("\"node-1\"", "\"" + raw.Execute("CLUSTER", "MYID") + "\"");
+            string keyPartition = raw.Execute("CLUSTER", "KEYPARTITION", "admin:key");
+            Assert.Equal(5, keyPartition.Split(", ").Length); // slot, partition, three replicas
+            string infoSection = raw.Execute("INFO", "cluster");
+            Assert.Contains("cluster_enabled:0", infoSection); // plain clients must not switch to Redis Cluster routing
+            Assert.Contains("cairn_cluster_enabled:1", infoSection);
+            Assert.Contains("cluster_peer_messages_sent:", infoSection);
+        }
+        finally
+        {
+            await DisposeAllAsync(nodes);
+        }
+        await using var standalone = new Infrastructure.TestServer();
+        using var client = standalone.Raw();
+        Assert.Equal("-ERR This instance has cluster support disabled", client.Execute("CLUSTER", "INFO"));
+        Assert.Contains("cluster_enabled:0", client.Execute("INFO", "cluster"));
+    }
+
+    [Fact]
     public async Task ANodeWithoutTheSecretCannotJoin()
     {
         List<ClusterTestNode> nodes = await ClusterTestNode.StartClusterAsync(2);
