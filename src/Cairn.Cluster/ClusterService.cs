@@ -85,6 +85,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
             HintMaxBytes = _config.ClusterHintMaxBytes,
             AntiEntropyIntervalTicks = (int)(_config.ClusterAntiEntropyIntervalMilliseconds / tick),
             SloppyQuorum = _config.ClusterSloppyQuorum,
+            MaxClockOffsetMilliseconds = _config.ClusterMaxClockOffsetMilliseconds,
         }, _engine = new EngineReplicaStore(server));
         _loop = Task.Factory.StartNew(RunLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
         _timer = server.Time.CreateTimer(_ => Post(() => _node.Tick(_server.NowMilliseconds)), null,
@@ -616,6 +617,8 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         Field("cluster_anti_entropy_rounds", s.AntiEntropyRounds);
         Field("cluster_anti_entropy_agreeing", s.AntiEntropyAgreeing);
         Field("cluster_anti_entropy_keys_sent", s.AntiEntropyKeysSent);
+        Field("cluster_max_clock_offset_ms", s.MaxObservedClockOffsetMilliseconds);
+        Field("cluster_clock_offset_violations", s.ClockOffsetViolations);
         Field("cluster_peer_frames_sent", _transport.FramesSent);
         Field("cluster_peer_messages_sent", _transport.MessagesSent);
         Field("cluster_peer_bytes_sent", _transport.BytesSent);

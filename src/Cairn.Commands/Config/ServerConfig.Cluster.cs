@@ -45,6 +45,8 @@ public sealed partial class ServerConfig
 
     public bool ClusterSloppyQuorum { get; set; }
 
+    public long ClusterMaxClockOffsetMilliseconds { get; set; } = 500;
+
     private void RegisterCluster()
     {
         AddBool("cluster-enabled", () => ClusterEnabled, v => ClusterEnabled = v, mutable: false);
@@ -70,6 +72,7 @@ public sealed partial class ServerConfig
         AddInt("cluster-hint-window-ms", () => ClusterHintWindowMilliseconds, v => ClusterHintWindowMilliseconds = v, 1, long.MaxValue, mutable: false);
         AddMemory("cluster-hint-max-bytes", () => ClusterHintMaxBytes, v => ClusterHintMaxBytes = v, 1024, long.MaxValue);
         AddInt("cluster-anti-entropy-interval-ms", () => ClusterAntiEntropyIntervalMilliseconds, v => ClusterAntiEntropyIntervalMilliseconds = v, 0, long.MaxValue, mutable: false);
+        AddInt("cluster-max-clock-offset-ms", () => ClusterMaxClockOffsetMilliseconds, v => ClusterMaxClockOffsetMilliseconds = v, 1, long.MaxValue, mutable: false);
         AddBool("cluster-sloppy-quorum", () => ClusterSloppyQuorum, v => ClusterSloppyQuorum = v, mutable: false);
     }
 }

@@ -244,6 +244,7 @@ public sealed class ReplicationNode
         {
             case PeerMessageType.Gossip:
                 Stats.GossipReceived++;
+                ObservePeerClock(message.SentAtMilliseconds);
                 foreach (MemberRecord record in message.Members)
                 {
                     MergeMember(record);
@@ -674,7 +675,7 @@ public sealed class ReplicationNode
         {
             int pick = i + _options.Random.NextInt(peers.Count - i);
             (peers[i], peers[pick]) = (peers[pick], peers[i]);
-            Send(new PeerMessage { Type = PeerMessageType.Gossip, From = Id, To = peers[i], Members = records });
+            Send(new PeerMessage { Type = PeerMessageType.Gossip, From = Id, To = peers[i], Members = records, SentAtMilliseconds = _physicalMilliseconds });
         }
     }
 
@@ -916,6 +917,26 @@ public sealed class ReplicationNode
     }
 
     private void Send(PeerMessage message) => _outbox.Add(message);
+
+    /// <summary>
+    /// Measures a peer's clock offset and lets our HLC catch up with a clock that is ahead (within the bound), so a write
+    /// made here after hearing from a peer is timestamped after that peer's earlier writes even when our clock lags.
+    /// </summary>
+    private void ObservePeerClock(long peerMilliseconds)
+    {
+        if (peerMilliseconds <= 0 || _physicalMilliseconds <= 0)
+        {
+            return;
+        }
+        long offset = Math.Abs(peerMilliseconds - _physicalMilliseconds);
+        Stats.MaxObservedClockOffsetMilliseconds = Math.Max(Stats.MaxObservedClockOffsetMilliseconds, offset);
+        if (offset > _options.MaxClockOffsetMilliseconds)
+        {
+            Stats.ClockOffsetViolations++;
+            return; // never let a wild clock drag our timestamps into the future
+        }
+        _clock.Observe(HybridTimestamp.Create(peerMilliseconds, 0), _physicalMilliseconds);
+    }
 
     private void ObserveTime(long physicalMilliseconds) => _physicalMilliseconds = Math.Max(_physicalMilliseconds, physicalMilliseconds);
 

@@ -29,6 +29,8 @@ public sealed class ReplicationOptions
     /// <summary>Bounds the keys one anti-entropy exchange lists.</summary>
     public int AntiEntropyMaxKeys { get; init; } = 4096;
     public int MerkleDepth { get; init; } = MerkleTree.DefaultDepth;
+    /// <summary>Peers whose clocks differ from ours by more than this (minus the gossip's transit) are reported: LWW needs bounded skew.</summary>
+    public long MaxClockOffsetMilliseconds { get; init; } = 500;
     /// <summary>Sloppy quorum: hints for down replicas count toward W (availability over consistency).</summary>
     public bool SloppyQuorum { get; init; }
 }

@@ -16,4 +16,8 @@ public sealed class ReplicationStats
     public long AntiEntropyAgreeing;
     public long AntiEntropyKeysSent;
     public long GossipReceived;
+    /// <summary>Largest |peer clock - our clock| seen in gossip (ms; includes transit time, so an upper bound).</summary>
+    public long MaxObservedClockOffsetMilliseconds;
+    /// <summary>Gossip messages whose sender's clock was off by more than the configured maximum.</summary>
+    public long ClockOffsetViolations;
 }

@@ -25,6 +25,8 @@ public sealed record PeerMessage
     public int Replicas { get; init; }
     public int Required { get; init; }
     public ulong Hash { get; init; }
+    /// <summary>The sender's physical clock (Unix ms) when it sent a Gossip: peers measure clock offsets and advance their HLCs with it.</summary>
+    public long SentAtMilliseconds { get; init; }
     public IReadOnlyList<byte[]> Keys { get; init; } = [];
     public IReadOnlyList<ValueVersion> Versions { get; init; } = [];
     public IReadOnlyList<byte[]?> Payloads { get; init; } = [];

@@ -31,6 +31,7 @@ public static class PeerMessageCodec
         w.Varint((ulong)message.Replicas);
         w.Varint((ulong)message.Required);
         w.UInt64(message.Hash);
+        w.Varint(ZigZag(message.SentAtMilliseconds));
         w.Varint((ulong)message.Keys.Count);
         foreach (byte[] key in message.Keys)
         {
@@ -98,7 +99,8 @@ public static class PeerMessageCodec
         if (!r.Byte(out byte version) || version != FormatVersion || !r.Byte(out byte type)
             || !Enum.IsDefined((PeerMessageType)type) || !r.String(out string from) || !r.String(out string to)
             || !r.Varint(out ulong requestId) || !r.Varint(out ulong partition) || partition > int.MaxValue || !r.Byte(out byte flags)
-            || !r.Varint(out ulong replicas) || replicas > 1024 || !r.Varint(out ulong required) || required > 1024 || !r.UInt64(out ulong hash))
+            || !r.Varint(out ulong replicas) || replicas > 1024 || !r.Varint(out ulong required) || required > 1024 || !r.UInt64(out ulong hash)
+            || !r.Varint(out ulong sentAt))
         {
             return false;
         }
@@ -196,6 +198,7 @@ public static class PeerMessageCodec
             Replicas = (int)replicas,
             Required = (int)required,
             Hash = hash,
+            SentAtMilliseconds = UnZigZag(sentAt),
             Keys = keys,
             Versions = versions,
             Payloads = payloads,

@@ -19,6 +19,7 @@ public sealed class PeerMessageCodecTests
         Replicas = 3,
         Required = 2,
         Hash = 0x0123456789ABCDEFUL,
+        SentAtMilliseconds = 1_700_000_000_123,
         Keys = ["k1"u8.ToArray(), "{t}k2"u8.ToArray()],
         Versions =
         [
