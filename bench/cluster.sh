@@ -36,12 +36,15 @@ redis-benchmark -p 23780 -t set -n $((JOIN_KEYS * 3 / 2)) -c 50 -r "$JOIN_KEYS" 
 echo "keys: $(redis-cli -p 23780 dbsize)"
 begin=$(date +%s.%N)
 start 23783 "$WORK/n3" "${CLUSTER[@]}" --cluster-node-id node-3 --cluster-port 33783 --cluster-seeds 127.0.0.1:33780
-previous=-1
+previous=-1; stable=0; last=$begin
 for _ in $(seq 1 600); do
   sleep 0.5
   now=$(redis-cli -p 23783 dbsize)
-  [ "$now" = "$previous" ] && [ "$now" != 0 ] && break
-  previous=$now; last=$(date +%s.%N)
+  if [ "$now" = "$previous" ]; then
+    stable=$((stable + 1)); [ "$stable" -ge 6 ] && [ "$now" != 0 ] && break   # 3 s without change: streaming is over
+  else
+    stable=0; previous=$now; last=$(date +%s.%N)
+  fi
 done
 bytes=$(redis-cli -p 23783 info cluster | tr -d '\r' | grep peer_bytes_received | cut -d: -f2)
 seconds=$(echo "$last - $begin" | bc)

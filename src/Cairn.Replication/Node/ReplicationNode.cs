@@ -25,7 +25,7 @@ namespace Cairn.Replication.Node;
 public sealed class ReplicationNode
 {
     /// <summary>Bounds the partition comparisons a membership change starts per anti-entropy step.</summary>
-    private const int MaxStreamsPerStep = 8;
+    private const int MaxStreamsPerStep = 32;
 
     private readonly ReplicationOptions _options;
     private readonly IReplicaStore _store;
