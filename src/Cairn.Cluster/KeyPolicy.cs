@@ -6,7 +6,7 @@ namespace Cairn.Cluster;
 
 /// <summary>
 /// A consistency policy for the keys matching a glob (Redis stringmatch rules): how many replicas (N, at most the cluster's
-/// replication factor) and the read and write quorums. Parsed from cluster-policies: "glob:N:R:W" entries separated by spaces.
+/// replication factor) and the read and write quorums. Parsed from cluster-policies: "glob:N:R:W" entries separated by spaces (the glob may contain ':').
 /// </summary>
 public sealed record KeyPolicy(string Pattern, int Replicas, int ReadQuorum, int WriteQuorum)
 {
@@ -20,7 +20,10 @@ public sealed record KeyPolicy(string Pattern, int Replicas, int ReadQuorum, int
         policies = [];
         foreach (string entry in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            string[] parts = entry.Split(':');
+            // The glob may itself contain ':' (key names usually do): the three numbers are the last three fields.
+            string[] numbers = entry.Split(':');
+            string[] parts = numbers.Length < 4 ? numbers
+                : [string.Join(':', numbers[..^3]), numbers[^3], numbers[^2], numbers[^1]];
             if (parts.Length != 4 || parts[0].Length == 0
                 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n)
                 || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out int r)

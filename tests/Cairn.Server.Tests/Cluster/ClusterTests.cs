@@ -132,7 +132,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
     [Fact]
     public async Task APartitionedMinorityRefusesWritesAndConvergesAfterHealing()
     {
-        List<ClusterTestNode> nodes = await ClusterTestNode.StartClusterAsync(3);
+        List<ClusterTestNode> nodes = await ClusterTestNode.StartClusterAsync(3, c => c.ClusterPolicies = "solo:*:3:1:1");
         try
         {
             ClusterTestNode minority = nodes[2];
@@ -155,12 +155,15 @@ public sealed class ClusterTests(ITestOutputHelper output)
                 Assert.Equal("(nil)", raw.Execute("GET", "p:1")); // ONE is served by the minority's own (stale) replica
                 Assert.Equal("+ONE", raw.Execute("CLUSTER", "CONSISTENCY"));
                 Assert.Equal("+OK", raw.Execute("CLUSTER", "CONSISTENCY", "DEFAULT"));
+                Assert.Equal("+OK", raw.Execute("SET", "solo:1", "minority")); // the key policy asks for W = 1
             }
             Assert.Null(minority.LocalValue("p:0"));
             minority.Isolate(nodes.Take(2), isolated: false);
             await ClusterTestNode.WaitUntilAsync(() => Task.FromResult(Enumerable.Range(0, 50).All(i => minority.LocalValue($"p:{i}") == $"majority:{i}")),
                 "the minority converges through hinted handoff and anti-entropy", seconds: 20);
             Assert.Equal("majority:0", (string?)await minority.Database.StringGetAsync("p:0"));
+            await ClusterTestNode.WaitUntilAsync(() => Task.FromResult(nodes.All(n => n.LocalValue("solo:1") == "minority")),
+                "the minority's W=1 write reaches the others after healing");
             long hintsReplayed = await nodes[0].Cluster.QueryAsync(n => n.Stats.HintsReplayed)
                 + await nodes[1].Cluster.QueryAsync(n => n.Stats.HintsReplayed);
             output.WriteLine($"hints replayed after healing: {hintsReplayed}");
