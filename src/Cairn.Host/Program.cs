@@ -34,6 +34,10 @@ internal static class Program
                 "Examples:\n  cairn\n  cairn --port 7000 --dir /var/lib/cairn\n  cairn ./cairn.conf --loglevel verbose");
             return 0;
         }
+        if (args.Length > 1 && args[0] == "cluster" && args[1] == "local")
+        {
+            return await ClusterLocalVerb.RunAsync(args[2..]);
+        }
         if (args.Length > 0 && args[0] == "check")
         {
             return CheckVerb.Run(args[1..]);
@@ -122,6 +126,19 @@ internal static class Program
             logger.LogCritical("Could not listen on {Bind} port {Port}: {Message}", config.Bind, config.Port, e.Message);
             return 2;
         }
+        Cairn.Cluster.ClusterService? cluster = null;
+        if (config.ClusterEnabled)
+        {
+            try
+            {
+                cluster = Cairn.Cluster.ClusterService.Start(context, loggerFactory.CreateLogger("Cairn.Cluster"));
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or FormatException)
+            {
+                logger.LogCritical("Could not start the cluster: {Message}", e.Message);
+                return 2;
+            }
+        }
         logger.LogInformation("Cairn {Version} started: port {Port}, pid {Pid}, bind {Bind}, dir {Dir}",
             NodeInfo.Version, server.Port, Environment.ProcessId, config.Bind, Path.GetFullPath(config.Dir));
         Console.Out.Flush();
@@ -143,6 +160,10 @@ internal static class Program
         {
         }
         logger.LogInformation("Shutting down: closing {Clients} clients", context.Clients.Count);
+        if (cluster is not null)
+        {
+            await cluster.DisposeAsync();
+        }
         await server.StopAsync();
         if (lsm is not null)
         {

@@ -17,6 +17,7 @@ public sealed partial class ServerConfig
     public ServerConfig()
     {
         Register();
+        RegisterCluster();
     }
 
     /// <summary>The file the configuration was read from (CONFIG REWRITE writes it back), or null.</summary>

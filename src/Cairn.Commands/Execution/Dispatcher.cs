@@ -96,6 +96,10 @@ public static class Dispatcher
             ctx.Error("OOM command not allowed when used memory > 'maxmemory'.");
             return;
         }
+        if (server.Cluster is { } cluster && cluster.TryRoute(ctx, spec))
+        {
+            return;
+        }
         Call(ctx, spec);
         if (server.Blocking.HasReadyKeys)
         {

@@ -114,6 +114,9 @@ public sealed class ServerContext
 
 
 
+    /// <summary>The cluster this node belongs to; null when cluster-enabled is no (the standalone fast path).</summary>
+    public IClusterRouter? Cluster { get; set; }
+
     public ServerStats Stats { get; } = new();
 
     public List<Client> Monitors { get; } = [];

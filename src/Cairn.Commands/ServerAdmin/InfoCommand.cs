@@ -188,7 +188,9 @@ internal static class InfoCommand
                 return true;
             case "cluster":
                 text.Append("# Cluster\r\n");
+                // Plain Redis clients must not switch to Redis Cluster routing: any Cairn node coordinates any key.
                 Field(text, "cluster_enabled", 0);
+                server.Cluster?.AppendInfo(text);
                 return true;
             case "errorstats":
                 text.Append("# Errorstats\r\n");

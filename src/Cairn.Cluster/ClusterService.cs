@@ -1,0 +1,718 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.Channels;
+using Cairn.Cluster.Engine;
+using Cairn.Cluster.Transport;
+using Cairn.Commands.Clients;
+using Cairn.Commands.Config;
+using Cairn.Commands.Execution;
+using Cairn.Commands.Specs;
+using Cairn.Primitives;
+using Cairn.Protocol.Resp;
+using Cairn.Replication.Membership;
+using Cairn.Replication.Node;
+using Cairn.Replication.Placement;
+using Cairn.Replication.Protocol;
+using Microsoft.Extensions.Logging;
+
+namespace Cairn.Cluster;
+
+/// <summary>
+/// The cluster shell of one node: owns the pure <see cref="ReplicationNode"/> and drives it from one thread (an actor loop
+/// fed by a channel: peer messages, timer ticks, client requests), does its IO (peer transport, engine through
+/// <see cref="EngineReplicaStore"/>), and routes client commands to it as the dispatcher's <see cref="IClusterRouter"/>.
+/// A routed client is parked through the dispatcher's blocking mechanism and answered with a push when its request
+/// completes, so the connection code needs no cluster knowledge.
+/// Thread safety: TryRoute/Admin/AppendInfo run under the store lock on client threads and only post to the loop; the
+/// node, the waiters and the store adapter are touched only by the loop, which takes the store lock itself (lock order:
+/// never the loop's work while holding the store lock).
+/// </summary>
+public sealed class ClusterService : IClusterRouter, IAsyncDisposable
+{
+    private readonly ServerContext _server;
+    private readonly ServerConfig _config;
+    private readonly ILogger _logger;
+    private readonly ReplicationNode _node;
+    private readonly EngineReplicaStore _engine;
+    private readonly TcpPeerTransport _transport;
+    private readonly Channel<Action> _work = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<long, Waiter> _waiters = [];
+    private readonly List<KeyPolicy> _policies;
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Client, ConsistencyLevel> _consistency = [];
+    private readonly string[] _seeds;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _loop;
+    private readonly Task _seedLoop;
+    private readonly ITimer _timer;
+    private long _nextRequestId;
+    private volatile string _infoText = "";
+    private volatile bool _joined;
+
+    private ClusterService(ServerContext server, string bindAddress, ILogger logger)
+    {
+        _server = server;
+        _config = server.Config;
+        _logger = logger;
+        string? error = KeyPolicy.TryParse(_config.ClusterPolicies, _config.ClusterReplicas, out _policies);
+        if (error is not null)
+        {
+            throw new FormatException(error);
+        }
+        if (_config.ClusterReadQuorum > _config.ClusterReplicas || _config.ClusterWriteQuorum > _config.ClusterReplicas)
+        {
+            throw new FormatException("cluster-read-quorum and cluster-write-quorum must not exceed cluster-replicas");
+        }
+        NodeId = _config.ClusterNodeId.Length > 0 ? _config.ClusterNodeId : Convert.ToHexString(RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
+        int peerPort = _config.ClusterPort != 0 ? _config.ClusterPort : _config.Port == 0 ? 0 : _config.Port + 10000;
+        _transport = new TcpPeerTransport(NodeId, Encoding.UTF8.GetBytes(_config.ClusterSecret), bindAddress, peerPort, OnPeerMessage, logger);
+        PeerAddress = $"{bindAddress}:{_transport.Port}";
+        _seeds = _config.ClusterSeeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        long tick = _config.ClusterTickMilliseconds;
+        _node = new ReplicationNode(new ReplicationOptions
+        {
+            NodeId = NodeId,
+            Address = PeerAddress,
+            Zone = _config.ClusterZone,
+            Incarnation = server.NowMilliseconds, // later lives of this id always supersede earlier ones
+            Random = new SeededRandom((ulong)RandomNumberGenerator.GetInt32(int.MaxValue)),
+            PartitionCount = _config.ClusterPartitions,
+            ReplicationFactor = _config.ClusterReplicas,
+            SuspectAfterTicks = Math.Max(1, _config.ClusterSuspectAfterMilliseconds / tick),
+            DownAfterTicks = Math.Max(2, _config.ClusterDownAfterMilliseconds / tick),
+            RequestTimeoutTicks = (int)Math.Max(1, _config.ClusterRequestTimeoutMilliseconds / tick),
+            HintWindowTicks = Math.Max(1, _config.ClusterHintWindowMilliseconds / tick),
+            HintMaxBytes = _config.ClusterHintMaxBytes,
+            AntiEntropyIntervalTicks = (int)(_config.ClusterAntiEntropyIntervalMilliseconds / tick),
+            SloppyQuorum = _config.ClusterSloppyQuorum,
+            MaxClockOffsetMilliseconds = _config.ClusterMaxClockOffsetMilliseconds,
+        }, _engine = new EngineReplicaStore(server));
+        _loop = Task.Factory.StartNew(RunLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _timer = server.Time.CreateTimer(_ => Post(() => _node.Tick(_server.NowMilliseconds)), null,
+            TimeSpan.FromMilliseconds(tick), TimeSpan.FromMilliseconds(tick));
+        _seedLoop = Task.Run(SeedLoopAsync);
+    }
+
+    public string NodeId { get; }
+
+    /// <summary>host:port of this node's peer port.</summary>
+    public string PeerAddress { get; }
+
+    /// <summary>The transport, for statistics and tests' fault injection.</summary>
+    public TcpPeerTransport Transport => _transport;
+
+    /// <summary>Starts the cluster shell of a running server and attaches it as the server's router.</summary>
+    public static ClusterService Start(ServerContext server, ILogger logger)
+    {
+        string bind = server.Config.Bind.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(a => a != "*" && !a.Contains(':')) ?? "127.0.0.1";
+        bind = bind.TrimStart('-') is "localhost" or "*" ? "127.0.0.1" : bind.TrimStart('-');
+        var service = new ClusterService(server, bind, logger);
+        using (server.Store.Lock.EnterScope())
+        {
+            server.Cluster = service;
+        }
+        logger.LogInformation("Cluster node {NodeId} listening for peers on {Address}", service.NodeId, service.PeerAddress);
+        return service;
+    }
+
+    /// <summary>Runs <paramref name="query"/> on the cluster's thread and returns its result (tests and admin).</summary>
+    public Task<T> QueryAsync<T>(Func<ReplicationNode, T> query)
+    {
+        var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() => result.TrySetResult(query(_node)));
+        return result.Task;
+    }
+
+    // ---- routing (client threads, under the store lock) ----
+
+    public bool TryRoute(CommandContext ctx, CommandSpec spec)
+    {
+        Client client = ctx.Client;
+        if (EngineReplicaStore.IsInternal(client))
+        {
+            return false;
+        }
+        CommandArguments args = ctx.Arguments;
+        if (spec.Name == "publish")
+        {
+            byte[] channel = args[1].ToArray();
+            byte[] message = args[2].ToArray();
+            Post(() => BroadcastPublish(channel, message));
+            return false; // delivered here by the normal handler
+        }
+        if (spec.Name == "select" && !(args.Count == 2 && args[1].SequenceEqual("0"u8)))
+        {
+            ctx.Error("ERR SELECT is not allowed in cluster mode");
+            return true;
+        }
+        if (spec.Name == "exec" && client.InMulti)
+        {
+            return RouteTransaction(ctx);
+        }
+        List<int> positions = KeyPositions.Of(spec, args.Count, args.GetMemory);
+        if (positions.Count == 0)
+        {
+            return false;
+        }
+        if (!_joined)
+        {
+            // Alone with seeds configured: placing keys on ourselves alone would answer from an empty replica.
+            ctx.Error("CLUSTERDOWN this node has not joined its cluster yet");
+            return true;
+        }
+        var keys = new byte[positions.Count][];
+        int slot = -1;
+        for (int i = 0; i < positions.Count; i++)
+        {
+            keys[i] = args[positions[i]].ToArray();
+            int keySlot = HashSlots.ForKey(keys[i]);
+            if (slot >= 0 && keySlot != slot)
+            {
+                ctx.Error("CROSSSLOT Keys in request don't hash to the same slot");
+                return true;
+            }
+            slot = keySlot;
+        }
+        // Anything that may write (scripts are may_replicate, not write) goes through the primary and is replicated.
+        Submit(ctx, keys, [args.ToOwnedArray()], !spec.Has(CommandFlags.ReadOnly) || spec.Has(CommandFlags.MayReplicate));
+        return true;
+    }
+
+    /// <summary>EXEC: the queued commands go as one operation to the partition's primary, which runs MULTI ... EXEC there.</summary>
+    private bool RouteTransaction(CommandContext ctx)
+    {
+        Client client = ctx.Client;
+        if (client.MultiHadError)
+        {
+            return false; // the local EXEC answers EXECABORT
+        }
+        var keys = new List<byte[]>();
+        var commands = new List<byte[][]> { new[] { "MULTI"u8.ToArray() } };
+        bool write = false;
+        int slot = -1;
+        foreach (QueuedCommand queued in client.Queue)
+        {
+            byte[][] arguments = queued.Arguments;
+            foreach (int position in KeyPositions.Of(queued.Spec, arguments.Length, i => arguments[i]))
+            {
+                int keySlot = HashSlots.ForKey(arguments[position]);
+                if (slot >= 0 && keySlot != slot)
+                {
+                    client.Queue.Clear();
+                    client.InMulti = false;
+                    ctx.Error("CROSSSLOT Keys in request don't hash to the same slot");
+                    return true;
+                }
+                slot = keySlot;
+                keys.Add(arguments[position]);
+            }
+            write |= !queued.Spec.Has(CommandFlags.ReadOnly) || queued.Spec.Has(CommandFlags.MayReplicate);
+            commands.Add(arguments);
+        }
+        if (keys.Count == 0)
+        {
+            return false; // nothing keyed: run it here
+        }
+        commands.Add(["EXEC"u8.ToArray()]);
+        client.Queue.Clear();
+        client.InMulti = false;
+        var distinct = keys.DistinctBy(Convert.ToBase64String).ToArray();
+        Submit(ctx, distinct, commands, write);
+        return true;
+    }
+
+    private void Submit(CommandContext ctx, byte[][] keys, List<byte[][]> commands, bool write)
+    {
+        KeyPolicy policy = PolicyFor(keys[0]);
+        int partition = _node.Layout.PartitionOfKey(keys[0]);
+        int required = write ? policy.WriteQuorum : policy.ReadQuorum;
+        if (_consistency.TryGetValue(ctx.Client, out ConsistencyLevel? level))
+        {
+            required = level.Name switch
+            {
+                "ONE" => 1,
+                "ALL" => policy.Replicas,
+                _ => policy.Replicas / 2 + 1,
+            };
+        }
+        var operation = new Operation(partition, keys, CommandEncoding.Encode(ctx.Reply.Version, commands), write,
+            policy.Replicas, required);
+        long id = Interlocked.Increment(ref _nextRequestId);
+        var block = new BlockRequest([Encoding.ASCII.GetBytes("\0cluster-request:" + id.ToString(CultureInfo.InvariantCulture))], 0, TimeoutReply.NullBulk);
+        ctx.Block = block;
+        var waiter = new Waiter(block, ctx.Client);
+        Post(() =>
+        {
+            _waiters[id] = waiter;
+            _node.Submit(id, operation, _server.NowMilliseconds);
+        });
+    }
+
+    /// <summary>CLUSTER CONSISTENCY [ONE|QUORUM|ALL|DEFAULT]: a per-connection override of R and W (Cassandra's levels).</summary>
+    private void SetConsistency(CommandContext ctx)
+    {
+        if (ctx.ArgumentCount == 2)
+        {
+            ctx.Reply.WriteSimpleString(_consistency.TryGetValue(ctx.Client, out ConsistencyLevel? current) ? current.Name : "DEFAULT");
+            return;
+        }
+        string name = ctx.ArgString(2).ToUpperInvariant();
+        if (ctx.ArgumentCount != 3 || name is not ("ONE" or "QUORUM" or "ALL" or "DEFAULT"))
+        {
+            ctx.Error("ERR consistency level must be ONE, QUORUM, ALL or DEFAULT");
+            return;
+        }
+        _consistency.Remove(ctx.Client);
+        if (name != "DEFAULT")
+        {
+            _consistency.Add(ctx.Client, new ConsistencyLevel(name));
+        }
+        ctx.Reply.WriteOk();
+    }
+
+    private KeyPolicy PolicyFor(byte[] key)
+    {
+        foreach (KeyPolicy policy in _policies)
+        {
+            if (policy.Matches(key))
+            {
+                return policy;
+            }
+        }
+        return new KeyPolicy("*", _config.ClusterReplicas, _config.ClusterReadQuorum, _config.ClusterWriteQuorum);
+    }
+
+    // ---- the loop ----
+
+    private void Post(Action work) => _work.Writer.TryWrite(work);
+
+    private async Task RunLoopAsync()
+    {
+        while (await _work.Reader.WaitToReadAsync())
+        {
+            while (_work.Reader.TryRead(out Action? work))
+            {
+                try
+                {
+                    work();
+                    Drain();
+                }
+                catch (Exception e)
+                {
+                    _logger.LogError(e, "cluster loop step failed");
+                }
+            }
+        }
+    }
+
+    private void OnPeerMessage(string from, byte[] bytes)
+    {
+        if (!PeerMessageCodec.TryDecode(bytes, out PeerMessage? message) || message!.From != from)
+        {
+            _logger.LogWarning("dropping a malformed peer message from {Peer}", from);
+            return;
+        }
+        Post(() =>
+        {
+            if (message.Type == PeerMessageType.Publish)
+            {
+                DeliverPublish(message);
+                return;
+            }
+            _node.Step(message, _server.NowMilliseconds);
+        });
+    }
+
+    /// <summary>Sends what the node produced and answers the clients whose requests completed. Runs on the loop.</summary>
+    private void Drain()
+    {
+        foreach (PeerMessage message in _node.TakeMessages())
+        {
+            if (_node.Members.Find(message.To) is { } member && member.Address.Length > 0)
+            {
+                _transport.Send(member.Address, PeerMessageCodec.Encode(message));
+            }
+        }
+        List<Completion> completions = _node.TakeCompletions();
+        if (completions.Count > 0)
+        {
+            using (_server.Store.Lock.EnterScope())
+            {
+                foreach (Completion completion in completions)
+                {
+                    if (_waiters.Remove(completion.RequestId, out Waiter? waiter))
+                    {
+                        Answer(waiter, completion);
+                    }
+                }
+            }
+        }
+        if (!_joined && (_seeds.All(s => s == PeerAddress) || _node.Members.Count > 1))
+        {
+            _joined = true;
+        }
+        if (_node.CurrentTick != _infoTick)
+        {
+            _infoTick = _node.CurrentTick;
+            _infoText = BuildInfo();
+        }
+    }
+
+    private long _infoTick = -1;
+
+    /// <summary>Writes the reply to a parked client and releases it. REQUIRES the store lock.</summary>
+    private void Answer(Waiter waiter, Completion completion)
+    {
+        BlockRequest block = waiter.Block;
+        if (block.IsDone)
+        {
+            return; // the client went away or was unblocked
+        }
+        _server.Blocking.Unregister(block);
+        if (completion.Status == CompletionStatus.Ok)
+        {
+            waiter.Client.Connection.Push(completion.Reply, static (w, reply) => w.WriteRaw(reply));
+        }
+        else
+        {
+            _server.Stats.ErrorReplies++;
+            waiter.Client.Connection.Push(completion.Error, static (w, error) => w.WriteError(error));
+        }
+        block.Completion.TrySetResult(true);
+    }
+
+    private void Reply(Waiter waiter, Action<RespWriter> write)
+    {
+        using (_server.Store.Lock.EnterScope())
+        {
+            if (waiter.Block.IsDone)
+            {
+                return;
+            }
+            _server.Blocking.Unregister(waiter.Block);
+            waiter.Client.Connection.Push(write);
+            waiter.Block.Completion.TrySetResult(true);
+        }
+    }
+
+    // ---- seeds ----
+
+    private async Task SeedLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            foreach (string seed in _seeds)
+            {
+                bool known = await QueryAsync(node => node.Members.Records.Any(r => r.Address == seed && r.NodeId != node.Id && r.Heartbeat > 0));
+                if (known || seed == PeerAddress)
+                {
+                    continue;
+                }
+                string? id = await _transport.IdentifyAsync(seed, _stopping.Token);
+                if (id is not null && id != NodeId)
+                {
+                    Post(() => _node.Introduce(new MemberRecord(id, seed, "", 0, 0, false)));
+                }
+            }
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(200, _config.ClusterTickMilliseconds * 5)), _server.Time, _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    // ---- pub/sub ----
+
+    private void BroadcastPublish(byte[] channel, byte[] message)
+    {
+        foreach (MemberRecord member in _node.Members.Records)
+        {
+            if (member.NodeId != NodeId && !member.Left && _node.LivenessOf(member.NodeId) != Liveness.Down && member.Address.Length > 0)
+            {
+                _transport.Send(member.Address, PeerMessageCodec.Encode(new PeerMessage
+                {
+                    Type = PeerMessageType.Publish,
+                    From = NodeId,
+                    To = member.NodeId,
+                    Keys = [channel],
+                    Command = message,
+                }));
+            }
+        }
+    }
+
+    private void DeliverPublish(PeerMessage message)
+    {
+        if (message.Keys.Count != 1)
+        {
+            return;
+        }
+        _engine.Execute(CommandEncoding.Encode(RespVersion.Resp2, [["PUBLISH"u8.ToArray(), message.Keys[0], message.Command]]), [], write: false);
+    }
+
+    // ---- admin ----
+
+    public void Admin(CommandContext ctx)
+    {
+        string sub = ctx.ArgString(1).ToLowerInvariant();
+        switch (sub)
+        {
+            case "myid":
+                ctx.Reply.WriteBulkString(Encoding.UTF8.GetBytes(NodeId));
+                return;
+            case "keyslot":
+                ctx.Reply.WriteInteger(HashSlots.ForKey(ctx.Arg(2)));
+                return;
+            case "consistency":
+                SetConsistency(ctx);
+                return;
+        }
+        byte[] key = ctx.ArgumentCount > 2 ? ctx.ArgBytes(2) : [];
+        var block = new BlockRequest([Encoding.ASCII.GetBytes("\0cluster-admin:" + Interlocked.Increment(ref _nextRequestId).ToString(CultureInfo.InvariantCulture))], 0, TimeoutReply.NullBulk);
+        ctx.Block = block;
+        var waiter = new Waiter(block, ctx.Client);
+        switch (sub)
+        {
+            case "info":
+                Post(() => { string text = BuildClusterInfo(); Reply(waiter, w => w.WriteBulkString(Encoding.UTF8.GetBytes(text))); });
+                return;
+            case "nodes":
+                Post(() => { string text = BuildNodes(); Reply(waiter, w => w.WriteBulkString(Encoding.UTF8.GetBytes(text))); });
+                return;
+            case "partitions":
+                Post(() => { string text = BuildPartitions(key); Reply(waiter, w => w.WriteBulkString(Encoding.UTF8.GetBytes(text))); });
+                return;
+            case "keypartition":
+                Post(() =>
+                {
+                    int partition = _node.Layout.PartitionOfKey(key);
+                    IReadOnlyList<string> replicas = _node.Map.Replicas(partition);
+                    Reply(waiter, w =>
+                    {
+                        w.WriteArrayHeader(2 + replicas.Count);
+                        w.WriteInteger(HashSlots.ForKey(key));
+                        w.WriteInteger(partition);
+                        foreach (string replica in replicas)
+                        {
+                            w.WriteBulkString(Encoding.UTF8.GetBytes(replica));
+                        }
+                    });
+                });
+                return;
+            case "leave":
+                Post(() => { _node.Leave(); Reply(waiter, w => w.WriteOk()); });
+                return;
+            case "meet":
+                {
+                    string address = Encoding.UTF8.GetString(key);
+                    _ = Task.Run(async () =>
+                    {
+                        string? id = await _transport.IdentifyAsync(address, _stopping.Token);
+                        if (id is null)
+                        {
+                            Reply(waiter, w => w.WriteError("ERR could not reach a cluster node with this secret at " + address));
+                            return;
+                        }
+                        Post(() => { _node.Introduce(new MemberRecord(id, address, "", 0, 0, false)); Reply(waiter, w => w.WriteOk()); });
+                    });
+                    return;
+                }
+            case "repair":
+                _ = Task.Run(() => RepairAsync(waiter));
+                return;
+        }
+        Reply(waiter, w => w.WriteError("ERR unknown CLUSTER subcommand"));
+    }
+
+    /// <summary>
+    /// CLUSTER REPAIR: compares every partition this node replicates with each live co-replica now, waits until the
+    /// exchanges settle (no key sent in the last round), and reports what moved.
+    /// </summary>
+    private async Task RepairAsync(Waiter waiter)
+    {
+        ReplicationStats before = await QueryAsync(node => Copy(node.Stats));
+        int exchanges = await QueryAsync(node => node.RequestRepair());
+        long previousApplied = -1;
+        var settle = TimeSpan.FromMilliseconds(Math.Max(100, _config.ClusterTickMilliseconds * 3));
+        for (int round = 0; round < 50; round++)
+        {
+            await Task.Delay(settle, _server.Time);
+            long applied = await QueryAsync(node => node.Stats.ReplicasApplied + node.Stats.AntiEntropyKeysSent);
+            if (applied == previousApplied)
+            {
+                break;
+            }
+            previousApplied = applied;
+        }
+        ReplicationStats after = await QueryAsync(node => Copy(node.Stats));
+        string text = string.Create(CultureInfo.InvariantCulture,
+            $"exchanges:{exchanges}\r\nagreeing:{after.AntiEntropyAgreeing - before.AntiEntropyAgreeing}\r\n" +
+            $"keys_sent:{after.AntiEntropyKeysSent - before.AntiEntropyKeysSent}\r\nkeys_received:{after.ReplicasApplied - before.ReplicasApplied}\r\n");
+        Reply(waiter, w => w.WriteBulkString(Encoding.UTF8.GetBytes(text)));
+    }
+
+    private static ReplicationStats Copy(ReplicationStats stats) => new()
+    {
+        AntiEntropyAgreeing = stats.AntiEntropyAgreeing,
+        AntiEntropyKeysSent = stats.AntiEntropyKeysSent,
+        ReplicasApplied = stats.ReplicasApplied,
+    };
+
+    public void AppendInfo(StringBuilder text) => text.Append(_infoText);
+
+    private string BuildInfo()
+    {
+        ReplicationStats s = _node.Stats;
+        int alive = 0;
+        int suspect = 0;
+        int down = 0;
+        foreach (MemberRecord member in _node.Members.Records)
+        {
+            if (member.Left)
+            {
+                continue;
+            }
+            switch (_node.LivenessOf(member.NodeId))
+            {
+                case Liveness.Alive:
+                    alive++;
+                    break;
+                case Liveness.Suspect:
+                    suspect++;
+                    break;
+                default:
+                    down++;
+                    break;
+            }
+        }
+        var text = new StringBuilder();
+        void Field(string name, object value) => text.Append(name).Append(':').Append(Convert.ToString(value, CultureInfo.InvariantCulture)).Append("\r\n");
+        Field("cairn_cluster_enabled", 1);
+        Field("cluster_node_id", NodeId);
+        Field("cluster_peer_address", PeerAddress);
+        Field("cluster_known_nodes", alive + suspect + down);
+        Field("cluster_nodes_alive", alive);
+        Field("cluster_nodes_suspect", suspect);
+        Field("cluster_nodes_down", down);
+        Field("cluster_partitions", _node.Layout.PartitionCount);
+        Field("cluster_replicas", _config.ClusterReplicas);
+        Field("cluster_read_quorum", _config.ClusterReadQuorum);
+        Field("cluster_write_quorum", _config.ClusterWriteQuorum);
+        Field("cluster_writes_coordinated", s.WritesCoordinated);
+        Field("cluster_reads_coordinated", s.ReadsCoordinated);
+        Field("cluster_writes_as_primary", s.WritesAsPrimary);
+        Field("cluster_noquorum_refusals", s.NoQuorumRefusals);
+        Field("cluster_timeouts", s.Timeouts);
+        Field("cluster_replicas_applied", s.ReplicasApplied);
+        Field("cluster_concurrent_writes_resolved", s.ConcurrentWritesResolved);
+        Field("cluster_read_repairs", s.ReadRepairs);
+        Field("cluster_hints_pending", _node.Hints.Count);
+        Field("cluster_hints_bytes", _node.Hints.SizeBytes);
+        Field("cluster_hints_replayed", s.HintsReplayed);
+        Field("cluster_hints_dropped", _node.Hints.Dropped);
+        Field("cluster_anti_entropy_rounds", s.AntiEntropyRounds);
+        Field("cluster_anti_entropy_agreeing", s.AntiEntropyAgreeing);
+        Field("cluster_anti_entropy_keys_sent", s.AntiEntropyKeysSent);
+        Field("cluster_max_clock_offset_ms", s.MaxObservedClockOffsetMilliseconds);
+        Field("cluster_clock_offset_violations", s.ClockOffsetViolations);
+        Field("cluster_peer_frames_sent", _transport.FramesSent);
+        Field("cluster_peer_messages_sent", _transport.MessagesSent);
+        Field("cluster_peer_bytes_sent", _transport.BytesSent);
+        Field("cluster_peer_bytes_received", _transport.BytesReceived);
+        Field("cluster_peer_messages_dropped", _transport.MessagesDropped);
+        return text.ToString();
+    }
+
+    private string BuildClusterInfo()
+    {
+        bool ok = _node.Members.Records.Count(r => !r.Left && _node.LivenessOf(r.NodeId) != Liveness.Down) >= Math.Min(_config.ClusterWriteQuorum, _node.Members.PlacementNodes().Count);
+        return "cluster_state:" + (ok ? "ok" : "fail") + "\r\n" + BuildInfo();
+    }
+
+    /// <summary>One line per node, in the spirit of Redis's CLUSTER NODES: id, peer address, flags, liveness, heartbeat, partitions.</summary>
+    private string BuildNodes()
+    {
+        var text = new StringBuilder();
+        foreach (MemberRecord member in _node.Members.Records.OrderBy(r => r.NodeId, StringComparer.Ordinal))
+        {
+            var flags = new List<string>();
+            if (member.NodeId == NodeId)
+            {
+                flags.Add("myself");
+            }
+            flags.Add(member.Left ? "left" : _node.LivenessOf(member.NodeId) switch
+            {
+                Liveness.Alive => "alive",
+                Liveness.Suspect => "suspect",
+                _ => "down",
+            });
+            int primary = 0;
+            int replica = 0;
+            for (int p = 0; p < _node.Layout.PartitionCount; p++)
+            {
+                IReadOnlyList<string> list = _node.Map.Replicas(p);
+                if (list.Count > 0 && list[0] == member.NodeId)
+                {
+                    primary++;
+                }
+                else if (_node.Map.IsReplica(p, member.NodeId))
+                {
+                    replica++;
+                }
+            }
+            text.Append(CultureInfo.InvariantCulture, $"{member.NodeId} {member.Address} {string.Join(',', flags)} zone={(member.Zone.Length == 0 ? "-" : member.Zone)} incarnation={member.Incarnation} heartbeat={member.Heartbeat} silent_ticks={(member.NodeId == NodeId ? 0 : _node.Detector.SilentTicks(member.NodeId, _node.CurrentTick))} first_in={primary} replica_in={replica}\n");
+        }
+        return text.ToString();
+    }
+
+    private string BuildPartitions(byte[] argument)
+    {
+        var text = new StringBuilder();
+        int only = argument.Length > 0 && int.TryParse(Encoding.ASCII.GetString(argument), NumberStyles.None, CultureInfo.InvariantCulture, out int p) ? p : -1;
+        for (int partition = 0; partition < _node.Layout.PartitionCount; partition++)
+        {
+            if (only >= 0 && partition != only)
+            {
+                continue;
+            }
+            text.Append(CultureInfo.InvariantCulture, $"{partition} slots={_node.Layout.FirstSlot(partition)}-{_node.Layout.LastSlot(partition)} keys={_node.Versions.KeyCount(partition)} merkle={_node.Versions.Tree(partition).RootHash:x16} replicas=");
+            text.AppendJoin(',', _node.Map.Replicas(partition).Select(id => id + ":" + _node.LivenessOf(id).ToString().ToLowerInvariant()));
+            text.Append('\n');
+        }
+        return text.ToString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        _stopping.Cancel();
+        await _timer.DisposeAsync();
+        using (_server.Store.Lock.EnterScope())
+        {
+            if (ReferenceEquals(_server.Cluster, this))
+            {
+                _server.Cluster = null;
+            }
+        }
+        _work.Writer.TryComplete();
+        try
+        {
+            await Task.WhenAll(_loop, _seedLoop).WaitAsync(TimeSpan.FromSeconds(3));
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+        }
+        await _transport.DisposeAsync();
+    }
+
+    private sealed record Waiter(BlockRequest Block, Client Client);
+
+    private sealed record ConsistencyLevel(string Name);
+}

@@ -1,0 +1,60 @@
+using Cairn.Primitives;
+using Cairn.Protocol.Resp;
+
+namespace Cairn.Cluster.Engine;
+
+/// <summary>
+/// How a client's command travels in <c>Operation.Command</c>: the client's protocol (2 or 3, so the replica answers in the
+/// client's dialect), the number of commands (more than one for a forwarded MULTI ... EXEC), then each command as an
+/// argument count and length-prefixed arguments. The reply returned is the last command's.
+/// </summary>
+internal static class CommandEncoding
+{
+    public const int MaxArguments = 1 << 20;
+
+    public static byte[] Encode(RespVersion protocol, IReadOnlyList<byte[][]> commands)
+    {
+        var writer = new Cairn.Replication.Protocol.PeerMessageCodec.Writer();
+        writer.Byte(protocol == RespVersion.Resp3 ? (byte)3 : (byte)2);
+        writer.Varint((ulong)commands.Count);
+        foreach (byte[][] command in commands)
+        {
+            writer.Varint((ulong)command.Length);
+            foreach (byte[] argument in command)
+            {
+                writer.Bytes(argument);
+            }
+        }
+        return writer.ToArray();
+    }
+
+    public static bool TryDecode(byte[] bytes, out RespVersion protocol, out List<byte[][]> commands)
+    {
+        protocol = RespVersion.Resp2;
+        commands = [];
+        var reader = new Cairn.Replication.Protocol.PeerMessageCodec.Reader(bytes);
+        if (!reader.Byte(out byte version) || !reader.Count(out int count))
+        {
+            return false;
+        }
+        protocol = version == 3 ? RespVersion.Resp3 : RespVersion.Resp2;
+        for (int c = 0; c < count; c++)
+        {
+            if (!reader.Count(out int argc) || argc == 0)
+            {
+                return false;
+            }
+            var command = new byte[argc][];
+            for (int i = 0; i < argc; i++)
+            {
+                if (!reader.Bytes(out command[i]))
+                {
+                    return false;
+                }
+            }
+            commands.Add(command);
+        }
+        Invariant.Require(commands.Count == count, "decoded every command");
+        return reader.AtEnd;
+    }
+}

@@ -1,0 +1,122 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using Cairn.Commands.Clients;
+using Cairn.Commands.Execution;
+using Cairn.Engine.Memory.Keyspace;
+using Cairn.Engine.Memory.Persistence.Rdb;
+using Cairn.Protocol.Resp;
+using Cairn.Replication.Node;
+
+namespace Cairn.Cluster.Engine;
+
+/// <summary>
+/// The replication core's view of this node's engine. Commands run through the normal dispatcher on an internal client (so
+/// they get the same checks, replies, keyspace events, WATCH invalidation and AOF records as a client's), under the store
+/// lock, on the cluster's thread. A key's state travels as [kind][expiry ms, u64 LE][DUMP payload]: kind 1 = a value; kind 2 =
+/// a value DUMP cannot encode yet (left alone on replicas rather than mistaken for a deletion).
+/// Thread safety: called only from the cluster's single thread; takes the store lock itself (REQUIRES it is not held).
+/// </summary>
+internal sealed class EngineReplicaStore : IReplicaStore
+{
+    private const byte KindValue = 1;
+    private const byte KindUnsupported = 2;
+
+    private readonly ServerContext _server;
+    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly CommandContext _context;
+    private readonly Client _client;
+
+    public EngineReplicaStore(ServerContext server)
+    {
+        _server = server;
+        _client = new Client(-1, new InternalConnection(), server.NowMilliseconds) { Authenticated = true, Name = "cluster" };
+        _context = new CommandContext(server, _client, new RespWriter(_buffer));
+    }
+
+    public static bool IsInternal(Client client) => client.Connection is InternalConnection;
+
+    public ExecuteResult Execute(byte[] command, IReadOnlyList<byte[]> keys, bool write)
+    {
+        if (!CommandEncoding.TryDecode(command, out RespVersion protocol, out List<byte[][]> commands))
+        {
+            return new ExecuteResult(Encoding.ASCII.GetBytes("-ERR cluster: malformed forwarded command\r\n"), false);
+        }
+        using (_server.Store.Lock.EnterScope())
+        {
+            _client.Protocol = protocol;
+            _context.Reply.Version = protocol;
+            long dirtyBefore = _server.Store.Dirty;
+            byte[] reply = [];
+            foreach (byte[][] arguments in commands)
+            {
+                reply = Run(arguments);
+            }
+            return new ExecuteResult(reply, _server.Store.Dirty != dirtyBefore);
+        }
+    }
+
+    public byte[]? Export(byte[] key)
+    {
+        using (_server.Store.Lock.EnterScope())
+        {
+            Database db = _server.Store[0];
+            int index = db.Find(key, _server.NowMilliseconds);
+            if (index < 0)
+            {
+                return null;
+            }
+            ref KeyEntry entry = ref db.EntryAt(index);
+            if (!RdbValueWriter.CanWrite(entry.Value))
+            {
+                return [KindUnsupported];
+            }
+            byte[] dump = RdbValueWriter.CreateDumpPayload(entry.Value);
+            var payload = new byte[9 + dump.Length];
+            payload[0] = KindValue;
+            BinaryPrimitives.WriteInt64LittleEndian(payload.AsSpan(1), entry.ExpiresAtMilliseconds);
+            dump.CopyTo(payload.AsSpan(9));
+            return payload;
+        }
+    }
+
+    public void Install(byte[] key, byte[]? payload)
+    {
+        using (_server.Store.Lock.EnterScope())
+        {
+            if (payload is null)
+            {
+                Run(["DEL"u8.ToArray(), key]);
+                return;
+            }
+            if (payload.Length < 9 || payload[0] != KindValue)
+            {
+                return;
+            }
+            long expiresAt = BinaryPrimitives.ReadInt64LittleEndian(payload.AsSpan(1));
+            byte[] ttl = Encoding.ASCII.GetBytes(expiresAt.ToString(CultureInfo.InvariantCulture));
+            _client.Protocol = RespVersion.Resp2;
+            _context.Reply.Version = RespVersion.Resp2;
+            Run(["RESTORE"u8.ToArray(), key, ttl, payload[9..], "REPLACE"u8.ToArray(), "ABSTTL"u8.ToArray()]);
+        }
+    }
+
+    /// <summary>Runs one command on db 0 and returns its reply. REQUIRES the store lock.</summary>
+    private byte[] Run(byte[][] arguments)
+    {
+        _buffer.ResetWrittenCount();
+        _client.DatabaseIndex = 0;
+        _context.Arguments.SetFrom(arguments);
+        _context.Block = null;
+        Dispatcher.Execute(_context);
+        if (_context.Block is not null)
+        {
+            // A blocking command found nothing to serve: answer as its timeout would (the cluster does not park replicas).
+            _context.Block = null;
+            _context.Reply.WriteNullArray();
+        }
+        _context.Arguments.Release();
+        return _buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,18 @@
+namespace Cairn.Cluster.Transport;
+
+/// <summary>
+/// How a node reaches its peers: encoded messages to a peer address, batched per peer, delivered at most once and in order
+/// per connection (a broken connection loses what was in flight; the replication core treats that as message loss).
+/// The simulator stands in for it in Cairn.Replication.Tests. Thread safety: all members are thread safe.
+/// </summary>
+public interface IPeerTransport : IAsyncDisposable
+{
+    /// <summary>The bound peer port.</summary>
+    int Port { get; }
+
+    /// <summary>Queues a message for the peer listening at <paramref name="address"/> (host:port); never blocks.</summary>
+    void Send(string address, byte[] message);
+
+    /// <summary>Connects to <paramref name="address"/> and returns the node id it proved it has (null when it could not).</summary>
+    Task<string?> IdentifyAsync(string address, CancellationToken cancellation);
+}

@@ -1,0 +1,48 @@
+using Cairn.Primitives;
+using Cairn.Replication.Versioning;
+
+namespace Cairn.Replication.AntiEntropy;
+
+/// <summary>
+/// The version of every key this replica holds, per partition, with deletions kept as tombstones (so a delete is not undone
+/// by a replica that missed it), and one <see cref="MerkleTree"/> per partition kept in step with it. The values themselves
+/// live in the store; this is the replication metadata beside them. Thread safety: not thread safe.
+/// </summary>
+public sealed class VersionTable
+{
+    private readonly Dictionary<byte[], (ValueVersion Version, bool Deleted)>[] _partitions;
+    private readonly MerkleTree[] _trees;
+
+    public VersionTable(int partitionCount, int merkleDepth = MerkleTree.DefaultDepth)
+    {
+        _partitions = new Dictionary<byte[], (ValueVersion, bool)>[partitionCount];
+        _trees = new MerkleTree[partitionCount];
+        for (int p = 0; p < partitionCount; p++)
+        {
+            _partitions[p] = new Dictionary<byte[], (ValueVersion, bool)>(ByteArrayComparer.Instance);
+            _trees[p] = new MerkleTree(merkleDepth);
+        }
+    }
+
+    public int PartitionCount => _partitions.Length;
+
+    public MerkleTree Tree(int partition) => _trees[partition];
+
+    public ValueVersion VersionOf(int partition, byte[] key) =>
+        _partitions[partition].TryGetValue(key, out var entry) ? entry.Version : ValueVersion.None;
+
+    public bool IsDeleted(int partition, byte[] key) => _partitions[partition].TryGetValue(key, out var entry) && entry.Deleted;
+
+    public int KeyCount(int partition) => _partitions[partition].Count;
+
+    public IEnumerable<byte[]> Keys(int partition) => _partitions[partition].Keys;
+
+    /// <summary>Records a version; REQUIRES it is newer than the one held (versions of a key only move forward).</summary>
+    public void Record(int partition, byte[] key, ValueVersion version, bool deleted)
+    {
+        Invariant.Require(!version.IsNone, "a recorded version is never None");
+        Invariant.Require(version.CompareNewness(VersionOf(partition, key)) > 0, "versions only move forward");
+        _partitions[partition][key] = (version, deleted);
+        _trees[partition].Set(key, version);
+    }
+}

@@ -1,0 +1,959 @@
+using Cairn.Primitives;
+using Cairn.Replication.AntiEntropy;
+using Cairn.Replication.Handoff;
+using Cairn.Replication.Membership;
+using Cairn.Replication.Placement;
+using Cairn.Replication.Protocol;
+using Cairn.Replication.Quorum;
+using Cairn.Replication.Versioning;
+
+namespace Cairn.Replication.Node;
+
+/// <summary>
+/// One node of the Dynamo-style cluster as a pure state machine: gossip membership and failure detection, placement, quorum
+/// writes (the first live replica of a key's preference list versions and replicates each write; the client is answered after
+/// W acknowledgements), quorum reads with read repair, hinted handoff and Merkle-tree anti-entropy.
+/// </summary>
+/// <remarks>
+/// Driving it: <see cref="Tick"/> on a timer with the physical time; <see cref="Step"/> for every peer message;
+/// <see cref="Submit"/> for client requests; after each call, send <see cref="TakeMessages"/> and answer
+/// <see cref="TakeCompletions"/>. No IO, clock, threads or ambient randomness. Thread safety: not thread safe; the shell
+/// serialises every call (and the store calls the node makes run inside them).
+/// Invariants: a key's recorded version only moves forward; a client request completes exactly once; the preference list
+/// is a function of the membership's placement set.
+/// </remarks>
+public sealed class ReplicationNode
+{
+    /// <summary>Bounds the partition comparisons a membership change starts per anti-entropy step.</summary>
+    private const int MaxStreamsPerStep = 32;
+
+    private readonly ReplicationOptions _options;
+    private readonly IReplicaStore _store;
+    private readonly HybridLogicalClock _clock = new();
+    private readonly List<PeerMessage> _outbox = [];
+    private readonly List<Completion> _completions = [];
+    private readonly Dictionary<long, PendingClient> _clients = [];
+    private readonly Dictionary<long, PendingWrite> _writes = [];
+    private readonly Queue<(int Partition, string Peer)> _streams = new();
+    private long _nextWriteId = 1;
+    private long _heartbeat;
+    private long _incarnation;
+    private int _nextAntiEntropyPartition;
+    private long _physicalMilliseconds;
+
+    /// <param name="versions">The durable version table when the shell persists one (a restart keeps it); null = start empty.</param>
+    public ReplicationNode(ReplicationOptions options, IReplicaStore store, VersionTable? versions = null)
+    {
+        Invariant.Require(options.NodeId.Length > 0, "node id required");
+        _options = options;
+        _store = store;
+        _incarnation = options.Incarnation;
+        Layout = new PartitionLayout(options.PartitionCount);
+        Members = new MembershipState();
+        Detector = new FailureDetector(options.SuspectAfterTicks, options.DownAfterTicks);
+        Versions = versions ?? new VersionTable(options.PartitionCount, options.MerkleDepth);
+        Invariant.Require(Versions.PartitionCount == options.PartitionCount, "version table shape");
+        Hints = new HintStore(options.HintMaxBytes, options.HintWindowTicks);
+        Members.Merge(SelfRecord());
+        Map = new PartitionMap(Layout, Members.PlacementNodes(), options.ReplicationFactor, Members.PlacementVersion);
+    }
+
+    public string Id => _options.NodeId;
+
+    public long CurrentTick { get; private set; }
+
+    public PartitionLayout Layout { get; }
+
+    public MembershipState Members { get; }
+
+    public FailureDetector Detector { get; }
+
+    public PartitionMap Map { get; private set; }
+
+    public VersionTable Versions { get; }
+
+    public HintStore Hints { get; }
+
+    public ReplicationStats Stats { get; } = new();
+
+    public bool HasLeft { get; private set; }
+
+    public int PendingRequests => _clients.Count + _writes.Count;
+
+    public Liveness LivenessOf(string nodeId) => nodeId == Id ? Liveness.Alive : Detector.Of(nodeId, CurrentTick);
+
+    /// <summary>Merges what is known of a peer (a seed met through the transport's handshake).</summary>
+    public void Introduce(MemberRecord record)
+    {
+        MergeMember(record);
+    }
+
+    /// <summary>Marks this node as leaving: placement stops using it once gossip spreads the record.</summary>
+    public void Leave()
+    {
+        HasLeft = true;
+        Members.Merge(SelfRecord());
+        RefreshMap();
+    }
+
+    public List<PeerMessage> TakeMessages()
+    {
+        var messages = new List<PeerMessage>(_outbox);
+        _outbox.Clear();
+        return messages;
+    }
+
+    public List<Completion> TakeCompletions()
+    {
+        var completions = new List<Completion>(_completions);
+        _completions.Clear();
+        return completions;
+    }
+
+    /// <summary>Queues every partition this node replicates for an anti-entropy exchange with each other live replica.</summary>
+    public int RequestRepair()
+    {
+        int queued = 0;
+        for (int p = 0; p < Layout.PartitionCount; p++)
+        {
+            if (Map.IsReplica(p, Id))
+            {
+                foreach (string peer in Map.Replicas(p))
+                {
+                    if (peer != Id && LivenessOf(peer) != Liveness.Down)
+                    {
+                        SendMerkleRoot(p, peer);
+                        queued++;
+                    }
+                }
+            }
+        }
+        return queued;
+    }
+
+    public void Tick(long physicalMilliseconds)
+    {
+        CurrentTick++;
+        ObserveTime(physicalMilliseconds);
+        if (CurrentTick % _options.GossipIntervalTicks == 0)
+        {
+            Gossip();
+        }
+        ExpireRequests();
+        if (CurrentTick % _options.HintReplayIntervalTicks == 0)
+        {
+            Hints.Expire(CurrentTick);
+            ReplayHints();
+        }
+        if (_options.AntiEntropyIntervalTicks > 0 && CurrentTick % _options.AntiEntropyIntervalTicks == 0)
+        {
+            AntiEntropyStep();
+        }
+    }
+
+    /// <summary>Starts coordinating a client request; its answer appears in <see cref="TakeCompletions"/>.</summary>
+    /// <param name="physicalMilliseconds">The shell's clock now: writes are timestamped with it (through the hybrid clock).</param>
+    public void Submit(long requestId, Operation operation, long physicalMilliseconds)
+    {
+        ObserveTime(physicalMilliseconds);
+        Invariant.Require(!_clients.ContainsKey(requestId), "request ids are unique");
+        Invariant.Require(operation.Replicas >= 1 && operation.Required >= 1 && operation.Required <= operation.Replicas, "1 <= R/W <= N");
+        string[] replicas = ReplicasFor(operation.Partition, operation.Replicas);
+        int required = Math.Min(operation.Required, replicas.Length);
+        var live = new List<string>(replicas.Length);
+        foreach (string node in replicas)
+        {
+            if (LivenessOf(node) != Liveness.Down)
+            {
+                live.Add(node);
+            }
+        }
+        // Live first, then suspects, keeping preference order within each; this node first among equals for reads.
+        live.Sort((a, b) => Rank(a, operation.IsWrite).CompareTo(Rank(b, operation.IsWrite)));
+        int reachable = live.Count + (operation.IsWrite && _options.SloppyQuorum ? replicas.Length - live.Count : 0);
+        if (live.Count == 0 || reachable < required)
+        {
+            Stats.NoQuorumRefusals++;
+            _completions.Add(new Completion(requestId, CompletionStatus.NoQuorum, [],
+                $"NOQUORUM not enough replicas reachable for this key: need {required} of {replicas.Length}, {live.Count} reachable"));
+            return;
+        }
+        if (operation.IsWrite)
+        {
+            Stats.WritesCoordinated++;
+            string primary = live[0];
+            if (primary == Id)
+            {
+                _clients[requestId] = new PendingClient(operation, CurrentTick + _options.RequestTimeoutTicks, null, primary);
+                StartPrimaryWrite(Id, requestId, operation);
+            }
+            else
+            {
+                _clients[requestId] = new PendingClient(operation, CurrentTick + _options.RequestTimeoutTicks, null, primary);
+                Send(new PeerMessage
+                {
+                    Type = PeerMessageType.ForwardWrite,
+                    From = Id,
+                    To = primary,
+                    RequestId = requestId,
+                    Partition = operation.Partition,
+                    Keys = operation.Keys,
+                    Command = operation.Command,
+                    Replicas = operation.Replicas,
+                    Required = operation.Required,
+                });
+            }
+            return;
+        }
+        Stats.ReadsCoordinated++;
+        string[] targets = live.GetRange(0, required).ToArray();
+        var quorum = new ReadQuorum(targets, required);
+        _clients[requestId] = new PendingClient(operation, CurrentTick + _options.RequestTimeoutTicks, quorum, "");
+        foreach (string target in targets)
+        {
+            if (target == Id)
+            {
+                (ValueVersion[] versions, byte[] reply) = ExecuteRead(operation.Partition, operation.Keys, operation.Command);
+                quorum.Respond(Id, versions, reply);
+            }
+            else
+            {
+                Send(new PeerMessage
+                {
+                    Type = PeerMessageType.Read,
+                    From = Id,
+                    To = target,
+                    RequestId = requestId,
+                    Partition = operation.Partition,
+                    Keys = operation.Keys,
+                    Command = operation.Command,
+                });
+            }
+        }
+        MaybeFinishRead(requestId);
+    }
+
+    public void Step(PeerMessage message, long physicalMilliseconds)
+    {
+        ObserveTime(physicalMilliseconds);
+        if (message.To != Id)
+        {
+            return; // misrouted (a node restarted under a new id at the same address)
+        }
+        switch (message.Type)
+        {
+            case PeerMessageType.Gossip:
+                Stats.GossipReceived++;
+                ObservePeerClock(message.SentAtMilliseconds);
+                foreach (MemberRecord record in message.Members)
+                {
+                    MergeMember(record);
+                }
+                break;
+            case PeerMessageType.ForwardWrite:
+                StartPrimaryWrite(message.From, message.RequestId,
+                    new Operation(message.Partition, message.Keys, message.Command, true, message.Replicas, message.Required));
+                break;
+            case PeerMessageType.WriteResult:
+                if (_clients.Remove(message.RequestId, out PendingClient? client))
+                {
+                    _completions.Add(message.Ok
+                        ? new Completion(message.RequestId, CompletionStatus.Ok, message.Reply, "")
+                        : new Completion(message.RequestId, message.Error.StartsWith("NOQUORUM", StringComparison.Ordinal)
+                            ? CompletionStatus.NoQuorum : CompletionStatus.Timeout, [], message.Error));
+                }
+                break;
+            case PeerMessageType.Replicate:
+                OnReplicate(message);
+                break;
+            case PeerMessageType.ReplicateAck:
+                OnReplicateAck(message);
+                break;
+            case PeerMessageType.Read:
+                {
+                    (ValueVersion[] versions, byte[] reply) = ExecuteRead(message.Partition, message.Keys, message.Command);
+                    Send(new PeerMessage
+                    {
+                        Type = PeerMessageType.ReadResult,
+                        From = Id,
+                        To = message.From,
+                        RequestId = message.RequestId,
+                        Ok = true,
+                        Versions = versions,
+                        Reply = reply,
+                    });
+                    break;
+                }
+            case PeerMessageType.ReadResult:
+                if (_clients.TryGetValue(message.RequestId, out PendingClient? reader) && reader.Reads is { } quorum
+                    && message.Versions.Count == reader.Operation.Keys.Count)
+                {
+                    quorum.Respond(message.From, [.. message.Versions], message.Reply);
+                    MaybeFinishRead(message.RequestId);
+                }
+                break;
+            case PeerMessageType.Push:
+                PushKeys(message.Partition, message.Keys, message.Nodes);
+                break;
+            case PeerMessageType.MerkleRoot:
+                OnMerkleRoot(message);
+                break;
+            case PeerMessageType.MerkleLeaves:
+                OnMerkleLeaves(message);
+                break;
+            case PeerMessageType.MerkleKeys:
+                OnMerkleKeys(message);
+                break;
+            case PeerMessageType.Publish:
+                break; // pub/sub fan-out is the shell's
+        }
+    }
+
+    // ---- writes ----
+
+    private void StartPrimaryWrite(string coordinator, long coordinatorRequestId, Operation operation)
+    {
+        string[] replicas = ReplicasFor(operation.Partition, operation.Replicas);
+        int required = Math.Min(operation.Required, replicas.Length);
+        int live = 0;
+        foreach (string node in replicas)
+        {
+            live += LivenessOf(node) != Liveness.Down || _options.SloppyQuorum ? 1 : 0;
+        }
+        if (live < required || Array.IndexOf(replicas, Id) < 0)
+        {
+            Stats.NoQuorumRefusals++;
+            AnswerWrite(coordinator, coordinatorRequestId, false, [],
+                $"NOQUORUM not enough replicas reachable for this key: need {required} of {replicas.Length}, {live} reachable");
+            return;
+        }
+        Stats.WritesAsPrimary++;
+        ExecuteResult result = _store.Execute(operation.Command, operation.Keys, write: true);
+        if (!result.Changed)
+        {
+            AnswerWrite(coordinator, coordinatorRequestId, true, result.Reply, "");
+            return;
+        }
+        var versions = new ValueVersion[operation.Keys.Count];
+        var payloads = new byte[]?[operation.Keys.Count];
+        for (int i = 0; i < operation.Keys.Count; i++)
+        {
+            byte[] key = operation.Keys[i];
+            ValueVersion current = Versions.VersionOf(operation.Partition, key);
+            versions[i] = new ValueVersion(_clock.Now(_physicalMilliseconds), current.Clock.Increment(Id));
+            payloads[i] = _store.Export(key);
+            Versions.Record(operation.Partition, key, versions[i], payloads[i] is null);
+        }
+        long writeId = _nextWriteId++;
+        var pending = new PendingWrite(coordinator, coordinatorRequestId, operation.Partition, operation.Keys, versions, payloads,
+            new WriteQuorum(replicas, required), CurrentTick + _options.RequestTimeoutTicks, result.Reply);
+        pending.Quorum.Acknowledge(Id);
+        foreach (string node in replicas)
+        {
+            if (node == Id)
+            {
+                continue;
+            }
+            if (LivenessOf(node) == Liveness.Down)
+            {
+                bool stored = StoreHints(node, operation.Keys, versions, payloads);
+                if (stored && _options.SloppyQuorum)
+                {
+                    pending.Quorum.Acknowledge(node); // sloppy: the hint stands in for the replica
+                }
+                continue;
+            }
+            Send(new PeerMessage
+            {
+                Type = PeerMessageType.Replicate,
+                From = Id,
+                To = node,
+                RequestId = writeId,
+                Partition = operation.Partition,
+                Keys = operation.Keys,
+                Versions = versions,
+                Payloads = payloads,
+            });
+        }
+        _writes[writeId] = pending;
+        MaybeFinishWrite(writeId);
+    }
+
+    private void MaybeFinishWrite(long writeId)
+    {
+        PendingWrite pending = _writes[writeId];
+        if (!pending.Answered && pending.Quorum.Outcome == QuorumOutcome.Reached)
+        {
+            pending.Answered = true;
+            AnswerWrite(pending.Coordinator, pending.CoordinatorRequestId, true, pending.Reply, "");
+        }
+        if (pending.Quorum.Acknowledged == pending.Quorum.Replicas.Count)
+        {
+            _writes.Remove(writeId);
+        }
+    }
+
+    private void AnswerWrite(string coordinator, long requestId, bool ok, byte[] reply, string error)
+    {
+        if (coordinator == Id)
+        {
+            if (_clients.Remove(requestId))
+            {
+                _completions.Add(ok
+                    ? new Completion(requestId, CompletionStatus.Ok, reply, "")
+                    : new Completion(requestId, error.StartsWith("NOQUORUM", StringComparison.Ordinal) ? CompletionStatus.NoQuorum : CompletionStatus.Timeout, [], error));
+            }
+            return;
+        }
+        Send(new PeerMessage
+        {
+            Type = PeerMessageType.WriteResult,
+            From = Id,
+            To = coordinator,
+            RequestId = requestId,
+            Ok = ok,
+            Reply = reply,
+            Error = error,
+        });
+    }
+
+    private void OnReplicate(PeerMessage message)
+    {
+        int count = Math.Min(message.Keys.Count, Math.Min(message.Versions.Count, message.Payloads.Count));
+        for (int i = 0; i < count; i++)
+        {
+            byte[] key = message.Keys[i];
+            int partition = Layout.PartitionOfKey(key);
+            Apply(partition, key, message.Versions[i], message.Payloads[i]);
+        }
+        if (message.RequestId != 0 || message.Hinted)
+        {
+            Send(new PeerMessage
+            {
+                Type = PeerMessageType.ReplicateAck,
+                From = Id,
+                To = message.From,
+                RequestId = message.RequestId,
+                Hinted = message.Hinted,
+                Keys = message.Keys,
+                Versions = message.Versions,
+            });
+        }
+    }
+
+    /// <summary>Installs a replicated key state if it is newer than ours; returns true when installed.</summary>
+    private bool Apply(int partition, byte[] key, ValueVersion version, byte[]? payload)
+    {
+        ValueVersion current = Versions.VersionOf(partition, key);
+        if (version.IsNone || version.CompareNewness(current) <= 0)
+        {
+            return false;
+        }
+        if (!current.IsNone && version.IsConcurrentWith(current))
+        {
+            Stats.ConcurrentWritesResolved++;
+        }
+        _clock.Observe(version.Timestamp, _physicalMilliseconds);
+        _store.Install(key, payload);
+        Versions.Record(partition, key, version, payload is null);
+        Stats.ReplicasApplied++;
+        return true;
+    }
+
+    private void OnReplicateAck(PeerMessage message)
+    {
+        if (message.Hinted)
+        {
+            for (int i = 0; i < Math.Min(message.Keys.Count, message.Versions.Count); i++)
+            {
+                Hints.Remove(message.From, message.Keys[i], message.Versions[i]);
+                Stats.HintsReplayed++;
+            }
+            return;
+        }
+        if (_writes.TryGetValue(message.RequestId, out PendingWrite? pending))
+        {
+            pending.Quorum.Acknowledge(message.From);
+            MaybeFinishWrite(message.RequestId);
+        }
+    }
+
+    private bool StoreHints(string target, IReadOnlyList<byte[]> keys, ValueVersion[] versions, byte[]?[] payloads)
+    {
+        bool all = true;
+        for (int i = 0; i < keys.Count; i++)
+        {
+            all &= Hints.Add(new Hint(target, keys[i], versions[i], payloads[i], CurrentTick));
+        }
+        return all;
+    }
+
+    private void ReplayHints()
+    {
+        foreach (string target in Hints.Targets.ToList())
+        {
+            if (Hints.CountFor(target) == 0 || LivenessOf(target) != Liveness.Alive)
+            {
+                continue;
+            }
+            List<Hint> batch = Hints.Peek(target, _options.HintReplayBatch);
+            Send(new PeerMessage
+            {
+                Type = PeerMessageType.Replicate,
+                From = Id,
+                To = target,
+                Hinted = true,
+                Keys = batch.ConvertAll(h => h.Key),
+                Versions = batch.ConvertAll(h => h.Version),
+                Payloads = batch.ConvertAll(h => h.Payload),
+            });
+        }
+    }
+
+    // ---- reads ----
+
+    private (ValueVersion[] Versions, byte[] Reply) ExecuteRead(int partition, IReadOnlyList<byte[]> keys, byte[] command)
+    {
+        ExecuteResult result = _store.Execute(command, keys, write: false);
+        var versions = new ValueVersion[keys.Count];
+        for (int i = 0; i < keys.Count; i++)
+        {
+            versions[i] = Versions.VersionOf(partition, keys[i]);
+        }
+        return (versions, result.Reply);
+    }
+
+    private void MaybeFinishRead(long requestId)
+    {
+        PendingClient pending = _clients[requestId];
+        ReadQuorum quorum = pending.Reads!;
+        if (quorum.Outcome != QuorumOutcome.Reached)
+        {
+            return;
+        }
+        _clients.Remove(requestId);
+        byte[] reply = quorum.NewestReply(out _);
+        _completions.Add(new Completion(requestId, CompletionStatus.Ok, reply, ""));
+        foreach ((int keyIndex, string source, List<string> stale) in quorum.RepairPlan())
+        {
+            Stats.ReadRepairs++;
+            byte[] key = pending.Operation.Keys[keyIndex];
+            if (source == Id)
+            {
+                PushKeys(pending.Operation.Partition, [key], stale);
+            }
+            else
+            {
+                Send(new PeerMessage
+                {
+                    Type = PeerMessageType.Push,
+                    From = Id,
+                    To = source,
+                    Partition = pending.Operation.Partition,
+                    Keys = [key],
+                    Nodes = stale,
+                });
+            }
+        }
+    }
+
+    /// <summary>Sends our state of <paramref name="keys"/> to <paramref name="targets"/> (no acknowledgement wanted).</summary>
+    private void PushKeys(int partition, IReadOnlyList<byte[]> keys, IReadOnlyList<string> targets)
+    {
+        var sendKeys = new List<byte[]>();
+        var versions = new List<ValueVersion>();
+        var payloads = new List<byte[]?>();
+        foreach (byte[] key in keys)
+        {
+            int p = Layout.PartitionOfKey(key);
+            ValueVersion version = Versions.VersionOf(p, key);
+            if (version.IsNone)
+            {
+                continue;
+            }
+            sendKeys.Add(key);
+            versions.Add(version);
+            payloads.Add(Versions.IsDeleted(p, key) ? null : _store.Export(key));
+        }
+        if (sendKeys.Count == 0)
+        {
+            return;
+        }
+        foreach (string target in targets)
+        {
+            if (target == Id)
+            {
+                continue;
+            }
+            Send(new PeerMessage
+            {
+                Type = PeerMessageType.Replicate,
+                From = Id,
+                To = target,
+                Partition = partition,
+                Keys = sendKeys,
+                Versions = versions,
+                Payloads = payloads,
+            });
+        }
+    }
+
+    // ---- timeouts ----
+
+    private void ExpireRequests()
+    {
+        List<long>? expired = null;
+        foreach ((long id, PendingClient pending) in _clients)
+        {
+            if (CurrentTick >= pending.DeadlineTick)
+            {
+                (expired ??= []).Add(id);
+            }
+        }
+        foreach (long id in expired ?? [])
+        {
+            PendingClient pending = _clients[id];
+            _clients.Remove(id);
+            Stats.Timeouts++;
+            string what = pending.Operation.IsWrite
+                ? $"TIMEOUT write not acknowledged by {pending.Operation.Required} replicas in time (it may have been applied)"
+                : $"TIMEOUT read did not get {pending.Operation.Required} replies in time";
+            _completions.Add(new Completion(id, CompletionStatus.Timeout, [], what));
+        }
+        List<long>? writes = null;
+        foreach ((long id, PendingWrite pending) in _writes)
+        {
+            if (CurrentTick >= pending.DeadlineTick)
+            {
+                (writes ??= []).Add(id);
+            }
+        }
+        foreach (long id in writes ?? [])
+        {
+            PendingWrite pending = _writes[id];
+            _writes.Remove(id);
+            foreach (string node in pending.Quorum.Replicas)
+            {
+                if (!pending.Quorum.HasAcknowledged(node))
+                {
+                    StoreHints(node, pending.Keys, pending.Versions, pending.Payloads); // replayed when it answers gossip again
+                }
+            }
+            if (!pending.Answered)
+            {
+                pending.Answered = true;
+                AnswerWrite(pending.Coordinator, pending.CoordinatorRequestId, false, [],
+                    $"TIMEOUT write acknowledged by {pending.Quorum.Acknowledged} of the {pending.Quorum.Required} replicas required (it may have been applied)");
+            }
+        }
+    }
+
+    // ---- membership ----
+
+    private MemberRecord SelfRecord() => new(Id, _options.Address, _options.Zone, _incarnation, _heartbeat, HasLeft);
+
+    private void Gossip()
+    {
+        _heartbeat++;
+        Members.Merge(SelfRecord());
+        var peers = new List<string>();
+        foreach (MemberRecord record in Members.Records)
+        {
+            if (record.NodeId != Id)
+            {
+                peers.Add(record.NodeId);
+            }
+        }
+        if (peers.Count == 0)
+        {
+            return;
+        }
+        peers.Sort(StringComparer.Ordinal);
+        var records = Members.Records.ToArray();
+        int fanout = Math.Min(_options.GossipFanout, peers.Count);
+        for (int i = 0; i < fanout; i++)
+        {
+            int pick = i + _options.Random.NextInt(peers.Count - i);
+            (peers[i], peers[pick]) = (peers[pick], peers[i]);
+            Send(new PeerMessage { Type = PeerMessageType.Gossip, From = Id, To = peers[i], Members = records, SentAtMilliseconds = _physicalMilliseconds });
+        }
+    }
+
+    private void MergeMember(MemberRecord record)
+    {
+        if (record.NodeId == Id)
+        {
+            if (record.Incarnation > _incarnation || (record.Incarnation == _incarnation && record.Heartbeat > _heartbeat))
+            {
+                // Gossip remembers a later life of ours (we restarted without knowing it): move past it.
+                _incarnation = record.Incarnation + 1;
+                _heartbeat = 0;
+                Members.Merge(SelfRecord());
+            }
+            return;
+        }
+        Members.Merge(record);
+        MemberRecord newest = Members.Find(record.NodeId)!;
+        Detector.Observe(newest.NodeId, newest.Incarnation, newest.Heartbeat, CurrentTick);
+        RefreshMap();
+    }
+
+    private void RefreshMap()
+    {
+        if (Members.PlacementVersion == Map.MembershipVersion)
+        {
+            return;
+        }
+        PartitionMap old = Map;
+        Map = new PartitionMap(Layout, Members.PlacementNodes(), _options.ReplicationFactor, Members.PlacementVersion);
+        for (int p = 0; p < Layout.PartitionCount; p++)
+        {
+            if (!Map.IsReplica(p, Id))
+            {
+                continue;
+            }
+            bool gained = !old.IsReplica(p, Id);
+            foreach (string peer in Map.Replicas(p))
+            {
+                if (peer != Id && (gained || !old.IsReplica(p, peer)))
+                {
+                    // A replica moved (to us, or to the peer): compare this partition with it before routine anti-entropy,
+                    // so the new owner is streamed the partition's keys while the old owners keep serving reads.
+                    _streams.Enqueue((p, peer));
+                }
+            }
+        }
+    }
+
+    // ---- anti-entropy ----
+
+    private void AntiEntropyStep()
+    {
+        int streamed = 0;
+        while (_streams.Count > 0 && streamed < MaxStreamsPerStep)
+        {
+            (int p, string peer) = _streams.Dequeue();
+            if (Map.IsReplica(p, Id) && Map.IsReplica(p, peer) && LivenessOf(peer) != Liveness.Down)
+            {
+                SendMerkleRoot(p, peer);
+                streamed++;
+            }
+        }
+        int partition = -1;
+        for (int i = 0; i < Layout.PartitionCount && partition < 0; i++)
+        {
+            int p = _nextAntiEntropyPartition;
+            _nextAntiEntropyPartition = (_nextAntiEntropyPartition + 1) % Layout.PartitionCount;
+            if (Map.IsReplica(p, Id))
+            {
+                partition = p;
+            }
+        }
+        if (partition < 0)
+        {
+            return;
+        }
+        var peers = new List<string>();
+        foreach (string node in Map.Replicas(partition))
+        {
+            if (node != Id && LivenessOf(node) == Liveness.Alive)
+            {
+                peers.Add(node);
+            }
+        }
+        if (peers.Count > 0)
+        {
+            SendMerkleRoot(partition, peers[_options.Random.NextInt(peers.Count)]);
+        }
+    }
+
+    private void SendMerkleRoot(int partition, string peer)
+    {
+        Stats.AntiEntropyRounds++;
+        Send(new PeerMessage
+        {
+            Type = PeerMessageType.MerkleRoot,
+            From = Id,
+            To = peer,
+            Partition = partition,
+            Hash = Versions.Tree(partition).RootHash,
+        });
+    }
+
+    private void OnMerkleRoot(PeerMessage message)
+    {
+        if ((uint)message.Partition >= (uint)Layout.PartitionCount)
+        {
+            return;
+        }
+        MerkleTree tree = Versions.Tree(message.Partition);
+        if (tree.RootHash == message.Hash)
+        {
+            Stats.AntiEntropyAgreeing++;
+            return;
+        }
+        Send(new PeerMessage
+        {
+            Type = PeerMessageType.MerkleLeaves,
+            From = Id,
+            To = message.From,
+            Partition = message.Partition,
+            Hashes = tree.LeafHashes(),
+        });
+    }
+
+    private void OnMerkleLeaves(PeerMessage message)
+    {
+        MerkleTree tree = Versions.Tree(message.Partition);
+        if ((uint)message.Partition >= (uint)Layout.PartitionCount || message.Hashes.Count != tree.LeafCount)
+        {
+            return;
+        }
+        List<int> leaves = tree.DifferingLeaves([.. message.Hashes]);
+        var keys = new List<byte[]>();
+        var versions = new List<ValueVersion>();
+        var coveredLeaves = new List<ulong>();
+        foreach (int leaf in leaves)
+        {
+            if (keys.Count + tree.KeysOfLeaf(leaf).Count > _options.AntiEntropyMaxKeys && coveredLeaves.Count > 0)
+            {
+                break; // the rest waits for the next round
+            }
+            coveredLeaves.Add((ulong)leaf);
+            foreach (byte[] key in tree.KeysOfLeaf(leaf).Keys)
+            {
+                keys.Add(key);
+                versions.Add(Versions.VersionOf(message.Partition, key));
+            }
+        }
+        Send(new PeerMessage
+        {
+            Type = PeerMessageType.MerkleKeys,
+            From = Id,
+            To = message.From,
+            Partition = message.Partition,
+            Keys = keys,
+            Versions = versions,
+            Hashes = coveredLeaves,
+        });
+    }
+
+    private void OnMerkleKeys(PeerMessage message)
+    {
+        int partition = message.Partition;
+        if ((uint)partition >= (uint)Layout.PartitionCount || message.Keys.Count != message.Versions.Count)
+        {
+            return;
+        }
+        MerkleTree tree = Versions.Tree(partition);
+        var theirs = new Dictionary<byte[], ValueVersion>(ByteArrayComparer.Instance);
+        for (int i = 0; i < message.Keys.Count; i++)
+        {
+            theirs[message.Keys[i]] = message.Versions[i];
+        }
+        var toSend = new List<byte[]>();
+        var toPull = new List<byte[]>();
+        foreach (ulong leaf in message.Hashes)
+        {
+            if (leaf >= (ulong)tree.LeafCount)
+            {
+                continue;
+            }
+            foreach (byte[] key in tree.KeysOfLeaf((int)leaf).Keys)
+            {
+                ValueVersion mine = Versions.VersionOf(partition, key);
+                if (!theirs.TryGetValue(key, out ValueVersion? other) || mine.CompareNewness(other) > 0)
+                {
+                    toSend.Add(key);
+                }
+            }
+        }
+        foreach ((byte[] key, ValueVersion other) in theirs)
+        {
+            if (other.CompareNewness(Versions.VersionOf(partition, key)) > 0)
+            {
+                toPull.Add(key);
+            }
+        }
+        Stats.AntiEntropyKeysSent += toSend.Count;
+        PushKeys(partition, toSend, [message.From]);
+        if (toPull.Count > 0)
+        {
+            Send(new PeerMessage
+            {
+                Type = PeerMessageType.Push,
+                From = Id,
+                To = message.From,
+                Partition = partition,
+                Keys = toPull,
+                Nodes = [Id],
+            });
+        }
+    }
+
+    // ---- helpers ----
+
+    private string[] ReplicasFor(int partition, int count)
+    {
+        IReadOnlyList<string> all = Map.Replicas(partition);
+        int n = Math.Min(count, all.Count);
+        var result = new string[n];
+        for (int i = 0; i < n; i++)
+        {
+            result[i] = all[i];
+        }
+        return result;
+    }
+
+    private int Rank(string node, bool isWrite)
+    {
+        Liveness liveness = LivenessOf(node);
+        int rank = liveness == Liveness.Alive ? 0 : 2;
+        if (!isWrite && node == Id)
+        {
+            rank -= 1;
+        }
+        return rank;
+    }
+
+    private void Send(PeerMessage message) => _outbox.Add(message);
+
+    /// <summary>
+    /// Measures a peer's clock offset and lets our HLC catch up with a clock that is ahead (within the bound), so a write
+    /// made here after hearing from a peer is timestamped after that peer's earlier writes even when our clock lags.
+    /// </summary>
+    private void ObservePeerClock(long peerMilliseconds)
+    {
+        if (peerMilliseconds <= 0 || _physicalMilliseconds <= 0)
+        {
+            return;
+        }
+        long offset = Math.Abs(peerMilliseconds - _physicalMilliseconds);
+        Stats.MaxObservedClockOffsetMilliseconds = Math.Max(Stats.MaxObservedClockOffsetMilliseconds, offset);
+        if (offset > _options.MaxClockOffsetMilliseconds)
+        {
+            Stats.ClockOffsetViolations++;
+            return; // never let a wild clock drag our timestamps into the future
+        }
+        _clock.Observe(HybridTimestamp.Create(peerMilliseconds, 0), _physicalMilliseconds);
+    }
+
+    private void ObserveTime(long physicalMilliseconds) => _physicalMilliseconds = Math.Max(_physicalMilliseconds, physicalMilliseconds);
+
+    private sealed record PendingClient(Operation Operation, long DeadlineTick, ReadQuorum? Reads, string Primary);
+
+    private sealed class PendingWrite(string coordinator, long coordinatorRequestId, int partition, IReadOnlyList<byte[]> keys,
+        ValueVersion[] versions, byte[]?[] payloads, WriteQuorum quorum, long deadlineTick, byte[] reply)
+    {
+        public string Coordinator { get; } = coordinator;
+        public long CoordinatorRequestId { get; } = coordinatorRequestId;
+        public int Partition { get; } = partition;
+        public IReadOnlyList<byte[]> Keys { get; } = keys;
+        public ValueVersion[] Versions { get; } = versions;
+        public byte[]?[] Payloads { get; } = payloads;
+        public WriteQuorum Quorum { get; } = quorum;
+        public long DeadlineTick { get; } = deadlineTick;
+        public byte[] Reply { get; } = reply;
+        public bool Answered { get; set; }
+    }
+}

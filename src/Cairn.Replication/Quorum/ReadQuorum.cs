@@ -1,0 +1,112 @@
+using Cairn.Primitives;
+using Cairn.Replication.Versioning;
+
+namespace Cairn.Replication.Quorum;
+
+/// <summary>
+/// Collects the responses of one quorum read: each replica reports the versions of the request's keys and its reply. Once
+/// <see cref="Required"/> replicas answered, the newest response wins (the one whose versions are newest, key by key, with the
+/// first key deciding ties) and every responder holding an older version of a key is a read-repair target for it.
+/// </summary>
+public sealed class ReadQuorum
+{
+    private readonly List<(string Node, ValueVersion[] Versions, byte[] Reply)> _responses = [];
+    private readonly HashSet<string> _failed = new(StringComparer.Ordinal);
+
+    public ReadQuorum(IReadOnlyList<string> targets, int required)
+    {
+        Invariant.Require(required >= 1 && required <= targets.Count, "1 <= R <= targets");
+        Targets = targets;
+        Required = required;
+    }
+
+    public IReadOnlyList<string> Targets { get; }
+
+    public int Required { get; }
+
+    public int ResponseCount => _responses.Count;
+
+    public QuorumOutcome Outcome =>
+        _responses.Count >= Required ? QuorumOutcome.Reached
+        : Targets.Count - _failed.Count < Required ? QuorumOutcome.Failed
+        : QuorumOutcome.Pending;
+
+    public QuorumOutcome Respond(string node, ValueVersion[] versions, byte[] reply)
+    {
+        if (Targets.Contains(node) && !_failed.Contains(node) && !_responses.Exists(r => r.Node == node))
+        {
+            _responses.Add((node, versions, reply));
+        }
+        return Outcome;
+    }
+
+    public QuorumOutcome Fail(string node)
+    {
+        if (!_responses.Exists(r => r.Node == node))
+        {
+            _failed.Add(node);
+        }
+        return Outcome;
+    }
+
+    /// <summary>The winning reply. REQUIRES Outcome == Reached.</summary>
+    public byte[] NewestReply(out string node)
+    {
+        Invariant.Require(_responses.Count > 0, "no responses");
+        int best = 0;
+        for (int i = 1; i < _responses.Count; i++)
+        {
+            if (CompareResponses(_responses[i].Versions, _responses[best].Versions) > 0)
+            {
+                best = i;
+            }
+        }
+        node = _responses[best].Node;
+        return _responses[best].Reply;
+    }
+
+    /// <summary>For each key index: the node holding the newest version and the responders that hold an older one.</summary>
+    public List<(int KeyIndex, string Source, List<string> Stale)> RepairPlan()
+    {
+        var plan = new List<(int, string, List<string>)>();
+        if (_responses.Count == 0)
+        {
+            return plan;
+        }
+        int keys = _responses[0].Versions.Length;
+        for (int k = 0; k < keys; k++)
+        {
+            int newest = 0;
+            for (int i = 1; i < _responses.Count; i++)
+            {
+                if (_responses[i].Versions[k].CompareNewness(_responses[newest].Versions[k]) > 0)
+                {
+                    newest = i;
+                }
+            }
+            var stale = new List<string>();
+            foreach (var response in _responses)
+            {
+                if (response.Versions[k].CompareNewness(_responses[newest].Versions[k]) < 0)
+                {
+                    stale.Add(response.Node);
+                }
+            }
+            if (stale.Count > 0)
+            {
+                plan.Add((k, _responses[newest].Node, stale));
+            }
+        }
+        return plan;
+    }
+
+    private static int CompareResponses(ValueVersion[] a, ValueVersion[] b)
+    {
+        int wins = 0;
+        for (int k = 0; k < Math.Min(a.Length, b.Length); k++)
+        {
+            wins += Math.Sign(a[k].CompareNewness(b[k]));
+        }
+        return wins != 0 ? wins : a.Length > 0 && b.Length > 0 ? a[0].CompareNewness(b[0]) : 0;
+    }
+}

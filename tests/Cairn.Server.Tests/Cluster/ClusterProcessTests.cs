@@ -1,0 +1,105 @@
+using Cairn.Server.Tests.Infrastructure;
+using StackExchange.Redis;
+using Xunit.Abstractions;
+
+namespace Cairn.Server.Tests.Cluster;
+
+/// <summary>
+/// The cluster as users run it: `cairn` processes started with the cluster-* options, one of them killed with SIGKILL.
+/// </summary>
+public sealed class ClusterProcessTests(ITestOutputHelper output)
+{
+    private static NodeProcess Start(string directory, string nodeId, string? seed) =>
+        new(directory, [
+            "--save", "",
+            "--cluster-enabled", "yes", "--cluster-port", "0", "--cluster-secret", "process-test", "--cluster-node-id", nodeId,
+            "--cluster-tick-ms", "20", "--cluster-suspect-ms", "300", "--cluster-down-ms", "800",
+            "--cluster-request-timeout-ms", "1000", "--cluster-anti-entropy-interval-ms", "100",
+            .. seed is null ? Array.Empty<string>() : ["--cluster-seeds", seed],
+        ]);
+
+    private static string InfoField(int port, string field)
+    {
+        using var raw = new RawClient(port);
+        string info = raw.Execute("INFO", "cluster");
+        string line = info.Split('\n').Single(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+        return line[(field.Length + 1)..].Trim();
+    }
+
+    [Fact]
+    public async Task ANodeKilledWithSigkillRejoinsAndIsRepairedToEveryAcknowledgedWrite()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "cairn-cluster-proc-" + Guid.NewGuid().ToString("N"));
+        var directories = Enumerable.Range(1, 3).Select(i => Path.Combine(root, $"n{i}")).ToArray();
+        foreach (string directory in directories)
+        {
+            Directory.CreateDirectory(directory);
+        }
+        var nodes = new NodeProcess[3];
+        try
+        {
+            nodes[0] = Start(directories[0], "node-1", null);
+            string seed = InfoField(nodes[0].Port, "cluster_peer_address");
+            nodes[1] = Start(directories[1], "node-2", seed);
+            nodes[2] = Start(directories[2], "node-3", seed);
+            await ClusterTestNode.WaitUntilAsync(() => Task.FromResult(nodes.All(n => InfoField(n.Port, "cluster_nodes_alive") == "3")),
+                "three processes see each other alive", seconds: 30);
+
+            using var mux = ConnectionMultiplexer.Connect($"127.0.0.1:{nodes[0].Port},127.0.0.1:{nodes[1].Port},protocol=resp2,syncTimeout=10000");
+            IDatabase db = mux.GetDatabase();
+            var acknowledged = new Dictionary<string, string>();
+            for (int i = 0; i < 200; i++)
+            {
+                await db.StringSetAsync($"proc:{i}", $"a:{i}");
+                acknowledged[$"proc:{i}"] = $"a:{i}";
+            }
+            nodes[2].Kill();
+            int errors = 0;
+            for (int i = 100; i < 300; i++)
+            {
+                try
+                {
+                    await db.StringSetAsync($"proc:{i}", $"b:{i}");
+                    acknowledged[$"proc:{i}"] = $"b:{i}";
+                }
+                catch (RedisServerException)
+                {
+                    errors++;
+                    acknowledged.Remove($"proc:{i}");
+                }
+            }
+            output.WriteLine($"writes with node-3 killed: {200 - errors} acknowledged, {errors} errors");
+            nodes[2].Dispose();
+            nodes[2] = Start(directories[2], "node-3", seed);
+            await ClusterTestNode.WaitUntilAsync(() => Task.FromResult(InfoField(nodes[2].Port, "cluster_nodes_alive") == "3"
+                && InfoField(nodes[0].Port, "cluster_nodes_alive") == "3"), "the restarted node rejoins", seconds: 30);
+            using (var raw = new RawClient(nodes[2].Port))
+            {
+                output.WriteLine("CLUSTER REPAIR: " + raw.Execute("CLUSTER", "REPAIR").Replace("\r\n", " "));
+            }
+            // Each node's own copy: consistency ONE reads are served by the coordinating node when it is a replica (N = 3 of 3).
+            foreach (NodeProcess node in nodes)
+            {
+                using var raw = new RawClient(node.Port);
+                Assert.Equal("+OK", raw.Execute("CLUSTER", "CONSISTENCY", "ONE"));
+                await ClusterTestNode.WaitUntilAsync(() => Task.FromResult(acknowledged.All(kv => raw.Execute("GET", kv.Key) == kv.Value)),
+                    $"node on port {node.Port} holds every acknowledged write", seconds: 20);
+            }
+            output.WriteLine($"{acknowledged.Count} acknowledged writes on all three replicas");
+        }
+        finally
+        {
+            foreach (NodeProcess? node in nodes)
+            {
+                node?.Dispose();
+            }
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,353 @@
+using System.Diagnostics;
+using StackExchange.Redis;
+using Xunit.Abstractions;
+
+namespace Cairn.Server.Tests.Cluster;
+
+/// <summary>Multi-node tests: real nodes on loopback ephemeral ports, talking through the real peer transport.</summary>
+public sealed class ClusterTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task WritesThroughAnyNodeAreReadableThroughEveryNodeAndStoredOnEveryReplica()
+    {
+        List<ClusterTestNode> nodes = await ClusterTestNode.StartClusterAsync(3);
+        try
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                Assert.True(await nodes[i % 3].Database.StringSetAsync($"key:{i}", $"value:{i}"));
+            }
+            for (int i = 0; i < 100; i++)
+            {
+                Assert.Equal($"value:{i}", (string?)await nodes[(i + 1) % 3].Database.StringGetAsync($"key:{i}"));
+            }
+            Assert.True(await nodes[2].Database.KeyDeleteAsync("key:7"));
+            Assert.False((await nodes[0].Database.StringGetAsync("key:7")).HasValue);
+            // N = 3 on 3 nodes: every node replicates every key (W = 2 answered; the third catches up at once).
+            await ClusterTestNode.WaitUntilAsync(() => Task.FromResult(nodes.All(n =>
+                Enumerable.Range(0, 100).All(i => n.LocalValue($"key:{i}") == (i == 7 ? null : $"value:{i}")))), "every replica holds every key");
+            Assert.Equal(7, await nodes[0].Database.StringIncrementAsync("counter", 7));
+            Assert.Equal(10, await nodes[1].Database.StringIncrementAsync("counter", 3));
+            Assert.Equal("ERR value is not an integer or out of range",
+                (await Assert.ThrowsAsync<RedisServerException>(() => nodes[2].Database.StringIncrementAsync("key:1"))).Message);
+        }
+        finally
+        {
+            await DisposeAllAsync(nodes);
+        }
+    }
+
+    [Fact]
+    public async Task MultiKeyCommandsWorkWithinASlotAndGetCrossSlotOtherwise()
+    {
+        List<ClusterTestNode> nodes = await ClusterTestNode.StartClusterAsync(3);
+        try
+        {
+            using var raw = nodes[1].Raw();
+            Assert.Equal("-CROSSSLOT Keys in request don't hash to the same slot", raw.Execute("MSET", "a", "1", "b", "2"));
+            Assert.Equal("+OK", raw.Execute("MSET", "{user1}.name", "ann", "{user1}.age", "33"));
+            Assert.Equal("[ann, 33]", raw.Execute("MGET", "{user1}.name", "{user1}.age"));
+            Assert.Equal(":11058", raw.Execute("CLUSTER", "KEYSLOT", "somekey"));
+            Assert.Equal("+OK", raw.Execute("MULTI"));
+            Assert.Equal("+QUEUED", raw.Execute("INCR", "{user1}.visits"));
+            Assert.Equal("+QUEUED", raw.Execute("SET", "{user1}.name", "bob"));
+            Assert.Equal("[:1, +OK]", raw.Execute("EXEC"));
+            Assert.Equal("bob", (string?)await nodes[2].Database.StringGetAsync("{user1}.name"));
+            Assert.Equal("+OK", raw.Execute("MULTI"));
+            raw.Execute("SET", "x", "1");
+            raw.Execute("SET", "y", "2");
+            Assert.Equal("-CROSSSLOT Keys in request don't hash to the same slot", raw.Execute("EXEC"));
+            Assert.Equal("-ERR SELECT is not allowed in cluster mode", raw.Execute("SELECT", "1"));
+        }
+        finally
+        {
+            await DisposeAllAsync(nodes);
+        }
+    }
+
+    [Fact]
+    public async Task AKilledNodeThatRestartsEmptyHasEveryAcknowledgedWriteAfterRepair()
+    {
+        List<ClusterTestNode> nodes = await ClusterTestNode.StartClusterAsync(3);
+        var acknowledged = new Dictionary<string, string>();
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            for (int i = 0; i < 150; i++)
+            {
+                await nodes[i % 3].Database.StringSetAsync($"k:{i}", $"v:{i}");
+                acknowledged[$"k:{i}"] = $"v:{i}";
+            }
+            for (int i = 0; i < 100; i++)
+            {
+                // Keys not written again while the node is down: only anti-entropy (not hints) can bring them back.
+                await nodes[i % 3].Database.StringSetAsync($"old:{i}", $"o:{i}");
+                acknowledged[$"old:{i}"] = $"o:{i}";
+            }
+            await nodes[2].CrashAsync();
+            var survivors = nodes.Take(2).ToList();
+            int refused = 0;
+            for (int i = 0; i < 300; i++)
+            {
+                string key = $"k:{i}";
+                try
+                {
+                    // Writes continue while the failure detector has not yet noticed (they may time out) and after.
+                    await survivors[i % 2].Database.StringSetAsync(key, $"w:{i}");
+                    acknowledged[key] = $"w:{i}";
+                }
+                catch (RedisServerException)
+                {
+                    refused++;
+                    acknowledged.Remove(key, out _); // outcome unknown: either value may win
+                }
+            }
+            output.WriteLine($"writes while a node was down: {300 - refused} acknowledged, {refused} errors");
+            Assert.True(refused < 30, "W=2 of N=3 keeps accepting writes with one node down");
+            await using var restarted = new ClusterTestNode("node-3", nodes[0].PeerAddress);
+            nodes[2] = restarted;
+            await ClusterTestNode.WaitUntilAsync(async () =>
+                await nodes[0].Cluster.QueryAsync(n => n.LivenessOf("node-3") == Cairn.Replication.Membership.Liveness.Alive)
+                && await restarted.Cluster.QueryAsync(n => n.LivenessOf("node-1") == Cairn.Replication.Membership.Liveness.Alive
+                    && n.LivenessOf("node-2") == Cairn.Replication.Membership.Liveness.Alive), "the restarted node rejoins");
+            using (var raw = restarted.Raw())
+            {
+                string report = raw.Execute("CLUSTER", "REPAIR");
+                output.WriteLine("CLUSTER REPAIR on the restarted node: " + report.Replace("\r\n", " "));
+            }
+            await ClusterTestNode.WaitUntilAsync(() => Task.FromResult(acknowledged.All(kv => nodes.All(n => n.LocalValue(kv.Key) == kv.Value))),
+                "every acknowledged write is on every replica", seconds: 20);
+            foreach ((string key, string value) in acknowledged)
+            {
+                Assert.Equal(value, (string?)await restarted.Database.StringGetAsync(key));
+            }
+            output.WriteLine($"{acknowledged.Count} acknowledged writes on every replica after {watch.ElapsedMilliseconds} ms");
+        }
+        finally
+        {
+            await DisposeAllAsync(nodes.Take(2));
+        }
+    }
+
+    [Fact]
+    public async Task APartitionedMinorityRefusesWritesAndConvergesAfterHealing()
+    {
+        List<ClusterTestNode> nodes = await ClusterTestNode.StartClusterAsync(3, c => c.ClusterPolicies = "solo:*:3:1:1");
+        try
+        {
+            ClusterTestNode minority = nodes[2];
+            minority.Isolate(nodes.Take(2), isolated: true);
+            await ClusterTestNode.WaitUntilAsync(async () =>
+                await minority.Cluster.QueryAsync(n => n.LivenessOf("node-1") == Cairn.Replication.Membership.Liveness.Down
+                    && n.LivenessOf("node-2") == Cairn.Replication.Membership.Liveness.Down)
+                && await nodes[0].Cluster.QueryAsync(n => n.LivenessOf("node-3") == Cairn.Replication.Membership.Liveness.Down),
+                "both sides see the partition");
+            for (int i = 0; i < 50; i++)
+            {
+                Assert.True(await nodes[i % 2].Database.StringSetAsync($"p:{i}", $"majority:{i}"));
+            }
+            using (var raw = minority.Raw())
+            {
+                string refused = raw.Execute("SET", "p:0", "minority");
+                Assert.StartsWith("-NOQUORUM not enough replicas reachable for this key: need 2 of 3, 1 reachable", refused);
+                Assert.StartsWith("-NOQUORUM", raw.Execute("GET", "p:1")); // R = 2 cannot be met either
+                Assert.Equal("+OK", raw.Execute("CLUSTER", "CONSISTENCY", "ONE"));
+                Assert.Equal("(nil)", raw.Execute("GET", "p:1")); // ONE is served by the minority's own (stale) replica
+                Assert.Equal("+ONE", raw.Execute("CLUSTER", "CONSISTENCY"));
+                Assert.Equal("+OK", raw.Execute("CLUSTER", "CONSISTENCY", "DEFAULT"));
+                Assert.Equal("+OK", raw.Execute("SET", "solo:1", "minority")); // the key policy asks for W = 1
+            }
+            Assert.Null(minority.LocalValue("p:0"));
+            minority.Isolate(nodes.Take(2), isolated: false);
+            await ClusterTestNode.WaitUntilAsync(() => Task.FromResult(Enumerable.Range(0, 50).All(i => minority.LocalValue($"p:{i}") == $"majority:{i}")),
+                "the minority converges through hinted handoff and anti-entropy", seconds: 20);
+            Assert.Equal("majority:0", (string?)await minority.Database.StringGetAsync("p:0"));
+            await ClusterTestNode.WaitUntilAsync(() => Task.FromResult(nodes.All(n => n.LocalValue("solo:1") == "minority")),
+                "the minority's W=1 write reaches the others after healing");
+            long hintsReplayed = await nodes[0].Cluster.QueryAsync(n => n.Stats.HintsReplayed)
+                + await nodes[1].Cluster.QueryAsync(n => n.Stats.HintsReplayed);
+            output.WriteLine($"hints replayed after healing: {hintsReplayed}");
+        }
+        finally
+        {
+            await DisposeAllAsync(nodes);
+        }
+    }
+
+    [Fact]
+    public async Task AdminCommandsDescribeNodesPartitionsAndCounters()
+    {
+        List<ClusterTestNode> nodes = await ClusterTestNode.StartClusterAsync(3);
+        try
+        {
+            await nodes[0].Database.StringSetAsync("admin:key", "v");
+            using var raw = nodes[0].Raw();
+            string info = raw.Execute("CLUSTER", "INFO");
+            Assert.Contains("cluster_state:ok", info);
+            Assert.Contains("cluster_nodes_alive:3", info);
+            Assert.Contains("cluster_writes_coordinated:1", info);
+            string[] lines = raw.Execute("CLUSTER", "NODES").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(3, lines.Length);
+            Assert.Contains(lines, l => l.StartsWith("node-1 ", StringComparison.Ordinal) && l.Contains("myself,alive"));
+            Assert.Equal(64, raw.Execute("CLUSTER", "PARTITIONS").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.StartsWith("5 slots=1280-1535 keys=", raw.Execute("CLUSTER", "PARTITIONS", "5"));
+            Assert.Equal("\"node-1\"", "\"" + raw.Execute("CLUSTER", "MYID") + "\"");
+            string keyPartition = raw.Execute("CLUSTER", "KEYPARTITION", "admin:key");
+            Assert.Equal(5, keyPartition.Split(", ").Length); // slot, partition, three replicas
+            string infoSection = raw.Execute("INFO", "cluster");
+            Assert.Contains("cluster_enabled:0", infoSection); // plain clients must not switch to Redis Cluster routing
+            Assert.Contains("cairn_cluster_enabled:1", infoSection);
+            Assert.Contains("cluster_peer_messages_sent:", infoSection);
+        }
+        finally
+        {
+            await DisposeAllAsync(nodes);
+        }
+        await using var standalone = new Infrastructure.TestServer();
+        using var client = standalone.Raw();
+        Assert.Equal("-ERR This instance has cluster support disabled", client.Execute("CLUSTER", "INFO"));
+        Assert.Contains("cluster_enabled:0", client.Execute("INFO", "cluster"));
+    }
+
+    [Fact]
+    public async Task ANodeWithoutTheSecretCannotJoin()
+    {
+        List<ClusterTestNode> nodes = await ClusterTestNode.StartClusterAsync(2);
+        await using var intruder = new ClusterTestNode("intruder", nodes[0].PeerAddress, secret: "wrong");
+        try
+        {
+            await Task.Delay(800);
+            Assert.Null(await nodes[0].Cluster.QueryAsync(n => n.Members.Find("intruder")));
+            Assert.Equal(1, await intruder.Cluster.QueryAsync(n => n.Members.Count));
+            Assert.Null(await intruder.Cluster.Transport.IdentifyAsync(nodes[0].PeerAddress, CancellationToken.None));
+            Assert.Equal("node-1", await nodes[1].Cluster.Transport.IdentifyAsync(nodes[0].PeerAddress, CancellationToken.None));
+        }
+        finally
+        {
+            await DisposeAllAsync(nodes);
+        }
+    }
+
+    [Fact]
+    public async Task PublishOnOneNodeReachesSubscribersOnEveryNode()
+    {
+        List<ClusterTestNode> nodes = await ClusterTestNode.StartClusterAsync(3);
+        try
+        {
+            var received = new System.Collections.Concurrent.ConcurrentBag<string>();
+            var subscribers = new List<ConnectionMultiplexer>();
+            foreach (ClusterTestNode node in nodes.Skip(1))
+            {
+                var mux = ConnectionMultiplexer.Connect($"127.0.0.1:{node.Port},protocol=resp2");
+                subscribers.Add(mux);
+                await mux.GetSubscriber().SubscribeAsync(RedisChannel.Literal("news"), (_, m) => received.Add($"{node.NodeId}:{m}"));
+                await mux.GetSubscriber().SubscribeAsync(RedisChannel.Pattern("new*"), (_, m) => received.Add($"{node.NodeId}:pattern:{m}"));
+            }
+            await nodes[0].Database.PublishAsync(RedisChannel.Literal("news"), "hello");
+            await ClusterTestNode.WaitUntilAsync(() => Task.FromResult(received.Count >= 4), "every subscriber got the message");
+            Assert.Equal(["node-2:hello", "node-2:pattern:hello", "node-3:hello", "node-3:pattern:hello"], received.Order());
+            foreach (var mux in subscribers)
+            {
+                mux.Dispose();
+            }
+        }
+        finally
+        {
+            await DisposeAllAsync(nodes);
+        }
+    }
+
+    [Fact]
+    public async Task AFourthNodeTakesItsShareOfPartitionsWithoutLosingKeysWhileReadsStayCorrectAndGivesThemBackWhenItLeaves()
+    {
+        List<ClusterTestNode> nodes = await ClusterTestNode.StartClusterAsync(3);
+        try
+        {
+            var values = new Dictionary<string, string>();
+            for (int i = 0; i < 300; i++)
+            {
+                await nodes[i % 3].Database.StringSetAsync($"j:{i}", $"v:{i}");
+                values[$"j:{i}"] = $"v:{i}";
+            }
+            var watch = Stopwatch.StartNew();
+            nodes.Add(new ClusterTestNode("node-4", nodes[0].PeerAddress));
+            // Reads and writes during the move: every read returns the latest acknowledged value.
+            for (int round = 0; round < 3; round++)
+            {
+                for (int i = 0; i < 300; i += 3)
+                {
+                    ClusterTestNode via = nodes[(i + round) % 4];
+                    Assert.Equal(values[$"j:{i}"], (string?)await via.Database.StringGetAsync($"j:{i}"));
+                    if (i % 2 == 0)
+                    {
+                        await via.Database.StringSetAsync($"j:{i}", $"r{round}:{i}");
+                        values[$"j:{i}"] = $"r{round}:{i}";
+                    }
+                }
+            }
+            await ClusterTestNode.WaitUntilAsync(async () =>
+            {
+                foreach (ClusterTestNode node in nodes)
+                {
+                    if (await node.Cluster.QueryAsync(n => n.Map.Nodes.Count) != 4)
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            }, "every node places partitions on 4 nodes");
+            int gained = await nodes[0].Cluster.QueryAsync(n => Enumerable.Range(0, n.Layout.PartitionCount).Count(p => n.Map.IsReplica(p, "node-4")));
+            output.WriteLine($"node-4 replicates {gained} of 64 partitions (fair share 48)");
+            Assert.InRange(gained, 30, 64);
+            await ClusterTestNode.WaitUntilAsync(async () =>
+            {
+                foreach ((string key, string value) in values)
+                {
+                    IReadOnlyList<string> replicas = await nodes[0].Cluster.QueryAsync(n => n.Map.ReplicasOfKey(System.Text.Encoding.UTF8.GetBytes(key)));
+                    if (!replicas.All(r => nodes.Single(n => n.NodeId == r).LocalValue(key) == value))
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            }, "every key is on each of its new replicas", seconds: 20);
+            output.WriteLine($"join settled in {watch.ElapsedMilliseconds} ms; node-4 holds {nodes[3].Context.Store[0].Count} keys; peer bytes received by node-4: {nodes[3].Cluster.Transport.BytesReceived}");
+            foreach ((string key, string value) in values)
+            {
+                Assert.Equal(value, (string?)await nodes[3].Database.StringGetAsync(key));
+            }
+
+            // Decommission it again: its partitions go back to the other three, nothing is lost.
+            using (var raw = nodes[3].Raw())
+            {
+                Assert.Equal("+OK", raw.Execute("CLUSTER", "LEAVE"));
+            }
+            await ClusterTestNode.WaitUntilAsync(async () =>
+            {
+                foreach (ClusterTestNode node in nodes.Take(3))
+                {
+                    if (await node.Cluster.QueryAsync(n => n.Map.Nodes.Count) != 3)
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            }, "the others stop placing partitions on the node that left");
+            await ClusterTestNode.WaitUntilAsync(() => Task.FromResult(values.All(kv => nodes.Take(3).All(n => n.LocalValue(kv.Key) == kv.Value))),
+                "every key is back on all three remaining nodes", seconds: 20);
+            Assert.Contains("left", (string?)await nodes[0].Database.ExecuteAsync("CLUSTER", "NODES") ?? "");
+        }
+        finally
+        {
+            await DisposeAllAsync(nodes);
+        }
+    }
+
+    private static async Task DisposeAllAsync(IEnumerable<ClusterTestNode> nodes)
+    {
+        foreach (ClusterTestNode node in nodes)
+        {
+            await node.DisposeAsync();
+        }
+    }
+}

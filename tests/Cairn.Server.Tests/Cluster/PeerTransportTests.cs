@@ -1,0 +1,64 @@
+using Cairn.Cluster.Transport;
+using Cairn.Primitives;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cairn.Server.Tests.Cluster;
+
+public sealed class PeerTransportTests
+{
+    [Fact]
+    public void FramesRoundTripABatchAndRejectCorruption()
+    {
+        byte[][] messages = ["one"u8.ToArray(), [], new byte[300]];
+        byte[] frame = FrameCodec.Encode(messages);
+        Assert.True(FrameCodec.TryReadHeader(frame, out int length, out uint crc));
+        Assert.Equal(frame.Length - FrameCodec.HeaderBytes, length);
+        var decoded = new List<byte[]>();
+        Assert.True(FrameCodec.TryDecodePayload(frame.AsSpan(FrameCodec.HeaderBytes), crc, decoded));
+        Assert.Equal(messages, decoded);
+        frame[^1] ^= 1;
+        Assert.False(FrameCodec.TryDecodePayload(frame.AsSpan(FrameCodec.HeaderBytes), crc, []));
+        Assert.False(FrameCodec.TryReadHeader([0xFF, 0xFF, 0xFF, 0x7F, 0, 0, 0, 0], out _, out _));
+    }
+
+    [Fact]
+    public void HandshakeProofsDependOnRoleNoncesIdsAndSecret()
+    {
+        byte[] secret = "s"u8.ToArray();
+        byte[] n1 = PeerHandshake.NewNonce();
+        byte[] n2 = PeerHandshake.NewNonce();
+        byte[] listener = PeerHandshake.Proof(secret, "listener", n1, n2, "a", "b");
+        Assert.True(PeerHandshake.Verify(listener, PeerHandshake.Proof(secret, "listener", n1, n2, "a", "b")));
+        Assert.False(PeerHandshake.Verify(listener, PeerHandshake.Proof(secret, "dialer", n1, n2, "a", "b")));
+        Assert.False(PeerHandshake.Verify(listener, PeerHandshake.Proof(secret, "listener", n2, n1, "a", "b")));
+        Assert.False(PeerHandshake.Verify(listener, PeerHandshake.Proof(secret, "listener", n1, n2, "ab", "")));
+        Assert.False(PeerHandshake.Verify(listener, PeerHandshake.Proof("t"u8.ToArray(), "listener", n1, n2, "a", "b")));
+    }
+
+    [Fact]
+    public async Task MessagesArriveInOrderBatchedAndOnlyBetweenHoldersOfTheSecret()
+    {
+        var received = new System.Collections.Concurrent.ConcurrentQueue<(string From, byte[] Message)>();
+        await using var server = new TcpPeerTransport("server", "secret"u8.ToArray(), "127.0.0.1", 0, (from, m) => received.Enqueue((from, m)), NullLogger.Instance);
+        await using var client = new TcpPeerTransport("client", "secret"u8.ToArray(), "127.0.0.1", 0, (_, _) => { }, NullLogger.Instance);
+        await using var intruder = new TcpPeerTransport("intruder", "guess"u8.ToArray(), "127.0.0.1", 0, (_, _) => { }, NullLogger.Instance);
+        string address = $"127.0.0.1:{server.Port}";
+        for (int i = 0; i < 1000; i++)
+        {
+            client.Send(address, BitConverter.GetBytes(i));
+            intruder.Send(address, BitConverter.GetBytes(-1));
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (received.Count < 1000 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        await Task.Delay(200);
+        Assert.Equal(Enumerable.Range(0, 1000), received.Select(r => BitConverter.ToInt32(r.Message)));
+        Assert.All(received, r => Assert.Equal("client", r.From));
+        Assert.True(client.FramesSent < 1000, $"batched: {client.FramesSent} frames for 1000 messages");
+        Assert.Equal(0, intruder.MessagesSent);
+        Assert.Null(await intruder.IdentifyAsync(address, CancellationToken.None));
+        Assert.Equal("server", await client.IdentifyAsync(address, CancellationToken.None));
+    }
+}
