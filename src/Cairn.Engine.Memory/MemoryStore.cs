@@ -69,6 +69,9 @@ public sealed class MemoryStore
     /// <summary>Records an access for eviction: LRU clock, or a logarithmic LFU increment with decay.</summary>
     public void Touch(ref KeyEntry entry) => AccessClock.Touch(ref entry, Eviction, Random, NowMilliseconds);
 
+    /// <summary>Touch with the caller's clock reading (the command's time), saving a clock read per access.</summary>
+    public void Touch(ref KeyEntry entry, long nowMilliseconds) => AccessClock.Touch(ref entry, Eviction, Random, nowMilliseconds);
+
     /// <summary>Sum of what every key accounts for, recomputed from scratch (tests check it equals the running total).</summary>
     public long RecomputeUsedMemory()
     {

@@ -26,6 +26,16 @@ public static class RequestParser
             return TryParseInline(ref buffer, arguments, out error);
         }
 
+        // Fast path: the whole frame in the first segment with ordinary headers (nearly every request). Anything else,
+        // including every malformed or over-limit frame, takes the general path below, which owns the error texts.
+        ReadOnlyMemory<byte> firstMemory = buffer.First;
+        if (TryParseContiguous(firstMemory, arguments, limits, authenticated, out int contiguousLength))
+        {
+            buffer = buffer.Slice(contiguousLength);
+            return ParseResult.Complete;
+        }
+        arguments.Clear();
+
         // Pass 1: find the frame's length and validate headers, across segments, copying nothing.
         var reader = new SequenceReader<byte>(buffer);
         ParseResult scan = ScanMultibulk(ref reader, limits, authenticated, out long frameLength, out int argumentCount, out error);
@@ -52,6 +62,63 @@ public static class RequestParser
         SliceArguments(frame, argumentCount, arguments);
         buffer = buffer.Slice(frameLength);
         return ParseResult.Complete;
+    }
+
+    /// <summary>
+    /// Parses a well-formed multibulk frame that lies wholly in <paramref name="memory"/>; false (arguments partly filled)
+    /// when the frame is incomplete there, unusual, or invalid, so that the general parser decides.
+    /// </summary>
+    private static bool TryParseContiguous(ReadOnlyMemory<byte> memory, CommandArguments arguments, RequestParserLimits limits,
+        bool authenticated, out int frameLength)
+    {
+        frameLength = 0;
+        ReadOnlySpan<byte> span = memory.Span;
+        int pos = 1; // past '*'
+        if (!TryReadPlainNumber(span, ref pos, out long count) || count <= 0 || count > limits.MaxMultibulkLength || count > int.MaxValue
+            || (!authenticated && count > 10))
+        {
+            return false;
+        }
+        for (long i = 0; i < count; i++)
+        {
+            if (pos >= span.Length || span[pos] != '$')
+            {
+                return false;
+            }
+            pos++;
+            if (!TryReadPlainNumber(span, ref pos, out long length) || length > limits.MaxBulkLengthBytes
+                || (!authenticated && length > 16384) || length + 2 > span.Length - pos)
+            {
+                return false;
+            }
+            arguments.Add(memory.Slice(pos, (int)length));
+            pos += (int)length + 2;
+        }
+        frameLength = pos;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads digits up to '\r' and skips the byte after it, as <see cref="TryReadHeaderNumber"/> does, accepting only what
+    /// string2ll accepts without a sign (no leading zeros, at most 18 digits); false otherwise or when incomplete.
+    /// </summary>
+    private static bool TryReadPlainNumber(ReadOnlySpan<byte> span, ref int pos, out long value)
+    {
+        value = 0;
+        int start = pos;
+        int i = pos;
+        while (i < span.Length && (uint)(span[i] - '0') <= 9)
+        {
+            value = value * 10 + (span[i] - '0');
+            i++;
+        }
+        int digits = i - start;
+        if (digits == 0 || digits > 18 || (digits > 1 && span[start] == '0') || i + 1 >= span.Length || span[i] != '\r')
+        {
+            return false;
+        }
+        pos = i + 2;
+        return true;
     }
 
     private static ParseResult ScanMultibulk(ref SequenceReader<byte> reader, RequestParserLimits limits, bool authenticated,
@@ -169,7 +236,7 @@ public static class RequestParser
     private static void SliceArguments(ReadOnlyMemory<byte> frame, int count, CommandArguments arguments)
     {
         ReadOnlySpan<byte> span = frame.Span;
-        int pos = span.IndexOf((byte)'\n') + 1;
+        int pos = span.IndexOf((byte)'\r') + 2; // as Redis: the byte after '\r' is skipped, whatever it is
         for (int i = 0; i < count; i++)
         {
             int lineEnd = span[pos..].IndexOf((byte)'\r');

@@ -44,6 +44,12 @@ public sealed class CommandContext
     /// <summary>What the AOF records instead of the command as sent (random effects, e.g. SPOP -> SREM); null = derive.</summary>
     public List<ReadOnlyMemory<byte>[]>? Propagated { get; set; }
 
+    /// <summary>
+    /// The time of the receive batch this request arrived in, read once per batch by the connection (Redis caches
+    /// server.mstime once per event-loop iteration the same way); 0 makes the dispatcher read the clock itself.
+    /// </summary>
+    public long BatchClock { get; set; }
+
     /// <summary>While EXEC runs: the AOF commands of the transaction, written as one atomic record at the end.</summary>
     public List<(int Database, IReadOnlyList<ReadOnlyMemory<byte>> Arguments)>? AofGroup { get; set; }
 
@@ -177,7 +183,7 @@ public sealed class CommandContext
         Store.Stats.KeyspaceHits++;
         if (!Client.NoTouch)
         {
-            Store.Touch(ref db.EntryAt(index));
+            Store.Touch(ref db.EntryAt(index), Now);
         }
         return index;
     }

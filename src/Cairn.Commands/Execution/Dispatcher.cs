@@ -22,7 +22,7 @@ public static class Dispatcher
         }
         ServerContext server = ctx.Server;
         Client client = ctx.Client;
-        ctx.Now = server.NowMilliseconds;
+        ctx.Now = ctx.BatchClock != 0 ? ctx.BatchClock : server.NowMilliseconds;
         client.LastInteractionMilliseconds = ctx.Now;
 
         CommandSpec? spec = server.Table.Find(args[0]);

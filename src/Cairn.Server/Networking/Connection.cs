@@ -108,6 +108,7 @@ internal sealed class Connection : IClientConnection
             _context.AofTargetOffset = 0;
             bool waitForAof = false;
             _server.Store.Lock.Enter();
+            _context.BatchClock = _server.NowMilliseconds;
             _outputLock.Enter();
             try
             {
@@ -150,6 +151,7 @@ internal sealed class Connection : IClientConnection
             }
             finally
             {
+                _context.BatchClock = 0;
                 _server.Store.Lock.Exit();
                 try
                 {
