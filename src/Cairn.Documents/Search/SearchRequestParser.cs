@@ -38,20 +38,8 @@ public static class SearchRequestParser
             }
             else if (Is(option, "FORMAT"))
             {
-                // RediSearch: STRING (the default) or EXPAND (RESP3 only, checked when the reply is shaped).
-                if (i >= args.Count)
+                if (!TryFormat(args, ref i, ref expand, out error))
                 {
-                    error = "Need an argument for FORMAT";
-                    return false;
-                }
-                string format = args[i++];
-                if (Is(format, "EXPAND"))
-                {
-                    expand = true;
-                }
-                else if (!Is(format, "STRING"))
-                {
-                    error = $"FORMAT {format} is not supported";
                     return false;
                 }
             }
@@ -148,6 +136,29 @@ public static class SearchRequestParser
             Expand = expand,
         };
         error = "";
+        return true;
+    }
+
+    /// <summary>FORMAT's argument, shared by FT.SEARCH and FT.AGGREGATE: STRING (the default) or EXPAND (RESP3 only,
+    /// checked when the reply is shaped), with RediSearch's error texts.</summary>
+    internal static bool TryFormat(IReadOnlyList<string> args, ref int i, ref bool expand, out string error)
+    {
+        if (i >= args.Count)
+        {
+            error = "Need an argument for FORMAT";
+            return false;
+        }
+        string format = args[i++];
+        error = "";
+        if (Is(format, "EXPAND"))
+        {
+            expand = true;
+        }
+        else if (!Is(format, "STRING"))
+        {
+            error = $"FORMAT {format} is not supported";
+            return false;
+        }
         return true;
     }
 

@@ -184,20 +184,8 @@ public static class AggregateRequestParser
             }
             else if (Is(option, "FORMAT"))
             {
-                // RediSearch: STRING (the default) or EXPAND (RESP3 only, checked when the reply is shaped).
-                if (i >= args.Count)
+                if (!SearchRequestParser.TryFormat(args, ref i, ref expand, out error))
                 {
-                    error = "Need an argument for FORMAT";
-                    return false;
-                }
-                string format = args[i++];
-                if (Is(format, "EXPAND"))
-                {
-                    expand = true;
-                }
-                else if (!Is(format, "STRING"))
-                {
-                    error = $"FORMAT {format} is not supported";
                     return false;
                 }
             }
