@@ -44,6 +44,30 @@ public sealed class CommandContext
     /// <summary>What the AOF records instead of the command as sent (random effects, e.g. SPOP -> SREM); null = derive.</summary>
     public List<ReadOnlyMemory<byte>[]>? Propagated { get; set; }
 
+    private readonly byte[] _lastCommandName = new byte[32];
+    private int _lastCommandNameLength = -1;
+    private CommandSpec? _lastCommand;
+
+    /// <summary>
+    /// The command table's entry for <paramref name="name"/>, remembering the last name this client sent byte for byte:
+    /// a client mostly repeats one command, and the table look-up lowercases into chars and hashes every time.
+    /// </summary>
+    public CommandSpec? FindCommand(ReadOnlySpan<byte> name)
+    {
+        if (name.Length == _lastCommandNameLength && name.SequenceEqual(_lastCommandName.AsSpan(0, name.Length)))
+        {
+            return _lastCommand;
+        }
+        CommandSpec? spec = Server.Table.Find(name);
+        if (spec is not null && name.Length <= _lastCommandName.Length)
+        {
+            name.CopyTo(_lastCommandName);
+            _lastCommandNameLength = name.Length;
+            _lastCommand = spec;
+        }
+        return spec;
+    }
+
     /// <summary>
     /// The time of the receive batch this request arrived in, read once per batch by the connection (Redis caches
     /// server.mstime once per event-loop iteration the same way); 0 makes the dispatcher read the clock itself.

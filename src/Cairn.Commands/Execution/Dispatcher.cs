@@ -25,7 +25,7 @@ public static class Dispatcher
         ctx.Now = ctx.BatchClock != 0 ? ctx.BatchClock : server.NowMilliseconds;
         client.LastInteractionMilliseconds = ctx.Now;
 
-        CommandSpec? spec = server.Table.Find(args[0]);
+        CommandSpec? spec = ctx.FindCommand(args[0]);
         if (spec is null)
         {
             RejectInMulti(ctx);
