@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Cairn.Commands.Clients;
 using Cairn.Commands.Execution;
 using Cairn.Engine.Memory.Keyspace;
+using Cairn.Primitives.Networking;
 using Cairn.Server.Networking;
 using Microsoft.Extensions.Logging;
 
@@ -46,10 +47,7 @@ public sealed class CairnServer : IAsyncDisposable
                 "localhost" => IPAddress.Loopback,
                 _ => IPAddress.Parse(host),
             };
-            var listener = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-            listener.Bind(new IPEndPoint(ip, port));
-            listener.Listen(511);
+            Socket listener = ListenSockets.Listen(new IPEndPoint(ip, port), 511);
             port = ((IPEndPoint)listener.LocalEndPoint!).Port; // with port 0, every address gets the first one's port
             _listeners.Add(listener);
         }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
+using Cairn.Primitives.Networking;
 using Microsoft.Extensions.Logging;
 
 namespace Cairn.Cluster.Transport;
@@ -35,10 +36,7 @@ public sealed class TcpPeerTransport : IPeerTransport
         _secret = secret;
         _receive = receive;
         _logger = logger;
-        _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        _listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        _listener.Bind(new IPEndPoint(IPAddress.Parse(bindAddress), port));
-        _listener.Listen(128);
+        _listener = ListenSockets.Listen(new IPEndPoint(IPAddress.Parse(bindAddress), port), 128);
         Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
