@@ -58,6 +58,7 @@ public sealed class LsmDatabase : IDisposable
     private bool _compactionRunning;
     private bool _disposed;
     private long _pacingDebtTicks;
+    private long _deferredPacingTicks;
     private long _userBytes, _walBytes, _flushBytes, _compactionRead, _compactionWritten, _pacedWrites, _pacingTicks;
     private int _flushes, _compactions, _trivialMoves;
     private Scrubber? _scrubber;
@@ -425,6 +426,37 @@ public sealed class LsmDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// Makes every write that has returned durable, without entering the writer queue, so writers keep appending while
+    /// it runs: the embedder's group commit (write unsynced, then one SyncLog for the whole group). A log switched away
+    /// from was synced at the switch, so syncing the current log covers everything written before this call.
+    /// </summary>
+    public void SyncLog()
+    {
+        LogWriter? log;
+        lock (_mutex)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            ThrowIfBackgroundError();
+            log = _log;
+        }
+        try
+        {
+            log?.SyncFlushed();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Switched (and synced) while we were on our way: nothing written before the call is left unsynced.
+        }
+    }
+
+    /// <summary>
+    /// With <see cref="LsmOptions.WritersSleepOffPacing"/> off: the pacing delay writes have run up since the last call,
+    /// which the caller should wait out (outside its own locks) before writing again. Zero otherwise.
+    /// </summary>
+    public TimeSpan TakePacingDelay() =>
+        TimeSpan.FromSeconds(Interlocked.Exchange(ref _deferredPacingTicks, 0) / (double)Stopwatch.Frequency);
+
     public LsmStatistics GetStatistics()
     {
         lock (_mutex)
@@ -746,7 +778,14 @@ public sealed class LsmDatabase : IDisposable
                 _pacingDebtTicks += (long)(batchBytes * (double)Stopwatch.Frequency / rate);
                 _pacedWrites++;
                 long millisecond = Stopwatch.Frequency / 1000;
-                if (_pacingDebtTicks >= millisecond)
+                if (_pacingDebtTicks >= millisecond && !_options.WritersSleepOffPacing)
+                {
+                    long debt = Math.Min(_pacingDebtTicks, 100 * millisecond);
+                    _pacingDebtTicks = 0;
+                    _pacingTicks += debt;
+                    Interlocked.Add(ref _deferredPacingTicks, debt);
+                }
+                else if (_pacingDebtTicks >= millisecond)
                 {
                     long debt = Math.Min(_pacingDebtTicks, 100 * millisecond);
                     _pacingDebtTicks = 0;

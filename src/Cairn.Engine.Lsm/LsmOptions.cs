@@ -37,6 +37,13 @@ public sealed class LsmOptions
     /// <summary>Write rate allowed when pacing starts; it halves for every further slowdown step of level-0 tables.</summary>
     public long PacedWriteRateBytesPerSecond { get; set; } = 32L * 1024 * 1024;
 
+    /// <summary>
+    /// When true (the default) a paced writer sleeps off its delay inside <see cref="LsmDatabase.Write"/>. An embedder
+    /// that holds its own lock around writes (the server's store lock) sets false and pays the delay itself, outside its
+    /// lock, through <see cref="LsmDatabase.TakePacingDelay"/>, so that pacing slows the writer and not every reader.
+    /// </summary>
+    public bool WritersSleepOffPacing { get; set; } = true;
+
     public long MaxBytesForLevelBase { get; set; } = 64L * 1024 * 1024;
 
     public int LevelSizeMultiplier { get; set; } = 10;

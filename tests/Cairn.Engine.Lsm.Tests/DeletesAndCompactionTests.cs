@@ -110,4 +110,27 @@ public sealed class DeletesAndCompactionTests
         Assert.True(stats.PacedWrites > 0);
         Assert.Equal(Text(Value(0)), Text(db.Get(Key(0))));
     }
+
+    [Fact]
+    public void A_writer_that_pays_pacing_itself_is_handed_the_whole_delay()
+    {
+        LsmOptions options = SmallOptions(background: true);
+        options.Level0CompactionTrigger = 2;
+        options.Level0SlowdownTrigger = 2;
+        options.PacedWriteRateBytesPerSecond = 4L * 1024 * 1024;
+        options.WritersSleepOffPacing = false;
+        using LsmDatabase db = Open(new MemoryFileSystem(), options);
+        TimeSpan handedOut = TimeSpan.Zero;
+        for (int i = 0; i < 20_000; i++)
+        {
+            db.Put(Key(i * 7919 % 20_000), Value(i));
+            handedOut += db.TakePacingDelay();
+        }
+        LsmStatistics stats = db.GetStatistics();
+        Assert.True(stats.PacedWrites > 0);
+        Assert.True(handedOut > TimeSpan.Zero);
+        // Equal but for the sub-tick rounding of each hand-out.
+        Assert.InRange(handedOut.TotalMilliseconds, stats.PacingDelay.TotalMilliseconds * 0.99, stats.PacingDelay.TotalMilliseconds);
+        Assert.Equal(TimeSpan.Zero, db.TakePacingDelay());
+    }
 }

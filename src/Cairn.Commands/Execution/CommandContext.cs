@@ -77,8 +77,17 @@ public sealed class CommandContext
     /// <summary>While EXEC runs: the AOF commands of the transaction, written as one atomic record at the end.</summary>
     public List<(int Database, IReadOnlyList<ReadOnlyMemory<byte>> Arguments)>? AofGroup { get; set; }
 
-    /// <summary>AOF offset the replies of this connection's current batch must wait for (appendfsync always).</summary>
-    public long AofTargetOffset { get; set; }
+    /// <summary>
+    /// Ticket of <see cref="ServerContext.DurabilityGate"/> (the AOF offset, or the LSM's commit number) that the replies
+    /// of this connection's current batch must wait for under appendfsync always; 0 when they need not wait.
+    /// </summary>
+    public long DurabilityTicket { get; set; }
+
+    /// <summary>
+    /// Storage lsm: write pacing this connection's writes have run up (level 0 is piling up). The connection waits it out
+    /// after sending its replies, holding no lock, so pacing slows the writer rather than every client.
+    /// </summary>
+    public TimeSpan WritePacingDelay { get; set; }
 
     /// <summary>True while replaying the AOF at start-up: nothing is logged again.</summary>
     public bool Loading { get; set; }

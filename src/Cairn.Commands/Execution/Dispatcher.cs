@@ -100,14 +100,23 @@ public static class Dispatcher
         {
             return;
         }
+        long ticketBefore = server.Lsm?.LastTicket ?? 0;
         Call(ctx, spec);
         if (server.Blocking.HasReadyKeys)
         {
             ServeBlocked(server);
         }
         // Storage lsm: the keys this command (or EXEC, or the blocked clients it served) changed reach the LSM's log
-        // before the caller can send the reply.
-        server.Lsm?.Commit();
+        // before the caller can send the reply (and, under appendfsync always, the reply waits for the group fsync).
+        if (server.Lsm is { } lsm)
+        {
+            lsm.Commit();
+            if (lsm.LastTicket > ticketBefore)
+            {
+                ctx.DurabilityTicket = lsm.LastTicket; // this command's batch, or one written by clients it served
+            }
+            ctx.WritePacingDelay += lsm.Lsm.TakePacingDelay();
+        }
     }
 
     /// <summary>Runs a handler with accounting; used for direct calls, EXEC's queued commands and blocked clients.</summary>
@@ -189,10 +198,18 @@ public static class Dispatcher
                 c.Arguments.SetFrom(r.Arguments);
                 c.Block = null;
                 c.Now = c.Server.NowMilliseconds;
+                long ticketBefore = c.Server.Lsm?.LastTicket ?? 0;
                 Call(c, r.Spec);
                 // Storage lsm: the served client's reply leaves when this push returns, so the write that woke it and the
-                // pop it made reach the LSM's log first.
-                c.Server.Lsm?.Commit();
+                // pop it made reach the LSM's log first (and its fsync, under always: the push holds output for the ticket).
+                if (c.Server.Lsm is { } lsm)
+                {
+                    lsm.Commit();
+                    if (lsm.LastTicket > ticketBefore)
+                    {
+                        c.DurabilityTicket = lsm.LastTicket;
+                    }
+                }
                 if (c.Block is null)
                 {
                     served = true;

@@ -79,6 +79,13 @@ public sealed class ServerContext
     /// <summary>Storage lsm: the LSM under the keyspace (memory is a cache of it). Null in memory mode.</summary>
     public Storage.LsmKeyspace? Lsm { get; set; }
 
+    /// <summary>
+    /// What replies wait on under appendfsync always: the AOF writer, or the LSM's group fsync in storage lsm (the two
+    /// never run together). Null when the policy lets replies leave at once.
+    /// </summary>
+    public Cairn.Engine.Memory.Persistence.IDurabilityGate? DurabilityGate =>
+        Aof is { Policy: Cairn.Engine.Memory.Persistence.FsyncPolicy.Always } aof ? aof.Writer : Lsm?.DurabilityGate;
+
     private void ApplyEvictionSettings()
     {
         EvictionSettings settings = Store.Eviction;

@@ -192,7 +192,7 @@ public sealed class AofService : IDisposable
         {
             entries.Add((ctx.Client.DatabaseIndex, command));
         }
-        ctx.AofTargetOffset = Writer.Append(AofFormat.EncodeRecord(entries));
+        ctx.DurabilityTicket = Writer.Append(AofFormat.EncodeRecord(entries));
     }
 
     /// <summary>The common case (a command logged as it arrived): encoded from the request straight into the writer's buffer.</summary>
@@ -213,11 +213,11 @@ public sealed class AofService : IDisposable
             pos = AofFormat.WriteArgument(record, pos, args[i]);
         }
         AofFormat.Seal(record);
-        ctx.AofTargetOffset = Writer.Commit(size);
+        ctx.DurabilityTicket = Writer.Commit(size);
     }
 
     public void AppendGroup(CommandContext ctx, List<(int Database, IReadOnlyList<ReadOnlyMemory<byte>> Arguments)> group) =>
-        ctx.AofTargetOffset = Writer.Append(AofFormat.EncodeRecord(group));
+        ctx.DurabilityTicket = Writer.Append(AofFormat.EncodeRecord(group));
 
     public void Dispose() => _writer?.Dispose();
 }

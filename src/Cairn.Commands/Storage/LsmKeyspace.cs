@@ -45,6 +45,7 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
     private readonly WriteBatch _batch = new();
     private readonly ArrayBufferWriter<byte> _scratch = new(256);
     private readonly Timer _fsyncTimer;
+    private readonly LsmGroupSync _groupSync;
     private int _pendingCount;
     private int _knownCount;
     private int _unsynced;
@@ -66,7 +67,11 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
             _known[i] = new Dictionary<byte[], StoredState>(ByteArrayComparer.Instance);
         }
         _fsyncTimer = new Timer(_ => SyncIfEverySecond(), null, 1000, 1000);
+        _groupSync = new LsmGroupSync(SyncLogOrStop);
     }
+
+    /// <summary>What replies wait on under appendfsync always (the group fsync); null under everysec and no.</summary>
+    public IDurabilityGate? DurabilityGate => _server.Config.AppendFsync == "always" ? _groupSync : null;
 
     public LsmDatabase Lsm => _lsm;
 
@@ -80,8 +85,8 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
 
     public long KeysWritten { get; private set; }
 
-    /// <summary>WAL fsyncs (per batch with appendfsync always, from the timer with everysec).</summary>
-    public long Fsyncs => Interlocked.Read(ref _fsyncs);
+    /// <summary>WAL fsyncs (group rounds with appendfsync always, from the timer with everysec).</summary>
+    public long Fsyncs => Interlocked.Read(ref _fsyncs) + _groupSync.Rounds;
 
     public string Directory { get; private init; } = "";
 
@@ -90,7 +95,11 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
     public static LsmKeyspace Open(ServerContext server)
     {
         string directory = Path.Combine(server.Config.Dir, "lsm");
-        var options = new LsmOptions { MemoryBudgetBytes = BudgetFor(server.Config.MaxMemoryBytes), TimeProvider = server.Time };
+        // Writes run under the store lock: pacing is paid by the writing connection afterwards (WritePacingDelay).
+        var options = new LsmOptions
+        {
+            MemoryBudgetBytes = BudgetFor(server.Config.MaxMemoryBytes), TimeProvider = server.Time, WritersSleepOffPacing = false,
+        };
         LsmDatabase lsm = LsmDatabase.Open(options, server.FileSystem, directory);
         try
         {
@@ -361,22 +370,46 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
         }
     }
 
+    /// <summary>
+    /// Durability ticket of the last batch written under appendfsync always (0 before any). A reply waits for it when it
+    /// grew during the reply's command: that command's batch, an internal commit such as FLUSHDB's, or a served client's.
+    /// </summary>
+    public long LastTicket { get; private set; }
+
     private void WriteBatchNow()
     {
         if (_batch.Count == 0)
         {
             return;
         }
-        bool always = _server.Config.AppendFsync == "always";
-        _lsm.Write(_batch, always ? s_sync : null);
+        // Under always the batch goes to the log unsynced and the group sync thread fsyncs it together with every other
+        // batch of its round; the reply waits for that (see CommitForReply).
+        _lsm.Write(_batch);
         Commits++;
-        if (always)
+        if (_server.Config.AppendFsync == "always")
         {
-            Interlocked.Increment(ref _fsyncs);
+            LastTicket = _groupSync.Written();
         }
         else
         {
             Volatile.Write(ref _unsynced, 1);
+        }
+    }
+
+    /// <summary>The group sync's fsync. A failure stops the process: waiting replies must not acknowledge unsynced writes.</summary>
+    private void SyncLogOrStop()
+    {
+        try
+        {
+            _lsm.SyncLog();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        catch (Exception e)
+        {
+            _server.Logger.LogCritical(e, "LSM fsync failed; stopping so no unsynced write is acknowledged");
+            Environment.FailFast("Cairn storage lsm: LSM fsync failed: " + e.Message, e);
         }
     }
 
@@ -707,6 +740,7 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
     {
         _fsyncTimer.Dispose();
         Commit();
+        _groupSync.Dispose();
         try
         {
             _lsm.Write(new WriteBatch(), s_sync);

@@ -58,6 +58,9 @@ internal sealed class LogWriter : IDisposable
 
     public void Sync() => _file.Sync();
 
+    /// <summary>Fsyncs what <see cref="Flush"/> handed to the OS; may run concurrently with appends (group commit).</summary>
+    public void SyncFlushed() => _file.SyncFlushed();
+
     public void Dispose() => _file.Dispose();
 
     private void EmitPhysicalRecord(RecordType type, ReadOnlySpan<byte> payload)

@@ -13,7 +13,7 @@ namespace Cairn.Engine.Memory.Persistence;
 /// Offsets are logical (bytes of records appended since the writer started, across file switches).
 /// Thread safety: Reserve/Commit, Append and SwitchTo are called under the store lock; the rest is internally synchronised.
 /// </summary>
-public sealed class AofWriter : IDisposable
+public sealed class AofWriter : IDurabilityGate, IDisposable
 {
     /// <summary>A drained buffer larger than this is dropped rather than kept as the spare (after a huge record).</summary>
     private const int RetainedBufferBytes = 4 * 1024 * 1024;
@@ -107,18 +107,19 @@ public sealed class AofWriter : IDisposable
         _signal.Release();
     }
 
-    public bool IsDurable(long offset) => Interlocked.Read(ref _durableOffset) >= offset;
+    /// <summary>The ticket is an offset returned by <see cref="Append"/> or <see cref="Commit"/>.</summary>
+    public bool IsDurable(long ticket) => Interlocked.Read(ref _durableOffset) >= ticket;
 
-    public Task WaitDurableAsync(long offset)
+    public Task WaitDurableAsync(long ticket)
     {
         lock (_lock)
         {
-            if (_durableOffset >= offset)
+            if (_durableOffset >= ticket)
             {
                 return Task.CompletedTask;
             }
             var waiter = new TaskCompletionSource();
-            _waiters.Add((offset, waiter));
+            _waiters.Add((ticket, waiter));
             return waiter.Task;
         }
     }

@@ -274,6 +274,21 @@ public sealed class FaultInjectingFileSystem : IFileSystem
             }
         }
 
+        public void SyncFlushed()
+        {
+            owner.CheckAlive(generation, path);
+            owner.MaybeFail(FaultKinds.Sync, path);
+            lock (owner._lock)
+            {
+                owner.CheckAlive(generation, path);
+                inner.SyncFlushed(); // appends take the same lock and the inner files do not buffer: all appended is flushed
+                if (owner._files.TryGetValue(path, out FileState? state))
+                {
+                    state.SyncedLength = inner.Length;
+                }
+            }
+        }
+
         public void Dispose() => inner.Dispose();
     }
 

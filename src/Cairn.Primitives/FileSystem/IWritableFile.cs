@@ -16,4 +16,11 @@ public interface IWritableFile : IDisposable
 
     /// <summary>Flushes, then makes every byte appended so far durable (fsync). See <see cref="IFileSystem"/>.</summary>
     void Sync();
+
+    /// <summary>
+    /// Makes durable every byte already handed to the operating system by <see cref="Flush"/> (fsync without flushing).
+    /// The one member that may run on another thread concurrently with <see cref="Append"/> and <see cref="Flush"/>: a
+    /// group-commit thread fsyncs behind writers that keep appending. Throws ObjectDisposedException once disposed.
+    /// </summary>
+    void SyncFlushed();
 }

@@ -191,6 +191,10 @@ public sealed class MemoryFileSystem : IFileSystem
         {
         }
 
+        public void SyncFlushed()
+        {
+        }
+
         public void Dispose()
         {
         }

@@ -81,9 +81,13 @@ public sealed partial class PhysicalFileSystem : IFileSystem
     private sealed class PhysicalWritableFile : IWritableFile
     {
         private readonly FileStream _stream;
+        private readonly Microsoft.Win32.SafeHandles.SafeFileHandle _handle;
 
-        public PhysicalWritableFile(string path) =>
+        public PhysicalWritableFile(string path)
+        {
             _stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
+            _handle = _stream.SafeFileHandle; // taken while the buffer is empty: the getter flushes it
+        }
 
         public long Length => _stream.Position;
 
@@ -92,6 +96,30 @@ public sealed partial class PhysicalFileSystem : IFileSystem
         public void Flush() => _stream.Flush(flushToDisk: false);
 
         public void Sync() => _stream.Flush(flushToDisk: true);
+
+        public void SyncFlushed()
+        {
+            bool added = false;
+            _handle.DangerousAddRef(ref added); // the descriptor stays open (not reused) while fsync runs
+            try
+            {
+                if (OperatingSystem.IsWindows())
+                {
+                    RandomAccess.FlushToDisk(_handle);
+                }
+                else if (FSync((int)_handle.DangerousGetHandle()) != 0)
+                {
+                    throw new IOException($"fsync failed: errno {Marshal.GetLastPInvokeError()}");
+                }
+            }
+            finally
+            {
+                if (added)
+                {
+                    _handle.DangerousRelease();
+                }
+            }
+        }
 
         public void Dispose() => _stream.Dispose();
     }

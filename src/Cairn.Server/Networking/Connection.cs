@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Cairn.Commands.Clients;
 using Cairn.Commands.Config;
 using Cairn.Commands.Execution;
+using Cairn.Engine.Memory.Persistence;
 using Cairn.Protocol.Resp;
 using Microsoft.Extensions.Logging;
 
@@ -105,8 +106,8 @@ internal sealed class Connection : IClientConnection
             BlockRequest? blocked = null;
             bool paused = false;
 
-            _context.AofTargetOffset = 0;
-            bool waitForAof = false;
+            _context.DurabilityTicket = 0;
+            IDurabilityGate? waitFor = null;
             _server.Store.Lock.Enter();
             _context.BatchClock = _server.NowMilliseconds;
             _outputLock.Enter();
@@ -155,8 +156,8 @@ internal sealed class Connection : IClientConnection
                 _server.Store.Lock.Exit();
                 try
                 {
-                    // appendfsync always: replies leave only once the AOF records they depend on are fsynced.
-                    waitForAof = HoldFlushUntilDurable(_context.AofTargetOffset);
+                    // appendfsync always: replies leave only once the writes they depend on are fsynced.
+                    waitFor = HoldFlushUntilDurable(_context.DurabilityTicket);
                     FlushUnderOutputLock();
                 }
                 finally
@@ -164,9 +165,9 @@ internal sealed class Connection : IClientConnection
                     _outputLock.Exit();
                 }
             }
-            if (waitForAof)
+            if (waitFor is not null)
             {
-                await _server.Aof!.Writer.WaitDurableAsync(_context.AofTargetOffset);
+                await waitFor.WaitDurableAsync(_context.DurabilityTicket);
                 _outputLock.Enter();
                 try
                 {
@@ -208,6 +209,12 @@ internal sealed class Connection : IClientConnection
             if (paused)
             {
                 await Task.Delay(10, _closed.Token);
+            }
+            if (_context.WritePacingDelay > TimeSpan.Zero)
+            {
+                TimeSpan pacing = _context.WritePacingDelay;
+                _context.WritePacingDelay = TimeSpan.Zero;
+                await Task.Delay(pacing, _server.Time, _closed.Token);
             }
             if (result.IsCompleted && buffer.IsEmpty)
             {
@@ -392,48 +399,52 @@ internal sealed class Connection : IClientConnection
         {
             return false;
         }
-        bool waitForAof;
+        IDurabilityGate? waitFor = null;
         long target;
         _outputLock.Enter();
         try
         {
-            long before = _context.AofTargetOffset;
+            long before = _context.DurabilityTicket;
             write(_writer, state);
             // A blocked command served by another client's write (BLPOP after LPUSH) was logged through this connection's
             // context: under appendfsync always its reply waits for that record's fsync like any other reply.
-            target = _context.AofTargetOffset;
-            waitForAof = target != before && HoldFlushUntilDurable(target);
+            target = _context.DurabilityTicket;
+            if (target != before)
+            {
+                waitFor = HoldFlushUntilDurable(target);
+            }
             FlushUnderOutputLock();
         }
         finally
         {
             _outputLock.Exit();
         }
-        if (waitForAof)
+        if (waitFor is not null)
         {
-            _ = FlushWhenDurableAsync(target);
+            _ = FlushWhenDurableAsync(waitFor, target);
         }
         return EnforceOutputLimit();
     }
 
     /// <summary>
-    /// Under appendfsync always, holds this connection's output (replies and pushes behind them) until the AOF is durable
-    /// up to <paramref name="offset"/>; true when the caller must wait for that and flush. REQUIRES: the output lock.
+    /// Under appendfsync always, holds this connection's output (replies and pushes behind them) until the durability gate
+    /// has made <paramref name="ticket"/> durable; returns the gate the caller must wait on and then flush, or null.
+    /// REQUIRES: the output lock.
     /// </summary>
-    private bool HoldFlushUntilDurable(long offset)
+    private IDurabilityGate? HoldFlushUntilDurable(long ticket)
     {
-        if (offset <= 0 || _server.Aof is not { } aof || aof.Policy != Cairn.Engine.Memory.Persistence.FsyncPolicy.Always
-            || aof.Writer.IsDurable(offset))
+        if (ticket <= 0 || _server.DurabilityGate is not { } gate || gate.IsDurable(ticket))
         {
-            return false;
+            return null;
         }
-        _flushHeldUntil = Math.Max(_flushHeldUntil, offset);
-        return true;
+        _flushHeldUntil = Math.Max(_flushHeldUntil, ticket);
+        _heldBy = gate;
+        return gate;
     }
 
-    private async Task FlushWhenDurableAsync(long offset)
+    private async Task FlushWhenDurableAsync(IDurabilityGate gate, long ticket)
     {
-        await _server.Aof!.Writer.WaitDurableAsync(offset);
+        await gate.WaitDurableAsync(ticket);
         _outputLock.Enter();
         try
         {
@@ -477,18 +488,21 @@ internal sealed class Connection : IClientConnection
         return true;
     }
 
-    /// <summary>AOF offset that must be durable before output may leave (0: none). Guarded by the output lock.</summary>
+    /// <summary>Ticket of <see cref="_heldBy"/> that must be durable before output may leave (0: none). Guarded by the
+    /// output lock.</summary>
     private long _flushHeldUntil;
+    private IDurabilityGate? _heldBy;
 
     private void FlushUnderOutputLock()
     {
         if (_flushHeldUntil > 0)
         {
-            if (_server.Aof is { } aof && !aof.Writer.IsDurable(_flushHeldUntil))
+            if (_heldBy is { } gate && !gate.IsDurable(_flushHeldUntil))
             {
-                return; // replies wait for the AOF fsync; pushes stay buffered behind them
+                return; // replies wait for the fsync; pushes stay buffered behind them
             }
             _flushHeldUntil = 0;
+            _heldBy = null;
         }
         long unflushed = _output.Writer.UnflushedBytes;
         if (unflushed == 0)

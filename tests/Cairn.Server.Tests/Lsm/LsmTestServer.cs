@@ -16,13 +16,13 @@ public sealed class LsmTestServer : IDisposable
     private ConnectionMultiplexer? _multiplexer;
     private bool _stopped;
 
-    public LsmTestServer(string dataDirectory, Action<ServerConfig>? configure = null)
+    public LsmTestServer(string dataDirectory, Action<ServerConfig>? configure = null, Cairn.Primitives.FileSystem.IFileSystem? fileSystem = null)
     {
         DataDirectory = dataDirectory;
         Directory.CreateDirectory(dataDirectory);
         Config = new ServerConfig { Port = 0, Dir = dataDirectory, Storage = "lsm", MaxMemoryBytes = 256 * 1024 };
         configure?.Invoke(Config);
-        Context = new ServerContext(Config, TimeProvider.System, NullLoggerFactory.Instance);
+        Context = new ServerContext(Config, TimeProvider.System, NullLoggerFactory.Instance, fileSystem: fileSystem);
         Keyspace = LsmKeyspace.Open(Context);
         _server = new CairnServer(Context);
         _server.Start();
