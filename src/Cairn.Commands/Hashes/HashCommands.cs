@@ -27,11 +27,18 @@ internal static class HashCommands
             return;
         }
         int longest = 0;
+        int packedBytes = 0;
         for (int i = 2; i < ctx.ArgumentCount; i++)
         {
-            longest = Math.Max(longest, ctx.Arg(i).Length);
+            ReadOnlySpan<byte> argument = ctx.Arg(i);
+            longest = Math.Max(longest, argument.Length);
+            packedBytes += HashObject.PackedSize(argument);
         }
         hash.ConvertIfLongerThanLimit(longest);
+        if (created)
+        {
+            hash.ReserveForPairs((ctx.ArgumentCount - 2) / 2, packedBytes);
+        }
         long added = 0;
         for (int i = 2; i < ctx.ArgumentCount; i += 2)
         {

@@ -7,26 +7,31 @@ namespace Cairn.Engine.Memory.Hashes;
 /// <summary>
 /// A hash value. Encodings as Redis 7: "listpack" (field, value, field, value... packed in insertion order in one
 /// <see cref="PackedElements"/>, linear search) while it has at most hash-max-listpack-entries fields and no field or
-/// value longer than hash-max-listpack-value, then "hashtable" (never converted back, as Redis). Positions: the pair
+/// value longer than hash-max-listpack-value, then "hashtable" (never converted back, as Redis). The listpack is a
+/// <see cref="PackedBuffer"/> held inline, so a small hash is this object and one array. Positions: the pair
 /// index or the table's stable slot index, so one iteration API (NextPosition/FieldAt/ValueAt) serves HGETALL, HSCAN
-/// cursors and HRANDFIELD for both encodings. Invariant: exactly one of _packed/_table is set; a hash in the keyspace is
-/// never empty (callers remove it). Spans returned are valid until the hash changes. Thread safety: store lock.
+/// cursors and HRANDFIELD for both encodings. Invariant: _table is null, or _packed is empty; a hash in the keyspace is
+/// never empty (callers remove it). Spans returned are valid until the hash changes. Memory: a listpack hash counts what
+/// the heap holds (this object and its array); a table counts Redis's dict costs. Thread safety: store lock.
 /// </summary>
 public sealed class HashObject : DataObject
 {
     private const long RedisObjectBytes = 16;
+
+    /// <summary>This object on the .NET heap: header and method table, two references, the packed buffer's four ints, a long.</summary>
+    private const long ObjectBytes = 16 + 8 + 8 + 16 + 8;
     private const long DictHeaderBytes = 96;
     private const long DictEntryBytes = 24;
     private const long SdsHeaderBytes = 9;
 
-    private PackedElements? _packed;
+    private PackedBuffer _packed;
     private BytesMap<byte[]>? _table;
+
+    /// <summary>The table's accounted bytes (Redis's dict costs); unused while a listpack.</summary>
     private long _bytes;
 
     public HashObject()
     {
-        _packed = new PackedElements();
-        _bytes = ListpackSize.EmptyBytes;
     }
 
     public override DataType Type => DataType.Hash;
@@ -35,12 +40,12 @@ public sealed class HashObject : DataObject
 
     public bool IsListpack => _table is null;
 
-    public int Count => _table?.Count ?? _packed!.Count / 2;
+    public int Count => _table?.Count ?? _packed.Count / 2;
 
     public override long Length => Count;
 
     public override long MemoryUsageBytes => _table is null
-        ? RedisObjectBytes + _bytes
+        ? ObjectBytes + (_packed.CapacityBytes == 0 ? 0 : Database.ArrayBytes(_packed.CapacityBytes))
         : RedisObjectBytes + DictHeaderBytes + 8L * _table.SlotLimit + _bytes;
 
     /// <summary>One past the last position; positions below it may be free (hashtable).</summary>
@@ -56,9 +61,9 @@ public sealed class HashObject : DataObject
         return position < Count ? Math.Max(position, 0) : -1;
     }
 
-    public ReadOnlySpan<byte> FieldAt(int position) => _table is null ? _packed![2 * position] : _table.KeyAt(position);
+    public ReadOnlySpan<byte> FieldAt(int position) => _table is null ? _packed[2 * position] : _table.KeyAt(position);
 
-    public ReadOnlySpan<byte> ValueAt(int position) => _table is null ? _packed![2 * position + 1] : _table.ValueAt(position);
+    public ReadOnlySpan<byte> ValueAt(int position) => _table is null ? _packed[2 * position + 1] : _table.ValueAt(position);
 
     public int RandomPosition(IRandomSource random)
     {
@@ -73,10 +78,10 @@ public sealed class HashObject : DataObject
         {
             return _table.Find(field);
         }
-        PackedElements packed = _packed!;
-        for (int i = 0; i < packed.Count; i += 2)
+        int count = _packed.Count;
+        for (int i = 0; i < count; i += 2)
         {
-            if (field.SequenceEqual(packed[i]))
+            if (field.SequenceEqual(_packed[i]))
             {
                 return i / 2;
             }
@@ -103,6 +108,19 @@ public sealed class HashObject : DataObject
         }
     }
 
+    /// <summary>Makes room, while a listpack, for new pairs about to be added: <paramref name="packedBytes"/> is the sum of
+    /// <see cref="PackedSize"/> over their fields and values. One allocation of the right size instead of growth steps.</summary>
+    public void ReserveForPairs(int pairs, int packedBytes)
+    {
+        if (_table is null && Count + pairs <= EncodingSettings.HashMaxListpackEntries)
+        {
+            _packed.Reserve(packedBytes);
+        }
+    }
+
+    /// <summary>What a field or value takes in the listpack encoding.</summary>
+    public static int PackedSize(ReadOnlySpan<byte> element) => Varint.SizeOf((ulong)element.Length) + element.Length;
+
     /// <summary>Sets a field to a value (both copied). Returns true when the field is new.</summary>
     public bool Set(ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
     {
@@ -112,7 +130,6 @@ public sealed class HashObject : DataObject
         {
             if (_table is null)
             {
-                _bytes += ListpackSize.Entry(value) - ListpackSize.Entry(_packed![2 * position + 1]);
                 _packed.Replace(2 * position + 1, value);
             }
             else
@@ -125,9 +142,8 @@ public sealed class HashObject : DataObject
         }
         if (_table is null)
         {
-            _packed!.Add(field);
+            _packed.Add(field);
             _packed.Add(value);
-            _bytes += ListpackSize.Entry(field) + ListpackSize.Entry(value);
             if (Count > EncodingSettings.HashMaxListpackEntries)
             {
                 ConvertToTable();
@@ -154,7 +170,6 @@ public sealed class HashObject : DataObject
             _table.RemoveAt(position);
             return true;
         }
-        _bytes -= ListpackSize.Entry(_packed![2 * position]) + ListpackSize.Entry(_packed[2 * position + 1]);
         _packed.RemoveRange(2 * position, 2);
         return true;
     }
@@ -175,16 +190,17 @@ public sealed class HashObject : DataObject
 
     private void ConvertToTable()
     {
-        PackedElements packed = _packed!;
-        var table = new BytesMap<byte[]>(packed.Count / 2);
+        var table = new BytesMap<byte[]>(_packed.Count / 2);
         long bytes = 0;
-        for (int i = 0; i < packed.Count; i += 2)
+        for (int i = 0; i < _packed.Count; i += 2)
         {
-            table.Add(packed[i].ToArray(), packed[i + 1].ToArray());
-            bytes += TableEntryBytes(packed[i].Length, packed[i + 1].Length);
+            ReadOnlySpan<byte> field = _packed[i];
+            ReadOnlySpan<byte> value = _packed[i + 1];
+            table.Add(field.ToArray(), value.ToArray());
+            bytes += TableEntryBytes(field.Length, value.Length);
         }
         _table = table;
-        _packed = null;
+        _packed = default;
         _bytes = bytes;
     }
 
