@@ -8,7 +8,8 @@ namespace Cairn.Engine.Memory.Collections;
 /// The format: every element as [varint length][bytes], back to back. Access by index walks from the start or from a remembered position (the last index reached), so sequential
 /// access (iteration, HGETALL, a linear field search followed by its value) is O(1) a step; random access is O(size),
 /// which the encoding thresholds keep small, as in Redis. Insertion and removal move the bytes after the position.
-/// Invariants: elements [0, _count) fill _buffer[0, _used); element _cursorIndex (&lt;= _count) starts at _cursorOffset.
+/// Invariants: elements [0, _count) fill _buffer[_offset, _used) (offsets are absolute, into the buffer); element
+/// _cursorIndex (&lt;= _count) starts at _cursorOffset. The bytes before _offset are never read or written.
 /// Thread safety: none (under the store lock).
 /// </summary>
 public struct PackedBuffer
@@ -16,6 +17,9 @@ public struct PackedBuffer
     private const int MinimumBufferBytes = 16;
 
     private byte[]? _buffer;
+
+    /// <summary>Where the elements start in the buffer: bytes before it are someone else's (a key sharing the array).</summary>
+    private int _offset;
     private int _count;
     private int _used;
     private int _cursorIndex;
@@ -32,7 +36,24 @@ public struct PackedBuffer
     public readonly int CapacityBytes => _buffer?.Length ?? 0;
 
     /// <summary>Bytes held, length headers included.</summary>
-    public readonly int UsedBytes => _used;
+    public readonly int UsedBytes => _used - _offset;
+
+    /// <summary>The buffer itself (null before the first element), its elements in [StartOffset, EndOffset).</summary>
+    public readonly byte[]? RawBuffer => _buffer;
+
+    public readonly int StartOffset => _offset;
+
+    public readonly int EndOffset => _used;
+
+    /// <summary>Elements already packed in buffer[offset, buffer.Length), e.g. after a prefix that is not ours.</summary>
+    public static PackedBuffer Over(byte[] buffer, int offset, int count) => Over(buffer, offset, count, buffer.Length);
+
+    /// <summary>Elements already packed in buffer[offset, used); the bytes after are free capacity.</summary>
+    public static PackedBuffer Over(byte[] buffer, int offset, int count, int used)
+    {
+        Invariant.Require((uint)offset <= (uint)used && (uint)used <= (uint)buffer.Length && count >= 0, "packed region out of bounds");
+        return new PackedBuffer { _buffer = buffer, _offset = offset, _used = used, _count = count, _cursorOffset = offset };
+    }
 
     public ReadOnlySpan<byte> this[int index]
     {
@@ -106,10 +127,14 @@ public struct PackedBuffer
 
     public readonly PackedBuffer Clone()
     {
-        var copy = new PackedBuffer(_used);
-        Buffer.BlockCopy(_buffer!, 0, copy._buffer!, 0, _used);
+        int used = _used - _offset;
+        var copy = new PackedBuffer(used);
+        if (used > 0)
+        {
+            Buffer.BlockCopy(_buffer!, _offset, copy._buffer!, 0, used);
+        }
         copy._count = _count;
-        copy._used = _used;
+        copy._used = used;
         return copy;
     }
 
@@ -120,7 +145,7 @@ public struct PackedBuffer
     private int OffsetOf(int index)
     {
         int i = 0;
-        int offset = 0;
+        int offset = _offset;
         if (index >= _cursorIndex)
         {
             i = _cursorIndex;

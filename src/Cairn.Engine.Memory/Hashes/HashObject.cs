@@ -18,20 +18,123 @@ public sealed class HashObject : DataObject
 {
     private const long RedisObjectBytes = 16;
 
-    /// <summary>This object on the .NET heap: header and method table, two references, the packed buffer's four ints, a long.</summary>
-    private const long ObjectBytes = 16 + 8 + 8 + 16 + 8;
+    /// <summary>This object on the .NET heap: header and method table, two references, the packed buffer's five ints, a
+    /// long, the view flag (padded).</summary>
+    private const long ObjectBytes = 16 + 8 + 8 + 20 + 8 + 4;
     private const long DictHeaderBytes = 96;
     private const long DictEntryBytes = 24;
     private const long SdsHeaderBytes = 9;
 
+    /// <summary>Hashes up to this many packed bytes live embedded in their key's array (see KeyEntry); bigger ones, whose
+    /// inserts would copy the whole array each time, are objects of their own.</summary>
+    public const int EmbeddedLimitBytes = 512;
+
+    private const int EmbeddedHeaderBytes = 2;
+
     private PackedBuffer _packed;
     private BytesMap<byte[]>? _table;
+
+    /// <summary>A database's view over an embedded hash: its listpack is the slot's array after the key.</summary>
+    private readonly bool _isView;
 
     /// <summary>The table's accounted bytes (Redis's dict costs); unused while a listpack.</summary>
     private long _bytes;
 
     public HashObject()
     {
+    }
+
+    private HashObject(bool isView)
+    {
+        _isView = isView;
+    }
+
+    /// <summary>
+    /// True for the view <see cref="Database.OpenHashView"/> hands out: it works on the key's own array, its changes
+    /// reach the keyspace by <see cref="Database.CommitHashView"/>, and it is valid only during the command that opened it.
+    /// </summary>
+    public bool IsView => _isView;
+
+    internal static HashObject CreateView() => new(isView: true);
+
+    /// <summary>A standalone copy of an embedded hash, from the bytes after its key.</summary>
+    internal static HashObject FromEmbedded(ReadOnlySpan<byte> embedded)
+    {
+        int count = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(embedded);
+        var hash = new HashObject();
+        hash._packed = PackedBuffer.Over(embedded[EmbeddedHeaderBytes..].ToArray(), 0, count);
+        return hash;
+    }
+
+    /// <summary>Points this view at an embedded hash: data = [key][count][elements].</summary>
+    internal void Attach(byte[] data, int keyLength)
+    {
+        Invariant.Require(_isView, "attaching a standalone hash");
+        int count = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(keyLength));
+        _packed = PackedBuffer.Over(data, keyLength + EmbeddedHeaderBytes, count);
+        _table = null;
+        _bytes = 0;
+    }
+
+    /// <summary>Points this view at a new, empty embedded hash: data = [key][count 0][capacity to fill].</summary>
+    internal void AttachEmpty(byte[] data, int keyLength)
+    {
+        Invariant.Require(_isView, "attaching a standalone hash");
+        _packed = PackedBuffer.Over(data, keyLength + EmbeddedHeaderBytes, 0, keyLength + EmbeddedHeaderBytes);
+        _table = null;
+        _bytes = 0;
+    }
+
+    /// <summary>Whether a hash created with these pairs starts embedded (see <see cref="Database.CreateHashView"/>):
+    /// <paramref name="packedBytes"/> sums <see cref="PackedSize"/> over them, <paramref name="longest"/> is the longest.</summary>
+    public static bool StartsEmbedded(int pairs, int packedBytes, int longest) =>
+        pairs <= EncodingSettings.HashMaxListpackEntries && longest <= EncodingSettings.HashMaxListpackValue
+        && packedBytes <= EmbeddedLimitBytes && 2 * pairs <= ushort.MaxValue;
+
+    /// <summary>Small enough, and still a listpack, to live in its key's array.</summary>
+    internal bool CanEmbed => _table is null && _packed.Count > 0 && _packed.Count <= ushort.MaxValue && _packed.UsedBytes <= EmbeddedLimitBytes;
+
+    /// <summary>
+    /// The key's array holding this hash: [key][count][elements]. A view whose buffer already is exactly that (changed in
+    /// place, or grown with the key prefix kept) gives its buffer back. REQUIRES: <see cref="CanEmbed"/>.
+    /// </summary>
+    internal byte[] ToEmbedded(ReadOnlySpan<byte> key)
+    {
+        Invariant.Require(CanEmbed, "embedding a hash that cannot be");
+        byte[]? buffer = _packed.RawBuffer;
+        byte[] data;
+        if (_isView && buffer is not null && _packed.StartOffset == key.Length + EmbeddedHeaderBytes && _packed.EndOffset == buffer.Length)
+        {
+            data = buffer; // the key prefix is untouched: a view never writes before its offset
+        }
+        else
+        {
+            data = new byte[key.Length + EmbeddedHeaderBytes + _packed.UsedBytes];
+            key.CopyTo(data);
+            buffer.AsSpan(_packed.StartOffset, _packed.UsedBytes).CopyTo(data.AsSpan(key.Length + EmbeddedHeaderBytes));
+        }
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(key.Length), (ushort)_packed.Count);
+        return data;
+    }
+
+    /// <summary>Moves this view's contents into a standalone hash (it outgrew embedding) and empties the view.</summary>
+    internal HashObject Detach()
+    {
+        Invariant.Require(_isView, "detaching a standalone hash");
+        var standalone = new HashObject();
+        if (_table is not null)
+        {
+            standalone._table = _table;
+            standalone._bytes = _bytes;
+        }
+        else
+        {
+            standalone._packed = _packed.Clone();
+        }
+        _packed = default;
+        _table = null;
+        _bytes = 0;
+        return standalone;
     }
 
     public override DataType Type => DataType.Hash;
@@ -44,7 +147,7 @@ public sealed class HashObject : DataObject
 
     public override long Length => Count;
 
-    public override long MemoryUsageBytes => _table is null
+    public override long MemoryUsageBytes => _isView ? 0 : _table is null
         ? ObjectBytes + (_packed.CapacityBytes == 0 ? 0 : Database.ArrayBytes(_packed.CapacityBytes))
         : RedisObjectBytes + DictHeaderBytes + 8L * _table.SlotLimit + _bytes;
 

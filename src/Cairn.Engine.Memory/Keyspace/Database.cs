@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Cairn.Engine.Memory.Hashes;
 using Cairn.Primitives;
 
 namespace Cairn.Engine.Memory.Keyspace;
@@ -32,6 +33,8 @@ public sealed class Database
     private PriorityQueue<int, long> _deadlines = new();
     private Dictionary<int, HybridTimestamp> _versions = [];
     private readonly Dictionary<byte[], List<IKeyWatcher>> _watchers = new(ByteArrayComparer.Instance);
+    private readonly HashObject _hashView = HashObject.CreateView();
+    private int _hashViewIndex = -1;
 
     public Database(int index, MemoryStore store)
     {
@@ -90,7 +93,7 @@ public sealed class Database
     public byte[] KeyAt(int index)
     {
         ref KeyEntry entry = ref _keys.EntryAt(index);
-        return entry.Stored is null ? entry.Key.ToArray() : entry.Data!;
+        return entry.Data!.Length == entry.KeyLength ? entry.Data : entry.Key.ToArray();
     }
 
     public ReadOnlySpan<byte> KeySpanAt(int index) => _keys.EntryAt(index).Key;
@@ -145,17 +148,13 @@ public sealed class Database
         int index = Find(key, nowMilliseconds);
         if (index < 0)
         {
-            return AddEntry(key.ToArray(), key.Length, value, keepTtl ? 0 : expiresAtMilliseconds);
+            return Add(key.ToArray(), value, keepTtl ? 0 : expiresAtMilliseconds);
         }
         Tracker?.BeforeChange(this, index);
         ref KeyEntry entry = ref _keys.EntryAt(index);
         object? old = entry.Stored;
         long before = EntryBytes(ref entry);
-        if (old is null)
-        {
-            entry.Data = entry.Key.ToArray(); // the embedded string goes: the array shrinks to the key
-        }
-        entry.Stored = value;
+        StoreObject(ref entry, value);
         Store.AdjustMemory(EntryBytes(ref entry) - before);
         if (!keepTtl)
         {
@@ -194,6 +193,10 @@ public sealed class Database
         {
             return AddEntry(Embed(key, small), key.Length, null, expiresAtMilliseconds);
         }
+        if (value is HashObject hash && hash.CanEmbed)
+        {
+            return AddEntry(hash.ToEmbedded(key), key.Length, KeyEntry.EmbeddedHashMarker, expiresAtMilliseconds);
+        }
         return AddEntry(key, key.Length, value, expiresAtMilliseconds);
     }
 
@@ -208,11 +211,61 @@ public sealed class Database
         }
         ref KeyEntry entry = ref _keys.EntryAt(index);
         long before = EntryBytes(ref entry);
-        if (entry.Stored is null)
+        StoreObject(ref entry, value);
+        Store.AdjustMemory(EntryBytes(ref entry) - before);
+    }
+
+    /// <summary>
+    /// The embedded hash at a slot, as a HashObject the hash commands read and change in place (no allocation). Valid
+    /// during the calling command only; a change reaches the keyspace by <see cref="CommitHashView"/>.
+    /// REQUIRES: EntryAt(index).IsEmbeddedHash.
+    /// </summary>
+    public HashObject OpenHashView(int index)
+    {
+        ref KeyEntry entry = ref _keys.EntryAt(index);
+        Invariant.Require(entry.IsEmbeddedHash, "hash view of a key that is not an embedded hash");
+        _hashView.Attach(entry.Data!, entry.KeyLength);
+        _hashViewIndex = index;
+        return _hashView;
+    }
+
+    /// <summary>
+    /// HSET's path for a new key: adds it as an embedded hash with room for <paramref name="capacityBytes"/> of packed
+    /// pairs and returns the view over it, so the hash is built in its final array (no standalone object to throw away).
+    /// REQUIRES: the key is absent; the caller adds at least one field, then calls <see cref="CommitHashView"/>.
+    /// </summary>
+    public HashObject CreateHashView(ReadOnlySpan<byte> key, int capacityBytes)
+    {
+        var data = new byte[key.Length + 2 + capacityBytes];
+        key.CopyTo(data);
+        int index = AddEntry(data, key.Length, KeyEntry.EmbeddedHashMarker, 0);
+        _hashView.AttachEmpty(data, key.Length);
+        _hashViewIndex = index;
+        return _hashView;
+    }
+
+    /// <summary>
+    /// Stores the opened view's changes in its slot: still small, it stays embedded (the view's array when that already is
+    /// the right one); else it becomes a standalone HashObject. Accounts the memory change. REQUIRES: the view was opened
+    /// by this command and its hash is not empty (an emptied hash is removed instead).
+    /// </summary>
+    public void CommitHashView(HashObject view)
+    {
+        Invariant.Require(ReferenceEquals(view, _hashView) && _hashViewIndex >= 0, "committing a view this database did not open");
+        int index = _hashViewIndex;
+        Tracker?.BeforeChange(this, index);
+        ref KeyEntry entry = ref _keys.EntryAt(index);
+        Invariant.Require(entry.IsEmbeddedHash && view.Count > 0, "committing a view over a changed slot");
+        long before = EntryBytes(ref entry);
+        if (view.CanEmbed)
+        {
+            entry.Data = view.ToEmbedded(entry.Key);
+        }
+        else
         {
             entry.Data = entry.Key.ToArray();
+            entry.Stored = view.Detach();
         }
-        entry.Stored = value;
         Store.AdjustMemory(EntryBytes(ref entry) - before);
     }
 
@@ -241,7 +294,7 @@ public sealed class Database
         entry.TryGetString(out ReadOnlySpan<byte> current);
         var grown = new byte[Math.Max(current.Length, minimumLength)];
         current.CopyTo(grown);
-        if (entry.Stored is null)
+        if (entry.Data!.Length != entry.KeyLength)
         {
             entry.Data = entry.Key.ToArray();
         }
@@ -355,6 +408,23 @@ public sealed class Database
         Store.AdjustMemory(EntryBytes(ref entry) - before);
     }
 
+    /// <summary>Makes a slot hold a value that is not a small string: a small hash embedded, else the object (or raw
+    /// string) with the data array cut back to the key.</summary>
+    private static void StoreObject(ref KeyEntry entry, object value)
+    {
+        if (value is HashObject hash && hash.CanEmbed)
+        {
+            entry.Data = hash.ToEmbedded(entry.Key);
+            entry.Stored = KeyEntry.EmbeddedHashMarker;
+            return;
+        }
+        if (entry.Data!.Length != entry.KeyLength)
+        {
+            entry.Data = entry.Key.ToArray(); // an embedded value goes: the array shrinks to the key
+        }
+        entry.Stored = value;
+    }
+
     private static byte[] Embed(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
         var data = new byte[key.Length + value.Length];
@@ -393,7 +463,7 @@ public sealed class Database
             null => 0,
             byte[] raw => ArrayBytes(raw.Length),
             DataObject data => data.MemoryUsageBytes,
-            _ => 16,
+            _ => 0, // the embedded-hash marker: the hash is in Data
         };
         if (entry.HasExpiry)
         {

@@ -1,3 +1,5 @@
+using Cairn.Engine.Memory.Hashes;
+
 namespace Cairn.Engine.Memory.Keyspace;
 
 /// <summary>
@@ -6,6 +8,9 @@ namespace Cairn.Engine.Memory.Keyspace;
 /// value in the robj's allocation): one array per key instead of two, 32 bytes less per small string. Otherwise Data is
 /// exactly the key and Stored holds the value: a <see cref="DataObject"/>, or a "raw" string's own byte[] (long strings,
 /// and strings changed in place by SETRANGE/SETBIT/BITFIELD, see <see cref="Database.RawStringAt"/>).
+/// A small listpack hash is embedded the same way: Data = [key][u16 element count][packed elements] and Stored the
+/// <see cref="EmbeddedHashMarker"/>, one array per hash (Redis: dictEntry, robj and listpack); the hash commands work on it
+/// in place through <see cref="Database.OpenHashView"/>.
 /// Expiry and the replication version live in side tables of <see cref="Database"/>, for the keys that have one (Redis keeps
 /// expires in a second dict); a flag here says whether to look, so a persistent key never consults them.
 /// Invariants: Data is null exactly for a free slot; KeyInfo's low 30 bits are the key length (keys are at most 512 MB).
@@ -16,10 +21,13 @@ public struct KeyEntry
     internal const int HasExpiryFlag = 1 << 30;
     internal const int HasVersionFlag = 1 << 31;
 
+    /// <summary>Stored for a hash embedded in Data after the key.</summary>
+    internal static readonly object EmbeddedHashMarker = new();
+
     /// <summary>The key's bytes, then an embedded string's value; null for a free slot.</summary>
     internal byte[]? Data;
 
-    /// <summary>A DataObject, a raw string's byte[], or null for an embedded string.</summary>
+    /// <summary>A DataObject, a raw string's byte[], null for an embedded string, or the embedded-hash marker.</summary>
     internal object? Stored;
 
     internal int Hash;
@@ -37,17 +45,23 @@ public struct KeyEntry
 
     public readonly int KeyLength => KeyInfo & KeyLengthMask;
 
-    public readonly bool IsString => Stored is not DataObject;
+    public readonly bool IsString => Stored is null or byte[];
 
-    /// <summary>The value when it is not a string; null for a string.</summary>
-    public readonly DataObject? Object => Stored as DataObject;
+    /// <summary>A small hash held in the key's array (open it with <see cref="Database.OpenHashView"/>).</summary>
+    public readonly bool IsEmbeddedHash => ReferenceEquals(Stored, EmbeddedHashMarker);
 
     /// <summary>
     /// The value as the rest of the code base exchanges it: a DataObject, or a byte[] for a string. For an embedded string
-    /// this is a COPY (an allocation): hot paths read <see cref="TryGetString"/> or <see cref="Object"/> instead, and code
-    /// that changes a string in place takes <see cref="Database.RawStringAt"/>.
+    /// this is a COPY (an allocation), and so it is for an embedded hash (a standalone HashObject): hot paths read
+    /// <see cref="TryGetString"/> or open the hash view instead, code that changes a string in place takes
+    /// <see cref="Database.RawStringAt"/>, and nothing may change an embedded hash through this copy.
     /// </summary>
-    public readonly object Value => Stored ?? Data.AsSpan(KeyInfo & KeyLengthMask).ToArray();
+    public readonly object Value => Stored switch
+    {
+        null => Data.AsSpan(KeyInfo & KeyLengthMask).ToArray(),
+        _ when ReferenceEquals(Stored, EmbeddedHashMarker) => HashObject.FromEmbedded(Data.AsSpan(KeyInfo & KeyLengthMask)),
+        _ => Stored,
+    };
 
     /// <summary>The string value without copying; false when the key holds another type. Valid until the key changes.</summary>
     public readonly bool TryGetString(out ReadOnlySpan<byte> value)

@@ -108,6 +108,63 @@ public sealed class KeyspaceLayoutTests : IClassFixture<KeyspaceLayoutTests.Fixt
         Assert.Equal(StoreInspection.RecomputedMemory(_server), StoreInspection.UsedMemory(_server));
     }
 
+    [Fact]
+    public void SmallHashesLiveInTheirKeysArrayUntilTheyOutgrowIt()
+    {
+        using RawClient c = _server.Raw();
+        Assert.Equal(":2", c.Execute("HSET", "hlay:h", "name", "n1", "age", "42"));
+        Assert.True(IsEmbedded("hlay:h"));
+        Assert.Equal("listpack", c.Execute("OBJECT", "ENCODING", "hlay:h"));
+        Assert.Equal("+hash", c.Execute("TYPE", "hlay:h"));
+        Assert.Equal("n1", c.Execute("HGET", "hlay:h", "name"));
+        Assert.Equal(":0", c.Execute("HSET", "hlay:h", "name", "n2")); // same length: in place
+        Assert.Equal(":1", c.Execute("HSET", "hlay:h", "city", "Lyon")); // grows its array
+        Assert.Equal(":0", c.Execute("HSETNX", "hlay:h", "city", "Paris"));
+        Assert.Equal(":43", c.Execute("HINCRBY", "hlay:h", "age", "1"));
+        Assert.Equal("43.5", c.Execute("HINCRBYFLOAT", "hlay:h", "age", "0.5"));
+        Assert.Equal("[name, n2, age, 43.5, city, Lyon]", c.Execute("HGETALL", "hlay:h"));
+        Assert.Equal(":3", c.Execute("HLEN", "hlay:h"));
+        Assert.Equal(":1", c.Execute("HDEL", "hlay:h", "city", "nope"));
+        Assert.Equal("[name, age]", c.Execute("HKEYS", "hlay:h"));
+        Assert.True(IsEmbedded("hlay:h"));
+        Assert.Equal(StoreInspection.RecomputedMemory(_server), StoreInspection.UsedMemory(_server));
+
+        // Copies, renames and dumps read the embedded hash and store it embedded again.
+        Assert.Equal(":1", c.Execute("COPY", "hlay:h", "hlay:copy"));
+        Assert.Equal("+OK", c.Execute("RENAME", "hlay:copy", "hlay:renamed"));
+        Assert.Equal("n2", c.Execute("HGET", "hlay:renamed", "name"));
+        Assert.True(IsEmbedded("hlay:renamed"));
+        StackExchange.Redis.IDatabase db = _server.Database();
+        byte[]? dump = db.KeyDump("hlay:h");
+        Assert.NotNull(dump);
+        db.KeyRestore("hlay:restored", dump);
+        Assert.Equal("43.5", c.Execute("HGET", "hlay:restored", "age"));
+
+        // A value over hash-max-listpack-value: a hashtable object of its own; the fields survive.
+        Assert.Equal(":1", c.Execute("HSET", "hlay:h", "long", new string('x', 100)));
+        Assert.False(IsEmbedded("hlay:h"));
+        Assert.Equal("hashtable", c.Execute("OBJECT", "ENCODING", "hlay:h"));
+        Assert.Equal("n2", c.Execute("HGET", "hlay:h", "name"));
+        Assert.Equal(":3", c.Execute("HLEN", "hlay:h"));
+
+        // More than the embedding limit of packed bytes: a listpack object of its own.
+        for (int i = 0; i < 40; i++)
+        {
+            c.Execute("HSET", "hlay:big", "field:" + i, "value-value-" + i);
+        }
+        Assert.False(IsEmbedded("hlay:big"));
+        Assert.Equal("listpack", c.Execute("OBJECT", "ENCODING", "hlay:big"));
+        Assert.Equal("value-value-39", c.Execute("HGET", "hlay:big", "field:39"));
+        Assert.Equal(StoreInspection.RecomputedMemory(_server), StoreInspection.UsedMemory(_server));
+
+        // Emptied: removed, and the accounting returns to what the other keys hold.
+        Assert.Equal(":2", c.Execute("HDEL", "hlay:renamed", "name", "age"));
+        Assert.Equal(":0", c.Execute("EXISTS", "hlay:renamed"));
+        Assert.Equal(":1", c.Execute("HSET", "hlay:dup", "f", "1", "f", "2")); // duplicate field in one command
+        Assert.Equal("2", c.Execute("HGET", "hlay:dup", "f"));
+        Assert.Equal(StoreInspection.RecomputedMemory(_server), StoreInspection.UsedMemory(_server));
+    }
+
     private bool IsEmbedded(string key)
     {
         MemoryStore store = _server.Context.Store;
