@@ -403,7 +403,7 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
         if (slot >= 0)
         {
             ref KeyEntry entry = ref database.EntryAt(slot);
-            DataType type = DataTypeNames.TypeOf(entry.Value);
+            DataType type = entry.Type;
             IValueCodec codec = ValueCodecs.For(type) ?? throw new InvalidOperationException($"no codec for type {type}");
             _scratch.Clear();
             LsmNodeFormat.WriteValueHeader(_scratch.GetSpan(LsmNodeFormat.ValueHeaderBytes), type, database.ExpiresAt(slot));

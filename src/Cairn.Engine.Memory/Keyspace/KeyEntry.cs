@@ -47,6 +47,14 @@ public struct KeyEntry
 
     public readonly bool IsString => Stored is null or byte[];
 
+    /// <summary>The value's type, without materialising an embedded value.</summary>
+    public readonly DataType Type => Stored switch
+    {
+        null or byte[] => DataType.String,
+        DataObject data => data.Type,
+        _ => DataType.Hash, // the embedded-hash marker
+    };
+
     /// <summary>A small hash held in the key's array (open it with <see cref="Database.OpenHashView"/>).</summary>
     public readonly bool IsEmbeddedHash => ReferenceEquals(Stored, EmbeddedHashMarker);
 
