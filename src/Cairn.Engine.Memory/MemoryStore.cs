@@ -10,9 +10,6 @@ namespace Cairn.Engine.Memory;
 /// </summary>
 public sealed class MemoryStore
 {
-    /// <summary>Per-key overhead beyond key and value bytes: table slot, bucket, array headers (measured, see docs).</summary>
-    public const long KeyOverheadBytes = 72;
-
     private Database[] _databases;
     private long _usedMemoryBytes;
 
@@ -80,18 +77,11 @@ public sealed class MemoryStore
         {
             for (int i = db.NextSlot(0); i >= 0; i = db.NextSlot(i + 1))
             {
-                total += KeyOverheadBytes + db.KeyAt(i).Length + ValueSize(db.EntryAt(i).Value);
+                total += db.MemoryUsageAt(i);
             }
         }
         return total;
     }
-
-    public static long ValueSize(object value) => value switch
-    {
-        byte[] bytes => 24 + bytes.Length,
-        DataObject data => data.MemoryUsageBytes,
-        _ => 16,
-    };
 
     public void SwapDatabases(int a, int b)
     {

@@ -75,7 +75,7 @@ internal sealed class EngineReplicaStore : IReplicaStore
             byte[] dump = RdbValueWriter.CreateDumpPayload(entry.Value);
             var payload = new byte[9 + dump.Length];
             payload[0] = KindValue;
-            BinaryPrimitives.WriteInt64LittleEndian(payload.AsSpan(1), entry.ExpiresAtMilliseconds);
+            BinaryPrimitives.WriteInt64LittleEndian(payload.AsSpan(1), db.ExpiresAt(index));
             dump.CopyTo(payload.AsSpan(9));
             return payload;
         }

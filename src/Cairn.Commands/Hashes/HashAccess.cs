@@ -1,5 +1,6 @@
 using Cairn.Commands.Execution;
 using Cairn.Engine.Memory.Hashes;
+using Cairn.Engine.Memory.Keyspace;
 
 namespace Cairn.Commands.Hashes;
 
@@ -23,7 +24,13 @@ internal static class HashAccess
         {
             return true;
         }
-        if (ctx.Database.EntryAt(index).Value is HashObject found)
+        ref KeyEntry entry = ref ctx.Database.EntryAt(index);
+        if (entry.IsEmbeddedHash)
+        {
+            hash = ctx.Database.OpenHashView(index); // in place, no allocation; Store commits a change
+            return true;
+        }
+        if (entry.Value is HashObject found)
         {
             hash = found;
             return true;
@@ -51,12 +58,17 @@ internal static class HashAccess
         return true;
     }
 
-    /// <summary>Adds a created hash to the keyspace, or accounts the memory change of an existing one.</summary>
+    /// <summary>Adds a created hash to the keyspace, or stores the change of an existing one (a view's bytes, or the
+    /// memory change of a standalone hash). REQUIRES: the hash is not empty.</summary>
     public static void Store(CommandContext ctx, ReadOnlySpan<byte> key, HashObject hash, bool created, long memoryBefore)
     {
         if (created)
         {
             ctx.Database.Add(key.ToArray(), hash, 0);
+        }
+        else if (hash.IsView)
+        {
+            ctx.Database.CommitHashView(hash);
         }
         else
         {

@@ -22,16 +22,30 @@ internal static class HashCommands
             return;
         }
         ReadOnlySpan<byte> key = ctx.Arg(1);
-        if (!HashAccess.TryFindOrCreate(ctx, key, out HashObject hash, out bool created, out long before))
+        if (!HashAccess.TryFindForWrite(ctx, key, out _, out HashObject? found))
         {
             return;
         }
+        int pairs = (ctx.ArgumentCount - 2) / 2;
         int longest = 0;
+        int packedBytes = 0;
         for (int i = 2; i < ctx.ArgumentCount; i++)
         {
-            longest = Math.Max(longest, ctx.Arg(i).Length);
+            ReadOnlySpan<byte> argument = ctx.Arg(i);
+            longest = Math.Max(longest, argument.Length);
+            packedBytes += HashObject.PackedSize(argument);
         }
+        // A new small hash is built in place in its key's array (then stored like an existing one); a new big one as an
+        // object that Store adds.
+        bool created = found is null && !HashObject.StartsEmbedded(pairs, packedBytes, longest);
+        HashObject hash = found
+            ?? (created ? new HashObject() : ctx.Database.CreateHashView(key, packedBytes));
+        long before = hash.MemoryUsageBytes;
         hash.ConvertIfLongerThanLimit(longest);
+        if (created)
+        {
+            hash.ReserveForPairs(pairs, packedBytes);
+        }
         long added = 0;
         for (int i = 2; i < ctx.ArgumentCount; i += 2)
         {
@@ -138,11 +152,18 @@ internal static class HashCommands
         {
             return;
         }
-        ctx.Store.AdjustMemory(hash.MemoryUsageBytes - before);
         bool removed = hash.Count == 0;
         if (removed)
         {
+            if (!hash.IsView)
+            {
+                ctx.Store.AdjustMemory(hash.MemoryUsageBytes - before); // RemoveAt subtracts what it holds now
+            }
             ctx.Database.RemoveAt(index);
+        }
+        else
+        {
+            HashAccess.Store(ctx, key, hash, created: false, before);
         }
         ctx.Modified(key);
         ctx.Notify(KeyspaceEvents.Hash, "hdel", key);

@@ -69,7 +69,7 @@ internal static class ExpireCommands
         }
         if (options != ExpireOptions.None)
         {
-            long current = db.EntryAt(index).ExpiresAtMilliseconds; // 0 = no expiry (Redis's -1: an infinite TTL)
+            long current = db.ExpiresAt(index); // 0 = no expiry (Redis's -1: an infinite TTL)
             bool refused = ((options & ExpireOptions.Nx) != 0 && current != 0)
                 || ((options & ExpireOptions.Xx) != 0 && current == 0)
                 || ((options & ExpireOptions.Gt) != 0 && (current == 0 || when <= current))
@@ -158,7 +158,7 @@ internal static class ExpireCommands
             ctx.Reply.WriteInteger(-2);
             return;
         }
-        long expiresAt = ctx.Database.EntryAt(index).ExpiresAtMilliseconds;
+        long expiresAt = ctx.Database.ExpiresAt(index);
         if (expiresAt == 0)
         {
             ctx.Reply.WriteInteger(-1);
@@ -177,7 +177,7 @@ internal static class ExpireCommands
     {
         ReadOnlySpan<byte> key = ctx.Arg(1);
         int index = ctx.LookupWrite(key);
-        if (index < 0 || ctx.Database.EntryAt(index).ExpiresAtMilliseconds == 0)
+        if (index < 0 || ctx.Database.ExpiresAt(index) == 0)
         {
             ctx.Reply.WriteInteger(0);
             return;

@@ -54,7 +54,7 @@ internal static class KeyCommands
     public static void Type(CommandContext ctx)
     {
         int index = KeyLookup.ReadNoTouch(ctx, ctx.Arg(1));
-        ctx.Reply.WriteSimpleString(index < 0 ? "none" : DataTypeNames.Of(ctx.Database.EntryAt(index).Value));
+        ctx.Reply.WriteSimpleString(index < 0 ? "none" : DataTypeNames.Of(ctx.Database.EntryAt(index).Type));
     }
 
     [Command("TOUCH")]

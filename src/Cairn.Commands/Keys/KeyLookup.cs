@@ -31,7 +31,7 @@ internal static class KeyLookup
     /// <summary>True when the key at a slot is past its deadline (present but logically gone, as keyIsExpired).</summary>
     public static bool IsExpired(Database db, int index, long nowMilliseconds)
     {
-        long deadline = db.EntryAt(index).ExpiresAtMilliseconds;
+        long deadline = db.ExpiresAt(index);
         return deadline != 0 && deadline <= nowMilliseconds;
     }
 

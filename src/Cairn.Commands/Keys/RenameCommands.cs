@@ -43,7 +43,7 @@ internal static class RenameCommands
         // Slots are stable, so sourceIndex survives the removal and the add.
         ref KeyEntry entry = ref db.EntryAt(sourceIndex);
         object value = entry.Value;
-        long expiresAt = entry.ExpiresAtMilliseconds;
+        long expiresAt = db.ExpiresAt(sourceIndex);
         uint access = entry.Access;
         int added = db.Add(ctx.ArgBytes(2), value, expiresAt);
         db.EntryAt(added).Access = access; // the object keeps its LRU/LFU data, as Redis moves the robj
@@ -121,7 +121,7 @@ internal static class RenameCommands
             return;
         }
         ref KeyEntry entry = ref source.EntryAt(sourceIndex);
-        long expiresAt = entry.ExpiresAtMilliseconds;
+        long expiresAt = source.ExpiresAt(sourceIndex);
         object copy = KeyLookup.Duplicate(entry.Value);
         int existing = target.Find(newKey, ctx.Now);
         if (existing >= 0)
@@ -169,7 +169,7 @@ internal static class RenameCommands
         }
         ref KeyEntry entry = ref source.EntryAt(sourceIndex);
         object value = entry.Value;
-        long expiresAt = entry.ExpiresAtMilliseconds;
+        long expiresAt = source.ExpiresAt(sourceIndex);
         uint access = entry.Access;
         int added = target.Add(ctx.ArgBytes(1), value, expiresAt);
         target.EntryAt(added).Access = access;

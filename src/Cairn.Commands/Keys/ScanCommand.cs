@@ -93,7 +93,7 @@ internal static class ScanCommand
             {
                 continue;
             }
-            if (typeName is not null && !EqualsIgnoreCase(typeName, DataTypeNames.Of(db.EntryAt(index).Value)))
+            if (typeName is not null && !EqualsIgnoreCase(typeName, DataTypeNames.Of(db.EntryAt(index).Type)))
             {
                 continue;
             }

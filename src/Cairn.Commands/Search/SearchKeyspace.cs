@@ -50,7 +50,8 @@ internal sealed class SearchKeyspace : ISearchKeyspace
             return null;
         }
         ref KeyEntry entry = ref db.EntryAt(slot);
-        if (entry.ExpiresAtMilliseconds != 0 && entry.ExpiresAtMilliseconds < _server.NowMilliseconds)
+        long deadline = db.ExpiresAt(slot);
+        if (deadline != 0 && deadline < _server.NowMilliseconds)
         {
             return null;
         }
@@ -65,7 +66,7 @@ internal sealed class SearchKeyspace : ISearchKeyspace
         {
             return false;
         }
-        long deadline = db.EntryAt(slot).ExpiresAtMilliseconds;
+        long deadline = db.ExpiresAt(slot);
         long now = _ctx?.Now ?? _server.NowMilliseconds;
         return deadline == 0 || deadline >= now;
     }

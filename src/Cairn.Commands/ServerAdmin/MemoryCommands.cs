@@ -22,7 +22,7 @@ internal static class MemoryCommands
             return;
         }
         Database db = ctx.Database;
-        long bytes = MemoryStore.KeyOverheadBytes + db.KeyAt(index).Length + MemoryStore.ValueSize(db.EntryAt(index).Value);
+        long bytes = db.MemoryUsageAt(index);
         ctx.Reply.WriteInteger(bytes);
     }
 

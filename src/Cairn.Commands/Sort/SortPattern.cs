@@ -1,5 +1,6 @@
 using Cairn.Commands.Execution;
 using Cairn.Engine.Memory.Hashes;
+using Cairn.Engine.Memory.Keyspace;
 
 namespace Cairn.Commands.Sort;
 
@@ -76,17 +77,17 @@ internal sealed class SortPattern
         {
             return false;
         }
-        object stored = ctx.Database.EntryAt(slot).Value;
+        ref KeyEntry entry = ref ctx.Database.EntryAt(slot);
         if (_field is null)
         {
-            if (stored is byte[] text)
-            {
-                value = text;
-                return true;
-            }
-            return false;
+            return entry.TryGetString(out value);
         }
-        return stored is HashObject hash && hash.TryGet(_field, out value);
+        if (entry.IsEmbeddedHash)
+        {
+            return ctx.Database.OpenHashView(slot).TryGet(_field, out value); // read in place, no copy
+        }
+        value = default;
+        return entry.Value is HashObject hash && hash.TryGet(_field, out value);
     }
 
     private static ReadOnlySpan<byte> CString(ReadOnlySpan<byte> bytes)

@@ -436,10 +436,10 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
         if (slot >= 0)
         {
             ref KeyEntry entry = ref database.EntryAt(slot);
-            DataType type = DataTypeNames.TypeOf(entry.Value);
+            DataType type = entry.Type;
             IValueCodec codec = ValueCodecs.For(type) ?? throw new InvalidOperationException($"no codec for type {type}");
             _scratch.Clear();
-            LsmNodeFormat.WriteValueHeader(_scratch.GetSpan(LsmNodeFormat.ValueHeaderBytes), type, entry.ExpiresAtMilliseconds);
+            LsmNodeFormat.WriteValueHeader(_scratch.GetSpan(LsmNodeFormat.ValueHeaderBytes), type, database.ExpiresAt(slot));
             _scratch.Advance(LsmNodeFormat.ValueHeaderBytes);
             codec.Write(entry.Value, _scratch);
             _batch.Put(dataKey, _scratch.WrittenSpan);
@@ -447,7 +447,7 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
             {
                 _keyCounts[physical]++;
             }
-            long expiry = entry.ExpiresAtMilliseconds;
+            long expiry = database.ExpiresAt(slot);
             if (expiry != oldExpiry)
             {
                 if (oldExpiry != 0)

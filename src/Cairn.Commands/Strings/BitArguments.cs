@@ -47,23 +47,18 @@ internal static class BitArguments
         grown = true;
         if (index < 0)
         {
-            byte[] created = new byte[length];
-            db.Add(key.ToArray(), created, 0);
-            return created;
+            index = db.Add(key.ToArray(), Array.Empty<byte>(), 0);
         }
-        if (db.EntryAt(index).Value is not byte[] value)
+        else if (!db.EntryAt(index).TryGetString(out ReadOnlySpan<byte> current))
         {
             ctx.WrongType();
             return null;
         }
-        if (value.Length >= length)
+        else
         {
-            grown = false;
-            return value;
+            grown = current.Length < length;
         }
-        byte[] larger = new byte[length];
-        value.CopyTo(larger, 0);
-        db.Replace(index, larger);
-        return larger;
+        // The slot's own array, changed in place by the caller (SETBIT, BITFIELD).
+        return db.RawStringAt(index, length);
     }
 }

@@ -46,7 +46,7 @@ internal static class CounterCommands
         long value = 0;
         if (index >= 0)
         {
-            if (db.EntryAt(index).Value is not byte[] old)
+            if (!db.EntryAt(index).TryGetString(out ReadOnlySpan<byte> old))
             {
                 ctx.WrongType();
                 return;
@@ -64,15 +64,15 @@ internal static class CounterCommands
             return;
         }
         value += increment;
-        // A fresh array rather than formatting in place: a stored value is never changed under a reader for this.
-        byte[] text = NumberFormat.Int64ToBytes(value);
+        Span<byte> text = stackalloc byte[20];
+        text = text[..NumberFormat.FormatInt64(value, text)];
         if (index >= 0)
         {
-            db.Replace(index, text);
+            db.ReplaceString(index, text);
         }
         else
         {
-            db.Add(key.ToArray(), text, 0);
+            db.SetString(key, text, 0, keepTtl: false, ctx.Now);
         }
         ctx.Modified(key);
         ctx.Notify(KeyspaceEvents.String, "incrby", key);
@@ -88,7 +88,7 @@ internal static class CounterCommands
         ExtendedDouble value = ExtendedDouble.Zero;
         if (index >= 0)
         {
-            if (db.EntryAt(index).Value is not byte[] old)
+            if (!db.EntryAt(index).TryGetString(out ReadOnlySpan<byte> old))
             {
                 ctx.WrongType();
                 return;

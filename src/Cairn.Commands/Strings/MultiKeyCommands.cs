@@ -15,7 +15,7 @@ internal static class MultiKeyCommands
         for (int i = 1; i < ctx.ArgumentCount; i++)
         {
             int index = ctx.LookupRead(ctx.Arg(i));
-            if (index >= 0 && db.EntryAt(index).Value is byte[] value)
+            if (index >= 0 && db.EntryAt(index).TryGetString(out ReadOnlySpan<byte> value))
             {
                 ctx.Reply.WriteBulkString(value);
             }
@@ -65,7 +65,7 @@ internal static class MultiKeyCommands
         for (int i = 1; i < ctx.ArgumentCount; i += 2)
         {
             ReadOnlySpan<byte> key = ctx.Arg(i);
-            db.Set(key, ctx.ArgBytes(i + 1), 0, keepTtl: false, ctx.Now);
+            db.SetString(key, ctx.Arg(i + 1), 0, keepTtl: false, ctx.Now);
             ctx.Modified(key);
             ctx.Notify(KeyspaceEvents.String, "set", key);
         }

@@ -22,7 +22,7 @@ internal static class RangeCommands
         }
         else
         {
-            if (db.EntryAt(index).Value is not byte[] old)
+            if (!db.EntryAt(index).TryGetString(out ReadOnlySpan<byte> old))
             {
                 ctx.WrongType();
                 return;
@@ -33,7 +33,7 @@ internal static class RangeCommands
             }
             // Values are exact-size arrays (no spare capacity as sds has), so an append copies the value once.
             byte[] grown = new byte[old.Length + suffix.Length];
-            old.CopyTo(grown, 0);
+            old.CopyTo(grown);
             suffix.CopyTo(grown.AsSpan(old.Length));
             db.Replace(index, grown);
             total = grown.Length;
@@ -46,9 +46,9 @@ internal static class RangeCommands
     [Command("STRLEN")]
     public static void StrLen(CommandContext ctx)
     {
-        if (StringValues.TryRead(ctx, ctx.Arg(1), out byte[]? value))
+        if (StringValues.TryReadSpan(ctx, ctx.Arg(1), out ReadOnlySpan<byte> value))
         {
-            ctx.Reply.WriteInteger(value?.Length ?? 0);
+            ctx.Reply.WriteInteger(value.Length);
         }
     }
 
@@ -60,11 +60,11 @@ internal static class RangeCommands
         {
             return;
         }
-        if (!StringValues.TryRead(ctx, ctx.Arg(1), out byte[]? value))
+        if (!StringValues.TryReadSpan(ctx, ctx.Arg(1), out ReadOnlySpan<byte> value))
         {
             return;
         }
-        long length = value?.Length ?? 0;
+        long length = value.Length;
         if (start < 0 && end < 0 && start > end)
         {
             ctx.Reply.WriteBulkString([]);
@@ -95,7 +95,7 @@ internal static class RangeCommands
             ctx.Reply.WriteBulkString([]);
             return;
         }
-        ctx.Reply.WriteBulkString(value.AsSpan((int)start, (int)(end - start + 1)));
+        ctx.Reply.WriteBulkString(value.Slice((int)start, (int)(end - start + 1)));
     }
 
     [Command("SETRANGE")]
@@ -114,46 +114,31 @@ internal static class RangeCommands
         ReadOnlySpan<byte> patch = ctx.Arg(3);
         Database db = ctx.Database;
         int index = ctx.LookupWrite(key);
-        byte[] value;
-        if (index < 0)
+        int oldLength = 0;
+        if (index >= 0)
         {
-            if (patch.IsEmpty)
-            {
-                ctx.Reply.WriteInteger(0);
-                return;
-            }
-            if (!StringValues.CheckLength(ctx, offset, patch.Length))
-            {
-                return;
-            }
-            value = new byte[offset + patch.Length];
-            db.Add(key.ToArray(), value, 0);
-        }
-        else
-        {
-            if (db.EntryAt(index).Value is not byte[] old)
+            if (!db.EntryAt(index).TryGetString(out ReadOnlySpan<byte> old))
             {
                 ctx.WrongType();
                 return;
             }
-            if (patch.IsEmpty)
-            {
-                ctx.Reply.WriteInteger(old.Length);
-                return;
-            }
-            if (!StringValues.CheckLength(ctx, offset, patch.Length))
-            {
-                return;
-            }
-            value = old;
-            if (offset + patch.Length > old.Length)
-            {
-                value = new byte[offset + patch.Length];
-                old.CopyTo(value, 0);
-                db.Replace(index, value);
-            }
+            oldLength = old.Length;
         }
-        // Written in place when the value is long enough: a string value is owned by its key alone.
+        if (patch.IsEmpty)
+        {
+            ctx.Reply.WriteInteger(oldLength);
+            return;
+        }
+        if (!StringValues.CheckLength(ctx, offset, patch.Length))
+        {
+            return;
+        }
+        if (index < 0)
+        {
+            index = db.Add(key.ToArray(), Array.Empty<byte>(), 0);
+        }
+        // Written in place: a string value is owned by its key alone (the slot's own array, grown if needed).
+        byte[] value = db.RawStringAt(index, (int)offset + patch.Length);
         patch.CopyTo(value.AsSpan((int)offset));
         ctx.Modified(key);
         ctx.Notify(KeyspaceEvents.String, "setrange", key);

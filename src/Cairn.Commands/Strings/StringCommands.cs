@@ -16,7 +16,7 @@ internal static class StringCommands
             ctx.Reply.WriteNull();
             return;
         }
-        if (ctx.Database.EntryAt(index).Value is byte[] value)
+        if (ctx.Database.EntryAt(index).TryGetString(out ReadOnlySpan<byte> value))
         {
             ctx.Reply.WriteBulkString(value);
             return;
@@ -29,9 +29,9 @@ internal static class StringCommands
     {
         if (ctx.ArgumentCount == 3)
         {
-            // The common case: one allocation, the stored value; an existing key keeps its key array.
+            // The common case: at most one allocation (key and value in one array), none when an existing string keeps its length.
             ReadOnlySpan<byte> key = ctx.Arg(1);
-            ctx.Database.Set(key, ctx.ArgBytes(2), 0, keepTtl: false, ctx.Now);
+            ctx.Database.SetString(key, ctx.Arg(2), 0, keepTtl: false, ctx.Now);
             ctx.Modified(key);
             ctx.Notify(KeyspaceEvents.String, "set", key);
             ctx.Reply.WriteOk();
@@ -88,7 +88,7 @@ internal static class StringCommands
             }
             return;
         }
-        db.Set(key, ctx.ArgBytes(valueIndex), deadline, (flags & SetFlags.KeepTtl) != 0, ctx.Now);
+        db.SetString(key, ctx.Arg(valueIndex), deadline, (flags & SetFlags.KeepTtl) != 0, ctx.Now);
         ctx.Modified(key);
         ctx.Notify(KeyspaceEvents.String, "set", key);
         if (expireIndex != 0)
@@ -117,7 +117,7 @@ internal static class StringCommands
         {
             return;
         }
-        ctx.Database.Set(key, ctx.ArgBytes(2), 0, keepTtl: false, ctx.Now);
+        ctx.Database.SetString(key, ctx.Arg(2), 0, keepTtl: false, ctx.Now);
         ctx.Modified(key);
         ctx.Notify(KeyspaceEvents.String, "set", key);
     }
@@ -133,7 +133,7 @@ internal static class StringCommands
             return;
         }
         Database db = ctx.Database;
-        if (db.EntryAt(index).Value is not byte[] value)
+        if (!db.EntryAt(index).TryGetString(out ReadOnlySpan<byte> value))
         {
             ctx.WrongType();
             return;
@@ -159,7 +159,7 @@ internal static class StringCommands
             return;
         }
         Database db = ctx.Database;
-        if (db.EntryAt(index).Value is not byte[] value)
+        if (!db.EntryAt(index).TryGetString(out ReadOnlySpan<byte> value))
         {
             ctx.WrongType();
             return;
@@ -183,7 +183,7 @@ internal static class StringCommands
             ctx.Modified(key);
             ctx.Notify(KeyspaceEvents.Generic, "expire", key);
         }
-        else if ((flags & SetFlags.Persist) != 0 && db.EntryAt(index).ExpiresAtMilliseconds != 0)
+        else if ((flags & SetFlags.Persist) != 0 && db.ExpiresAt(index) != 0)
         {
             db.SetExpiry(index, 0);
             ctx.Modified(key);

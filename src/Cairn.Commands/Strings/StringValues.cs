@@ -17,7 +17,7 @@ internal static class StringValues
             ctx.Reply.WriteNull();
             return true;
         }
-        if (ctx.Database.EntryAt(index).Value is byte[] value)
+        if (ctx.Database.EntryAt(index).TryGetString(out ReadOnlySpan<byte> value))
         {
             ctx.Reply.WriteBulkString(value);
             return true;
@@ -41,6 +41,22 @@ internal static class StringValues
         if (ctx.Database.EntryAt(index).Value is byte[] bytes)
         {
             value = bytes;
+            return true;
+        }
+        ctx.WrongType();
+        return false;
+    }
+
+    /// <summary>
+    /// As <see cref="TryRead"/> without copying: <paramref name="value"/> is empty when the key is missing, and valid until
+    /// the key changes.
+    /// </summary>
+    public static bool TryReadSpan(CommandContext ctx, ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
+    {
+        value = default;
+        int index = ctx.LookupRead(key);
+        if (index < 0 || ctx.Database.EntryAt(index).TryGetString(out value))
+        {
             return true;
         }
         ctx.WrongType();

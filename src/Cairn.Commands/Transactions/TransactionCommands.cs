@@ -57,7 +57,7 @@ internal static class TransactionCommands
             int index = db.FindRaw(key);
             if (index >= 0)
             {
-                long deadline = db.EntryAt(index).ExpiresAtMilliseconds;
+                long deadline = db.ExpiresAt(index);
                 if (deadline != 0 && deadline < ctx.Now)
                 {
                     db.Find(key, ctx.Now);

@@ -69,7 +69,7 @@ public sealed class Evictor
                     continue;
                 }
                 int slot = db.RandomSlot(random);
-                if (slot >= 0 && (!volatileOnly || db.EntryAt(slot).ExpiresAtMilliseconds != 0))
+                if (slot >= 0 && (!volatileOnly || db.ExpiresAt(slot) != 0))
                 {
                     Evict(db, slot);
                     return true;
@@ -93,7 +93,7 @@ public sealed class Evictor
                     break;
                 }
                 ref KeyEntry entry = ref db.EntryAt(slot);
-                if (volatileOnly && entry.ExpiresAtMilliseconds == 0)
+                if (volatileOnly && db.ExpiresAt(slot) == 0)
                 {
                     continue;
                 }
@@ -101,7 +101,7 @@ public sealed class Evictor
                 long score = settings.Policy switch
                 {
                     EvictionPolicy.AllKeysLfu or EvictionPolicy.VolatileLfu => 255 - AccessClock.LfuCounter(entry.Access, settings, now),
-                    EvictionPolicy.VolatileTtl => long.MaxValue - entry.ExpiresAtMilliseconds,
+                    EvictionPolicy.VolatileTtl => long.MaxValue - db.ExpiresAt(slot),
                     _ => AccessClock.IdleSeconds(entry.Access, now),
                 };
                 Offer(new Candidate(dbIndex, db.KeyAt(slot), score));
@@ -114,7 +114,7 @@ public sealed class Evictor
             _pool.RemoveAt(_pool.Count - 1);
             Database db = _store[best.Database];
             int slot = db.FindRaw(best.Key);
-            if (slot < 0 || (volatileOnly && db.EntryAt(slot).ExpiresAtMilliseconds == 0))
+            if (slot < 0 || (volatileOnly && db.ExpiresAt(slot) == 0))
             {
                 continue;
             }
@@ -131,7 +131,7 @@ public sealed class Evictor
             Database db = _store[dbIndex];
             for (int slot = db.NextSlot(0); slot >= 0; slot = db.NextSlot(slot + 1))
             {
-                if (!volatileOnly || db.EntryAt(slot).ExpiresAtMilliseconds != 0)
+                if (!volatileOnly || db.ExpiresAt(slot) != 0)
                 {
                     Evict(db, slot);
                     return true;

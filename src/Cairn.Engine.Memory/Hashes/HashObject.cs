@@ -7,26 +7,134 @@ namespace Cairn.Engine.Memory.Hashes;
 /// <summary>
 /// A hash value. Encodings as Redis 7: "listpack" (field, value, field, value... packed in insertion order in one
 /// <see cref="PackedElements"/>, linear search) while it has at most hash-max-listpack-entries fields and no field or
-/// value longer than hash-max-listpack-value, then "hashtable" (never converted back, as Redis). Positions: the pair
+/// value longer than hash-max-listpack-value, then "hashtable" (never converted back, as Redis). The listpack is a
+/// <see cref="PackedBuffer"/> held inline, so a small hash is this object and one array. Positions: the pair
 /// index or the table's stable slot index, so one iteration API (NextPosition/FieldAt/ValueAt) serves HGETALL, HSCAN
-/// cursors and HRANDFIELD for both encodings. Invariant: exactly one of _packed/_table is set; a hash in the keyspace is
-/// never empty (callers remove it). Spans returned are valid until the hash changes. Thread safety: store lock.
+/// cursors and HRANDFIELD for both encodings. Invariant: _table is null, or _packed is empty; a hash in the keyspace is
+/// never empty (callers remove it). Spans returned are valid until the hash changes. Memory: a listpack hash counts what
+/// the heap holds (this object and its array); a table counts Redis's dict costs. Thread safety: store lock.
 /// </summary>
 public sealed class HashObject : DataObject
 {
     private const long RedisObjectBytes = 16;
+
+    /// <summary>This object on the .NET heap: header and method table, two references, the packed buffer's five ints, a
+    /// long, the view flag (padded).</summary>
+    private const long ObjectBytes = 16 + 8 + 8 + 20 + 8 + 4;
     private const long DictHeaderBytes = 96;
     private const long DictEntryBytes = 24;
     private const long SdsHeaderBytes = 9;
 
-    private PackedElements? _packed;
+    /// <summary>Hashes up to this many packed bytes live embedded in their key's array (see KeyEntry); bigger ones, whose
+    /// inserts would copy the whole array each time, are objects of their own.</summary>
+    public const int EmbeddedLimitBytes = 512;
+
+    private const int EmbeddedHeaderBytes = 2;
+
+    private PackedBuffer _packed;
     private BytesMap<byte[]>? _table;
+
+    /// <summary>A database's view over an embedded hash: its listpack is the slot's array after the key.</summary>
+    private readonly bool _isView;
+
+    /// <summary>The table's accounted bytes (Redis's dict costs); unused while a listpack.</summary>
     private long _bytes;
 
     public HashObject()
     {
-        _packed = new PackedElements();
-        _bytes = ListpackSize.EmptyBytes;
+    }
+
+    private HashObject(bool isView)
+    {
+        _isView = isView;
+    }
+
+    /// <summary>
+    /// True for the view <see cref="Database.OpenHashView"/> hands out: it works on the key's own array, its changes
+    /// reach the keyspace by <see cref="Database.CommitHashView"/>, and it is valid only during the command that opened it.
+    /// </summary>
+    public bool IsView => _isView;
+
+    internal static HashObject CreateView() => new(isView: true);
+
+    /// <summary>A standalone copy of an embedded hash, from the bytes after its key.</summary>
+    internal static HashObject FromEmbedded(ReadOnlySpan<byte> embedded)
+    {
+        int count = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(embedded);
+        var hash = new HashObject();
+        hash._packed = PackedBuffer.Over(embedded[EmbeddedHeaderBytes..].ToArray(), 0, count);
+        return hash;
+    }
+
+    /// <summary>Points this view at an embedded hash: data = [key][count][elements].</summary>
+    internal void Attach(byte[] data, int keyLength)
+    {
+        Invariant.Require(_isView, "attaching a standalone hash");
+        int count = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(keyLength));
+        _packed = PackedBuffer.Over(data, keyLength + EmbeddedHeaderBytes, count);
+        _table = null;
+        _bytes = 0;
+    }
+
+    /// <summary>Points this view at a new, empty embedded hash: data = [key][count 0][capacity to fill].</summary>
+    internal void AttachEmpty(byte[] data, int keyLength)
+    {
+        Invariant.Require(_isView, "attaching a standalone hash");
+        _packed = PackedBuffer.Over(data, keyLength + EmbeddedHeaderBytes, 0, keyLength + EmbeddedHeaderBytes);
+        _table = null;
+        _bytes = 0;
+    }
+
+    /// <summary>Whether a hash created with these pairs starts embedded (see <see cref="Database.CreateHashView"/>):
+    /// <paramref name="packedBytes"/> sums <see cref="PackedSize"/> over them, <paramref name="longest"/> is the longest.</summary>
+    public static bool StartsEmbedded(int pairs, int packedBytes, int longest) =>
+        pairs <= EncodingSettings.HashMaxListpackEntries && longest <= EncodingSettings.HashMaxListpackValue
+        && packedBytes <= EmbeddedLimitBytes && 2 * pairs <= ushort.MaxValue;
+
+    /// <summary>Small enough, and still a listpack, to live in its key's array.</summary>
+    internal bool CanEmbed => _table is null && _packed.Count > 0 && _packed.Count <= ushort.MaxValue && _packed.UsedBytes <= EmbeddedLimitBytes;
+
+    /// <summary>
+    /// The key's array holding this hash: [key][count][elements]. A view whose buffer already is exactly that (changed in
+    /// place, or grown with the key prefix kept) gives its buffer back. REQUIRES: <see cref="CanEmbed"/>.
+    /// </summary>
+    internal byte[] ToEmbedded(ReadOnlySpan<byte> key)
+    {
+        Invariant.Require(CanEmbed, "embedding a hash that cannot be");
+        byte[]? buffer = _packed.RawBuffer;
+        byte[] data;
+        if (_isView && buffer is not null && _packed.StartOffset == key.Length + EmbeddedHeaderBytes && _packed.EndOffset == buffer.Length)
+        {
+            data = buffer; // the key prefix is untouched: a view never writes before its offset
+        }
+        else
+        {
+            data = new byte[key.Length + EmbeddedHeaderBytes + _packed.UsedBytes];
+            key.CopyTo(data);
+            buffer.AsSpan(_packed.StartOffset, _packed.UsedBytes).CopyTo(data.AsSpan(key.Length + EmbeddedHeaderBytes));
+        }
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(key.Length), (ushort)_packed.Count);
+        return data;
+    }
+
+    /// <summary>Moves this view's contents into a standalone hash (it outgrew embedding) and empties the view.</summary>
+    internal HashObject Detach()
+    {
+        Invariant.Require(_isView, "detaching a standalone hash");
+        var standalone = new HashObject();
+        if (_table is not null)
+        {
+            standalone._table = _table;
+            standalone._bytes = _bytes;
+        }
+        else
+        {
+            standalone._packed = _packed.Clone();
+        }
+        _packed = default;
+        _table = null;
+        _bytes = 0;
+        return standalone;
     }
 
     public override DataType Type => DataType.Hash;
@@ -35,12 +143,12 @@ public sealed class HashObject : DataObject
 
     public bool IsListpack => _table is null;
 
-    public int Count => _table?.Count ?? _packed!.Count / 2;
+    public int Count => _table?.Count ?? _packed.Count / 2;
 
     public override long Length => Count;
 
-    public override long MemoryUsageBytes => _table is null
-        ? RedisObjectBytes + _bytes
+    public override long MemoryUsageBytes => _isView ? 0 : _table is null
+        ? ObjectBytes + (_packed.CapacityBytes == 0 ? 0 : Database.ArrayBytes(_packed.CapacityBytes))
         : RedisObjectBytes + DictHeaderBytes + 8L * _table.SlotLimit + _bytes;
 
     /// <summary>One past the last position; positions below it may be free (hashtable).</summary>
@@ -56,9 +164,9 @@ public sealed class HashObject : DataObject
         return position < Count ? Math.Max(position, 0) : -1;
     }
 
-    public ReadOnlySpan<byte> FieldAt(int position) => _table is null ? _packed![2 * position] : _table.KeyAt(position);
+    public ReadOnlySpan<byte> FieldAt(int position) => _table is null ? _packed[2 * position] : _table.KeyAt(position);
 
-    public ReadOnlySpan<byte> ValueAt(int position) => _table is null ? _packed![2 * position + 1] : _table.ValueAt(position);
+    public ReadOnlySpan<byte> ValueAt(int position) => _table is null ? _packed[2 * position + 1] : _table.ValueAt(position);
 
     public int RandomPosition(IRandomSource random)
     {
@@ -73,10 +181,10 @@ public sealed class HashObject : DataObject
         {
             return _table.Find(field);
         }
-        PackedElements packed = _packed!;
-        for (int i = 0; i < packed.Count; i += 2)
+        int count = _packed.Count;
+        for (int i = 0; i < count; i += 2)
         {
-            if (field.SequenceEqual(packed[i]))
+            if (field.SequenceEqual(_packed[i]))
             {
                 return i / 2;
             }
@@ -103,6 +211,19 @@ public sealed class HashObject : DataObject
         }
     }
 
+    /// <summary>Makes room, while a listpack, for new pairs about to be added: <paramref name="packedBytes"/> is the sum of
+    /// <see cref="PackedSize"/> over their fields and values. One allocation of the right size instead of growth steps.</summary>
+    public void ReserveForPairs(int pairs, int packedBytes)
+    {
+        if (_table is null && Count + pairs <= EncodingSettings.HashMaxListpackEntries)
+        {
+            _packed.Reserve(packedBytes);
+        }
+    }
+
+    /// <summary>What a field or value takes in the listpack encoding.</summary>
+    public static int PackedSize(ReadOnlySpan<byte> element) => Varint.SizeOf((ulong)element.Length) + element.Length;
+
     /// <summary>Sets a field to a value (both copied). Returns true when the field is new.</summary>
     public bool Set(ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
     {
@@ -112,7 +233,6 @@ public sealed class HashObject : DataObject
         {
             if (_table is null)
             {
-                _bytes += ListpackSize.Entry(value) - ListpackSize.Entry(_packed![2 * position + 1]);
                 _packed.Replace(2 * position + 1, value);
             }
             else
@@ -125,9 +245,8 @@ public sealed class HashObject : DataObject
         }
         if (_table is null)
         {
-            _packed!.Add(field);
+            _packed.Add(field);
             _packed.Add(value);
-            _bytes += ListpackSize.Entry(field) + ListpackSize.Entry(value);
             if (Count > EncodingSettings.HashMaxListpackEntries)
             {
                 ConvertToTable();
@@ -154,7 +273,6 @@ public sealed class HashObject : DataObject
             _table.RemoveAt(position);
             return true;
         }
-        _bytes -= ListpackSize.Entry(_packed![2 * position]) + ListpackSize.Entry(_packed[2 * position + 1]);
         _packed.RemoveRange(2 * position, 2);
         return true;
     }
@@ -175,16 +293,17 @@ public sealed class HashObject : DataObject
 
     private void ConvertToTable()
     {
-        PackedElements packed = _packed!;
-        var table = new BytesMap<byte[]>(packed.Count / 2);
+        var table = new BytesMap<byte[]>(_packed.Count / 2);
         long bytes = 0;
-        for (int i = 0; i < packed.Count; i += 2)
+        for (int i = 0; i < _packed.Count; i += 2)
         {
-            table.Add(packed[i].ToArray(), packed[i + 1].ToArray());
-            bytes += TableEntryBytes(packed[i].Length, packed[i + 1].Length);
+            ReadOnlySpan<byte> field = _packed[i];
+            ReadOnlySpan<byte> value = _packed[i + 1];
+            table.Add(field.ToArray(), value.ToArray());
+            bytes += TableEntryBytes(field.Length, value.Length);
         }
         _table = table;
-        _packed = null;
+        _packed = default;
         _bytes = bytes;
     }
 

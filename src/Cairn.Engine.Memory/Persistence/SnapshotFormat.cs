@@ -32,7 +32,7 @@ public static class SnapshotFormat
     }
 
     /// <summary>Appends a key record to <paramref name="output"/>. Throws when the type has no codec.</summary>
-    public static void WriteKey(ArrayBufferWriter<byte> output, ArrayBufferWriter<byte> scratch, int database, byte[] key, long expiresAtMilliseconds, object value)
+    public static void WriteKey(ArrayBufferWriter<byte> output, ArrayBufferWriter<byte> scratch, int database, ReadOnlySpan<byte> key, long expiresAtMilliseconds, object value)
     {
         DataType type = DataTypeNames.TypeOf(value);
         IValueCodec codec = ValueCodecs.For(type) ?? throw new InvalidOperationException($"no snapshot codec for type {type}");

@@ -150,7 +150,7 @@ public sealed class SnapshotJob : IWriteTracker
     private void WriteSlot(Database db, int slot, ArrayBufferWriter<byte> output)
     {
         ref KeyEntry entry = ref db.EntryAt(slot);
-        SnapshotFormat.WriteKey(output, _scratch, db.Index, db.KeyAt(slot), entry.ExpiresAtMilliseconds, entry.Value);
+        SnapshotFormat.WriteKey(output, _scratch, db.Index, entry.Key, db.ExpiresAt(slot), entry.Value);
         _keys++;
     }
 

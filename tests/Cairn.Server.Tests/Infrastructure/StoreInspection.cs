@@ -75,7 +75,7 @@ internal static class StoreInspection
                 Database db = store[d];
                 for (int i = db.NextSlot(0); i >= 0; i = db.NextSlot(i + 1))
                 {
-                    total += MemoryStore.KeyOverheadBytes + db.KeyAt(i).Length + MemoryStore.ValueSize(db.EntryAt(i).Value);
+                    total += db.MemoryUsageAt(i);
                 }
             }
             return total;

@@ -252,7 +252,7 @@ public sealed class ExpireCommandsTests : IClassFixture<ExpireCommandsTests.Fixt
         Seed("lazy:hidden", Now + 60_000);
         KeyspaceSeeder.Read(_server, s =>
         {
-            s[0].EntryAt(s[0].FindRaw("lazy:hidden"u8)).ExpiresAtMilliseconds = Now - 1;
+            s[0].MoveDeadlineUnscheduled(s[0].FindRaw("lazy:hidden"u8), Now - 1);
             return 0;
         });
         Assert.True(KeyspaceSeeder.IsStored(_server, "lazy:hidden"));

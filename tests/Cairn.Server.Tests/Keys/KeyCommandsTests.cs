@@ -291,8 +291,7 @@ public sealed class KeyCommandsTests : IClassFixture<KeyCommandsTests.Fixture>
         KeyspaceSeeder.Read(_server, s =>
         {
             // Past its deadline but still stored; the active cycle only looks at the deadline heap it was queued with.
-            ref KeyEntry entry = ref s[db].EntryAt(s[db].FindRaw("gone"u8));
-            entry.ExpiresAtMilliseconds = Now - 1;
+            s[db].MoveDeadlineUnscheduled(s[db].FindRaw("gone"u8), Now - 1);
             return 0;
         });
         using RawClient client = _server.Raw();

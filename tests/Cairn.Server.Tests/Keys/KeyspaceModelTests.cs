@@ -219,7 +219,7 @@ public sealed class KeyspaceModelTests : IClassFixture<KeyspaceModelTests.Fixtur
                 {
                     contents[Encoding.UTF8.GetString(s[database].KeyAt(slot))] =
                         Encoding.UTF8.GetString((byte[])s[database].EntryAt(slot).Value)
-                        + (s[database].EntryAt(slot).ExpiresAtMilliseconds != 0 ? "+ttl" : "");
+                        + (s[database].ExpiresAt(slot) != 0 ? "+ttl" : "");
                 }
                 return contents;
             });

@@ -88,7 +88,7 @@ public sealed class KeyspaceNotificationTests : IClassFixture<KeyspaceNotificati
         Seed("n:lazy", 0, _server.Context.NowMilliseconds + 60_000);
         KeyspaceSeeder.Read(_server, s =>
         {
-            s[0].EntryAt(s[0].FindRaw("n:lazy"u8)).ExpiresAtMilliseconds = 1; // due; only a look-up can see it
+            s[0].MoveDeadlineUnscheduled(s[0].FindRaw("n:lazy"u8), 1); // due; only a look-up can see it
             return 0;
         });
         using RawClient client = _server.Raw();

@@ -171,7 +171,7 @@ public sealed class ScanCommandTests : IClassFixture<ScanCommandTests.Fixture>
         KeyspaceSeeder.SetString(_server, "dead", "v", database: 6, expiresAtMilliseconds: _server.Context.NowMilliseconds + 60_000);
         KeyspaceSeeder.Read(_server, s =>
         {
-            s[6].EntryAt(s[6].FindRaw("dead"u8)).ExpiresAtMilliseconds = 1; // due, but not in the active cycle's reach
+            s[6].MoveDeadlineUnscheduled(s[6].FindRaw("dead"u8), 1); // due, but not in the active cycle's reach
             return 0;
         });
         Assert.Equal(["live"], ScanAll(6));

@@ -29,7 +29,7 @@ public sealed class StringsFixture : IDisposable
         lock (store.Lock)
         {
             int index = store[0].Find(System.Text.Encoding.UTF8.GetBytes(key), store.NowMilliseconds);
-            return index < 0 ? null : store[0].EntryAt(index).ExpiresAtMilliseconds;
+            return index < 0 ? null : store[0].ExpiresAt(index);
         }
     }
 
