@@ -7,6 +7,7 @@ using Cairn.Cluster.Engine;
 using Cairn.Cluster.Handoff;
 using Cairn.Cluster.Keyless;
 using Cairn.Cluster.PubSub;
+using Cairn.Cluster.Transactions;
 using Cairn.Cluster.Transport;
 using Cairn.Commands.Clients;
 using Cairn.Commands.Config;
@@ -53,6 +54,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
     private readonly BlockedCommands _blocked;
     private readonly ChannelPlacement _channels;
     private readonly HintLog? _hintLog;
+    private readonly ClusterWatches _watches = new();
     private long _nextRequestId;
     private volatile string _infoText = "";
     private volatile bool _joined;
@@ -167,6 +169,15 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         {
             return RouteTransaction(ctx);
         }
+        if (spec.Name is "unwatch" or "discard" or "reset" || (spec.Name == "exec" && !client.InMulti))
+        {
+            _watches.Clear(client); // the local handler answers
+            return false;
+        }
+        if (spec.Name == "watch" && !client.InMulti)
+        {
+            return RouteWatch(ctx);
+        }
         List<int> positions = KeyPositions.Of(spec, args.Count, args.GetMemory);
         if (positions.Count == 0)
         {
@@ -198,10 +209,38 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         return true;
     }
 
+    /// <summary>WATCH: reads the keys' versions from a read quorum; EXEC takes them to the primary (see <see cref="ClusterWatches"/>).</summary>
+    private bool RouteWatch(CommandContext ctx)
+    {
+        CommandArguments args = ctx.Arguments;
+        int slot = _watches.SlotOf(ctx.Client);
+        var keys = new byte[args.Count - 1][];
+        for (int i = 1; i < args.Count; i++)
+        {
+            keys[i - 1] = args[i].ToArray();
+            int keySlot = HashSlots.ForKey(keys[i - 1]);
+            if (slot >= 0 && keySlot != slot)
+            {
+                ctx.Error("CROSSSLOT Keys in request don't hash to the same slot");
+                return true;
+            }
+            slot = keySlot;
+        }
+        if (!_joined)
+        {
+            ctx.Error("CLUSTERDOWN this node has not joined its cluster yet");
+            return true;
+        }
+        byte[][] command = ["EXISTS"u8.ToArray(), .. keys];
+        Submit(ctx, keys, [command], write: false, blocking: false, watchRead: true);
+        return true;
+    }
+
     /// <summary>EXEC: the queued commands go as one operation to the partition's primary, which runs MULTI ... EXEC there.</summary>
     private bool RouteTransaction(CommandContext ctx)
     {
         Client client = ctx.Client;
+        List<WatchedKey>? watched = _watches.Take(client);
         if (client.MultiHadError)
         {
             return false; // the local EXEC answers EXECABORT
@@ -209,7 +248,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         var keys = new List<byte[]>();
         var commands = new List<byte[][]> { new[] { "MULTI"u8.ToArray() } };
         bool write = false;
-        int slot = -1;
+        int slot = watched is { Count: > 0 } ? HashSlots.ForKey(watched[0].Key) : -1;
         foreach (QueuedCommand queued in client.Queue)
         {
             byte[][] arguments = queued.Arguments;
@@ -229,6 +268,11 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
             write |= !queued.Spec.Has(CommandFlags.ReadOnly) || queued.Spec.Has(CommandFlags.MayReplicate);
             commands.Add(arguments);
         }
+        if (watched is { Count: > 0 })
+        {
+            keys.AddRange(watched.Select(w => w.Key)); // the primary checks them, and a keyless transaction goes there too
+            write = true;
+        }
         if (keys.Count == 0)
         {
             return false; // nothing keyed: run it here
@@ -237,11 +281,12 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         client.Queue.Clear();
         client.InMulti = false;
         var distinct = keys.DistinctBy(Convert.ToBase64String).ToArray();
-        Submit(ctx, distinct, commands, write, blocking: false);
+        Submit(ctx, distinct, commands, write, blocking: false, watched: watched);
         return true;
     }
 
-    private void Submit(CommandContext ctx, byte[][] keys, List<byte[][]> commands, bool write, bool blocking)
+    private void Submit(CommandContext ctx, byte[][] keys, List<byte[][]> commands, bool write, bool blocking,
+        bool watchRead = false, List<WatchedKey>? watched = null)
     {
         KeyPolicy policy = PolicyFor(keys[0]);
         int partition = _node.Layout.PartitionOfKey(keys[0]);
@@ -256,7 +301,8 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
             };
         }
         var operation = new Operation(partition, keys, CommandEncoding.Encode(ctx.Reply.Version, commands), write,
-            policy.Replicas, required);
+            policy.Replicas, required, watched);
+        Client client = ctx.Client;
         long id = Interlocked.Increment(ref _nextRequestId);
         var block = new BlockRequest([Encoding.ASCII.GetBytes("\0cluster-request:" + id.ToString(CultureInfo.InvariantCulture))], 0, TimeoutReply.NullBulk);
         ctx.Block = block;
@@ -267,6 +313,13 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
             if (blocking)
             {
                 _blocked.Track(id, operation);
+            }
+            if (watchRead)
+            {
+                using (_server.Store.Lock.EnterScope())
+                {
+                    _watches.Track(id, client, keys);
+                }
             }
             _node.Submit(id, operation, _server.NowMilliseconds);
         });
@@ -366,11 +419,16 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         {
             using (_server.Store.Lock.EnterScope())
             {
-                foreach (Completion completion in completions)
+                foreach (Completion completed in completions)
                 {
+                    Completion completion = completed;
                     if (_blocked.Intercept(completion))
                     {
                         continue; // a blocking command that waits on (or retries)
+                    }
+                    if (_watches.TryComplete(completion))
+                    {
+                        completion = completion with { Reply = "+OK\r\n"u8.ToArray() }; // WATCH's reply, not EXISTS's
                     }
                     if (_waiters.Remove(completion.RequestId, out Waiter? waiter))
                     {
@@ -451,6 +509,10 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         if (completion.Status == CompletionStatus.Ok)
         {
             waiter.Client.Connection.Push(completion.Reply, static (w, reply) => w.WriteRaw(reply));
+        }
+        else if (completion.Status == CompletionStatus.WatchAborted)
+        {
+            waiter.Client.Connection.Push(static w => w.WriteNullArray()); // EXEC after a WATCHed key changed, as Redis
         }
         else
         {

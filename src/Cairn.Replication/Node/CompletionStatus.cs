@@ -11,4 +11,6 @@ public enum CompletionStatus
     WouldBlock = 3,
     /// <summary>Not an answer: a key the request's blocking command waits on changed on its primary (retry it).</summary>
     KeysReady = 4,
+    /// <summary>A transaction's WATCHed key changed since it was watched: nothing ran (EXEC answers a null array).</summary>
+    WatchAborted = 5,
 }

@@ -30,6 +30,28 @@ public sealed class ReplicationNode
     /// <summary>The error text of a WriteResult that says "the blocking command found nothing to serve" (not an error).</summary>
     private const string WouldBlockError = "WOULDBLOCK";
 
+    /// <summary>The error text of a WriteResult that says "a WATCHed key changed: the transaction did not run".</summary>
+    private const string WatchAbortedError = "WATCHABORT";
+
+    private static CompletionStatus StatusOf(string error) =>
+        error.StartsWith("NOQUORUM", StringComparison.Ordinal) ? CompletionStatus.NoQuorum
+        : error == WatchAbortedError ? CompletionStatus.WatchAborted
+        : CompletionStatus.Timeout;
+
+    private static List<WatchedKey>? WatchedOf(PeerMessage message)
+    {
+        if (message.Payloads.Count == 0 || message.Payloads.Count != message.Versions.Count)
+        {
+            return null;
+        }
+        var watched = new List<WatchedKey>(message.Payloads.Count);
+        for (int i = 0; i < message.Payloads.Count; i++)
+        {
+            watched.Add(new WatchedKey(message.Payloads[i] ?? [], message.Versions[i]));
+        }
+        return watched;
+    }
+
     private readonly ReplicationOptions _options;
     private readonly IReplicaStore _store;
     private readonly HybridLogicalClock _clock = new();
@@ -233,6 +255,9 @@ public sealed class ReplicationNode
                     Command = operation.Command,
                     Replicas = operation.Replicas,
                     Required = operation.Required,
+                    // WATCHed keys ride in the otherwise unused payloads and versions of a ForwardWrite.
+                    Payloads = operation.Watched is { } watched ? watched.Select(w => (byte[]?)w.Key).ToArray() : [],
+                    Versions = operation.Watched is { } watchedVersions ? watchedVersions.Select(w => w.Version).ToArray() : [],
                 });
             }
             return;
@@ -284,7 +309,8 @@ public sealed class ReplicationNode
                 break;
             case PeerMessageType.ForwardWrite:
                 StartPrimaryWrite(message.From, message.RequestId,
-                    new Operation(message.Partition, message.Keys, message.Command, true, message.Replicas, message.Required));
+                    new Operation(message.Partition, message.Keys, message.Command, true, message.Replicas, message.Required,
+                        WatchedOf(message)));
                 break;
             case PeerMessageType.WriteResult:
                 if (_clients.Remove(message.RequestId, out PendingClient? client))
@@ -294,8 +320,7 @@ public sealed class ReplicationNode
                             (long)Math.Min(message.Hash, long.MaxValue))
                         : message.Ok
                         ? new Completion(message.RequestId, CompletionStatus.Ok, message.Reply, "")
-                        : new Completion(message.RequestId, message.Error.StartsWith("NOQUORUM", StringComparison.Ordinal)
-                            ? CompletionStatus.NoQuorum : CompletionStatus.Timeout, [], message.Error));
+                        : new Completion(message.RequestId, StatusOf(message.Error), [], message.Error));
                 }
                 break;
             case PeerMessageType.Replicate:
@@ -364,6 +389,17 @@ public sealed class ReplicationNode
             AnswerWrite(coordinator, coordinatorRequestId, false, [],
                 $"NOQUORUM not enough replicas reachable for this key: need {required} of {replicas.Length}, {live} reachable");
             return;
+        }
+        if (operation.Watched is { } watched)
+        {
+            foreach (WatchedKey key in watched)
+            {
+                if (Versions.VersionOf(Layout.PartitionOfKey(key.Key), key.Key).CompareNewness(key.Version) != 0)
+                {
+                    AnswerWrite(coordinator, coordinatorRequestId, false, [], WatchAbortedError);
+                    return; // changed since WATCH (or this primary has a version the watcher's quorum did not see): abort
+                }
+            }
         }
         Stats.WritesAsPrimary++;
         ExecuteResult result = _store.Execute(operation.Command, operation.Keys, write: true);
@@ -448,7 +484,7 @@ public sealed class ReplicationNode
             {
                 _completions.Add(ok
                     ? new Completion(requestId, CompletionStatus.Ok, reply, "")
-                    : new Completion(requestId, error.StartsWith("NOQUORUM", StringComparison.Ordinal) ? CompletionStatus.NoQuorum : CompletionStatus.Timeout, [], error));
+                    : new Completion(requestId, StatusOf(error), [], error));
             }
             return;
         }
@@ -626,7 +662,7 @@ public sealed class ReplicationNode
         }
         _clients.Remove(requestId);
         byte[] reply = quorum.NewestReply(out _);
-        _completions.Add(new Completion(requestId, CompletionStatus.Ok, reply, ""));
+        _completions.Add(new Completion(requestId, CompletionStatus.Ok, reply, "", Versions: quorum.NewestVersions()));
         foreach ((int keyIndex, string source, List<string> stale) in quorum.RepairPlan())
         {
             Stats.ReadRepairs++;

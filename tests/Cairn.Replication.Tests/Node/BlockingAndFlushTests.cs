@@ -82,6 +82,25 @@ public sealed class BlockingAndFlushTests
         Assert.True(node.Timestamp(100) > HybridTimestamp.Create(6000, 0));
     }
 
+    [Fact]
+    public void ATransactionWithAWatchedKeyRunsOnlyIfThePrimaryStillHasTheWatchedVersion()
+    {
+        var store = new ListStore();
+        ReplicationNode node = SingleNode(store);
+        Operation watchedAbsent = Op(node, "Sa"u8.ToArray()) with { Watched = [new WatchedKey(Key, ValueVersion.None)] };
+        node.Submit(1, watchedAbsent, 1000);
+        Assert.Equal(CompletionStatus.Ok, Assert.Single(node.TakeCompletions()).Status);
+        ValueVersion now = node.Versions.VersionOf(node.Layout.PartitionOfKey(Key), Key);
+
+        node.Submit(2, Op(node, "Sb"u8.ToArray()) with { Watched = [new WatchedKey(Key, ValueVersion.None)] }, 1001);
+        Assert.Equal(CompletionStatus.WatchAborted, Assert.Single(node.TakeCompletions()).Status); // changed since watched
+        Assert.Equal("a"u8.ToArray(), store.Data[Key]);
+
+        node.Submit(3, Op(node, "Sc"u8.ToArray()) with { Watched = [new WatchedKey(Key, now)] }, 1002);
+        Assert.Equal(CompletionStatus.Ok, Assert.Single(node.TakeCompletions()).Status);
+        Assert.Equal("c"u8.ToArray(), store.Data[Key]);
+    }
+
     private static PeerMessage Replicate(HybridTimestamp timestamp, string value) => new()
     {
         Type = PeerMessageType.Replicate,
