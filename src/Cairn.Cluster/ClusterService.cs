@@ -422,9 +422,9 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
                 foreach (Completion completed in completions)
                 {
                     Completion completion = completed;
-                    if (_blocked.Intercept(completion))
+                    if (_blocked.Intercept(completion) || completion.Status == CompletionStatus.KeysReady)
                     {
-                        continue; // a blocking command that waits on (or retries)
+                        continue; // a blocking command that waits on (or retries); a wake-up for one already answered
                     }
                     if (_watches.TryComplete(completion))
                     {
@@ -506,9 +506,9 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
             return; // the client went away or was unblocked
         }
         _server.Blocking.Unregister(block);
-        if (completion.Status == CompletionStatus.Ok)
+        if (completion.Status is CompletionStatus.Ok or CompletionStatus.WouldBlock)
         {
-            waiter.Client.Connection.Push(completion.Reply, static (w, reply) => w.WriteRaw(reply));
+            waiter.Client.Connection.Push(completion.Reply, static (w, reply) => w.WriteRaw(reply)); // WouldBlock: the timeout reply
         }
         else if (completion.Status == CompletionStatus.WatchAborted)
         {

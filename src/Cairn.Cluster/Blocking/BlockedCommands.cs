@@ -42,7 +42,7 @@ internal sealed class BlockedCommands
     /// <summary>Handles a completion of a blocking command; false = an ordinary answer (served, or an error) for the caller.</summary>
     public bool Intercept(Completion completion)
     {
-        if (!_parked.TryGetValue(completion.RequestId, out Parked? parked))
+        if (_parked.Count == 0 || !_parked.TryGetValue(completion.RequestId, out Parked? parked))
         {
             return false;
         }

@@ -72,7 +72,7 @@ internal sealed class HintLog : IDisposable
     /// <summary>Appends the hint changes the node made since the last call. Runs on the loop after each step.</summary>
     public void Append(HintStore hints)
     {
-        List<HintChange> changes = hints.TakeJournal();
+        IReadOnlyList<HintChange> changes = hints.TakeJournal();
         if (_file is null || changes.Count == 0)
         {
             return;

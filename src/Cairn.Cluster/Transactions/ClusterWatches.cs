@@ -42,7 +42,7 @@ internal sealed class ClusterWatches
     /// <summary>Records the versions a WATCH's read returned; false for other requests (or a failed read: answered as usual).</summary>
     public bool TryComplete(Completion completion)
     {
-        if (!_reading.Remove(completion.RequestId, out var watch))
+        if (_reading.Count == 0 || !_reading.Remove(completion.RequestId, out var watch))
         {
             return false;
         }

@@ -53,8 +53,12 @@ public sealed class HintStore
     }
 
     /// <summary>The changes since the last call, in order (empty unless <see cref="Journaling"/>).</summary>
-    public List<HintChange> TakeJournal()
+    public IReadOnlyList<HintChange> TakeJournal()
     {
+        if (_journal.Count == 0)
+        {
+            return []; // the common case, once per loop step: no allocation
+        }
         var changes = new List<HintChange>(_journal);
         _journal.Clear();
         return changes;

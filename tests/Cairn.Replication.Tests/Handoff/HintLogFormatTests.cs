@@ -106,7 +106,7 @@ public sealed class HintLogFormatTests
         store.Add(new Hint("b", "j"u8.ToArray(), Version, "2"u8.ToArray(), 0));
         store.Remove("b", "k"u8.ToArray(), Version);
         store.Expire(500);
-        List<HintChange> journal = store.TakeJournal();
+        IReadOnlyList<HintChange> journal = store.TakeJournal();
         Assert.Equal(["+k", "+j", "-k", "-j"], journal.Select(c => (c.Added ? "+" : "-") + System.Text.Encoding.UTF8.GetString(c.Hint.Key)));
         Assert.Empty(store.TakeJournal());
 
