@@ -174,9 +174,9 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
             _watches.Clear(client); // the local handler answers
             return false;
         }
-        if (spec.Name == "watch" && !client.InMulti)
+        if (spec.Name == "watch")
         {
-            return RouteWatch(ctx);
+            return !client.InMulti && RouteWatch(ctx); // inside MULTI the local handler answers Redis's error
         }
         List<int> positions = KeyPositions.Of(spec, args.Count, args.GetMemory);
         if (positions.Count == 0)
@@ -736,6 +736,9 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         Field("cluster_hints_bytes", _node.Hints.SizeBytes);
         Field("cluster_hints_replayed", s.HintsReplayed);
         Field("cluster_hints_dropped", _node.Hints.Dropped);
+        Field("cluster_blocked_commands", _blocked.Count);
+        Field("cluster_block_watches", _node.Watches.Count);
+        Field("cluster_pubsub_received", _channels.Received);
         Field("cluster_anti_entropy_rounds", s.AntiEntropyRounds);
         Field("cluster_anti_entropy_agreeing", s.AntiEntropyAgreeing);
         Field("cluster_anti_entropy_keys_sent", s.AntiEntropyKeysSent);

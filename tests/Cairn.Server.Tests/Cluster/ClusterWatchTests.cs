@@ -41,6 +41,10 @@ public sealed class ClusterWatchTests
             Assert.Equal("+QUEUED", watcher.Execute("GET", "w:1"));
             Assert.Equal("[again]", watcher.Execute("EXEC"));
 
+            Assert.Equal("+OK", watcher.Execute("MULTI"));
+            Assert.Equal("-ERR WATCH inside MULTI is not allowed", watcher.Execute("WATCH", "w:1"));
+            Assert.Equal("+OK", watcher.Execute("DISCARD"));
+
             // Watched keys share a slot with each other and with the transaction.
             Assert.Equal("-CROSSSLOT Keys in request don't hash to the same slot", watcher.Execute("WATCH", "a", "b"));
             Assert.Equal("+OK", watcher.Execute("WATCH", "{t}a"));
