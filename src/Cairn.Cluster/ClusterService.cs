@@ -2,7 +2,12 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
+using Cairn.Cluster.Blocking;
 using Cairn.Cluster.Engine;
+using Cairn.Cluster.Handoff;
+using Cairn.Cluster.Keyless;
+using Cairn.Cluster.PubSub;
+using Cairn.Cluster.Transactions;
 using Cairn.Cluster.Transport;
 using Cairn.Commands.Clients;
 using Cairn.Commands.Config;
@@ -45,6 +50,11 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
     private readonly Task _loop;
     private readonly Task _seedLoop;
     private readonly ITimer _timer;
+    private readonly KeylessCommands _keyless;
+    private readonly BlockedCommands _blocked;
+    private readonly ChannelPlacement _channels;
+    private readonly HintLog? _hintLog;
+    private readonly ClusterWatches _watches = new();
     private long _nextRequestId;
     private volatile string _infoText = "";
     private volatile bool _joined;
@@ -86,9 +96,14 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
             AntiEntropyIntervalTicks = (int)(_config.ClusterAntiEntropyIntervalMilliseconds / tick),
             SloppyQuorum = _config.ClusterSloppyQuorum,
             MaxClockOffsetMilliseconds = _config.ClusterMaxClockOffsetMilliseconds,
+            BlockWatchTicks = (int)Math.Max(2, 2 * BlockedCommands.RetryIntervalTicks(_config) + _config.ClusterRequestTimeoutMilliseconds / tick),
         }, _engine = new EngineReplicaStore(server));
+        _keyless = new KeylessCommands(this);
+        _blocked = new BlockedCommands(this);
+        _channels = new ChannelPlacement(this);
+        _hintLog = HintLog.Open(server.FileSystem, _config.Dir, _node, () => _server.NowMilliseconds, tick, logger);
         _loop = Task.Factory.StartNew(RunLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
-        _timer = server.Time.CreateTimer(_ => Post(() => _node.Tick(_server.NowMilliseconds)), null,
+        _timer = server.Time.CreateTimer(_ => Post(OnTick), null,
             TimeSpan.FromMilliseconds(tick), TimeSpan.FromMilliseconds(tick));
         _seedLoop = Task.Run(SeedLoopAsync);
     }
@@ -137,8 +152,13 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         {
             byte[] channel = args[1].ToArray();
             byte[] message = args[2].ToArray();
-            Post(() => BroadcastPublish(channel, message));
+            Post(() => _channels.Publish(channel, message));
             return false; // delivered here by the normal handler
+        }
+        if (spec.Name is "subscribe" or "psubscribe" or "unsubscribe" or "punsubscribe")
+        {
+            Post(_channels.AnnounceNow); // runs after this command (the loop waits for the store lock), so it sees the change
+            return false;
         }
         if (spec.Name == "select" && !(args.Count == 2 && args[1].SequenceEqual("0"u8)))
         {
@@ -149,10 +169,19 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         {
             return RouteTransaction(ctx);
         }
+        if (spec.Name is "unwatch" or "discard" or "reset" || (spec.Name == "exec" && !client.InMulti))
+        {
+            _watches.Clear(client); // the local handler answers
+            return false;
+        }
+        if (spec.Name == "watch")
+        {
+            return !client.InMulti && RouteWatch(ctx); // inside MULTI the local handler answers Redis's error
+        }
         List<int> positions = KeyPositions.Of(spec, args.Count, args.GetMemory);
         if (positions.Count == 0)
         {
-            return false;
+            return _keyless.TryRoute(ctx, spec); // DBSIZE, KEYS, SCAN, RANDOMKEY, FLUSHALL/FLUSHDB: every node; the rest: here
         }
         if (!_joined)
         {
@@ -173,8 +202,37 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
             }
             slot = keySlot;
         }
-        // Anything that may write (scripts are may_replicate, not write) goes through the primary and is replicated.
-        Submit(ctx, keys, [args.ToOwnedArray()], !spec.Has(CommandFlags.ReadOnly) || spec.Has(CommandFlags.MayReplicate));
+        // Anything that may write (scripts are may_replicate, not write) goes through the primary and is replicated; so do
+        // blocking commands (XREAD too), which the primary parks until a key changes (see BlockedCommands).
+        bool blocking = spec.Has(CommandFlags.Blocking);
+        Submit(ctx, keys, [args.ToOwnedArray()], blocking || !spec.Has(CommandFlags.ReadOnly) || spec.Has(CommandFlags.MayReplicate), blocking);
+        return true;
+    }
+
+    /// <summary>WATCH: reads the keys' versions from a read quorum; EXEC takes them to the primary (see <see cref="ClusterWatches"/>).</summary>
+    private bool RouteWatch(CommandContext ctx)
+    {
+        CommandArguments args = ctx.Arguments;
+        int slot = _watches.SlotOf(ctx.Client);
+        var keys = new byte[args.Count - 1][];
+        for (int i = 1; i < args.Count; i++)
+        {
+            keys[i - 1] = args[i].ToArray();
+            int keySlot = HashSlots.ForKey(keys[i - 1]);
+            if (slot >= 0 && keySlot != slot)
+            {
+                ctx.Error("CROSSSLOT Keys in request don't hash to the same slot");
+                return true;
+            }
+            slot = keySlot;
+        }
+        if (!_joined)
+        {
+            ctx.Error("CLUSTERDOWN this node has not joined its cluster yet");
+            return true;
+        }
+        byte[][] command = ["EXISTS"u8.ToArray(), .. keys];
+        Submit(ctx, keys, [command], write: false, blocking: false, watchRead: true);
         return true;
     }
 
@@ -182,6 +240,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
     private bool RouteTransaction(CommandContext ctx)
     {
         Client client = ctx.Client;
+        List<WatchedKey>? watched = _watches.Take(client);
         if (client.MultiHadError)
         {
             return false; // the local EXEC answers EXECABORT
@@ -189,7 +248,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         var keys = new List<byte[]>();
         var commands = new List<byte[][]> { new[] { "MULTI"u8.ToArray() } };
         bool write = false;
-        int slot = -1;
+        int slot = watched is { Count: > 0 } ? HashSlots.ForKey(watched[0].Key) : -1;
         foreach (QueuedCommand queued in client.Queue)
         {
             byte[][] arguments = queued.Arguments;
@@ -209,6 +268,11 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
             write |= !queued.Spec.Has(CommandFlags.ReadOnly) || queued.Spec.Has(CommandFlags.MayReplicate);
             commands.Add(arguments);
         }
+        if (watched is { Count: > 0 })
+        {
+            keys.AddRange(watched.Select(w => w.Key)); // the primary checks them, and a keyless transaction goes there too
+            write = true;
+        }
         if (keys.Count == 0)
         {
             return false; // nothing keyed: run it here
@@ -217,11 +281,12 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         client.Queue.Clear();
         client.InMulti = false;
         var distinct = keys.DistinctBy(Convert.ToBase64String).ToArray();
-        Submit(ctx, distinct, commands, write);
+        Submit(ctx, distinct, commands, write, blocking: false, watched: watched);
         return true;
     }
 
-    private void Submit(CommandContext ctx, byte[][] keys, List<byte[][]> commands, bool write)
+    private void Submit(CommandContext ctx, byte[][] keys, List<byte[][]> commands, bool write, bool blocking,
+        bool watchRead = false, List<WatchedKey>? watched = null)
     {
         KeyPolicy policy = PolicyFor(keys[0]);
         int partition = _node.Layout.PartitionOfKey(keys[0]);
@@ -236,7 +301,8 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
             };
         }
         var operation = new Operation(partition, keys, CommandEncoding.Encode(ctx.Reply.Version, commands), write,
-            policy.Replicas, required);
+            policy.Replicas, required, watched);
+        Client client = ctx.Client;
         long id = Interlocked.Increment(ref _nextRequestId);
         var block = new BlockRequest([Encoding.ASCII.GetBytes("\0cluster-request:" + id.ToString(CultureInfo.InvariantCulture))], 0, TimeoutReply.NullBulk);
         ctx.Block = block;
@@ -244,6 +310,17 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         Post(() =>
         {
             _waiters[id] = waiter;
+            if (blocking)
+            {
+                _blocked.Track(id, operation);
+            }
+            if (watchRead)
+            {
+                using (_server.Store.Lock.EnterScope())
+                {
+                    _watches.Track(id, client, keys);
+                }
+            }
             _node.Submit(id, operation, _server.NowMilliseconds);
         });
     }
@@ -284,7 +361,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
 
     // ---- the loop ----
 
-    private void Post(Action work) => _work.Writer.TryWrite(work);
+    internal void Post(Action work) => _work.Writer.TryWrite(work);
 
     private async Task RunLoopAsync()
     {
@@ -314,10 +391,14 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         }
         Post(() =>
         {
-            if (message.Type == PeerMessageType.Publish)
+            switch (message.Type)
             {
-                DeliverPublish(message);
-                return;
+                case PeerMessageType.Publish or PeerMessageType.PublishRoute or PeerMessageType.PubSubInterest:
+                    _channels.OnMessage(message);
+                    return;
+                case PeerMessageType.Scatter or PeerMessageType.ScatterResult:
+                    _keyless.OnMessage(message);
+                    return;
             }
             _node.Step(message, _server.NowMilliseconds);
         });
@@ -338,8 +419,17 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         {
             using (_server.Store.Lock.EnterScope())
             {
-                foreach (Completion completion in completions)
+                foreach (Completion completed in completions)
                 {
+                    Completion completion = completed;
+                    if (_blocked.Intercept(completion) || completion.Status == CompletionStatus.KeysReady)
+                    {
+                        continue; // a blocking command that waits on (or retries); a wake-up for one already answered
+                    }
+                    if (_watches.TryComplete(completion))
+                    {
+                        completion = completion with { Reply = "+OK\r\n"u8.ToArray() }; // WATCH's reply, not EXISTS's
+                    }
                     if (_waiters.Remove(completion.RequestId, out Waiter? waiter))
                     {
                         Answer(waiter, completion);
@@ -347,6 +437,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
                 }
             }
         }
+        _hintLog?.Append(_node.Hints);
         if (!_joined && (_seeds.All(s => s == PeerAddress) || _node.Members.Count > 1))
         {
             _joined = true;
@@ -360,6 +451,52 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
 
     private long _infoTick = -1;
 
+    // ---- for the cluster's helpers (keyless commands, blocking commands, pub/sub placement, durable hints) ----
+
+    internal ReplicationNode Node => _node;
+
+    internal ServerContext Server => _server;
+
+    internal EngineReplicaStore Engine => _engine;
+
+    internal bool Joined => _joined;
+
+    internal ChannelPlacement Channels => _channels;
+
+    internal HintLog? HintLog => _hintLog;
+
+    internal BlockedCommands Blocked => _blocked;
+
+    /// <summary>Sends a message to a member by id (dropped when its address is unknown). Runs on the loop.</summary>
+    internal void SendTo(PeerMessage message)
+    {
+        if (_node.Members.Find(message.To) is { } member && member.Address.Length > 0)
+        {
+            _transport.Send(member.Address, PeerMessageCodec.Encode(message));
+        }
+    }
+
+    /// <summary>Parks the client of <paramref name="ctx"/> until the loop answers it through <see cref="Reply"/>. REQUIRES the store lock.</summary>
+    internal Waiter Park(CommandContext ctx)
+    {
+        var block = new BlockRequest([Encoding.ASCII.GetBytes("\0cluster-request:" + Interlocked.Increment(ref _nextRequestId).ToString(CultureInfo.InvariantCulture))], 0, TimeoutReply.NullBulk);
+        ctx.Block = block;
+        return new Waiter(block, ctx.Client);
+    }
+
+    /// <summary>Answers a parked client that <see cref="TryTakeWaiter"/> returned, with a completion's reply or error. Runs on the loop.</summary>
+    internal void Answer(Waiter waiter, byte[] reply)
+    {
+        using (_server.Store.Lock.EnterScope())
+        {
+            Answer(waiter, new Completion(0, CompletionStatus.Ok, reply, ""));
+        }
+    }
+
+    internal bool TryTakeWaiter(long requestId, out Waiter? waiter) => _waiters.Remove(requestId, out waiter);
+
+    internal bool TryPeekWaiter(long requestId, out Waiter? waiter) => _waiters.TryGetValue(requestId, out waiter);
+
     /// <summary>Writes the reply to a parked client and releases it. REQUIRES the store lock.</summary>
     private void Answer(Waiter waiter, Completion completion)
     {
@@ -369,9 +506,13 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
             return; // the client went away or was unblocked
         }
         _server.Blocking.Unregister(block);
-        if (completion.Status == CompletionStatus.Ok)
+        if (completion.Status is CompletionStatus.Ok or CompletionStatus.WouldBlock)
         {
-            waiter.Client.Connection.Push(completion.Reply, static (w, reply) => w.WriteRaw(reply));
+            waiter.Client.Connection.Push(completion.Reply, static (w, reply) => w.WriteRaw(reply)); // WouldBlock: the timeout reply
+        }
+        else if (completion.Status == CompletionStatus.WatchAborted)
+        {
+            waiter.Client.Connection.Push(static w => w.WriteNullArray()); // EXEC after a WATCHed key changed, as Redis
         }
         else
         {
@@ -381,7 +522,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         block.Completion.TrySetResult(true);
     }
 
-    private void Reply(Waiter waiter, Action<RespWriter> write)
+    internal void Reply(Waiter waiter, Action<RespWriter> write)
     {
         using (_server.Store.Lock.EnterScope())
         {
@@ -393,6 +534,16 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
             waiter.Client.Connection.Push(write);
             waiter.Block.Completion.TrySetResult(true);
         }
+    }
+
+    private void OnTick()
+    {
+        long now = _server.NowMilliseconds;
+        _node.Tick(now);
+        _keyless.Tick(now);
+        _blocked.Tick(now);
+        _channels.Tick();
+        _hintLog?.Sync();
     }
 
     // ---- seeds ----
@@ -423,35 +574,6 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
                 return;
             }
         }
-    }
-
-    // ---- pub/sub ----
-
-    private void BroadcastPublish(byte[] channel, byte[] message)
-    {
-        foreach (MemberRecord member in _node.Members.Records)
-        {
-            if (member.NodeId != NodeId && !member.Left && _node.LivenessOf(member.NodeId) != Liveness.Down && member.Address.Length > 0)
-            {
-                _transport.Send(member.Address, PeerMessageCodec.Encode(new PeerMessage
-                {
-                    Type = PeerMessageType.Publish,
-                    From = NodeId,
-                    To = member.NodeId,
-                    Keys = [channel],
-                    Command = message,
-                }));
-            }
-        }
-    }
-
-    private void DeliverPublish(PeerMessage message)
-    {
-        if (message.Keys.Count != 1)
-        {
-            return;
-        }
-        _engine.Execute(CommandEncoding.Encode(RespVersion.Resp2, [["PUBLISH"u8.ToArray(), message.Keys[0], message.Command]]), [], write: false);
     }
 
     // ---- admin ----
@@ -614,6 +736,9 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         Field("cluster_hints_bytes", _node.Hints.SizeBytes);
         Field("cluster_hints_replayed", s.HintsReplayed);
         Field("cluster_hints_dropped", _node.Hints.Dropped);
+        Field("cluster_blocked_commands", _blocked.Count);
+        Field("cluster_block_watches", _node.Watches.Count);
+        Field("cluster_pubsub_received", _channels.Received);
         Field("cluster_anti_entropy_rounds", s.AntiEntropyRounds);
         Field("cluster_anti_entropy_agreeing", s.AntiEntropyAgreeing);
         Field("cluster_anti_entropy_keys_sent", s.AntiEntropyKeysSent);
@@ -710,9 +835,10 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         {
         }
         await _transport.DisposeAsync();
+        _hintLog?.Dispose();
     }
 
-    private sealed record Waiter(BlockRequest Block, Client Client);
+    internal sealed record Waiter(BlockRequest Block, Client Client);
 
     private sealed record ConsistencyLevel(string Name);
 }

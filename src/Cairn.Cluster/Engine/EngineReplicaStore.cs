@@ -27,6 +27,8 @@ internal sealed class EngineReplicaStore : IReplicaStore
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     private readonly CommandContext _context;
     private readonly Client _client;
+    private byte[][]? _blockedCommand;
+    private long _blockedTimeoutMilliseconds;
 
     public EngineReplicaStore(ServerContext server)
     {
@@ -49,9 +51,15 @@ internal sealed class EngineReplicaStore : IReplicaStore
             _context.Reply.Version = protocol;
             long dirtyBefore = _server.Store.Dirty;
             byte[] reply = [];
+            _blockedCommand = null;
             foreach (byte[][] arguments in commands)
             {
                 reply = Run(arguments);
+            }
+            if (_blockedCommand is not null && commands.Count == 1)
+            {
+                return new ExecuteResult(reply, _server.Store.Dirty != dirtyBefore,
+                    CommandEncoding.Encode(protocol, [_blockedCommand]), _blockedTimeoutMilliseconds);
             }
             return new ExecuteResult(reply, _server.Store.Dirty != dirtyBefore);
         }
@@ -110,11 +118,21 @@ internal sealed class EngineReplicaStore : IReplicaStore
         _context.Arguments.SetFrom(arguments);
         _context.Block = null;
         Dispatcher.Execute(_context);
-        if (_context.Block is not null)
+        if (_context.Block is { } block)
         {
-            // A blocking command found nothing to serve: answer as its timeout would (the cluster does not park replicas).
+            // A blocking command found nothing to serve: answer as its timeout would, and say so (with the arguments as the
+            // handler left them: XREAD resolves '$'), so the coordinator parks its client and retries when a key changes.
             _context.Block = null;
-            _context.Reply.WriteNullArray();
+            if (block.TimeoutReply == TimeoutReply.NullBulk)
+            {
+                _context.Reply.WriteNull();
+            }
+            else
+            {
+                _context.Reply.WriteNullArray();
+            }
+            _blockedCommand = _context.Arguments.ToOwnedArray();
+            _blockedTimeoutMilliseconds = block.DeadlineMilliseconds == 0 ? 0 : Math.Max(1, block.DeadlineMilliseconds - _context.Now);
         }
         _context.Arguments.Release();
         return _buffer.WrittenSpan.ToArray();

@@ -37,6 +37,16 @@ public sealed class VersionTable
 
     public IEnumerable<byte[]> Keys(int partition) => _partitions[partition].Keys;
 
+    /// <summary>Forgets every version (FLUSHALL: the node refuses versions from before the flush instead, see ReplicationNode.Flush).</summary>
+    public void Clear()
+    {
+        for (int p = 0; p < _partitions.Length; p++)
+        {
+            _partitions[p].Clear();
+            _trees[p] = new MerkleTree(_trees[p].Depth);
+        }
+    }
+
     /// <summary>Records a version; REQUIRES it is newer than the one held (versions of a key only move forward).</summary>
     public void Record(int partition, byte[] key, ValueVersion version, bool deleted)
     {

@@ -11,6 +11,7 @@ namespace Cairn.Replication.Handoff;
 public sealed class HintStore
 {
     private readonly Dictionary<string, Dictionary<byte[], Hint>> _byTarget = new(StringComparer.Ordinal);
+    private readonly List<HintChange> _journal = [];
 
     public HintStore(long maxBytes, long windowTicks)
     {
@@ -32,6 +33,36 @@ public sealed class HintStore
     public long Stored { get; private set; }
 
     public IEnumerable<string> Targets => _byTarget.Keys;
+
+    /// <summary>When on, every hint stored and removed is recorded for <see cref="TakeJournal"/> (the shell persists them).</summary>
+    public bool Journaling { get; set; }
+
+    /// <summary>Every hint held, in no particular order.</summary>
+    public IEnumerable<Hint> All
+    {
+        get
+        {
+            foreach (var hints in _byTarget.Values)
+            {
+                foreach (Hint hint in hints.Values)
+                {
+                    yield return hint;
+                }
+            }
+        }
+    }
+
+    /// <summary>The changes since the last call, in order (empty unless <see cref="Journaling"/>).</summary>
+    public IReadOnlyList<HintChange> TakeJournal()
+    {
+        if (_journal.Count == 0)
+        {
+            return []; // the common case, once per loop step: no allocation
+        }
+        var changes = new List<HintChange>(_journal);
+        _journal.Clear();
+        return changes;
+    }
 
     public int CountFor(string target) => _byTarget.TryGetValue(target, out var hints) ? hints.Count : 0;
 
@@ -59,6 +90,10 @@ public sealed class HintStore
         SizeBytes += hint.SizeBytes;
         Count++;
         Stored++;
+        if (Journaling)
+        {
+            _journal.Add(new HintChange(true, hint));
+        }
         Invariant.Require(SizeBytes <= MaxBytes, "hint store over its bound");
         return true;
     }
@@ -91,6 +126,18 @@ public sealed class HintStore
         }
     }
 
+    /// <summary>Drops every hint (FLUSHALL: they would bring flushed keys back).</summary>
+    public void Clear()
+    {
+        foreach (var hints in _byTarget.Values)
+        {
+            foreach (Hint hint in hints.Values.ToList())
+            {
+                RemoveOne(hints, hint);
+            }
+        }
+    }
+
     /// <summary>Drops hints older than the window.</summary>
     public void Expire(long nowTick)
     {
@@ -106,6 +153,10 @@ public sealed class HintStore
 
     private void RemoveOne(Dictionary<byte[], Hint> hints, Hint hint)
     {
+        if (Journaling)
+        {
+            _journal.Add(new HintChange(false, hint));
+        }
         hints.Remove(hint.Key);
         SizeBytes -= hint.SizeBytes;
         Count--;

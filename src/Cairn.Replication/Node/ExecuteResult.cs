@@ -1,4 +1,8 @@
 namespace Cairn.Replication.Node;
 
-/// <summary>The reply a command produced (opaque bytes for the client) and whether it changed data.</summary>
-public readonly record struct ExecuteResult(byte[] Reply, bool Changed);
+/// <summary>
+/// The reply a command produced (opaque bytes for the client) and whether it changed data. A blocking command that found
+/// nothing to serve returns its timeout reply with <see cref="RetryCommand"/> set (the command to run again when a key
+/// changes) and <see cref="BlockTimeoutMilliseconds"/> (0 = forever).
+/// </summary>
+public readonly record struct ExecuteResult(byte[] Reply, bool Changed, byte[]? RetryCommand = null, long BlockTimeoutMilliseconds = 0);

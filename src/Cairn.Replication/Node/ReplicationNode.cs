@@ -27,6 +27,31 @@ public sealed class ReplicationNode
     /// <summary>Bounds the partition comparisons a membership change starts per anti-entropy step.</summary>
     private const int MaxStreamsPerStep = 32;
 
+    /// <summary>The error text of a WriteResult that says "the blocking command found nothing to serve" (not an error).</summary>
+    private const string WouldBlockError = "WOULDBLOCK";
+
+    /// <summary>The error text of a WriteResult that says "a WATCHed key changed: the transaction did not run".</summary>
+    private const string WatchAbortedError = "WATCHABORT";
+
+    private static CompletionStatus StatusOf(string error) =>
+        error.StartsWith("NOQUORUM", StringComparison.Ordinal) ? CompletionStatus.NoQuorum
+        : error == WatchAbortedError ? CompletionStatus.WatchAborted
+        : CompletionStatus.Timeout;
+
+    private static List<WatchedKey>? WatchedOf(PeerMessage message)
+    {
+        if (message.Payloads.Count == 0 || message.Payloads.Count != message.Versions.Count)
+        {
+            return null;
+        }
+        var watched = new List<WatchedKey>(message.Payloads.Count);
+        for (int i = 0; i < message.Payloads.Count; i++)
+        {
+            watched.Add(new WatchedKey(message.Payloads[i] ?? [], message.Versions[i]));
+        }
+        return watched;
+    }
+
     private readonly ReplicationOptions _options;
     private readonly IReplicaStore _store;
     private readonly HybridLogicalClock _clock = new();
@@ -40,6 +65,7 @@ public sealed class ReplicationNode
     private long _incarnation;
     private int _nextAntiEntropyPartition;
     private long _physicalMilliseconds;
+    private HybridTimestamp _flushFloor;
 
     /// <param name="versions">The durable version table when the shell persists one (a restart keeps it); null = start empty.</param>
     public ReplicationNode(ReplicationOptions options, IReplicaStore store, VersionTable? versions = null)
@@ -73,6 +99,9 @@ public sealed class ReplicationNode
     public VersionTable Versions { get; }
 
     public HintStore Hints { get; }
+
+    /// <summary>Blocking commands parked on keys this node found empty as primary (see <see cref="BlockedKeyWatches"/>).</summary>
+    public BlockedKeyWatches Watches { get; } = new();
 
     public ReplicationStats Stats { get; } = new();
 
@@ -110,6 +139,30 @@ public sealed class ReplicationNode
         return completions;
     }
 
+    /// <summary>
+    /// FLUSHALL reached this node (the shell flushed the engine): forget every version and hint, and refuse replica states
+    /// versioned at or before <paramref name="flushedAt"/> (the coordinator's timestamp of the flush), so a write from
+    /// before the flush still in flight (a hint, a push, a late replicate) cannot bring a key back. Later writes here are
+    /// timestamped after it.
+    /// </summary>
+    public void Flush(HybridTimestamp flushedAt)
+    {
+        Versions.Clear();
+        Hints.Clear();
+        if (flushedAt > _flushFloor)
+        {
+            _flushFloor = flushedAt;
+        }
+        _clock.Observe(flushedAt, _physicalMilliseconds);
+    }
+
+    /// <summary>A timestamp for a cluster-wide FLUSHALL this node coordinates.</summary>
+    public HybridTimestamp Timestamp(long physicalMilliseconds)
+    {
+        ObserveTime(physicalMilliseconds);
+        return _clock.Now(_physicalMilliseconds);
+    }
+
     /// <summary>Queues every partition this node replicates for an anti-entropy exchange with each other live replica.</summary>
     public int RequestRepair()
     {
@@ -140,6 +193,7 @@ public sealed class ReplicationNode
             Gossip();
         }
         ExpireRequests();
+        Watches.Expire(CurrentTick);
         if (CurrentTick % _options.HintReplayIntervalTicks == 0)
         {
             Hints.Expire(CurrentTick);
@@ -201,6 +255,9 @@ public sealed class ReplicationNode
                     Command = operation.Command,
                     Replicas = operation.Replicas,
                     Required = operation.Required,
+                    // WATCHed keys ride in the otherwise unused payloads and versions of a ForwardWrite.
+                    Payloads = operation.Watched is { } watched ? watched.Select(w => (byte[]?)w.Key).ToArray() : [],
+                    Versions = operation.Watched is { } watchedVersions ? watchedVersions.Select(w => w.Version).ToArray() : [],
                 });
             }
             return;
@@ -252,15 +309,18 @@ public sealed class ReplicationNode
                 break;
             case PeerMessageType.ForwardWrite:
                 StartPrimaryWrite(message.From, message.RequestId,
-                    new Operation(message.Partition, message.Keys, message.Command, true, message.Replicas, message.Required));
+                    new Operation(message.Partition, message.Keys, message.Command, true, message.Replicas, message.Required,
+                        WatchedOf(message)));
                 break;
             case PeerMessageType.WriteResult:
                 if (_clients.Remove(message.RequestId, out PendingClient? client))
                 {
-                    _completions.Add(message.Ok
+                    _completions.Add(!message.Ok && message.Error == WouldBlockError
+                        ? new Completion(message.RequestId, CompletionStatus.WouldBlock, message.Reply, "", message.Command,
+                            (long)Math.Min(message.Hash, long.MaxValue))
+                        : message.Ok
                         ? new Completion(message.RequestId, CompletionStatus.Ok, message.Reply, "")
-                        : new Completion(message.RequestId, message.Error.StartsWith("NOQUORUM", StringComparison.Ordinal)
-                            ? CompletionStatus.NoQuorum : CompletionStatus.Timeout, [], message.Error));
+                        : new Completion(message.RequestId, StatusOf(message.Error), [], message.Error));
                 }
                 break;
             case PeerMessageType.Replicate:
@@ -304,8 +364,11 @@ public sealed class ReplicationNode
             case PeerMessageType.MerkleKeys:
                 OnMerkleKeys(message);
                 break;
-            case PeerMessageType.Publish:
-                break; // pub/sub fan-out is the shell's
+            case PeerMessageType.KeyReady:
+                _completions.Add(new Completion(message.RequestId, CompletionStatus.KeysReady, [], ""));
+                break;
+            default:
+                break; // pub/sub and keyless commands are the shell's
         }
     }
 
@@ -327,8 +390,27 @@ public sealed class ReplicationNode
                 $"NOQUORUM not enough replicas reachable for this key: need {required} of {replicas.Length}, {live} reachable");
             return;
         }
+        if (operation.Watched is { } watched)
+        {
+            foreach (WatchedKey key in watched)
+            {
+                if (Versions.VersionOf(Layout.PartitionOfKey(key.Key), key.Key).CompareNewness(key.Version) != 0)
+                {
+                    AnswerWrite(coordinator, coordinatorRequestId, false, [], WatchAbortedError);
+                    return; // changed since WATCH (or this primary has a version the watcher's quorum did not see): abort
+                }
+            }
+        }
         Stats.WritesAsPrimary++;
         ExecuteResult result = _store.Execute(operation.Command, operation.Keys, write: true);
+        if (result.RetryCommand is not null)
+        {
+            // A blocking command with nothing to serve: park it here until one of its keys changes; the coordinator keeps
+            // its client waiting and retries on KeyReady (or on its own after a while).
+            Watches.Add(coordinator, coordinatorRequestId, operation.Keys, CurrentTick + _options.BlockWatchTicks);
+            AnswerBlocked(coordinator, coordinatorRequestId, result);
+            return;
+        }
         if (!result.Changed)
         {
             AnswerWrite(coordinator, coordinatorRequestId, true, result.Reply, "");
@@ -343,6 +425,7 @@ public sealed class ReplicationNode
             versions[i] = new ValueVersion(_clock.Now(_physicalMilliseconds), current.Clock.Increment(Id));
             payloads[i] = _store.Export(key);
             Versions.Record(operation.Partition, key, versions[i], payloads[i] is null);
+            WakeWatchers(key);
         }
         long writeId = _nextWriteId++;
         var pending = new PendingWrite(coordinator, coordinatorRequestId, operation.Partition, operation.Keys, versions, payloads,
@@ -401,7 +484,7 @@ public sealed class ReplicationNode
             {
                 _completions.Add(ok
                     ? new Completion(requestId, CompletionStatus.Ok, reply, "")
-                    : new Completion(requestId, error.StartsWith("NOQUORUM", StringComparison.Ordinal) ? CompletionStatus.NoQuorum : CompletionStatus.Timeout, [], error));
+                    : new Completion(requestId, StatusOf(error), [], error));
             }
             return;
         }
@@ -415,6 +498,51 @@ public sealed class ReplicationNode
             Reply = reply,
             Error = error,
         });
+    }
+
+    private void AnswerBlocked(string coordinator, long requestId, ExecuteResult result)
+    {
+        if (coordinator == Id)
+        {
+            if (_clients.Remove(requestId))
+            {
+                _completions.Add(new Completion(requestId, CompletionStatus.WouldBlock, result.Reply, "", result.RetryCommand,
+                    result.BlockTimeoutMilliseconds));
+            }
+            return;
+        }
+        Send(new PeerMessage
+        {
+            Type = PeerMessageType.WriteResult,
+            From = Id,
+            To = coordinator,
+            RequestId = requestId,
+            Ok = false,
+            Reply = result.Reply,
+            Error = WouldBlockError,
+            Command = result.RetryCommand!,
+            Hash = (ulong)Math.Max(0, result.BlockTimeoutMilliseconds),
+        });
+    }
+
+    /// <summary>A key changed here: coordinators with blocking commands parked on it retry them.</summary>
+    private void WakeWatchers(byte[] key)
+    {
+        if (Watches.Count == 0)
+        {
+            return;
+        }
+        foreach ((string coordinator, long requestId) in Watches.Fire(key))
+        {
+            if (coordinator == Id)
+            {
+                _completions.Add(new Completion(requestId, CompletionStatus.KeysReady, [], ""));
+            }
+            else
+            {
+                Send(new PeerMessage { Type = PeerMessageType.KeyReady, From = Id, To = coordinator, RequestId = requestId });
+            }
+        }
     }
 
     private void OnReplicate(PeerMessage message)
@@ -445,7 +573,7 @@ public sealed class ReplicationNode
     private bool Apply(int partition, byte[] key, ValueVersion version, byte[]? payload)
     {
         ValueVersion current = Versions.VersionOf(partition, key);
-        if (version.IsNone || version.CompareNewness(current) <= 0)
+        if (version.IsNone || version.CompareNewness(current) <= 0 || version.Timestamp <= _flushFloor)
         {
             return false;
         }
@@ -457,6 +585,7 @@ public sealed class ReplicationNode
         _store.Install(key, payload);
         Versions.Record(partition, key, version, payload is null);
         Stats.ReplicasApplied++;
+        WakeWatchers(key);
         return true;
     }
 
@@ -533,7 +662,7 @@ public sealed class ReplicationNode
         }
         _clients.Remove(requestId);
         byte[] reply = quorum.NewestReply(out _);
-        _completions.Add(new Completion(requestId, CompletionStatus.Ok, reply, ""));
+        _completions.Add(new Completion(requestId, CompletionStatus.Ok, reply, "", Versions: quorum.NewestVersions()));
         foreach ((int keyIndex, string source, List<string> stale) in quorum.RepairPlan())
         {
             Stats.ReadRepairs++;

@@ -31,6 +31,8 @@ public sealed class ReplicationOptions
     public int MerkleDepth { get; init; } = MerkleTree.DefaultDepth;
     /// <summary>Peers whose clocks differ from ours by more than this (minus the gossip's transit) are reported: LWW needs bounded skew.</summary>
     public long MaxClockOffsetMilliseconds { get; init; } = 500;
+    /// <summary>How long a primary keeps a parked blocking command's watch on its keys (the coordinator retries before that).</summary>
+    public int BlockWatchTicks { get; init; } = 300;
     /// <summary>Sloppy quorum: hints for down replicas count toward W (availability over consistency).</summary>
     public bool SloppyQuorum { get; init; }
 }

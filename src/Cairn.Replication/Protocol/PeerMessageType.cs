@@ -15,4 +15,13 @@ public enum PeerMessageType : byte
     MerkleLeaves = 10,
     MerkleKeys = 11,
     Publish = 12,
+    /// <summary>Keyless command (DBSIZE, KEYS, SCAN, RANDOMKEY, FLUSHALL) sent to every live node: run it on your partitions.</summary>
+    Scatter = 13,
+    ScatterResult = 14,
+    /// <summary>Primary to coordinator: a key a parked blocking command waits on changed; retry it.</summary>
+    KeyReady = 15,
+    /// <summary>A node's channel subscriptions (for channels placed on the receiver) and whether it has pattern subscribers.</summary>
+    PubSubInterest = 16,
+    /// <summary>A PUBLISH sent to the channel's home node, which forwards it to the nodes with subscribers.</summary>
+    PublishRoute = 17,
 }

@@ -40,6 +40,24 @@ public sealed class ReadQuorum
         return Outcome;
     }
 
+    /// <summary>Per key, the newest version any responder holds (what a WATCH must see unchanged at EXEC).</summary>
+    public ValueVersion[] NewestVersions()
+    {
+        Invariant.Require(_responses.Count > 0, "no responses");
+        var newest = (ValueVersion[])_responses[0].Versions.Clone();
+        foreach ((_, ValueVersion[] versions, _) in _responses)
+        {
+            for (int i = 0; i < Math.Min(newest.Length, versions.Length); i++)
+            {
+                if (versions[i].CompareNewness(newest[i]) > 0)
+                {
+                    newest[i] = versions[i];
+                }
+            }
+        }
+        return newest;
+    }
+
     public QuorumOutcome Fail(string node)
     {
         if (!_responses.Exists(r => r.Node == node))

@@ -19,9 +19,11 @@ internal sealed class ClusterTestNode : IAsyncDisposable
     private ConnectionMultiplexer? _multiplexer;
     private bool _stopped;
 
-    public ClusterTestNode(string nodeId, string seeds, string secret = "test-secret", Action<ServerConfig>? configure = null)
+    /// <param name="dataDirectory">Reuse a stopped node's directory (its durable hints), or null for a new one.</param>
+    public ClusterTestNode(string nodeId, string seeds, string secret = "test-secret", Action<ServerConfig>? configure = null,
+        string? dataDirectory = null)
     {
-        DataDirectory = Path.Combine(Path.GetTempPath(), "cairn-cluster-test-" + Guid.NewGuid().ToString("N"));
+        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "cairn-cluster-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
         Config = new ServerConfig
         {

@@ -243,6 +243,13 @@ public sealed class ClusterTests(ITestOutputHelper output)
                 await mux.GetSubscriber().SubscribeAsync(RedisChannel.Literal("news"), (_, m) => received.Add($"{node.NodeId}:{m}"));
                 await mux.GetSubscriber().SubscribeAsync(RedisChannel.Pattern("new*"), (_, m) => received.Add($"{node.NodeId}:pattern:{m}"));
             }
+            // Channels are placed by hashing: wait until the channel's home has heard of both subscribers' nodes.
+            byte[] news = System.Text.Encoding.UTF8.GetBytes("news");
+            string home = (await nodes[0].Cluster.QueryAsync(n => Cairn.Replication.Keyspace.KeyspaceOwners.OwnerOf(n.Map.Replicas(n.Layout.PartitionOfKey(news)), n.LivenessOf)))!;
+            ClusterTestNode homeNode = nodes.Single(n => n.NodeId == home);
+            await ClusterTestNode.WaitUntilAsync(async () => await homeNode.Cluster.QueryAsync(_ =>
+                nodes.Skip(1).All(n => n == homeNode || (homeNode.Cluster.Channels.KnowsSubscribers(n.NodeId, news) && homeNode.Cluster.Channels.KnowsPatterns(n.NodeId)))),
+                "the channel's home knows every subscriber");
             await nodes[0].Database.PublishAsync(RedisChannel.Literal("news"), "hello");
             await ClusterTestNode.WaitUntilAsync(() => Task.FromResult(received.Count >= 4), "every subscriber got the message");
             Assert.Equal(["node-2:hello", "node-2:pattern:hello", "node-3:hello", "node-3:pattern:hello"], received.Order());
