@@ -124,7 +124,7 @@ internal static class LocalKeyspace
 
     private static bool IsExpired(Database db, int slot, long now)
     {
-        long deadline = db.EntryAt(slot).ExpiresAtMilliseconds;
+        long deadline = db.ExpiresAt(slot);
         return deadline != 0 && deadline <= now;
     }
 
