@@ -262,7 +262,8 @@ public sealed class TcpPeerTransport : IPeerTransport
                         Array.Resize(ref buffer, buffer.Length * 2);
                     }
                 }
-                int read = await socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None, _stopping.Token);
+                // No token: DisposeAsync closes inbound sockets, and a token would register and unregister on every read.
+                int read = await socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None);
                 if (read == 0)
                 {
                     return;
@@ -481,7 +482,7 @@ public sealed class TcpPeerTransport : IPeerTransport
                                 int sent = 0;
                                 while (sent < length)
                                 {
-                                    sent += await socket.SendAsync(frame.AsMemory(sent, length - sent), SocketFlags.None, _owner._stopping.Token);
+                                    sent += await socket.SendAsync(frame.AsMemory(sent, length - sent), SocketFlags.None); // Close disposes the socket
                                 }
                             }
                             finally
