@@ -29,9 +29,10 @@ public sealed class ReplicationNode
 
     /// <summary>
     /// Streams wait until placement has not changed for this many ticks: a joining node learns the members one gossip at a
-    /// time, and with only the seed known it would place every partition on itself and be streamed all of them.
+    /// time, and with only the seed known it would place every partition on itself and be streamed all of them (3 ticks
+    /// was not always enough on a loaded machine: bench/cluster.sh saw a new node receive every key).
     /// </summary>
-    private const int StreamSettleTicks = 3;
+    private const int StreamSettleTicks = 5;
 
     private readonly ReplicationOptions _options;
     private readonly IReplicaStore _store;
