@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Threading.Channels;
 using Cairn.Cluster.Blocking;
 using Cairn.Cluster.Engine;
 using Cairn.Cluster.Handoff;
@@ -24,14 +23,16 @@ using Microsoft.Extensions.Logging;
 namespace Cairn.Cluster;
 
 /// <summary>
-/// The cluster shell of one node: owns the pure <see cref="ReplicationNode"/> and drives it from one thread (an actor loop
-/// fed by a channel: peer messages, timer ticks, client requests), does its IO (peer transport, engine through
+/// The cluster shell of one node: owns the pure <see cref="ReplicationNode"/> and drives it one work item at a time (peer
+/// messages, timer ticks, client requests) through a <see cref="NodeExecutor"/>, which runs them on the posting thread when
+/// no other thread is running them, so a peer frame is stepped and answered on the socket thread that read it; does its IO (peer transport, engine through
 /// <see cref="EngineReplicaStore"/>), and routes client commands to it as the dispatcher's <see cref="IClusterRouter"/>.
 /// A routed client is parked through the dispatcher's blocking mechanism and answered with a push when its request
 /// completes, so the connection code needs no cluster knowledge.
-/// Thread safety: TryRoute/Admin/AppendInfo run under the store lock on client threads and only post to the loop; the
-/// node, the waiters and the store adapter are touched only by the loop, which takes the store lock itself (lock order:
-/// never the loop's work while holding the store lock).
+/// Thread safety: TryRoute/Admin/AppendInfo run under the store lock on client threads and post to the executor; the
+/// node, the waiters and the store adapter are touched only by executor work items, which take the store lock themselves
+/// (it is reentrant: a client thread that posts while holding it may run the batch). A poster never waits for another
+/// thread's batch, so holding the store lock while posting cannot deadlock.
 /// </summary>
 public sealed class ClusterService : IClusterRouter, IAsyncDisposable
 {
@@ -41,13 +42,12 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
     private readonly ReplicationNode _node;
     private readonly EngineReplicaStore _engine;
     private readonly TcpPeerTransport _transport;
-    private readonly Channel<Action> _work = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly NodeExecutor _executor;
     private readonly Dictionary<long, Waiter> _waiters = [];
     private readonly List<KeyPolicy> _policies;
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Client, ConsistencyLevel> _consistency = [];
     private readonly string[] _seeds;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _loop;
     private readonly Task _seedLoop;
     private readonly ITimer _timer;
     private readonly KeylessCommands _keyless;
@@ -64,6 +64,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         _server = server;
         _config = server.Config;
         _logger = logger;
+        _executor = new NodeExecutor(Drain, logger);
         string? error = KeyPolicy.TryParse(_config.ClusterPolicies, _config.ClusterReplicas, out _policies);
         if (error is not null)
         {
@@ -75,7 +76,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         }
         NodeId = _config.ClusterNodeId.Length > 0 ? _config.ClusterNodeId : Convert.ToHexString(RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
         int peerPort = _config.ClusterPort != 0 ? _config.ClusterPort : _config.Port == 0 ? 0 : _config.Port + 10000;
-        _transport = new TcpPeerTransport(NodeId, Encoding.UTF8.GetBytes(_config.ClusterSecret), bindAddress, peerPort, OnPeerMessage, logger);
+        _transport = new TcpPeerTransport(NodeId, Encoding.UTF8.GetBytes(_config.ClusterSecret), bindAddress, peerPort, logger, OnPeerMessages);
         PeerAddress = $"{bindAddress}:{_transport.Port}";
         _seeds = _config.ClusterSeeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         long tick = _config.ClusterTickMilliseconds;
@@ -102,7 +103,6 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         _blocked = new BlockedCommands(this);
         _channels = new ChannelPlacement(this);
         _hintLog = HintLog.Open(server.FileSystem, _config.Dir, _node, () => _server.NowMilliseconds, tick, logger);
-        _loop = Task.Factory.StartNew(RunLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
         _timer = server.Time.CreateTimer(_ => Post(OnTick), null,
             TimeSpan.FromMilliseconds(tick), TimeSpan.FromMilliseconds(tick));
         _seedLoop = Task.Run(SeedLoopAsync);
@@ -304,26 +304,58 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
             policy.Replicas, required, watched);
         Client client = ctx.Client;
         long id = Interlocked.Increment(ref _nextRequestId);
-        var block = new BlockRequest([Encoding.ASCII.GetBytes("\0cluster-request:" + id.ToString(CultureInfo.InvariantCulture))], 0, TimeoutReply.NullBulk);
+        // Completed by the node within its request timeout, so the connection need not watch for the client closing.
+        var block = new BlockRequest([Encoding.ASCII.GetBytes("\0cluster-request:" + id.ToString(CultureInfo.InvariantCulture))], 0, TimeoutReply.NullBulk)
+        {
+            WatchPeerClose = false,
+        };
         ctx.Block = block;
         var waiter = new Waiter(block, ctx.Client);
-        Post(() =>
+        // If this thread runs the batch and the request completes in it (a read served by this replica alone, a refusal),
+        // Drain hands the completion back here instead of answering a client that is not parked yet.
+        t_inlineOwner = this;
+        t_inlineRequestId = id;
+        t_inlineCompletion = null;
+        try
         {
-            _waiters[id] = waiter;
-            if (blocking)
+            Post(() =>
             {
-                _blocked.Track(id, operation);
-            }
-            if (watchRead)
-            {
-                using (_server.Store.Lock.EnterScope())
+                _waiters[id] = waiter;
+                if (blocking)
                 {
-                    _watches.Track(id, client, keys);
+                    _blocked.Track(id, operation);
                 }
-            }
-            _node.Submit(id, operation, _server.NowMilliseconds);
-        });
+                if (watchRead)
+                {
+                    using (_server.Store.Lock.EnterScope())
+                    {
+                        _watches.Track(id, client, keys);
+                    }
+                }
+                _node.Submit(id, operation, _server.NowMilliseconds);
+            });
+        }
+        finally
+        {
+            t_inlineOwner = null;
+            t_inlineRequestId = 0;
+        }
+        if (t_inlineCompletion is { } done)
+        {
+            t_inlineCompletion = null;
+            ctx.Block = null;
+            WriteCompletion(ctx.Reply, done);
+        }
     }
+
+    [ThreadStatic]
+    private static ClusterService? t_inlineOwner;
+
+    [ThreadStatic]
+    private static long t_inlineRequestId;
+
+    [ThreadStatic]
+    private static Completion? t_inlineCompletion;
 
     /// <summary>CLUSTER CONSISTENCY [ONE|QUORUM|ALL|DEFAULT]: a per-connection override of R and W (Cassandra's levels).</summary>
     private void SetConsistency(CommandContext ctx)
@@ -361,59 +393,49 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
 
     // ---- the loop ----
 
-    internal void Post(Action work) => _work.Writer.TryWrite(work);
+    internal void Post(Action work) => _executor.Post(work);
 
-    private async Task RunLoopAsync()
+    /// <summary>The messages of the frames one inbound link read at once: stepped as one batch (one Drain, one frame per peer).</summary>
+    private void OnPeerMessages(string from, IReadOnlyList<byte[]> messages)
     {
-        while (await _work.Reader.WaitToReadAsync())
+        foreach (byte[] bytes in messages)
         {
-            while (_work.Reader.TryRead(out Action? work))
+            if (!PeerMessageCodec.TryDecode(bytes, out PeerMessage? message) || message!.From != from)
             {
-                try
-                {
-                    work();
-                    Drain();
-                }
-                catch (Exception e)
-                {
-                    _logger.LogError(e, "cluster loop step failed");
-                }
+                _logger.LogWarning("dropping a malformed peer message from {Peer}", from);
+                continue;
             }
+            _executor.Enqueue(() =>
+            {
+                switch (message.Type)
+                {
+                    case PeerMessageType.Publish or PeerMessageType.PublishRoute or PeerMessageType.PubSubInterest:
+                        _channels.OnMessage(message);
+                        return;
+                    case PeerMessageType.Scatter or PeerMessageType.ScatterResult:
+                        _keyless.OnMessage(message);
+                        return;
+                }
+                _node.Step(message, _server.NowMilliseconds);
+            });
         }
+        _executor.Run();
     }
 
-    private void OnPeerMessage(string from, byte[] bytes)
-    {
-        if (!PeerMessageCodec.TryDecode(bytes, out PeerMessage? message) || message!.From != from)
-        {
-            _logger.LogWarning("dropping a malformed peer message from {Peer}", from);
-            return;
-        }
-        Post(() =>
-        {
-            switch (message.Type)
-            {
-                case PeerMessageType.Publish or PeerMessageType.PublishRoute or PeerMessageType.PubSubInterest:
-                    _channels.OnMessage(message);
-                    return;
-                case PeerMessageType.Scatter or PeerMessageType.ScatterResult:
-                    _keyless.OnMessage(message);
-                    return;
-            }
-            _node.Step(message, _server.NowMilliseconds);
-        });
-    }
-
-    /// <summary>Sends what the node produced and answers the clients whose requests completed. Runs on the loop.</summary>
+    /// <summary>
+    /// Sends what the node produced (one frame per peer for the whole batch) and answers the clients whose requests
+    /// completed. Runs after each executor batch.
+    /// </summary>
     private void Drain()
     {
         foreach (PeerMessage message in _node.TakeMessages())
         {
             if (_node.Members.Find(message.To) is { } member && member.Address.Length > 0)
             {
-                _transport.Send(member.Address, PeerMessageCodec.Encode(message));
+                _transport.Queue(member.Address, PeerMessageCodec.Encode(message));
             }
         }
+        _transport.Flush();
         List<Completion> completions = _node.TakeCompletions();
         if (completions.Count > 0)
         {
@@ -430,10 +452,16 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
                     {
                         completion = completion with { Reply = "+OK\r\n"u8.ToArray() }; // WATCH's reply, not EXISTS's
                     }
-                    if (_waiters.Remove(completion.RequestId, out Waiter? waiter))
+                    if (!_waiters.Remove(completion.RequestId, out Waiter? waiter))
                     {
-                        Answer(waiter, completion);
+                        continue;
                     }
+                    if (ReferenceEquals(t_inlineOwner, this) && completion.RequestId == t_inlineRequestId)
+                    {
+                        t_inlineCompletion = completion; // Submit answers it on this thread: its client is not parked yet
+                        continue;
+                    }
+                    Answer(waiter, completion);
                 }
             }
         }
@@ -506,20 +534,26 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
             return; // the client went away or was unblocked
         }
         _server.Blocking.Unregister(block);
+        waiter.Client.Connection.Push((this, completion), static (w, state) => state.Item1.WriteCompletion(w, state.completion));
+        block.Completion.TrySetResult(true);
+    }
+
+    /// <summary>The client's reply for a completed request (parked, or answered inline by <see cref="Submit"/>).</summary>
+    private void WriteCompletion(RespWriter writer, Completion completion)
+    {
         if (completion.Status is CompletionStatus.Ok or CompletionStatus.WouldBlock)
         {
-            waiter.Client.Connection.Push(completion.Reply, static (w, reply) => w.WriteRaw(reply)); // WouldBlock: the timeout reply
+            writer.WriteRaw(completion.Reply); // WouldBlock: the timeout reply
         }
         else if (completion.Status == CompletionStatus.WatchAborted)
         {
-            waiter.Client.Connection.Push(static w => w.WriteNullArray()); // EXEC after a WATCHed key changed, as Redis
+            writer.WriteNullArray(); // EXEC after a WATCHed key changed, as Redis
         }
         else
         {
             _server.Stats.ErrorReplies++;
-            waiter.Client.Connection.Push(completion.Error, static (w, error) => w.WriteError(error));
+            writer.WriteError(completion.Error);
         }
-        block.Completion.TrySetResult(true);
     }
 
     internal void Reply(Waiter waiter, Action<RespWriter> write)
@@ -826,14 +860,14 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
                 _server.Cluster = null;
             }
         }
-        _work.Writer.TryComplete();
         try
         {
-            await Task.WhenAll(_loop, _seedLoop).WaitAsync(TimeSpan.FromSeconds(3));
+            await _seedLoop.WaitAsync(TimeSpan.FromSeconds(3));
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
         }
+        _executor.Stop();
         await _transport.DisposeAsync();
         _hintLog?.Dispose();
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using Cairn.Primitives;
 
@@ -33,6 +34,44 @@ public static class FrameCodec
         BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)payload);
         BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), Crc32C.Mask(Crc32C.Compute(frame.AsSpan(HeaderBytes))));
         return frame;
+    }
+
+    /// <summary>How many messages from <paramref name="start"/> fit in a payload of about <paramref name="maxPayloadBytes"/> (at least one).</summary>
+    public static int CountFitting(IReadOnlyList<byte[]> messages, int start, int maxPayloadBytes)
+    {
+        int bytes = 0;
+        int count = 0;
+        while (start + count < messages.Count && (count == 0 || bytes + messages[start + count].Length <= maxPayloadBytes))
+        {
+            bytes += messages[start + count].Length;
+            count++;
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// Encodes messages [start, start + count) as one frame into a buffer rented from <see cref="ArrayPool{T}.Shared"/>
+    /// (the caller returns it); the frame is the first <c>Length</c> bytes.
+    /// </summary>
+    public static (byte[] Buffer, int Length) EncodePooled(IReadOnlyList<byte[]> messages, int start, int count)
+    {
+        int payload = 0;
+        for (int i = start; i < start + count; i++)
+        {
+            payload += Varint.SizeOf((ulong)messages[i].Length) + messages[i].Length;
+        }
+        byte[] frame = ArrayPool<byte>.Shared.Rent(HeaderBytes + payload);
+        int position = HeaderBytes;
+        for (int i = start; i < start + count; i++)
+        {
+            byte[] message = messages[i];
+            position += Varint.Write(frame.AsSpan(position), (ulong)message.Length);
+            message.CopyTo(frame.AsSpan(position));
+            position += message.Length;
+        }
+        BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)payload);
+        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), Crc32C.Mask(Crc32C.Compute(frame.AsSpan(HeaderBytes, payload))));
+        return (frame, HeaderBytes + payload);
     }
 
     /// <summary>Reads the header; false when the length is out of bounds.</summary>

@@ -29,6 +29,13 @@ public sealed class BlockRequest
     /// </summary>
     public bool IndependentOfOtherWaiters { get; init; }
 
+    /// <summary>
+    /// False for a request the server itself completes in bounded time (a command routed to the cluster): the connection
+    /// then waits without watching the socket for the peer closing, a watch whose cancellation costs the pipe reader an
+    /// exception per request. A client closed meanwhile is noticed when the request completes.
+    /// </summary>
+    public bool WatchPeerClose { get; init; } = true;
+
     public int Database { get; set; }
 
     public Client Client { get; set; } = null!;

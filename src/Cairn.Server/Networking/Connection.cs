@@ -298,6 +298,25 @@ internal sealed class Connection : IClientConnection
     private async Task WaitWhileBlockedAsync(BlockRequest block)
     {
         Task completion = block.Completion.Task;
+        if (!block.WatchPeerClose)
+        {
+            try
+            {
+                await completion.WaitAsync(_closed.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                using (_server.Store.Lock.EnterScope())
+                {
+                    if (!block.IsDone)
+                    {
+                        _server.Blocking.Unregister(block);
+                        block.Completion.TrySetResult(false);
+                    }
+                }
+            }
+            return;
+        }
         Task<bool> peerClosed = WatchForPeerCloseAsync();
         if (block.DeadlineMilliseconds > 0)
         {

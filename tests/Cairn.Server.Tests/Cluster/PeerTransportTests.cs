@@ -61,4 +61,42 @@ public sealed class PeerTransportTests
         Assert.Null(await intruder.IdentifyAsync(address, CancellationToken.None));
         Assert.Equal("server", await client.IdentifyAsync(address, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task LargeAndSmallMessagesInterleavedArriveWholeAndInOrder()
+    {
+        var received = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
+        await using var server = new TcpPeerTransport("server", "secret"u8.ToArray(), "127.0.0.1", 0, NullLogger.Instance, (_, messages) =>
+        {
+            foreach (byte[] message in messages)
+            {
+                received.Enqueue(message);
+            }
+        });
+        await using var client = new TcpPeerTransport("client", "secret"u8.ToArray(), "127.0.0.1", 0, (_, _) => { }, NullLogger.Instance);
+        string address = $"127.0.0.1:{server.Port}";
+        var sent = new List<byte[]>();
+        var random = new Random(7);
+        for (int round = 0; round < 20; round++)
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                // Frames larger than the reader's 64 KiB buffer, and many small ones sharing a read.
+                var message = new byte[i == 0 ? 200_000 + round : random.Next(0, 64)];
+                random.NextBytes(message);
+                sent.Add(message);
+                client.Queue(address, message);
+            }
+            client.Flush();
+            await Task.Delay(round % 3);
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (received.Count < sent.Count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        Assert.Equal(sent.Count, received.Count);
+        Assert.True(sent.Zip(received).All(pair => pair.First.AsSpan().SequenceEqual(pair.Second)));
+        Assert.Equal(0, client.MessagesDropped);
+    }
 }
