@@ -21,7 +21,12 @@ public class CollectionBenchmarks
     private const int MemberSpace = 100_000;
     private const int Batch = 1024;
 
-    private ReadOnlySequence<byte> _zaddBatch;
+    private const int ZAddBatches = 16;
+
+    // Cycled, each with its own random scores: repeating one batch would make every later pass set the scores the members
+    // already have (ZADD's no-change path) and measure no skip-list work at all.
+    private readonly ReadOnlySequence<byte>[] _zaddBatches = new ReadOnlySequence<byte>[ZAddBatches];
+    private int _zaddNext;
     private ReadOnlySequence<byte> _lrangeBatch;
     private ReadOnlySequence<byte> _pushPopBatch;
     private CommandContext _context = null!;
@@ -49,14 +54,26 @@ public class CollectionBenchmarks
             }
             Run(Sequence(fill));
         }
-        var zadd = new StringBuilder();
-        for (int i = 0; i < Batch; i++)
+        // Batches 2k and 2k+1 set the same members to different scores, so every pass changes every score.
+        var members = new int[Batch];
+        for (int b = 0; b < ZAddBatches; b++)
         {
-            zadd.Append("*4\r\n$4\r\nZADD\r\n$6\r\nmyzset\r\n");
-            AppendBulk(zadd, random.Next(MemberSpace).ToString("D12", System.Globalization.CultureInfo.InvariantCulture));
-            AppendBulk(zadd, "element:" + random.Next(MemberSpace).ToString("D12", System.Globalization.CultureInfo.InvariantCulture));
+            if (b % 2 == 0)
+            {
+                for (int i = 0; i < Batch; i++)
+                {
+                    members[i] = random.Next(MemberSpace);
+                }
+            }
+            var zadd = new StringBuilder();
+            for (int i = 0; i < Batch; i++)
+            {
+                zadd.Append("*4\r\n$4\r\nZADD\r\n$6\r\nmyzset\r\n");
+                AppendBulk(zadd, random.Next(MemberSpace).ToString("D12", System.Globalization.CultureInfo.InvariantCulture));
+                AppendBulk(zadd, "element:" + members[i].ToString("D12", System.Globalization.CultureInfo.InvariantCulture));
+            }
+            _zaddBatches[b] = Sequence(zadd);
         }
-        _zaddBatch = Sequence(zadd);
 
         var push = new StringBuilder();
         for (int i = 0; i < 100; i++)
@@ -86,9 +103,14 @@ public class CollectionBenchmarks
         _pushPopBatch = Sequence(pushPop);
     }
 
-    /// <summary>1024 ZADDs of a random member out of 100k with a random score.</summary>
+    /// <summary>1024 ZADDs of a random member out of 100k with a random score (nearly all move the member).</summary>
     [Benchmark(OperationsPerInvoke = Batch)]
-    public int ZAddRandom() => Run(_zaddBatch);
+    public int ZAddRandom()
+    {
+        int batch = _zaddNext;
+        _zaddNext = (batch + 1) % ZAddBatches;
+        return Run(_zaddBatches[batch]);
+    }
 
     /// <summary>64 LRANGE 0 99 of a 100-element list (per-operation time = result / 64).</summary>
     [Benchmark(OperationsPerInvoke = Batch / 16)]
