@@ -6,7 +6,8 @@ namespace Cairn.Engine.Memory.SortedSets;
 /// Redis's zskiplist: elements ordered by (score, member) with spans on every link, giving O(log n) insert, delete,
 /// rank of an element, element at a rank, and the extent of a prefix predicate.
 /// Invariants: level-0 links visit every element in order; a link's span is the number of level-0 steps it covers (1 at
-/// level 0, so not stored there); Backward links mirror level 0; <see cref="Tail"/> is the last element. Ranks are
+/// level 0, so not stored there); an upper link's ForwardScore and ForwardUpper are its forward node's Score and Upper;
+/// Backward links mirror level 0; <see cref="Tail"/> is the last element. Ranks are
 /// 1-based as in Redis. A node keeps its level for its whole life (a score change that moves it relinks the same node).
 /// Thread safety: none; the store lock serialises access (the descent scratch arrays are per instance for that reason).
 /// </summary>
@@ -54,15 +55,15 @@ internal sealed class SkipList
     }
 
     /// <summary>
-    /// Moves an element to a new score. Keeps the links when its position does not change (Redis's zslUpdateScore);
-    /// otherwise unlinks the node and links the same node at its new position (no allocation, and the member index,
-    /// which points at the node, stays valid).
+    /// Moves an element to a new score. Keeps the links when its position does not change (Redis's zslUpdateScore) and
+    /// no upper link caches its score (a one-level node, three in four); otherwise unlinks the node and links the same
+    /// node at its new position (no allocation, and the member index, which points at the node, stays valid).
     /// </summary>
     public void UpdateScore(SkipListNode node, double newScore)
     {
         SkipListNode? previous = node.Backward;
         SkipListNode? next = node.Forward0;
-        if ((previous is null || SortedSetEntry.Compare(previous.Score, previous.Member, newScore, node.Member) < 0)
+        if (node.Upper is null && (previous is null || SortedSetEntry.Compare(previous.Score, previous.Member, newScore, node.Member) < 0)
             && (next is null || SortedSetEntry.Compare(next.Score, next.Member, newScore, node.Member) > 0))
         {
             node.Score = newScore;
@@ -173,13 +174,19 @@ internal sealed class SkipList
         for (int i = _level - 1; i >= 1; i--)
         {
             SkipListNode.UpperLevel[] links = x.Upper!;
-            SkipListNode? next;
-            while ((next = links[i - 1].Forward) is not null
-                && (next.Score < score || (next.Score == score && next.Member.AsSpan().SequenceCompareTo(member) < 0)))
+            while (true)
             {
-                traversed += links[i - 1].Span;
+                ref SkipListNode.UpperLevel link = ref links[i - 1];
+                SkipListNode? next = link.Forward;
+                if (next is null
+                    || link.ForwardScore > score
+                    || (link.ForwardScore == score && next.Member.AsSpan().SequenceCompareTo(member) >= 0))
+                {
+                    break;
+                }
+                traversed += link.Span;
                 x = next;
-                links = x.Upper!;
+                links = link.ForwardUpper!;
             }
             update[i] = x;
             rank[i] = traversed;
@@ -220,7 +227,11 @@ internal sealed class SkipList
             ref SkipListNode.UpperLevel link = ref update[i].Upper![i - 1];
             ref SkipListNode.UpperLevel own = ref node.Upper![i - 1];
             own.Forward = link.Forward;
+            own.ForwardScore = link.ForwardScore;
+            own.ForwardUpper = link.ForwardUpper;
             link.Forward = node;
+            link.ForwardScore = node.Score;
+            link.ForwardUpper = node.Upper;
             own.Span = link.Span - (rank[0] - rank[i]);
             link.Span = rank[0] - rank[i] + 1;
         }
@@ -255,6 +266,8 @@ internal sealed class SkipList
                 ref SkipListNode.UpperLevel own = ref node.Upper![i - 1];
                 link.Span += own.Span - 1;
                 link.Forward = own.Forward;
+                link.ForwardScore = own.ForwardScore;
+                link.ForwardUpper = own.ForwardUpper;
             }
             else
             {

@@ -39,5 +39,16 @@ internal sealed class SkipListNode
 
         /// <summary>How many level-0 steps the link skips (what makes rank queries O(log n)).</summary>
         public long Span;
+
+        /// <summary>Forward's score, kept beside the link (equal to Forward.Score whenever Forward is set).</summary>
+        public double ForwardScore;
+
+        /// <summary>
+        /// Forward's <see cref="Upper"/> (set with Forward). With the score, it lets a descent on the upper levels compare
+        /// and move without loading the forward node: one cache miss (this array) per node it moves to and none for the
+        /// node it stops before, where a node then its array cost two (Redis's node, with its levels inline, costs one
+        /// per node compared).
+        /// </summary>
+        public UpperLevel[]? ForwardUpper;
     }
 }
