@@ -143,10 +143,12 @@ internal static class ListCommands
             return;
         }
         ctx.Reply.WriteArrayHeader(last - first + 1);
+        var batch = new BulkStringBatch(ctx.Reply);
         for (int i = first; i <= last; i++)
         {
-            ctx.Reply.WriteBulkString(list[i]);
+            batch.Write(list[i]);
         }
+        batch.Flush();
     }
 
     [Command("LINDEX")]

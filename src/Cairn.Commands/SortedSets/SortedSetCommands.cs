@@ -139,6 +139,12 @@ internal static class SortedSetCommands
         int scoreIndex = 2;
         for (; scoreIndex < ctx.ArgumentCount; scoreIndex++)
         {
+            // Every option is 2-4 letters; a score (digits, sign, '.', "inf") is decided without six keyword compares.
+            ReadOnlySpan<byte> option = ctx.Arg(scoreIndex);
+            if (option.Length is < 2 or > 4 || !char.IsAsciiLetter((char)option[0]))
+            {
+                break;
+            }
             if (ctx.ArgIs(scoreIndex, "NX"u8))
             {
                 flags |= ZAddFlags.Nx;
@@ -195,7 +201,8 @@ internal static class SortedSetCommands
             ctx.Error("ERR INCR option supports a single increment-element pair");
             return;
         }
-        var scores = new double[elements];
+        // Scores are parsed before any change (an error leaves the set untouched); the common one-pair ZADD needs no array.
+        Span<double> scores = elements <= 64 ? stackalloc double[elements] : new double[elements];
         for (int j = 0; j < elements; j++)
         {
             if (!ctx.TryGetDouble(scoreIndex + j * 2, out scores[j]))

@@ -1,4 +1,3 @@
-using Cairn.Engine.Memory.Collections;
 using Cairn.Engine.Memory.Keyspace;
 using Cairn.Primitives;
 
@@ -10,8 +9,8 @@ namespace Cairn.Engine.Memory.SortedSets;
 /// <item>listpack: a sorted array of entries, searched linearly; while it holds at most
 /// <see cref="SortedSetEncodingLimits.MaxListpackEntries"/> members of at most
 /// <see cref="SortedSetEncodingLimits.MaxListpackValueBytes"/> bytes.</item>
-/// <item>skiplist: a <see cref="SkipList"/> with spans (O(log n) ranks) plus a member → node map (O(1) scores; its slot
-/// indices serve as ZSCAN cursors).</item>
+/// <item>skiplist: a <see cref="SkipList"/> with spans (O(log n) ranks) plus a <see cref="MemberIndex"/> from member to
+/// node (O(1) scores; its buckets serve as ZSCAN cursors).</item>
 /// </list>
 /// Writes convert a listpack to a skiplist past the limits; nothing converts back except building a new set
 /// (<see cref="FromEntries"/>), as in Redis. Ranks here are 0-based. <see cref="MemoryUsageBytes"/> is kept incrementally.
@@ -22,11 +21,10 @@ public sealed class SortedSetObject : DataObject
     private const long BaseBytes = 48;
     private const long ListpackEntryOverheadBytes = 12;
     private const long SkipListEntryOverheadBytes = 96;
-    private const int RandomProbeLimit = 64;
 
     private List<SortedSetEntry>? _entries;
     private SkipList? _skipList;
-    private BytesMap<SkipListNode>? _map;
+    private MemberIndex? _index;
     private long _memoryBytes = BaseBytes;
 
     private SortedSetObject(bool listpack, int capacity)
@@ -38,7 +36,7 @@ public sealed class SortedSetObject : DataObject
         else
         {
             _skipList = new SkipList();
-            _map = new BytesMap<SkipListNode>(capacity);
+            _index = new MemberIndex(capacity);
         }
     }
 
@@ -90,9 +88,9 @@ public sealed class SortedSetObject : DataObject
             score = index >= 0 ? _entries[index].Score : 0;
             return index >= 0;
         }
-        int slot = _map!.Find(member);
-        score = slot >= 0 ? _map.ValueAt(slot).Score : 0;
-        return slot >= 0;
+        SkipListNode? node = _index!.Find(member);
+        score = node?.Score ?? 0;
+        return node is not null;
     }
 
     /// <summary>0-based rank in ascending order, or -1 when absent.</summary>
@@ -102,12 +100,11 @@ public sealed class SortedSetObject : DataObject
         {
             return ListIndexOf(member);
         }
-        int slot = _map!.Find(member);
-        if (slot < 0)
+        SkipListNode? node = _index!.Find(member);
+        if (node is null)
         {
             return -1;
         }
-        SkipListNode node = _map.ValueAt(slot);
         long rank = _skipList!.GetRank(node.Score, member);
         Invariant.Require(rank > 0, "member in the map but not in the skip list");
         return rank - 1;
@@ -178,14 +175,13 @@ public sealed class SortedSetObject : DataObject
             }
             ConvertToSkipList();
         }
-        int slot = _map!.Find(member);
-        if (slot >= 0)
+        SkipListNode? existing = _index!.Find(member);
+        if (existing is not null)
         {
-            SkipListNode node = _map.ValueAt(slot);
-            ZAddResult result = UpdateExisting(node.Score, ref score, flags, out newScore);
+            ZAddResult result = UpdateExisting(existing.Score, ref score, flags, out newScore);
             if (result == ZAddResult.Updated)
             {
-                _map.ValueAt(slot) = _skipList!.UpdateScore(node, score);
+                _skipList!.UpdateScore(existing, score);
             }
             return result;
         }
@@ -210,12 +206,12 @@ public sealed class SortedSetObject : DataObject
             ListRemoveRange(index, 1);
             return true;
         }
-        int slot = _map!.Find(member);
-        if (slot < 0)
+        SkipListNode? node = _index!.Find(member);
+        if (node is null)
         {
             return false;
         }
-        SkipListRemove(slot);
+        SkipListRemove(node);
         return true;
     }
 
@@ -233,8 +229,8 @@ public sealed class SortedSetObject : DataObject
         for (long i = 0; i < count; i++)
         {
             SkipListNode current = node!;
-            node = current.ForwardAt(0);
-            SkipListRemove(_map!.Find(current.Member));
+            node = current.Forward0;
+            SkipListRemove(current);
         }
         return count;
     }
@@ -247,17 +243,7 @@ public sealed class SortedSetObject : DataObject
         {
             return _entries[random.NextInt(_entries.Count)];
         }
-        int limit = _map!.SlotLimit;
-        for (int attempt = 0; attempt < RandomProbeLimit; attempt++)
-        {
-            int probe = random.NextInt(limit);
-            if (_map.IsOccupied(probe))
-            {
-                SkipListNode hit = _map.ValueAt(probe);
-                return new SortedSetEntry(hit.Member, hit.Score);
-            }
-        }
-        SkipListNode node = _map.ValueAt(_map.RandomOccupied(random));
+        SkipListNode node = _index!.Random(random);
         return new SortedSetEntry(node.Member, node.Score);
     }
 
@@ -272,20 +258,7 @@ public sealed class SortedSetObject : DataObject
             output.AddRange(_entries);
             return 0;
         }
-        if (cursor >= _map!.SlotLimit)
-        {
-            return 0;
-        }
-        int slot = _map.NextOccupied((int)cursor);
-        int visited = 0;
-        while (slot >= 0 && visited < count)
-        {
-            SkipListNode node = _map.ValueAt(slot);
-            output.Add(new SortedSetEntry(node.Member, node.Score));
-            visited++;
-            slot = _map.NextOccupied(slot + 1);
-        }
-        return slot < 0 ? 0 : slot;
+        return _index!.Scan(cursor, count, output);
     }
 
     public override DataObject Clone()
@@ -340,7 +313,7 @@ public sealed class SortedSetObject : DataObject
                 Current = entries[(int)_rank];
                 return true;
             }
-            _node = !_started ? _set._skipList!.GetByRank(_rank + 1) : _reverse ? _node?.Backward : _node?.ForwardAt(0);
+            _node = !_started ? _set._skipList!.GetByRank(_rank + 1) : _reverse ? _node?.Backward : _node?.Forward0;
             _started = true;
             if (_node is null)
             {
@@ -463,16 +436,15 @@ public sealed class SortedSetObject : DataObject
     private void SkipListAdd(double score, byte[] member)
     {
         SkipListNode node = _skipList!.Insert(score, member);
-        _map!.Add(member, node);
+        _index!.Add(node);
         _memoryBytes += member.Length + SkipListEntryOverheadBytes;
     }
 
-    private void SkipListRemove(int slot)
+    private void SkipListRemove(SkipListNode node)
     {
-        SkipListNode node = _map!.ValueAt(slot);
         bool deleted = _skipList!.Delete(node.Score, node.Member);
         Invariant.Require(deleted, "member in the map but not in the skip list");
-        _map.RemoveAt(slot);
+        _index!.Remove(node);
         _memoryBytes -= node.Member.Length + SkipListEntryOverheadBytes;
     }
 
@@ -481,7 +453,7 @@ public sealed class SortedSetObject : DataObject
         List<SortedSetEntry> entries = _entries!;
         _entries = null;
         _skipList = new SkipList();
-        _map = new BytesMap<SkipListNode>(entries.Count + 1);
+        _index = new MemberIndex(entries.Count + 1);
         _memoryBytes = BaseBytes;
         foreach (SortedSetEntry entry in entries)
         {
