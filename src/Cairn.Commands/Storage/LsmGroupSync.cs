@@ -12,12 +12,11 @@ namespace Cairn.Commands.Storage;
 internal sealed class LsmGroupSync : IDurabilityGate, IDisposable
 {
     private readonly Lock _lock = new();
-    private readonly List<(long Ticket, TaskCompletionSource Waiter)> _waiters = [];
+    private readonly DurabilityWaiters _durability = new();
     private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
     private readonly Action _sync;
     private readonly Thread _thread;
     private long _written;
-    private long _durable;
     private bool _signalled;
     private volatile bool _stopping;
 
@@ -50,21 +49,9 @@ internal sealed class LsmGroupSync : IDurabilityGate, IDisposable
         return ticket;
     }
 
-    public bool IsDurable(long ticket) => Interlocked.Read(ref _durable) >= ticket;
+    public bool IsDurable(long ticket) => _durability.IsDurable(ticket);
 
-    public Task WaitDurableAsync(long ticket)
-    {
-        lock (_lock)
-        {
-            if (_durable >= ticket)
-            {
-                return Task.CompletedTask;
-            }
-            var waiter = new TaskCompletionSource();
-            _waiters.Add((ticket, waiter));
-            return waiter.Task;
-        }
-    }
+    public Task WaitDurableAsync(long ticket) => _durability.WaitAsync(ticket);
 
     private void Run()
     {
@@ -77,38 +64,16 @@ internal sealed class LsmGroupSync : IDurabilityGate, IDisposable
                 _signalled = false;
                 target = _written;
             }
-            if (target > Interlocked.Read(ref _durable))
+            if (target > _durability.Durable)
             {
                 _sync();
                 Rounds++;
-                Complete(target);
+                _durability.MarkDurable(target); // the waiting connections send their replies from this thread
             }
             if (_stopping)
             {
                 return;
             }
-        }
-    }
-
-    private void Complete(long ticket)
-    {
-        List<TaskCompletionSource>? done = null;
-        lock (_lock)
-        {
-            Interlocked.Exchange(ref _durable, Math.Max(_durable, ticket));
-            for (int i = _waiters.Count - 1; i >= 0; i--)
-            {
-                if (_waiters[i].Ticket <= ticket)
-                {
-                    (done ??= []).Add(_waiters[i].Waiter);
-                    _waiters.RemoveAt(i);
-                }
-            }
-        }
-        // Outside the lock, oldest first, on this thread: the waiting connections send their replies from here.
-        for (int i = (done?.Count ?? 0) - 1; i >= 0; i--)
-        {
-            done![i].TrySetResult();
         }
     }
 

@@ -19,7 +19,7 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
     private const int RetainedBufferBytes = 4 * 1024 * 1024;
 
     private readonly Lock _lock = new();
-    private readonly List<(long Offset, TaskCompletionSource Waiter)> _waiters = [];
+    private readonly DurabilityWaiters _durability = new();
     private readonly Thread _thread;
     private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
     private IWritableFile _file;
@@ -27,7 +27,6 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
     private PendingBuffer _spare = new();
     private long _appendedOffset;
     private long _writtenOffset;
-    private long _durableOffset;
     private long _lastSyncTicks;
     private bool _unsynced;
     private bool _reserved;
@@ -52,7 +51,7 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
 
     public long AppendedOffset => Interlocked.Read(ref _appendedOffset);
 
-    public long DurableOffset => Interlocked.Read(ref _durableOffset);
+    public long DurableOffset => _durability.Durable;
 
     public long FsyncCount { get; private set; }
 
@@ -108,21 +107,9 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
     }
 
     /// <summary>The ticket is an offset returned by <see cref="Append"/> or <see cref="Commit"/>.</summary>
-    public bool IsDurable(long ticket) => Interlocked.Read(ref _durableOffset) >= ticket;
+    public bool IsDurable(long ticket) => _durability.IsDurable(ticket);
 
-    public Task WaitDurableAsync(long ticket)
-    {
-        lock (_lock)
-        {
-            if (_durableOffset >= ticket)
-            {
-                return Task.CompletedTask;
-            }
-            var waiter = new TaskCompletionSource();
-            _waiters.Add((ticket, waiter));
-            return waiter.Task;
-        }
-    }
+    public Task WaitDurableAsync(long ticket) => _durability.WaitAsync(ticket);
 
     private void Run()
     {
@@ -170,7 +157,8 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
                 // Under everysec/no nobody waits for the fsync; under always a record is durable once synced.
                 if (Policy != FsyncPolicy.Always || !_unsynced)
                 {
-                    Complete(_writtenOffset);
+                    // Replies of the waiting clients leave from this thread; the next round starts once they are sent.
+                    _durability.MarkDurable(_writtenOffset);
                 }
             }
             catch (IOException e)
@@ -201,34 +189,6 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
         _writtenOffset += to - from;
         CurrentFileBytes += to - from;
         return true;
-    }
-
-    private void Complete(long offset)
-    {
-        List<TaskCompletionSource>? done = null;
-        lock (_lock)
-        {
-            _durableOffset = Math.Max(_durableOffset, offset);
-            for (int i = _waiters.Count - 1; i >= 0; i--)
-            {
-                if (_waiters[i].Offset <= _durableOffset)
-                {
-                    (done ??= []).Add(_waiters[i].Waiter);
-                    _waiters.RemoveAt(i);
-                }
-            }
-        }
-        if (done is null)
-        {
-            return;
-        }
-        // Outside the lock, in arrival order, on this thread: each waiting connection sends its replies (and may take its
-        // next requests) right here instead of after a hop through the thread pool, the way Redis answers fsynced
-        // clients from its own loop. The next write round starts when they have been answered.
-        for (int i = done.Count - 1; i >= 0; i--)
-        {
-            done[i].TrySetResult();
-        }
     }
 
     /// <summary>Writes and fsyncs everything queued, then stops the thread (clean shutdown).</summary>
