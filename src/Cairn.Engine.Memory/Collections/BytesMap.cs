@@ -8,7 +8,7 @@ namespace Cairn.Engine.Memory.Collections;
 /// A hash table from byte-string keys to <typeparamref name="TValue"/>, built for a Redis keyspace:
 /// look-ups by span (no key copies), values by reference (in-place updates), and stable slot indices that serve as
 /// SCAN cursors and as the population for random sampling (RANDOMKEY, eviction).
-/// Slots live in chunks of <see cref="ChunkSlots"/> once the table outgrows one chunk: growth past that point adds a chunk
+/// Slots live in chunks of <see cref="SlotChunks.Slots"/> once the table outgrows one chunk: growth past that point adds a chunk
 /// and rebuilds only the bucket array, so a large keyspace never copies its slots nor leaves a discarded slot array of
 /// half its size behind as garbage (measured: about 25 bytes per key of resident memory at 1M keys).
 /// Invariants: a slot's index never changes while its key is present (growth keeps slots in place; the table never
@@ -17,14 +17,12 @@ namespace Cairn.Engine.Memory.Collections;
 /// </summary>
 public sealed class BytesMap<TValue>
 {
-    private const int ChunkShift = 13;
-    private const int ChunkSlots = 1 << ChunkShift;
-    private const int ChunkMask = ChunkSlots - 1;
+    private const int ChunkShift = SlotChunks.Shift;
+    private const int ChunkMask = SlotChunks.Mask;
 
     private int[] _buckets;
 
-    // While the table fits in one chunk, _chunks[0] is a power-of-two array smaller than or equal to ChunkSlots that
-    // doubles by copying (small maps stay small); past that, every chunk holds exactly ChunkSlots slots.
+    // Chunked as SlotChunks describes.
     private Slot[][] _chunks;
     private int _capacity;
     private int _used;
@@ -174,8 +172,7 @@ public sealed class BytesMap<TValue>
     private void Reset(int size)
     {
         _buckets = new int[size];
-        _chunks = [new Slot[Math.Min(size, ChunkSlots)]];
-        _capacity = _chunks[0].Length;
+        _chunks = SlotChunks.Create<Slot>(size, out _capacity);
         _used = 0;
         _freeList = -1;
         _freeCount = 0;
@@ -183,20 +180,7 @@ public sealed class BytesMap<TValue>
 
     private void Grow()
     {
-        if (_capacity < ChunkSlots)
-        {
-            Array.Resize(ref _chunks[0], _capacity * 2);
-        }
-        else
-        {
-            int count = _capacity >> ChunkShift;
-            if (count == _chunks.Length)
-            {
-                Array.Resize(ref _chunks, count * 2);
-            }
-            _chunks[count] = new Slot[ChunkSlots];
-        }
-        _capacity += _capacity < ChunkSlots ? _capacity : ChunkSlots;
+        _capacity = SlotChunks.Grow(ref _chunks, _capacity);
         if (_capacity > _buckets.Length)
         {
             RebuildBuckets((int)BitOperations.RoundUpToPowerOf2((uint)_capacity));

@@ -3,7 +3,7 @@ using Cairn.Primitives;
 namespace Cairn.Engine.Memory.Collections;
 
 /// <summary>
-/// <see cref="PackedElements"/> as a mutable struct, for a container to hold inline: a small hash then costs its own
+/// The packed element buffer as a mutable struct, for a container to hold inline: a small hash then costs its own
 /// object and one array, not three objects (measured 1M two-field hashes: 24 bytes a key less than through the class).
 /// The format: every element as [varint length][bytes], back to back. Access by index walks from the start or from a remembered position (the last index reached), so sequential
 /// access (iteration, HGETALL, a linear field search followed by its value) is O(1) a step; random access is O(size),

@@ -1,151 +1,41 @@
-using Cairn.Primitives;
-
 namespace Cairn.Engine.Memory.Collections;
 
 /// <summary>
-/// The compact encoding of small lists and hashes (Redis's listpack): one buffer holding every element as
-/// [varint length][bytes], back to back, so a small container costs one object and one array instead of an object per
-/// element. Access by index walks from the start or from a remembered position (the last index reached), so sequential
-/// access (iteration, HGETALL, a linear field search followed by its value) is O(1) a step; random access is O(size),
-/// which the encoding thresholds keep small, as in Redis. Insertion and removal move the bytes after the position.
-/// Invariants: elements [0, _count) fill _buffer[0, _used); element _cursorIndex (&lt;= _count) starts at _cursorOffset.
-/// Thread safety: none (under the store lock).
+/// The compact encoding of small lists (Redis's listpack) as an object: a <see cref="PackedBuffer"/> (every element as
+/// [varint length][bytes], back to back, in one array) for containers that switch between encodings and so hold it by
+/// reference. Containers that keep it inline hold the struct itself. Thread safety: none (under the store lock).
 /// </summary>
 public sealed class PackedElements
 {
-    private const int MinimumBufferBytes = 8;
-
-    private byte[] _buffer;
-    private int _count;
-    private int _used;
-    private int _cursorIndex;
-    private int _cursorOffset;
+    private PackedBuffer _elements;
 
     public PackedElements(int capacityBytes = 16, int capacityElements = 0)
     {
-        _buffer = new byte[Math.Max(capacityBytes + capacityElements, MinimumBufferBytes)];
+        _elements = new PackedBuffer(capacityBytes + capacityElements);
     }
 
-    public int Count => _count;
+    private PackedElements(PackedBuffer elements)
+    {
+        _elements = elements;
+    }
+
+    public int Count => _elements.Count;
 
     /// <summary>Bytes held, length headers included.</summary>
-    public int UsedBytes => _used;
+    public int UsedBytes => _elements.UsedBytes;
 
-    public ReadOnlySpan<byte> this[int index]
-    {
-        get
-        {
-            Invariant.Require((uint)index < (uint)_count, "packed index out of bounds");
-            int start = OffsetOf(index);
-            int header = Varint.TryRead(_buffer.AsSpan(start, _used - start), out ulong length);
-            return _buffer.AsSpan(start + header, (int)length);
-        }
-    }
+    public ReadOnlySpan<byte> this[int index] => _elements[index];
 
-    public void Insert(int index, ReadOnlySpan<byte> element)
-    {
-        Invariant.Require((uint)index <= (uint)_count, "packed insert out of bounds");
-        int at = OffsetOf(index);
-        int size = Varint.SizeOf((ulong)element.Length) + element.Length;
-        EnsureCapacity(_used + size);
-        Buffer.BlockCopy(_buffer, at, _buffer, at + size, _used - at);
-        int header = Varint.Write(_buffer.AsSpan(at), (ulong)element.Length);
-        element.CopyTo(_buffer.AsSpan(at + header));
-        _used += size;
-        _count++;
-    }
+    public void Insert(int index, ReadOnlySpan<byte> element) => _elements.Insert(index, element);
 
-    public void Add(ReadOnlySpan<byte> element) => Insert(_count, element);
+    public void Add(ReadOnlySpan<byte> element) => _elements.Add(element);
 
-    public void RemoveAt(int index) => RemoveRange(index, 1);
+    public void RemoveAt(int index) => _elements.RemoveAt(index);
 
     /// <summary>Removes <paramref name="count"/> elements starting at <paramref name="index"/>.</summary>
-    public void RemoveRange(int index, int count)
-    {
-        Invariant.Require(index >= 0 && count >= 0 && index + count <= _count, "packed range out of bounds");
-        if (count == 0)
-        {
-            return;
-        }
-        int from = OffsetOf(index);
-        int to = from;
-        for (int i = 0; i < count; i++)
-        {
-            to += ElementSize(to);
-        }
-        Buffer.BlockCopy(_buffer, to, _buffer, from, _used - to);
-        _used -= to - from;
-        _count -= count;
-        _cursorIndex = index;
-        _cursorOffset = from;
-        if (_buffer.Length > 256 && _used < _buffer.Length / 4)
-        {
-            Array.Resize(ref _buffer, _buffer.Length / 2);
-        }
-    }
+    public void RemoveRange(int index, int count) => _elements.RemoveRange(index, count);
 
-    public void Replace(int index, ReadOnlySpan<byte> element)
-    {
-        Invariant.Require((uint)index < (uint)_count, "packed index out of bounds");
-        int start = OffsetOf(index);
-        int end = start + ElementSize(start);
-        int size = Varint.SizeOf((ulong)element.Length) + element.Length;
-        int delta = size - (end - start);
-        if (delta != 0)
-        {
-            EnsureCapacity(_used + delta);
-            Buffer.BlockCopy(_buffer, end, _buffer, end + delta, _used - end);
-            _used += delta;
-        }
-        int header = Varint.Write(_buffer.AsSpan(start), (ulong)element.Length);
-        element.CopyTo(_buffer.AsSpan(start + header));
-    }
+    public void Replace(int index, ReadOnlySpan<byte> element) => _elements.Replace(index, element);
 
-    public PackedElements Clone()
-    {
-        var copy = new PackedElements(_used);
-        Buffer.BlockCopy(_buffer, 0, copy._buffer, 0, _used);
-        copy._count = _count;
-        copy._used = _used;
-        return copy;
-    }
-
-    /// <summary>Where element <paramref name="index"/> (or the end, for index == Count) starts; remembers it.</summary>
-    private int OffsetOf(int index)
-    {
-        int i = 0;
-        int offset = 0;
-        if (index >= _cursorIndex)
-        {
-            i = _cursorIndex;
-            offset = _cursorOffset;
-        }
-        if (index == _count)
-        {
-            i = index;
-            offset = _used;
-        }
-        for (; i < index; i++)
-        {
-            offset += ElementSize(offset);
-        }
-        _cursorIndex = index;
-        _cursorOffset = offset;
-        return offset;
-    }
-
-    private int ElementSize(int offset)
-    {
-        int header = Varint.TryRead(_buffer.AsSpan(offset, _used - offset), out ulong length);
-        Invariant.Require(header > 0, "packed element header");
-        return header + (int)length;
-    }
-
-    private void EnsureCapacity(int bytes)
-    {
-        if (bytes > _buffer.Length)
-        {
-            Array.Resize(ref _buffer, Math.Max(bytes, _buffer.Length + Math.Min(_buffer.Length / 2, 4096)));
-        }
-    }
+    public PackedElements Clone() => new(_elements.Clone());
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using Cairn.Engine.Memory.Collections;
 using Cairn.Primitives;
 
 namespace Cairn.Engine.Memory.Keyspace;
@@ -18,9 +19,8 @@ internal sealed class KeyTable
     /// to a power of two: 4 to 8 bytes; 6 on average).</summary>
     public const long SlotBytes = 32 + 6;
 
-    private const int ChunkShift = 13;
-    private const int ChunkSlots = 1 << ChunkShift;
-    private const int ChunkMask = ChunkSlots - 1;
+    private const int ChunkShift = SlotChunks.Shift;
+    private const int ChunkMask = SlotChunks.Mask;
 
     private int[] _buckets;
     private KeyEntry[][] _chunks;
@@ -160,8 +160,7 @@ internal sealed class KeyTable
     private void Reset(int size)
     {
         _buckets = new int[size];
-        _chunks = [new KeyEntry[Math.Min(size, ChunkSlots)]];
-        _capacity = _chunks[0].Length;
+        _chunks = SlotChunks.Create<KeyEntry>(size, out _capacity);
         _used = 0;
         _freeList = -1;
         _freeCount = 0;
@@ -169,20 +168,7 @@ internal sealed class KeyTable
 
     private void Grow()
     {
-        if (_capacity < ChunkSlots)
-        {
-            Array.Resize(ref _chunks[0], _capacity * 2);
-        }
-        else
-        {
-            int count = _capacity >> ChunkShift;
-            if (count == _chunks.Length)
-            {
-                Array.Resize(ref _chunks, count * 2);
-            }
-            _chunks[count] = new KeyEntry[ChunkSlots];
-        }
-        _capacity += _capacity < ChunkSlots ? _capacity : ChunkSlots;
+        _capacity = SlotChunks.Grow(ref _chunks, _capacity);
         if (_capacity > _buckets.Length)
         {
             RebuildBuckets((int)BitOperations.RoundUpToPowerOf2((uint)_capacity));
