@@ -5,6 +5,7 @@ using Cairn.Commands.Execution;
 using Cairn.Engine.Memory.Keyspace;
 using Cairn.Primitives.Networking;
 using Cairn.Server.Networking;
+using Cairn.Server.Networking.Epoll;
 using Microsoft.Extensions.Logging;
 
 namespace Cairn.Server;
@@ -22,6 +23,8 @@ public sealed class CairnServer : IAsyncDisposable
     private readonly Lock _connectionsLock = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
+    private EpollLoop[] _eventLoops = [];
+    private int _nextEventLoop;
 
     public CairnServer(ServerContext context)
     {
@@ -53,6 +56,14 @@ public sealed class CairnServer : IAsyncDisposable
         }
         Port = port;
         _context.TcpPort = port;
+        if (_context.Config.EventLoop == "epoll" && EpollNative.IsSupported)
+        {
+            _eventLoops = new EpollLoop[Math.Max(1, _context.Config.IoThreads)];
+            for (int i = 0; i < _eventLoops.Length; i++)
+            {
+                _eventLoops[i] = new EpollLoop($"cairn-io-{i}", _logger);
+            }
+        }
         foreach (Socket listener in _listeners)
         {
             _loops.Add(Task.Run(() => AcceptLoopAsync(listener)));
@@ -88,7 +99,18 @@ public sealed class CairnServer : IAsyncDisposable
 
     private async Task ServeAsync(Socket socket)
     {
-        var connection = new Connection(socket, _context, _logger);
+        EpollLoop? loop = _eventLoops.Length == 0 ? null : _eventLoops[(uint)Interlocked.Increment(ref _nextEventLoop) % (uint)_eventLoops.Length];
+        Connection connection;
+        try
+        {
+            connection = new Connection(socket, _context, _logger, loop);
+        }
+        catch (IOException e)
+        {
+            _logger.LogWarning("could not register a client socket: {Message}", e.Message);
+            socket.Dispose();
+            return;
+        }
         bool accepted;
         using (_context.Store.Lock.EnterScope())
         {
@@ -226,6 +248,10 @@ public sealed class CairnServer : IAsyncDisposable
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
+        }
+        foreach (EpollLoop loop in _eventLoops)
+        {
+            loop.Dispose();
         }
     }
 

@@ -21,6 +21,10 @@ public sealed partial class ServerConfig
         AddEnum("loglevel", () => LogLevel, v => LogLevel = v, ["debug", "verbose", "notice", "warning", "nothing"]);
         AddString("logfile", () => LogFile, v => LogFile = v, mutable: false);
         AddInt("tcp-keepalive", () => TcpKeepAliveSeconds, v => TcpKeepAliveSeconds = v, 0, int.MaxValue);
+        // Client sockets: Cairn's own epoll loops ("epoll", Linux x64/arm64) or .NET's socket engine ("sockets");
+        // io-threads is how many loops (threads) share the clients, as Redis's io-threads.
+        AddEnum("event-loop", () => EventLoop, v => EventLoop = v, ["epoll", "sockets"], mutable: false);
+        AddInt("io-threads", () => IoThreads, v => IoThreads = (int)v, 1, 128, mutable: false);
         AddInt("hz", () => Hz, v => Hz = (int)Math.Clamp(v, 1, 500), 0, int.MaxValue);
         AddMemory("proto-max-bulk-len", () => ProtoMaxBulkLengthBytes, v => ProtoMaxBulkLengthBytes = v, 1024 * 1024, long.MaxValue);
         AddMemory("client-query-buffer-limit", () => ClientQueryBufferLimitBytes, v => ClientQueryBufferLimitBytes = v, 1024 * 1024, long.MaxValue);
@@ -256,11 +260,11 @@ public sealed partial class ServerConfig
         });
     }
 
-    private void AddEnum(string name, Func<string> get, Action<string> set, string[] allowed)
+    private void AddEnum(string name, Func<string> get, Action<string> set, string[] allowed, bool mutable = true)
     {
         Add(new ConfigOption
         {
-            Name = name, DefaultValue = get(),
+            Name = name, DefaultValue = get(), Mutable = mutable,
             Get = get,
             Set = v =>
             {

@@ -37,6 +37,8 @@ public sealed partial class ServerConfig
     public string LogFile { get; set; } = "";
     public long TcpKeepAliveSeconds { get; set; } = 300;
     public int Hz { get; set; } = 10;
+    public string EventLoop { get; set; } = "epoll";
+    public int IoThreads { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 8);
 
     // Protocol limits.
     public long ProtoMaxBulkLengthBytes { get; set; } = 512L * 1024 * 1024;

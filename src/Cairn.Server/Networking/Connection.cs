@@ -21,6 +21,7 @@ internal sealed class Connection : IClientConnection
 {
     private const long BackpressureThresholdBytes = 4L * 1024 * 1024;
     private readonly Socket _socket;
+    private readonly Stream _transport;
     private readonly ServerContext _server;
     private readonly ILogger _logger;
     private readonly PipeReader _input;
@@ -36,14 +37,16 @@ internal sealed class Connection : IClientConnection
     private volatile bool _closing;
     private TaskCompletionSource? _drained;
 
-    public Connection(Socket socket, ServerContext server, ILogger logger)
+    /// <param name="loop">The event loop that drives the socket, or null for .NET's socket engine.</param>
+    public Connection(Socket socket, ServerContext server, ILogger logger, Epoll.EpollLoop? loop = null)
     {
         _socket = socket;
+        _transport = loop is null ? new NetworkStream(socket, ownsSocket: false) : new Epoll.EpollSocketStream(socket, loop);
         _server = server;
         _logger = logger;
         RemoteAddress = socket.RemoteEndPoint?.ToString() ?? "?";
         LocalAddress = socket.LocalEndPoint?.ToString() ?? "?";
-        _input = PipeReader.Create(new NetworkStream(socket, ownsSocket: false),
+        _input = PipeReader.Create(_transport,
             new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 2048, leaveOpen: true));
         _output = new Pipe(new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0, minimumSegmentSize: 16 * 1024,
             readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
@@ -91,6 +94,7 @@ internal sealed class Connection : IClientConnection
                 // Closing anyway.
             }
             await _input.CompleteAsync();
+            await _transport.DisposeAsync(); // leaves the event loop before the descriptor closes
             _socket.Dispose();
         }
     }
@@ -554,10 +558,10 @@ internal sealed class Connection : IClientConnection
                     {
                         foreach (ReadOnlyMemory<byte> segment in buffer)
                         {
-                            await _socket.SendAsync(segment, SocketFlags.None);
+                            await _transport.WriteAsync(segment);
                         }
                     }
-                    catch (Exception e) when (e is SocketException or ObjectDisposedException)
+                    catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
                     {
                         _socketDead = true;
                         _closed.Cancel();

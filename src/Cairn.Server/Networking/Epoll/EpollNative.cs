@@ -1,0 +1,88 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Cairn.Server.Networking.Epoll;
+
+/// <summary>
+/// The few libc calls the client event loop needs (epoll(7), eventfd(2), recv(2)/send(2) with MSG_DONTWAIT).
+/// <c>struct epoll_event</c> is packed to 12 bytes on x86-64 and naturally aligned (16 bytes) elsewhere; only x86-64 and
+/// arm64 Linux are supported (<see cref="IsSupported"/>), anything else uses .NET's socket engine.
+/// </summary>
+internal static unsafe partial class EpollNative
+{
+    public const int EpollCtlAdd = 1;
+    public const int EpollCtlDel = 2;
+    public const uint EpollIn = 0x001;
+    public const uint EpollOut = 0x004;
+    public const uint EpollErr = 0x008;
+    public const uint EpollHup = 0x010;
+    public const uint EpollRdHup = 0x2000;
+    public const uint EpollEt = 1u << 31;
+    public const int EpollCloexec = 0x80000;
+    public const int EfdCloexec = 0x80000;
+    public const int EfdNonblock = 0x800;
+    public const int MsgDontWait = 0x40;
+    public const int MsgNoSignal = 0x4000;
+    public const int Eintr = 4;
+    public const int Eagain = 11;
+
+    public static bool IsSupported => OperatingSystem.IsLinux() &&
+        RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64;
+
+    /// <summary>Size of <c>struct epoll_event</c> on this architecture.</summary>
+    public static int EventSize => RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
+
+    /// <summary>Reads event <paramref name="index"/> of a buffer of <see cref="EventSize"/>-byte events.</summary>
+    public static void ReadEvent(byte* events, int index, out uint mask, out ulong data)
+    {
+        byte* e = events + index * EventSize;
+        mask = *(uint*)e;
+        data = Unsafe.ReadUnaligned<ulong>(e + (EventSize - 8));
+    }
+
+    /// <summary>Adds <paramref name="fd"/> to <paramref name="epfd"/> for <paramref name="mask"/> with user data <paramref name="data"/>.</summary>
+    public static int Add(int epfd, int fd, uint mask, ulong data)
+    {
+        byte* e = stackalloc byte[16];
+        *(uint*)e = mask;
+        Unsafe.WriteUnaligned(e + (EventSize - 8), data);
+        if (EventSize == 16)
+        {
+            *(uint*)(e + 4) = 0;
+        }
+        return EpollCtl(epfd, EpollCtlAdd, fd, e);
+    }
+
+    public static int Remove(int epfd, int fd)
+    {
+        byte* e = stackalloc byte[16]; // kernels before 2.6.9 want a non-null event for DEL
+        return EpollCtl(epfd, EpollCtlDel, fd, e);
+    }
+
+    [LibraryImport("libc", EntryPoint = "epoll_create1", SetLastError = true)]
+    public static partial int EpollCreate(int flags);
+
+    [LibraryImport("libc", EntryPoint = "epoll_ctl", SetLastError = true)]
+    private static partial int EpollCtl(int epfd, int op, int fd, byte* ev);
+
+    [LibraryImport("libc", EntryPoint = "epoll_wait", SetLastError = true)]
+    public static partial int EpollWait(int epfd, byte* events, int maxEvents, int timeoutMilliseconds);
+
+    [LibraryImport("libc", EntryPoint = "eventfd", SetLastError = true)]
+    public static partial int EventFd(uint initial, int flags);
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, byte* buffer, nint count);
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    public static partial nint Write(int fd, byte* buffer, nint count);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+    public static partial nint Receive(int fd, byte* buffer, nint length, int flags);
+
+    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
+    public static partial nint Send(int fd, byte* buffer, nint length, int flags);
+}

@@ -1,0 +1,320 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Threading.Tasks.Sources;
+
+namespace Cairn.Server.Networking.Epoll;
+
+/// <summary>
+/// A client socket driven by an <see cref="EpollLoop"/>: non-blocking recv/send syscalls, and waits for readiness edges
+/// from the loop. The socket is never handed to .NET's socket engine (no async Socket call is made on it), so its events
+/// reach one epoll set only.
+/// Reads: <see cref="_readReady"/> records that the kernel buffer may hold data (an edge arrived, or the last recv filled
+/// the whole buffer). A read with the flag clear parks instead of calling recv; the next edge performs the recv on the loop
+/// thread and completes the read inline. One read and one write may be outstanding at a time (what a PipeReader and a
+/// send pump do).
+/// </summary>
+internal sealed class EpollSocketStream : Stream, IValueTaskSource<int>
+{
+    private readonly Socket _socket;
+    private readonly EpollLoop _loop;
+    private readonly Lock _lock = new();
+    private ManualResetValueTaskSourceCore<int> _read; // RunContinuationsAsynchronously = false: continue on the loop thread
+    private Memory<byte> _readBuffer;
+    private CancellationTokenRegistration _readCancel;
+    private bool _readReady = true;
+    private bool _readWaiting;
+    private bool _writeReady = true;
+    private TaskCompletionSource? _writeWaiter;
+    private bool _disposed;
+
+    public EpollSocketStream(Socket socket, EpollLoop loop)
+    {
+        _socket = socket;
+        _loop = loop;
+        FileDescriptor = (int)socket.SafeHandle.DangerousGetHandle();
+        loop.Register(this);
+    }
+
+    public int FileDescriptor { get; }
+
+    /// <summary>Set by the loop at registration.</summary>
+    public int Slot { get; set; }
+
+    /// <summary>Set by the loop at registration.</summary>
+    public uint Generation { get; set; }
+
+    public override bool CanRead => true;
+
+    public override bool CanWrite => true;
+
+    public override bool CanSeek => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<int>(cancellationToken);
+        }
+        while (true)
+        {
+            lock (_lock)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (!_readReady)
+                {
+                    _read.Reset();
+                    _readBuffer = buffer;
+                    _readWaiting = true;
+                    if (cancellationToken.CanBeCanceled)
+                    {
+                        // Lock is reentrant: a token cancelled meanwhile runs CancelRead right here and completes the read.
+                        _readCancel = cancellationToken.UnsafeRegister(
+                            static (state, token) => ((EpollSocketStream)state!).CancelRead(token), this);
+                    }
+                    break;
+                }
+                _readReady = false;
+            }
+            int received = Receive(buffer.Span, out int errno, out bool more);
+            if (received >= 0)
+            {
+                if (more)
+                {
+                    lock (_lock)
+                    {
+                        _readReady = true;
+                    }
+                }
+                return new ValueTask<int>(received);
+            }
+            if (errno != EpollNative.Eagain)
+            {
+                return ValueTask.FromException<int>(SocketError(errno));
+            }
+            // EAGAIN: park, unless an edge arrived meanwhile.
+        }
+        return new ValueTask<int>(this, _read.Version);
+    }
+
+    /// <summary>
+    /// recv into <paramref name="buffer"/>: bytes read (0 at end of stream), or -1 with <paramref name="errno"/>.
+    /// <paramref name="more"/>: the kernel buffer may still hold data (the buffer was filled) or the stream ended (stays readable).
+    /// </summary>
+    private unsafe int Receive(Span<byte> buffer, out int errno, out bool more)
+    {
+        while (true)
+        {
+            nint n;
+            fixed (byte* p = buffer)
+            {
+                n = EpollNative.Receive(FileDescriptor, p, buffer.Length, EpollNative.MsgDontWait);
+            }
+            if (n >= 0)
+            {
+                errno = 0;
+                more = n == buffer.Length || n == 0;
+                return (int)n;
+            }
+            errno = Marshal.GetLastPInvokeError();
+            more = false;
+            if (errno != EpollNative.Eintr)
+            {
+                return -1;
+            }
+        }
+    }
+
+    /// <summary>Called on the loop thread with the events epoll reported for this socket.</summary>
+    public void OnEvents(uint mask)
+    {
+        const uint readable = EpollNative.EpollIn | EpollNative.EpollRdHup | EpollNative.EpollHup | EpollNative.EpollErr;
+        const uint writable = EpollNative.EpollOut | EpollNative.EpollHup | EpollNative.EpollErr;
+        TaskCompletionSource? writer = null;
+        bool completeRead = false;
+        int received = 0;
+        int errno = 0;
+        CancellationTokenRegistration cancel = default;
+        lock (_lock)
+        {
+            if ((mask & writable) != 0)
+            {
+                writer = _writeWaiter;
+                _writeWaiter = null;
+                _writeReady = writer is null;
+            }
+            if ((mask & readable) != 0)
+            {
+                if (!_readWaiting)
+                {
+                    _readReady = true;
+                }
+                else
+                {
+                    // recv under the lock: a concurrent cancellation cannot hand the buffer back while it is being filled.
+                    received = Receive(_readBuffer.Span, out errno, out bool more);
+                    if (received >= 0 || errno != EpollNative.Eagain) // EAGAIN: a spurious edge, keep waiting
+                    {
+                        _readReady = more;
+                        _readWaiting = false;
+                        _readBuffer = default;
+                        cancel = _readCancel;
+                        _readCancel = default;
+                        completeRead = true;
+                    }
+                }
+            }
+        }
+        writer?.TrySetResult();
+        if (completeRead)
+        {
+            cancel.Unregister();
+            if (received >= 0)
+            {
+                _read.SetResult(received);
+            }
+            else
+            {
+                _read.SetException(SocketError(errno));
+            }
+        }
+    }
+
+    private void CancelRead(CancellationToken token)
+    {
+        lock (_lock)
+        {
+            if (!_readWaiting)
+            {
+                return;
+            }
+            _readWaiting = false;
+            _readBuffer = default;
+            _readCancel = default;
+        }
+        _read.SetException(new OperationCanceledException(token));
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        while (!buffer.IsEmpty)
+        {
+            int sent = TrySend(buffer.Span, out int errno);
+            if (sent > 0)
+            {
+                buffer = buffer[sent..];
+                continue;
+            }
+            if (errno != EpollNative.Eagain)
+            {
+                throw SocketError(errno);
+            }
+            Task wait;
+            lock (_lock)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (_writeReady)
+                {
+                    _writeReady = false; // an edge since the failed send: try again
+                    continue;
+                }
+                _writeWaiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                wait = _writeWaiter.Task;
+            }
+            await wait.WaitAsync(cancellationToken);
+        }
+    }
+
+    private unsafe int TrySend(ReadOnlySpan<byte> buffer, out int errno)
+    {
+        lock (_lock)
+        {
+            _writeReady = false; // from here on an EPOLLOUT edge means space was freed after this attempt
+        }
+        while (true)
+        {
+            nint n;
+            fixed (byte* p = buffer)
+            {
+                n = EpollNative.Send(FileDescriptor, p, buffer.Length, EpollNative.MsgDontWait | EpollNative.MsgNoSignal);
+            }
+            if (n >= 0)
+            {
+                errno = 0;
+                return (int)n;
+            }
+            errno = Marshal.GetLastPInvokeError();
+            if (errno != EpollNative.Eintr)
+            {
+                return -1;
+            }
+        }
+    }
+
+    private static SocketException SocketError(int errno) =>
+        new((int)(errno switch
+        {
+            104 => System.Net.Sockets.SocketError.ConnectionReset,
+            32 => System.Net.Sockets.SocketError.Shutdown,
+            110 => System.Net.Sockets.SocketError.TimedOut,
+            _ => System.Net.Sockets.SocketError.SocketError,
+        }));
+
+    int IValueTaskSource<int>.GetResult(short token) => _read.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<int>.GetStatus(short token) => _read.GetStatus(token);
+
+    void IValueTaskSource<int>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _read.OnCompleted(continuation, state, token, flags);
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    /// <summary>Leaves the loop's set; pending waits fail. The socket itself belongs to the caller.</summary>
+    protected override void Dispose(bool disposing)
+    {
+        bool failRead;
+        TaskCompletionSource? writer;
+        CancellationTokenRegistration cancel;
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            failRead = _readWaiting;
+            _readWaiting = false;
+            cancel = _readCancel;
+            _readCancel = default;
+            writer = _writeWaiter;
+            _writeWaiter = null;
+        }
+        _loop.Unregister(this);
+        if (failRead)
+        {
+            cancel.Unregister();
+            _read.SetException(new ObjectDisposedException(nameof(EpollSocketStream)));
+        }
+        writer?.TrySetException(new ObjectDisposedException(nameof(EpollSocketStream)));
+        base.Dispose(disposing);
+    }
+}

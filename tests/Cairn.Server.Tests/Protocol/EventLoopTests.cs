@@ -1,0 +1,136 @@
+using System.Net.Sockets;
+using System.Text;
+using Cairn.Server.Tests.Infrastructure;
+
+namespace Cairn.Server.Tests.Protocol;
+
+/// <summary>
+/// The client event loops: Cairn's own epoll loops (the default on Linux) and .NET's socket engine (event-loop sockets)
+/// must behave the same for large replies that fill the socket buffer, deep pipelines, many clients spread over the loops,
+/// and a blocked client whose connection is watched for close while it waits.
+/// </summary>
+public sealed class EventLoopTests
+{
+    public static TheoryData<string, int> Loops => new() { { "epoll", 1 }, { "epoll", 3 }, { "sockets", 1 } };
+
+    private static TestServer Start(string loop, int threads) => new(c =>
+    {
+        c.EventLoop = loop;
+        c.IoThreads = threads;
+    });
+
+    [Theory]
+    [MemberData(nameof(Loops))]
+    public async Task A_reply_larger_than_the_socket_buffer_arrives_whole_to_a_slow_reader(string loop, int threads)
+    {
+        await using TestServer server = Start(loop, threads);
+        using var client = new RawClient(server.Port);
+        string value = new('v', 8 * 1024 * 1024);
+        Assert.Equal("+OK", client.Execute("SET", "big", value));
+        // Three copies queued before the client reads anything: the server's sends hit EAGAIN and wait for the socket to drain.
+        client.SendCommand("GET", "big");
+        client.SendCommand("GET", "big");
+        client.SendCommand("STRLEN", "big");
+        await Task.Delay(200);
+        Assert.Equal(value, client.ReadReply());
+        Assert.Equal(value, client.ReadReply());
+        Assert.Equal(":8388608", client.ReadReply());
+    }
+
+    [Theory]
+    [MemberData(nameof(Loops))]
+    public async Task Ten_thousand_pipelined_commands_are_answered_in_order(string loop, int threads)
+    {
+        await using TestServer server = Start(loop, threads);
+        using var client = new RawClient(server.Port);
+        var requests = new StringBuilder();
+        for (int i = 0; i < 10_000; i++)
+        {
+            requests.Append("*2\r\n$4\r\nINCR\r\n$7\r\ncounter\r\n");
+        }
+        client.Send(requests.ToString());
+        for (int i = 1; i <= 10_000; i++)
+        {
+            Assert.Equal(":" + i, client.ReadReply());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Loops))]
+    public async Task Many_clients_spread_over_the_loops_see_every_increment(string loop, int threads)
+    {
+        await using TestServer server = Start(loop, threads);
+        const int clients = 40;
+        const int increments = 250;
+        // Dedicated threads: the clients' blocking reads must not starve the thread pool the server also uses.
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Factory.StartNew(() =>
+        {
+            using var client = new RawClient(server.Port);
+            for (int i = 0; i < increments; i++)
+            {
+                Assert.StartsWith(":", client.Execute("INCR", "shared"));
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)));
+        using var check = new RawClient(server.Port);
+        Assert.Equal((clients * increments).ToString(System.Globalization.CultureInfo.InvariantCulture), check.Execute("GET", "shared"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Loops))]
+    public async Task A_blocked_client_runs_the_commands_it_pipelined_behind_its_BLPOP_once_served(string loop, int threads)
+    {
+        await using TestServer server = Start(loop, threads);
+        using var blocked = new RawClient(server.Port);
+        blocked.Send("*3\r\n$5\r\nBLPOP\r\n$5\r\nqueue\r\n$1\r\n0\r\n*2\r\n$4\r\nECHO\r\n$5\r\nafter\r\n");
+        Assert.False(blocked.HasDataWithin(200));
+        using var pusher = new RawClient(server.Port);
+        Assert.Equal(":1", pusher.Execute("RPUSH", "queue", "job"));
+        Assert.Equal("[queue, job]", blocked.ReadReply());
+        Assert.Equal("after", blocked.ReadReply());
+    }
+
+    [Theory]
+    [MemberData(nameof(Loops))]
+    public async Task A_blocked_client_that_disconnects_stops_waiting_and_pops_nothing(string loop, int threads)
+    {
+        await using TestServer server = Start(loop, threads);
+        using (var blocked = new RawClient(server.Port))
+        {
+            blocked.SendCommand("BLPOP", "gone", "0");
+            Assert.False(blocked.HasDataWithin(200));
+        }
+        using var other = new RawClient(server.Port);
+        for (int i = 0; i < 100 && other.Execute("CLIENT", "LIST").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length > 1; i++)
+        {
+            await Task.Delay(20);
+        }
+        Assert.Equal(":1", other.Execute("RPUSH", "gone", "kept"));
+        Assert.Equal("[kept]", other.Execute("LRANGE", "gone", "0", "-1"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Loops))]
+    public async Task A_client_that_resets_its_connection_leaves_the_others_working(string loop, int threads)
+    {
+        await using TestServer server = Start(loop, threads);
+        using (var rude = new TcpClient())
+        {
+            rude.Connect("127.0.0.1", server.Port);
+            rude.LingerState = new LingerOption(true, 0); // close sends RST
+            rude.GetStream().Write("*2\r\n$3\r\nGET\r\n$1\r\nx\r\n*1\r\n$4\r\nPING\r\n"u8);
+        }
+        using var client = new RawClient(server.Port);
+        Assert.Equal("+PONG", client.Execute("PING"));
+    }
+
+    [Fact]
+    public async Task The_event_loop_settings_are_reported_and_fixed_at_start()
+    {
+        await using TestServer server = Start("epoll", 2);
+        using var client = new RawClient(server.Port);
+        Assert.Equal("[io-threads, 2]", client.Execute("CONFIG", "GET", "io-threads"));
+        Assert.Equal("[event-loop, epoll]", client.Execute("CONFIG", "GET", "event-loop"));
+        Assert.StartsWith("-ERR CONFIG SET failed (possibly related to argument 'event-loop') - can't set immutable config",
+            client.Execute("CONFIG", "SET", "event-loop", "sockets"));
+    }
+}
