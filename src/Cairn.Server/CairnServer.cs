@@ -126,14 +126,7 @@ public sealed class CairnServer : IAsyncDisposable
         }
         if (!accepted)
         {
-            try
-            {
-                await socket.SendAsync("-ERR max number of clients reached\r\n"u8.ToArray(), SocketFlags.None);
-            }
-            finally
-            {
-                socket.Dispose();
-            }
+            await connection.RejectAsync("-ERR max number of clients reached\r\n"u8.ToArray());
             return;
         }
         lock (_connectionsLock)

@@ -99,6 +99,24 @@ internal sealed class Connection : IClientConnection
         }
     }
 
+    /// <summary>Answers a client refused at accept (maxclients) and closes it; the read loop never runs.</summary>
+    public async Task RejectAsync(ReadOnlyMemory<byte> reply)
+    {
+        try
+        {
+            await _transport.WriteAsync(reply);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            // Gone already.
+        }
+        finally
+        {
+            await _transport.DisposeAsync();
+            _socket.Dispose();
+        }
+    }
+
     private async Task ReadLoopAsync()
     {
         while (!_closing)
