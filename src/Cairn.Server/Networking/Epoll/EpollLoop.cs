@@ -152,5 +152,15 @@ internal sealed unsafe class EpollLoop : IDisposable
         }
         EpollNative.Close(_wakeFd);
         EpollNative.Close(_epfd);
+        // Sockets still registered will never see another event: fail their waits so their connections unwind.
+        EpollSocketStream?[] remaining;
+        lock (_slotsLock)
+        {
+            remaining = (EpollSocketStream?[])_slots.Clone();
+        }
+        foreach (EpollSocketStream? stream in remaining)
+        {
+            stream?.Dispose();
+        }
     }
 }
