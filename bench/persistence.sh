@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Persistence benchmark: SET throughput without persistence, with appendfsync everysec and always (Cairn and Redis), and
-# snapshot time and peak RSS for N keys (Cairn BGSAVE vs Redis BGSAVE). Loopback ports 23760-23769 only; every server is
+# snapshot time and peak RSS for N keys (Cairn BGSAVE vs Redis BGSAVE), and client throughput during back-to-back BGSAVEs. Loopback ports 23760-23769 only; every server is
 # started here and stopped by its PID.
 #   bench/persistence.sh /path/to/cairn [keys=1000000] [requests=200000]
 set -u
@@ -37,6 +37,7 @@ for mode in none everysec always; do
   done
 done
 
+SNAP_LINES=()
 echo
 printf "%-10s %10s %14s %14s %14s\n" "snapshot" "keys" "seconds" "rss_before_kB" "rss_peak_kB"
 for server in cairn redis; do
@@ -54,5 +55,20 @@ for server in cairn redis; do
   while redis-cli -p $port info persistence | grep -q "rdb_bgsave_in_progress:1"; do r=$(tree_rss); [ "$r" -gt "$peak" ] && peak=$r; sleep 0.02; done
   t1=$(date +%s.%N)
   printf "%-10s %10s %14.2f %14s %14s\n" "$server" "$keys" "$(echo "$t1 - $t0" | bc)" "$before" "$peak"
+  # Clients during snapshots: SET and GET over the whole data set with and without back-to-back BGSAVEs running.
+  plain=$(redis-benchmark -p $port -t set,get -n "$REQUESTS" -c 50 -r "$keys" -d 64 -q 2>/dev/null | tr '\r' '\n' | grep -a "requests per second" | awk '{print $2}' | paste -sd' ')
+  rm -f "$WORK/stop-saves" "$WORK/saves"
+  ( while [ ! -f "$WORK/stop-saves" ]; do
+      redis-cli -p $port bgsave >/dev/null 2>&1; sleep 0.05
+      while redis-cli -p $port info persistence | grep -q "rdb_bgsave_in_progress:1"; do sleep 0.02; done
+      echo >> "$WORK/saves"
+    done ) & saver=$!
+  during=$(redis-benchmark -p $port -t set,get -n "$REQUESTS" -c 50 -r "$keys" -d 64 -q 2>/dev/null | tr '\r' '\n' | grep -a "requests per second" | awk '{print $2}' | paste -sd' ')
+  touch "$WORK/stop-saves"; wait $saver
+  SNAP_LINES+=("$(printf "%-10s %-22s %-22s %8s" "$server" "$plain" "$during" "$(wc -l < "$WORK/saves")")")
   stop "$pid"
 done
+
+echo
+printf "%-10s %-22s %-22s %8s\n" "clients" "SET GET no snapshot" "SET GET during BGSAVEs" "BGSAVEs"
+for line in "${SNAP_LINES[@]}"; do echo "$line"; done
