@@ -5,8 +5,8 @@ namespace Cairn.Engine.Memory.Lists;
 
 /// <summary>
 /// A list value. Encodings as Redis 7: "listpack" while the list fits one listpack node (list-max-listpack-size), held as
-/// <see cref="PackedElements"/> (one buffer, no object per element); then "quicklist", held as a ring buffer of arrays
-/// (O(1) at both ends and by index); back to "listpack" when it shrinks to half the limit (hysteresis, so a list at the
+/// <see cref="PackedElements"/> (one buffer, no object per element); then "quicklist", held as a
+/// <see cref="ChunkedList"/> (packed chunks of list-max-listpack-size, like Redis's quicklist nodes); back to "listpack" when it shrinks to half the limit (hysteresis, so a list at the
 /// edge does not flip on every push and pop). The conversion points and sizes follow t_list.c (listTypeTryConversionAppend
 /// before every growth, shrinking conversion after every removal), with the listpack size of the elements kept
 /// incrementally. Invariant: exactly one of _packed/_deque is set; a list in the keyspace is never empty (callers remove
@@ -21,7 +21,7 @@ public sealed class ListObject : DataObject
     private static readonly long[] s_nodeSizeLimits = [4096, 8192, 16384, 32768, 65536];
 
     private PackedElements? _packed;
-    private ElementDeque? _deque;
+    private ChunkedList? _deque;
     private long _listpackBytes = ListpackSize.EmptyBytes;
 
     public ListObject()
@@ -29,7 +29,7 @@ public sealed class ListObject : DataObject
         _packed = new PackedElements();
     }
 
-    private ListObject(PackedElements? packed, ElementDeque? deque, long listpackBytes)
+    private ListObject(PackedElements? packed, ChunkedList? deque, long listpackBytes)
     {
         _packed = packed;
         _deque = deque;
@@ -71,10 +71,12 @@ public sealed class ListObject : DataObject
     {
         if (_packed is not null && ExceedsNodeLimit(_listpackBytes + addedBytes, _packed.Count + addedCount))
         {
-            var deque = new ElementDeque(_packed.Count);
+            (long sizeLimit, long countLimit) = NodeLimits(EncodingSettings.ListMaxListpackSize);
+            var deque = new ChunkedList(
+                (int)(sizeLimit == long.MaxValue ? SizeSafetyLimitBytes : sizeLimit), (int)Math.Min(countLimit, int.MaxValue));
             for (int i = 0; i < _packed.Count; i++)
             {
-                deque.AddLast(_packed[i].ToArray());
+                deque.AddLast(_packed[i]);
             }
             _deque = deque;
             _packed = null;
@@ -110,11 +112,11 @@ public sealed class ListObject : DataObject
         }
         else if (head)
         {
-            _deque!.AddFirst(element.ToArray());
+            _deque!.AddFirst(element);
         }
         else
         {
-            _deque!.AddLast(element.ToArray());
+            _deque!.AddLast(element);
         }
     }
 
@@ -145,7 +147,7 @@ public sealed class ListObject : DataObject
         }
         else
         {
-            _deque!.Insert(index, element.ToArray());
+            _deque!.Insert(index, element);
         }
     }
 
@@ -158,7 +160,7 @@ public sealed class ListObject : DataObject
         }
         else
         {
-            _deque![index] = element.ToArray();
+            _deque!.Replace(index, element);
         }
     }
 
@@ -202,49 +204,8 @@ public sealed class ListObject : DataObject
             }
             return removed;
         }
-        ElementDeque deque = _deque!;
-        int n = deque.Count;
-        if (count >= 0)
-        {
-            // One compacting pass from the head.
-            int write = 0;
-            for (int read = 0; read < n; read++)
-            {
-                byte[] element = deque[read];
-                if (removed < limit && value.SequenceEqual(element))
-                {
-                    removed++;
-                    _listpackBytes -= ListpackSize.Entry(element);
-                    continue;
-                }
-                if (write != read)
-                {
-                    deque[write] = element;
-                }
-                write++;
-            }
-            deque.RemoveLast(n - write);
-        }
-        else
-        {
-            int write = n - 1;
-            for (int read = n - 1; read >= 0; read--)
-            {
-                byte[] element = deque[read];
-                if (removed < limit && value.SequenceEqual(element))
-                {
-                    removed++;
-                    _listpackBytes -= ListpackSize.Entry(element);
-                    continue;
-                }
-                if (write != read)
-                {
-                    deque[write] = element;
-                }
-                write--;
-            }
-            deque.RemoveFirst(write + 1);
-        }
+        removed = _deque!.RemoveWhere(value.ToArray(), static (v, element) => element.SequenceEqual(v), limit, fromTail: count < 0);
+        _listpackBytes -= removed * ListpackSize.Entry(value);
         return removed;
     }
 

@@ -1,0 +1,181 @@
+using System.Text;
+using Cairn.Engine.Memory.Lists;
+
+namespace Cairn.Server.Tests.Lists;
+
+/// <summary>
+/// The quicklist's chunked storage against a List&lt;byte[]&gt; model under seeded random operations, with chunk limits
+/// small enough that every path (new chunks at both ends, splits on insert and replace, elements larger than a chunk,
+/// chunks emptied by pops, trims and removals, cursor walks in both directions) runs thousands of times.
+/// </summary>
+public sealed class ChunkedListModelTests
+{
+    [Theory]
+    [InlineData(1, 64, 5)]
+    [InlineData(2, 200, 1000)]
+    [InlineData(3, 8192, 3)]
+    [InlineData(4, 40, 1)]
+    public void Random_operations_match_a_list_model(int seed, int chunkBytes, int chunkElements)
+    {
+        var random = new Random(seed);
+        var list = new ChunkedList(chunkBytes, chunkElements);
+        var model = new List<byte[]>();
+        byte[] NewElement()
+        {
+            int length = random.Next(10) == 0 ? random.Next(chunkBytes, chunkBytes * 2 + 2) : random.Next(0, 24);
+            var e = new byte[length];
+            for (int i = 0; i < length; i++)
+            {
+                e[i] = (byte)('a' + random.Next(3)); // few distinct values so removals by value find matches
+            }
+            return length > 2 ? e : Encoding.ASCII.GetBytes(random.Next(4).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        for (int step = 0; step < 20_000; step++)
+        {
+            int op = random.Next(12);
+            switch (op)
+            {
+                case 0:
+                case 1:
+                    {
+                        byte[] e = NewElement();
+                        list.AddFirst(e);
+                        model.Insert(0, e);
+                        break;
+                    }
+                case 2:
+                case 3:
+                    {
+                        byte[] e = NewElement();
+                        list.AddLast(e);
+                        model.Add(e);
+                        break;
+                    }
+                case 4 when model.Count > 0:
+                    Assert.Equal(model[0], list.RemoveFirst());
+                    model.RemoveAt(0);
+                    break;
+                case 5 when model.Count > 0:
+                    Assert.Equal(model[^1], list.RemoveLast());
+                    model.RemoveAt(model.Count - 1);
+                    break;
+                case 6:
+                    {
+                        int at = random.Next(model.Count + 1);
+                        byte[] e = NewElement();
+                        list.Insert(at, e);
+                        model.Insert(at, e);
+                        break;
+                    }
+                case 7 when model.Count > 0:
+                    {
+                        int at = random.Next(model.Count);
+                        byte[] e = NewElement();
+                        list.Replace(at, e);
+                        model[at] = e;
+                        break;
+                    }
+                case 8 when model.Count > 0 && random.Next(4) == 0:
+                    {
+                        byte[] value = model[random.Next(model.Count)];
+                        long limit = random.Next(3) == 0 ? long.MaxValue : random.Next(1, 4);
+                        bool fromTail = random.Next(2) == 0;
+                        long removed = list.RemoveWhere(value, static (v, e) => e.SequenceEqual(v), limit, fromTail);
+                        long expected = 0;
+                        if (!fromTail)
+                        {
+                            for (int i = 0; i < model.Count && expected < limit;)
+                            {
+                                if (model[i].AsSpan().SequenceEqual(value)) { model.RemoveAt(i); expected++; } else { i++; }
+                            }
+                        }
+                        else
+                        {
+                            for (int i = model.Count - 1; i >= 0 && expected < limit; i--)
+                            {
+                                if (model[i].AsSpan().SequenceEqual(value)) { model.RemoveAt(i); expected++; }
+                            }
+                        }
+                        Assert.Equal(expected, removed);
+                        break;
+                    }
+                case 9 when model.Count > 0 && random.Next(8) == 0:
+                    {
+                        int n = random.Next(Math.Min(model.Count, 30) + 1);
+                        if (random.Next(2) == 0)
+                        {
+                            list.RemoveFirst(n);
+                            model.RemoveRange(0, n);
+                        }
+                        else
+                        {
+                            list.RemoveLast(n);
+                            model.RemoveRange(model.Count - n, n);
+                        }
+                        break;
+                    }
+                case 10 when model.Count > 0:
+                    {
+                        // A random read, then a short sequential run from there (the cursor path).
+                        int at = random.Next(model.Count);
+                        for (int i = at; i < Math.Min(model.Count, at + 5); i++)
+                        {
+                            Assert.True(model[i].AsSpan().SequenceEqual(list[i]), $"step {step}: element {i}");
+                        }
+                        break;
+                    }
+                case 11 when random.Next(50) == 0:
+                    {
+                        ChunkedList copy = list.Clone();
+                        AssertSame(model, copy);
+                        copy.AddFirst("only in the copy"u8);
+                        Assert.Equal(model.Count, list.Count);
+                        break;
+                    }
+            }
+            Assert.Equal(model.Count, list.Count);
+            if (step % 997 == 0)
+            {
+                AssertSame(model, list);
+            }
+        }
+        AssertSame(model, list);
+        // Walk backwards as LRANGE with a negative direction would.
+        for (int i = model.Count - 1; i >= 0; i--)
+        {
+            Assert.True(model[i].AsSpan().SequenceEqual(list[i]));
+        }
+    }
+
+    [Fact]
+    public void A_million_small_elements_take_a_few_thousand_chunks_not_a_million_objects()
+    {
+        var list = new ChunkedList(8192, int.MaxValue);
+        byte[] element = new byte[62];
+        for (int i = 0; i < 1_000_000; i++)
+        {
+            element[0] = (byte)i;
+            if (i % 2 == 0)
+            {
+                list.AddLast(element);
+            }
+            else
+            {
+                list.AddFirst(element);
+            }
+        }
+        Assert.Equal(1_000_000, list.Count);
+        Assert.InRange(list.ChunkCount, 7_000, 8_500); // 63 bytes an element, 130 to an 8 KB chunk
+        Assert.InRange(list.CapacityBytes, 63_000_000L, 70_000_000L);
+        Assert.Equal(62, list[500_000].Length);
+    }
+
+    private static void AssertSame(List<byte[]> model, ChunkedList list)
+    {
+        Assert.Equal(model.Count, list.Count);
+        for (int i = 0; i < model.Count; i++)
+        {
+            Assert.True(model[i].AsSpan().SequenceEqual(list[i]), $"element {i}");
+        }
+    }
+}
