@@ -1,4 +1,5 @@
 using System.Numerics;
+using Cairn.Engine.Memory.Collections;
 using Cairn.Primitives;
 
 namespace Cairn.Engine.Memory.SortedSets;
@@ -22,7 +23,8 @@ internal sealed class MemberIndex
     private uint _nodeMask;
     private int _slotMask;
 
-    /// <summary>A table for node numbers below <paramref name="nodeCapacity"/> (a power of two, at most 2^29).</summary>
+    /// <summary>A table for node numbers below <paramref name="nodeCapacity"/> (a power of two, at most 2^29). Nodes are
+    /// read from the list's chunked node array (<see cref="SlotChunks"/>).</summary>
     public MemberIndex(int nodeCapacity)
     {
         _slots = [];
@@ -33,7 +35,7 @@ internal sealed class MemberIndex
     public long SlotBytes => (long)_slots.Length * sizeof(uint);
 
     /// <summary>The node holding <paramref name="member"/> (whose hash is <paramref name="hash"/>), or 0.</summary>
-    public int Find(ReadOnlySpan<byte> member, int hash, SkipListNode[] nodes)
+    public int Find(ReadOnlySpan<byte> member, int hash, SkipListNode[][] nodes)
     {
         uint[] slots = _slots;
         uint tag = Tag(hash);
@@ -49,7 +51,7 @@ internal sealed class MemberIndex
             if (entry >> nodeBits == tag)
             {
                 int node = (int)(entry & _nodeMask);
-                if (member.SequenceEqual(nodes[node].Member))
+                if (member.SequenceEqual(nodes[node >> SlotChunks.Shift][node & SlotChunks.Mask].Member))
                 {
                     return node;
                 }
@@ -71,7 +73,7 @@ internal sealed class MemberIndex
     }
 
     /// <summary>Removes a node (its member's hash is <paramref name="hash"/>). REQUIRES: it is in the table.</summary>
-    public void Remove(int node, int hash, SkipListNode[] nodes)
+    public void Remove(int node, int hash, SkipListNode[][] nodes)
     {
         uint[] slots = _slots;
         int mask = _slotMask;
@@ -91,7 +93,8 @@ internal sealed class MemberIndex
             {
                 break;
             }
-            int home = nodes[(int)(entry & _nodeMask)].Hash & mask;
+            int other = (int)(entry & _nodeMask);
+            int home = nodes[other >> SlotChunks.Shift][other & SlotChunks.Mask].Hash & mask;
             bool homeInGap = i <= j ? home > i && home <= j : home > i || home <= j;
             if (!homeInGap)
             {
@@ -114,14 +117,15 @@ internal sealed class MemberIndex
     }
 
     /// <summary>Re-sizes for a grown node array and re-enters its live nodes [1, limit) from their stored hashes.</summary>
-    public void Rebuild(int nodeCapacity, SkipListNode[] nodes, int limit)
+    public void Rebuild(int nodeCapacity, SkipListNode[][] nodes, int limit)
     {
         Reset(nodeCapacity);
         for (int node = 1; node < limit; node++)
         {
-            if (nodes[node].Member is not null)
+            ref SkipListNode n = ref nodes[node >> SlotChunks.Shift][node & SlotChunks.Mask];
+            if (n.Member is not null)
             {
-                Add(node, nodes[node].Hash);
+                Add(node, n.Hash);
             }
         }
     }

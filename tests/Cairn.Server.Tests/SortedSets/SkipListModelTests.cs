@@ -84,6 +84,37 @@ public sealed class SkipListModelTests
     }
 
     [Fact]
+    public void GrowsPastSeveralArrayChunksWithRanksIntact()
+    {
+        // 40k nodes span five node chunks and about 13k upper links two link chunks (8192 entries a chunk).
+        var random = new Random(5);
+        var list = new SkipList(4);
+        var model = new SortedDictionary<(double Score, string Member), bool>(s_order);
+        for (int i = 0; i < 40000; i++)
+        {
+            double score = random.Next(1000);
+            Insert(list, score, "g" + i);
+            model.Add((score, "g" + i), true);
+        }
+        list.CheckInvariants();
+        for (int i = 0; i < 40000; i += 3)
+        {
+            int node = list.Find(Encoding.UTF8.GetBytes("g" + i), out _);
+            model.Remove((list.ScoreOf(node), "g" + i));
+            list.Delete(node);
+        }
+        for (int i = 0; i < 20000; i++)
+        {
+            double score = random.Next(1000);
+            Insert(list, score, "h" + i);
+            model.Add((score, "h" + i), true);
+        }
+        list.CheckInvariants();
+        AssertSameOrder(list, model, "after regrowth");
+        CheckQueries(list, model, random, "after regrowth");
+    }
+
+    [Fact]
     public void FreedNodesAreReusedBeforeTheArraysGrow()
     {
         var list = new SkipList(4);
