@@ -116,28 +116,43 @@ internal sealed class SkipList
     }
 
     /// <summary>Deletes a live node.</summary>
-    public void Delete(int node)
+    public void Delete(int node) => DeleteRun(node, 1);
+
+    /// <summary>
+    /// Deletes <paramref name="count"/> consecutive nodes starting at <paramref name="first"/> with one descent (Redis's
+    /// zslDeleteRangeByRank): the predecessors of the first node stay the predecessors of each following one as the run
+    /// is unlinked. REQUIRES: first is live and at least count - 1 nodes follow it.
+    /// </summary>
+    public void DeleteRun(int first, long count)
     {
-        ref SkipListNode n = ref At(_nodes, node);
-        Invariant.Require(node > 0 && n.Member is not null, "deleting a free node");
-        int before = FindPredecessors(n.Score, n.Member);
-        Invariant.Require(At(_nodes, before).Forward == node, "deleting a node not in the skip list");
-        Unlink(node);
-        _index.Remove(node, n.Hash, _nodes);
-        if (n.Upper != 0)
+        ref SkipListNode head = ref At(_nodes, first);
+        Invariant.Require(first > 0 && head.Member is not null, "deleting a free node");
+        Invariant.Require(count >= 1 && count <= _count, "deleting more nodes than the list has");
+        int before = FindPredecessors(head.Score, head.Member);
+        Invariant.Require(At(_nodes, before).Forward == first, "deleting a node not in the skip list");
+        int node = first;
+        for (long deleted = 0; deleted < count; deleted++)
         {
-            FreeBlock(n.Upper);
+            Invariant.Require(node != 0, "deleting past the end of the skip list");
+            ref SkipListNode n = ref At(_nodes, node);
+            int next = n.Forward;
+            Unlink(node);
+            _index.Remove(node, n.Hash, _nodes);
+            if (n.Upper != 0)
+            {
+                FreeBlock(n.Upper);
+            }
+            n = default;
+            n.Forward = _freeNode;
+            _freeNode = node;
+            node = next;
         }
         if (_count == 0)
         {
             // Empty: start over small, so a drained set does not keep its peak size (no scan can be in progress that
             // needs its old node numbers: it has nothing left to return).
             Shrink();
-            return;
         }
-        n = default;
-        n.Forward = _freeNode;
-        _freeNode = node;
     }
 
     /// <summary>

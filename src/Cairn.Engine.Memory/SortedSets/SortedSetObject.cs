@@ -224,13 +224,14 @@ public sealed class SortedSetObject : DataObject
             ListRemoveRange((int)start, (int)count);
             return count;
         }
-        int node = _skipList!.GetByRank(start + 1);
+        int first = _skipList!.GetByRank(start + 1);
+        int node = first;
         for (long i = 0; i < count; i++)
         {
-            int current = node;
-            node = _skipList.Next(current);
-            SkipListRemove(current);
+            _memoryBytes -= _skipList.MemberOf(node).Length + SkipListEntryOverheadBytes;
+            node = _skipList.Next(node);
         }
+        _skipList.DeleteRun(first, count);
         return count;
     }
 

@@ -64,6 +64,19 @@ public sealed class SkipListModelTests
                     scores[member] = score;
                     Assert.Equal(score, list.ScoreOf(node));
                 }
+                if (round % 331 == 0 && scores.Count > 20)
+                {
+                    // A run of consecutive nodes deleted with one descent (ZREMRANGEBY*).
+                    int length = 1 + random.Next(10);
+                    int first = list.GetByRank(1 + random.Next(scores.Count - length + 1));
+                    for (int k = 0, x = first; k < length; k++, x = list.Next(x))
+                    {
+                        string gone = Encoding.UTF8.GetString(list.MemberOf(x));
+                        model.Remove((scores[gone], gone));
+                        scores.Remove(gone);
+                    }
+                    list.DeleteRun(first, length);
+                }
                 if (round % 97 == 0)
                 {
                     CheckQueries(list, model, random, context);
