@@ -9,9 +9,9 @@ namespace Cairn.Engine.Memory.SortedSets;
 /// probing over the node numbers of a <see cref="SkipList"/>, one 32-bit slot per entry and no per-entry objects.
 /// A slot holds the node number in its low <c>nodeBits</c> bits and, above them, a tag of the member's hash (bits the
 /// slot index does not use), so a probe rejects almost every other member without loading its node: a hit costs the
-/// slot, the node and the member's bytes. The table has twice as many slots as the list has node numbers (load below
-/// 1/2) and is rebuilt, from the hashes the nodes keep, when the node array grows. Deletion shifts the following entries
-/// back (no tombstones).
+/// slot, the node and the member's bytes. The table has twice as many slots as the power of two covering the list's node
+/// numbers (load below 1/2) and is rebuilt, from the hashes the nodes keep, when the node capacity passes that power of
+/// two. Deletion shifts the following entries back (no tombstones).
 /// Invariants: 0 is an empty slot (node 0 is the header, never indexed); every live node is in exactly one slot, reachable
 /// by probing from its hash's home slot without crossing an empty slot.
 /// Thread safety: none; the store lock serialises access.
