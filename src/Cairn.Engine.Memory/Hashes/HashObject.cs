@@ -228,34 +228,32 @@ public sealed class HashObject : DataObject
     public bool Set(ReadOnlySpan<byte> field, ReadOnlySpan<byte> value)
     {
         ConvertIfLongerThanLimit(Math.Max(field.Length, value.Length));
+        if (_table is not null)
+        {
+            // One hash and bucket walk for both the look-up and the insert.
+            int slot = _table.FindOrAdd(field, out bool added);
+            ref byte[] stored = ref _table.ValueAt(slot);
+            if (added)
+            {
+                stored = value.ToArray();
+                _bytes += TableEntryBytes(field.Length, value.Length);
+                return true;
+            }
+            _bytes += value.Length - stored.Length;
+            stored = value.ToArray();
+            return false;
+        }
         int position = Find(field);
         if (position >= 0)
         {
-            if (_table is null)
-            {
-                _packed.Replace(2 * position + 1, value);
-            }
-            else
-            {
-                ref byte[] slot = ref _table.ValueAt(position);
-                _bytes += value.Length - slot.Length;
-                slot = value.ToArray();
-            }
+            _packed.Replace(2 * position + 1, value);
             return false;
         }
-        if (_table is null)
+        _packed.Add(field);
+        _packed.Add(value);
+        if (Count > EncodingSettings.HashMaxListpackEntries)
         {
-            _packed.Add(field);
-            _packed.Add(value);
-            if (Count > EncodingSettings.HashMaxListpackEntries)
-            {
-                ConvertToTable();
-            }
-        }
-        else
-        {
-            _table.Add(field.ToArray(), value.ToArray());
-            _bytes += TableEntryBytes(field.Length, value.Length);
+            ConvertToTable();
         }
         return true;
     }

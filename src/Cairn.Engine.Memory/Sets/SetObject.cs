@@ -147,12 +147,14 @@ public sealed class SetObject : DataObject
                 }
                 return true;
             default:
-                if (_map!.Find(member) >= 0)
+            {
+                int slot = _map!.FindOrAdd(member, out bool added);
+                if (added)
                 {
-                    return false;
+                    _memoryBytes += _map.KeyAt(slot).Length + HashtableEntryOverheadBytes;
                 }
-                MapAdd(member.ToArray());
-                return true;
+                return added;
+            }
         }
     }
 

@@ -1,177 +1,157 @@
 using System.Numerics;
+using Cairn.Engine.Memory.Collections;
 using Cairn.Primitives;
 
 namespace Cairn.Engine.Memory.SortedSets;
 
 /// <summary>
-/// The member → node hash table of a skiplist-encoded sorted set (the dict half of Redis's zset), chained through
-/// <see cref="SkipListNode.NextInBucket"/>: the table is one array of node references and the node is the entry, so a
-/// member costs 4-8 bytes of bucket instead of a separate slot holding key, value, hash and link (24 bytes plus a 4-byte
-/// bucket). Hashes are not stored; a chain step compares members (lengths first), and a resize rehashes the members.
-/// The table grows at load 2, not 1 as Redis's dict: a ZADD that moves a member costs two skip-list descents of dozens
-/// of node visits, so half a chain step more per look-up is noise, while the buckets (and the garbage a doubling leaves
-/// behind until the next full GC) halve: 4 bytes a member less at 1M members.
-/// Invariants: every node is in the chain of bucket Hash(member) &amp; (buckets - 1); Count nodes in all; the bucket count
-/// is a power of two, grown past load 2 and shrunk below load 1/8.
-/// ZSCAN walks buckets with Redis's reverse-binary cursor, so a scan returns every member present for its whole duration
-/// even when the table grows or shrinks between calls (possibly some twice).
+/// The member → node table of a skiplist-encoded sorted set (the dict half of Redis's zset): open addressing with linear
+/// probing over the node numbers of a <see cref="SkipList"/>, one 32-bit slot per entry and no per-entry objects.
+/// A slot holds the node number in its low <c>nodeBits</c> bits and, above them, a tag of the member's hash (bits the
+/// slot index does not use), so a probe rejects almost every other member without loading its node: a hit costs the
+/// slot, the node and the member's bytes. The table has twice as many slots as the power of two covering the list's node
+/// numbers (load below 1/2) and is rebuilt, from the hashes the nodes keep, when the node capacity passes that power of
+/// two. Deletion shifts the following entries back (no tombstones).
+/// Invariants: 0 is an empty slot (node 0 is the header, never indexed); every live node is in exactly one slot, reachable
+/// by probing from its hash's home slot without crossing an empty slot.
 /// Thread safety: none; the store lock serialises access.
 /// </summary>
 internal sealed class MemberIndex
 {
-    private const int MinimumBuckets = 4;
-    private const int MaxLoadFactor = 2;
-    private const int RandomProbeLimit = 1024;
+    private uint[] _slots;
+    private int _nodeBits;
+    private uint _nodeMask;
+    private int _slotMask;
 
-    private SkipListNode?[] _buckets;
-
-    public MemberIndex(int capacity)
+    /// <summary>A table for node numbers below <paramref name="nodeCapacity"/> (a power of two, at most 2^29). Nodes are
+    /// read from the list's chunked node array (<see cref="SlotChunks"/>).</summary>
+    public MemberIndex(int nodeCapacity)
     {
-        _buckets = new SkipListNode?[BucketsFor(capacity)];
+        _slots = [];
+        Reset(nodeCapacity);
     }
 
-    public int Count { get; private set; }
+    /// <summary>Bytes of the slot array.</summary>
+    public long SlotBytes => (long)_slots.Length * sizeof(uint);
 
-    /// <summary>Bytes of the bucket array (for the memory estimate).</summary>
-    public long BucketBytes => (long)_buckets.Length * IntPtr.Size;
-
-    public SkipListNode? Find(ReadOnlySpan<byte> member)
+    /// <summary>The node holding <paramref name="member"/> (whose hash is <paramref name="hash"/>), or 0.</summary>
+    public int Find(ReadOnlySpan<byte> member, int hash, SkipListNode[][] nodes)
     {
-        SkipListNode?[] buckets = _buckets;
-        SkipListNode? node = buckets[ByteArrayComparer.Hash(member) & (buckets.Length - 1)];
-        while (node is not null && !member.SequenceEqual(node.Member))
+        uint[] slots = _slots;
+        uint tag = Tag(hash);
+        int mask = _slotMask;
+        int nodeBits = _nodeBits;
+        for (int i = hash & mask; ; i = (i + 1) & mask)
         {
-            node = node.NextInBucket;
-        }
-        return node;
-    }
-
-    /// <summary>Adds a node whose member is absent. REQUIRES: Find(node.Member) is null.</summary>
-    public void Add(SkipListNode node)
-    {
-        if (Count >= _buckets.Length * MaxLoadFactor)
-        {
-            Resize(_buckets.Length * 2);
-        }
-        ref SkipListNode? bucket = ref _buckets[ByteArrayComparer.Hash(node.Member) & (_buckets.Length - 1)];
-        node.NextInBucket = bucket;
-        bucket = node;
-        Count++;
-    }
-
-    /// <summary>Removes a node. REQUIRES: it is in the index.</summary>
-    public void Remove(SkipListNode node)
-    {
-        ref SkipListNode? link = ref _buckets[ByteArrayComparer.Hash(node.Member) & (_buckets.Length - 1)];
-        while (!ReferenceEquals(link, node))
-        {
-            Invariant.Require(link is not null, "removing a node that is not in the member index");
-            link = ref link.NextInBucket;
-        }
-        link = node.NextInBucket;
-        node.NextInBucket = null;
-        Count--;
-        if (_buckets.Length > MinimumBuckets && Count < _buckets.Length / 8)
-        {
-            Resize(BucketsFor(Count));
-        }
-    }
-
-    /// <summary>
-    /// A random node: a random non-empty bucket, then a random node of its chain (Redis's dictGetRandomKey).
-    /// REQUIRES: Count &gt; 0.
-    /// </summary>
-    public SkipListNode Random(IRandomSource random)
-    {
-        Invariant.Require(Count > 0, "random member of an empty index");
-        SkipListNode?[] buckets = _buckets;
-        SkipListNode? head = null;
-        for (int attempt = 0; attempt < RandomProbeLimit && head is null; attempt++)
-        {
-            head = buckets[random.NextInt(buckets.Length)];
-        }
-        if (head is null)
-        {
-            // Only reachable by a long run of bad luck (the load is at least 1/8): take the next non-empty bucket.
-            int start = random.NextInt(buckets.Length);
-            for (int i = 0; head is null; i++)
+            uint entry = slots[i];
+            if (entry == 0)
             {
-                head = buckets[(start + i) & (buckets.Length - 1)];
+                return 0;
+            }
+            if (entry >> nodeBits == tag)
+            {
+                int node = (int)(entry & _nodeMask);
+                if (member.SequenceEqual(nodes[node >> SlotChunks.Shift][node & SlotChunks.Mask].Member))
+                {
+                    return node;
+                }
             }
         }
-        int length = 0;
-        for (SkipListNode? node = head; node is not null; node = node.NextInBucket)
-        {
-            length++;
-        }
-        SkipListNode chosen = head;
-        for (int skip = random.NextInt(length); skip > 0; skip--)
-        {
-            chosen = chosen.NextInBucket!;
-        }
-        return chosen;
     }
 
-    /// <summary>
-    /// One ZSCAN step (Redis's dictScan): appends the nodes of buckets from <paramref name="cursor"/> on until at least
-    /// <paramref name="count"/> were added or 10 x count buckets were visited; returns the next cursor, 0 when done.
-    /// </summary>
-    public long Scan(long cursor, int count, List<SortedSetEntry> output)
+    /// <summary>Adds a node whose member is absent. REQUIRES: its member is not in the table; node &lt; capacity.</summary>
+    public void Add(int node, int hash)
     {
-        if (Count == 0)
+        Invariant.Require(node > 0 && (uint)node <= _nodeMask, "indexing a node number out of range");
+        uint[] slots = _slots;
+        int i = hash & _slotMask;
+        while (slots[i] != 0)
         {
-            return 0;
+            i = (i + 1) & _slotMask;
         }
-        SkipListNode?[] buckets = _buckets;
-        ulong mask = (ulong)buckets.Length - 1;
-        ulong v = (ulong)cursor;
-        int wanted = output.Count + Math.Max(count, 1);
-        long visitsLeft = Math.Max(count, 1) * 10L;
-        do
+        slots[i] = (Tag(hash) << _nodeBits) | (uint)node;
+    }
+
+    /// <summary>Removes a node (its member's hash is <paramref name="hash"/>). REQUIRES: it is in the table.</summary>
+    public void Remove(int node, int hash, SkipListNode[][] nodes)
+    {
+        uint[] slots = _slots;
+        int mask = _slotMask;
+        int i = hash & mask;
+        while ((slots[i] & _nodeMask) != (uint)node)
         {
-            for (SkipListNode? node = buckets[(int)(v & mask)]; node is not null; node = node.NextInBucket)
+            Invariant.Require(slots[i] != 0, "removing a node that is not in the member index");
+            i = (i + 1) & mask;
+        }
+        // Backward-shift deletion: move back each following entry of the run whose home slot is not in (i, j].
+        int j = i;
+        while (true)
+        {
+            j = (j + 1) & mask;
+            uint entry = slots[j];
+            if (entry == 0)
             {
-                output.Add(new SortedSetEntry(node.Member, node.Score));
+                break;
             }
-            // Increment the reversed cursor: the buckets a smaller or larger table maps these to come next.
-            v |= ~mask;
-            v = ReverseBits(v);
-            v++;
-            v = ReverseBits(v);
-        }
-        while (v != 0 && --visitsLeft > 0 && output.Count < wanted);
-        return (long)v;
-    }
-
-    private static int BucketsFor(int count) =>
-        Math.Max(MinimumBuckets, (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(count, 1)));
-
-    private static ulong ReverseBits(ulong v)
-    {
-        v = ((v >> 1) & 0x5555555555555555UL) | ((v & 0x5555555555555555UL) << 1);
-        v = ((v >> 2) & 0x3333333333333333UL) | ((v & 0x3333333333333333UL) << 2);
-        v = ((v >> 4) & 0x0F0F0F0F0F0F0F0FUL) | ((v & 0x0F0F0F0F0F0F0F0FUL) << 4);
-        v = ((v >> 8) & 0x00FF00FF00FF00FFUL) | ((v & 0x00FF00FF00FF00FFUL) << 8);
-        v = ((v >> 16) & 0x0000FFFF0000FFFFUL) | ((v & 0x0000FFFF0000FFFFUL) << 16);
-        return (v >> 32) | (v << 32);
-    }
-
-    private void Resize(int size)
-    {
-        SkipListNode?[] old = _buckets;
-        var buckets = new SkipListNode?[size];
-        foreach (SkipListNode? head in old)
-        {
-            SkipListNode? node = head;
-            while (node is not null)
+            int other = (int)(entry & _nodeMask);
+            int home = nodes[other >> SlotChunks.Shift][other & SlotChunks.Mask].Hash & mask;
+            bool homeInGap = i <= j ? home > i && home <= j : home > i || home <= j;
+            if (!homeInGap)
             {
-                SkipListNode? next = node.NextInBucket;
-                ref SkipListNode? bucket = ref buckets[ByteArrayComparer.Hash(node.Member) & (size - 1)];
-                node.NextInBucket = bucket;
-                bucket = node;
-                node = next;
+                slots[i] = entry;
+                i = j;
             }
         }
-        _buckets = buckets;
+        slots[i] = 0;
     }
+
+    /// <summary>Empties the table and sizes it for node numbers below <paramref name="nodeCapacity"/>.</summary>
+    public void Reset(int nodeCapacity)
+    {
+        Invariant.Require(BitOperations.IsPow2(nodeCapacity) && nodeCapacity >= 2 && nodeCapacity <= 1 << 29,
+            "member index capacity must be a power of two up to 2^29");
+        _nodeBits = BitOperations.Log2((uint)nodeCapacity);
+        _nodeMask = (uint)nodeCapacity - 1;
+        _slots = new uint[nodeCapacity * 2];
+        _slotMask = _slots.Length - 1;
+    }
+
+    /// <summary>Re-sizes for a grown node array and re-enters its live nodes [1, limit) from their stored hashes.</summary>
+    public void Rebuild(int nodeCapacity, SkipListNode[][] nodes, int limit)
+    {
+        Reset(nodeCapacity);
+        for (int node = 1; node < limit; node++)
+        {
+            ref SkipListNode n = ref nodes[node >> SlotChunks.Shift][node & SlotChunks.Mask];
+            if (n.Member is not null)
+            {
+                Add(node, n.Hash);
+            }
+        }
+    }
+
+    /// <summary>A copy with the same slots (for the same node numbers).</summary>
+    public MemberIndex Clone()
+    {
+        var copy = (MemberIndex)MemberwiseClone();
+        copy._slots = (uint[])_slots.Clone();
+        return copy;
+    }
+
+    /// <summary>How many slots are occupied (for invariant checks; O(slots)).</summary>
+    internal int CountEntries()
+    {
+        int count = 0;
+        foreach (uint entry in _slots)
+        {
+            if (entry != 0)
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    // The hash bits above the slot index (slots use nodeBits + 1 low bits); 31 - nodeBits of them, so the entry fits in 31 bits.
+    private uint Tag(int hash) => (uint)hash >> (_nodeBits + 1);
 }

@@ -1,54 +1,27 @@
 namespace Cairn.Engine.Memory.SortedSets;
 
 /// <summary>
-/// A skip-list element: member, score, backward link, per-level forward links with their spans, and the next node in its
-/// <see cref="MemberIndex"/> bucket. Level 0 lives in the node itself and only the levels above it in an array, so the
-/// three nodes in four that have one level cost one object of 64 bytes. The level-0 span is not stored: a level-0 link
-/// always skips exactly one element (spans are only read on links that have a forward node).
-/// Fields rather than properties: the skip list and the index are the only writers, and every traversal step reads them.
+/// One element of a <see cref="SkipList"/>, stored by value in the list's node array and named by its index there
+/// (node 0 is the header; 0 in a link means "none"). 32 bytes, so a level-0 step (forward, then the next node's score
+/// and member) touches one cache line per node, as Redis's zskiplistNode does.
+/// A free node has a null <see cref="Member"/> and links the free list through <see cref="Forward"/>.
+/// Fields rather than properties: the skip list and its member index are the only writers, and every step reads them.
 /// </summary>
-internal sealed class SkipListNode
+internal struct SkipListNode
 {
-    /// <summary>Levels 1.. (index level - 1); null for a one-level node. Its length never changes.</summary>
-    internal readonly UpperLevel[]? Upper;
+    public byte[]? Member;
 
-    /// <summary>Next node at level 0.</summary>
-    internal SkipListNode? Forward0;
+    public double Score;
 
-    internal SkipListNode? Backward;
+    /// <summary>Next node at level 0 (0 = none; for a free node, the next free node).</summary>
+    public int Forward;
 
-    /// <summary>Next node in the same <see cref="MemberIndex"/> bucket.</summary>
-    internal SkipListNode? NextInBucket;
+    /// <summary>Previous node at level 0 (0 = this is the first).</summary>
+    public int Backward;
 
-    internal double Score;
+    /// <summary>Offset of this node's levels 1.. in the list's link pool; 0 for a one-level node (the header's is 0 too).</summary>
+    public int Upper;
 
-    public SkipListNode(int levels, double score, byte[] member)
-    {
-        Upper = levels > 1 ? new UpperLevel[levels - 1] : null;
-        Score = score;
-        Member = member;
-    }
-
-    public byte[] Member { get; }
-
-    public int Levels => (Upper?.Length ?? 0) + 1;
-
-    internal struct UpperLevel
-    {
-        public SkipListNode? Forward;
-
-        /// <summary>How many level-0 steps the link skips (what makes rank queries O(log n)).</summary>
-        public long Span;
-
-        /// <summary>Forward's score, kept beside the link (equal to Forward.Score whenever Forward is set).</summary>
-        public double ForwardScore;
-
-        /// <summary>
-        /// Forward's <see cref="Upper"/> (set with Forward). With the score, it lets a descent on the upper levels compare
-        /// and move without loading the forward node: one cache miss (this array) per node it moves to and none for the
-        /// node it stops before, where a node then its array cost two (Redis's node, with its levels inline, costs one
-        /// per node compared).
-        /// </summary>
-        public UpperLevel[]? ForwardUpper;
-    }
+    /// <summary><see cref="Cairn.Primitives.ByteArrayComparer.Hash"/> of the member: the index grows and deletes without rehashing.</summary>
+    public int Hash;
 }

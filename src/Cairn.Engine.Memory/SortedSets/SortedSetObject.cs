@@ -9,8 +9,8 @@ namespace Cairn.Engine.Memory.SortedSets;
 /// <item>listpack: a sorted array of entries, searched linearly; while it holds at most
 /// <see cref="SortedSetEncodingLimits.MaxListpackEntries"/> members of at most
 /// <see cref="SortedSetEncodingLimits.MaxListpackValueBytes"/> bytes.</item>
-/// <item>skiplist: a <see cref="SkipList"/> with spans (O(log n) ranks) plus a <see cref="MemberIndex"/> from member to
-/// node (O(1) scores; its buckets serve as ZSCAN cursors).</item>
+/// <item>skiplist: a <see cref="SkipList"/> with spans (O(log n) ranks) and its member → node index (O(1) scores), in
+/// flat arrays by node number (node numbers serve as ZSCAN cursors).</item>
 /// </list>
 /// Writes convert a listpack to a skiplist past the limits; nothing converts back except building a new set
 /// (<see cref="FromEntries"/>), as in Redis. Ranks here are 0-based. <see cref="MemoryUsageBytes"/> is kept incrementally.
@@ -24,7 +24,6 @@ public sealed class SortedSetObject : DataObject
 
     private List<SortedSetEntry>? _entries;
     private SkipList? _skipList;
-    private MemberIndex? _index;
     private long _memoryBytes = BaseBytes;
 
     private SortedSetObject(bool listpack, int capacity)
@@ -35,9 +34,14 @@ public sealed class SortedSetObject : DataObject
         }
         else
         {
-            _skipList = new SkipList();
-            _index = new MemberIndex(capacity);
+            _skipList = new SkipList(capacity);
         }
+    }
+
+    private SortedSetObject(SkipList skipList, long memoryBytes)
+    {
+        _skipList = skipList;
+        _memoryBytes = memoryBytes;
     }
 
     /// <summary>The set ZADD creates for its first member: a skiplist when that member alone is past the listpack limits.</summary>
@@ -88,9 +92,9 @@ public sealed class SortedSetObject : DataObject
             score = index >= 0 ? _entries[index].Score : 0;
             return index >= 0;
         }
-        SkipListNode? node = _index!.Find(member);
-        score = node?.Score ?? 0;
-        return node is not null;
+        int node = _skipList!.Find(member, out _);
+        score = node != 0 ? _skipList.ScoreOf(node) : 0;
+        return node != 0;
     }
 
     /// <summary>0-based rank in ascending order, or -1 when absent.</summary>
@@ -100,14 +104,8 @@ public sealed class SortedSetObject : DataObject
         {
             return ListIndexOf(member);
         }
-        SkipListNode? node = _index!.Find(member);
-        if (node is null)
-        {
-            return -1;
-        }
-        long rank = _skipList!.GetRank(node.Score, member);
-        Invariant.Require(rank > 0, "member in the map but not in the skip list");
-        return rank - 1;
+        int node = _skipList!.Find(member, out _);
+        return node != 0 ? _skipList.GetRank(node) - 1 : -1;
     }
 
     /// <summary>The element at a 0-based rank. REQUIRES: 0 &lt;= rank &lt; Length.</summary>
@@ -118,8 +116,8 @@ public sealed class SortedSetObject : DataObject
         {
             return _entries[(int)rank];
         }
-        SkipListNode node = _skipList!.GetByRank(rank + 1)!;
-        return new SortedSetEntry(node.Member, node.Score);
+        int node = _skipList!.GetByRank(rank + 1);
+        return new SortedSetEntry(_skipList.MemberOf(node), _skipList.ScoreOf(node));
     }
 
     /// <summary>The ranks [Start, End) of the elements whose scores lie in <paramref name="range"/>; empty when Start == End.</summary>
@@ -175,13 +173,14 @@ public sealed class SortedSetObject : DataObject
             }
             ConvertToSkipList();
         }
-        SkipListNode? existing = _index!.Find(member);
-        if (existing is not null)
+        // One hash of the member serves the look-up and, when absent, the insert.
+        int existing = _skipList!.Find(member, out int hash);
+        if (existing != 0)
         {
-            ZAddResult result = UpdateExisting(existing.Score, ref score, flags, out newScore);
+            ZAddResult result = UpdateExisting(_skipList.ScoreOf(existing), ref score, flags, out newScore);
             if (result == ZAddResult.Updated)
             {
-                _skipList!.UpdateScore(existing, score);
+                _skipList.UpdateScore(existing, score);
             }
             return result;
         }
@@ -189,7 +188,7 @@ public sealed class SortedSetObject : DataObject
         {
             return ZAddResult.Skipped;
         }
-        SkipListAdd(score, member.ToArray());
+        SkipListAdd(score, member.ToArray(), hash);
         return ZAddResult.Added;
     }
 
@@ -206,8 +205,8 @@ public sealed class SortedSetObject : DataObject
             ListRemoveRange(index, 1);
             return true;
         }
-        SkipListNode? node = _index!.Find(member);
-        if (node is null)
+        int node = _skipList!.Find(member, out _);
+        if (node == 0)
         {
             return false;
         }
@@ -225,13 +224,14 @@ public sealed class SortedSetObject : DataObject
             ListRemoveRange((int)start, (int)count);
             return count;
         }
-        SkipListNode? node = _skipList!.GetByRank(start + 1);
+        int first = _skipList!.GetByRank(start + 1);
+        int node = first;
         for (long i = 0; i < count; i++)
         {
-            SkipListNode current = node!;
-            node = current.Forward0;
-            SkipListRemove(current);
+            _memoryBytes -= _skipList.MemberOf(node).Length + SkipListEntryOverheadBytes;
+            node = _skipList.Next(node);
         }
+        _skipList.DeleteRun(first, count);
         return count;
     }
 
@@ -243,8 +243,8 @@ public sealed class SortedSetObject : DataObject
         {
             return _entries[random.NextInt(_entries.Count)];
         }
-        SkipListNode node = _index!.Random(random);
-        return new SortedSetEntry(node.Member, node.Score);
+        int node = _skipList!.RandomNode(random);
+        return new SortedSetEntry(_skipList.MemberOf(node), _skipList.ScoreOf(node));
     }
 
     /// <summary>
@@ -258,11 +258,16 @@ public sealed class SortedSetObject : DataObject
             output.AddRange(_entries);
             return 0;
         }
-        return _index!.Scan(cursor, count, output);
+        return _skipList!.Scan(cursor, count, output);
     }
 
     public override DataObject Clone()
     {
+        if (_skipList is not null)
+        {
+            // Same arrays, same node numbers: a copy of the blocks instead of n inserts.
+            return new SortedSetObject(_skipList.Clone(), _memoryBytes);
+        }
         var copy = new SortedSetObject(_entries is not null, (int)Length);
         for (Walker walker = Length == 0 ? default : Walk(0, reverse: false); walker.MoveNext();)
         {
@@ -277,7 +282,7 @@ public sealed class SortedSetObject : DataObject
         private readonly SortedSetObject? _set;
         private readonly bool _reverse;
         private long _rank;
-        private SkipListNode? _node;
+        private int _node;
         private bool _started;
 
         internal Walker(SortedSetObject set, long startRank, bool reverse)
@@ -286,7 +291,7 @@ public sealed class SortedSetObject : DataObject
             _set = set;
             _reverse = reverse;
             _rank = startRank;
-            _node = null;
+            _node = 0;
             _started = false;
             Current = default;
         }
@@ -313,13 +318,21 @@ public sealed class SortedSetObject : DataObject
                 Current = entries[(int)_rank];
                 return true;
             }
-            _node = !_started ? _set._skipList!.GetByRank(_rank + 1) : _reverse ? _node?.Backward : _node?.Forward0;
-            _started = true;
-            if (_node is null)
+            SkipList list = _set._skipList!;
+            if (!_started)
+            {
+                _node = list.GetByRank(_rank + 1);
+                _started = true;
+            }
+            else if (_node != 0)
+            {
+                _node = _reverse ? list.Previous(_node) : list.Next(_node);
+            }
+            if (_node == 0)
             {
                 return false;
             }
-            Current = new SortedSetEntry(_node.Member, _node.Score);
+            Current = new SortedSetEntry(list.MemberOf(_node), list.ScoreOf(_node));
             return true;
         }
     }
@@ -370,7 +383,7 @@ public sealed class SortedSetObject : DataObject
         }
         else
         {
-            SkipListAdd(score, member);
+            SkipListAdd(score, member, ByteArrayComparer.Hash(member));
         }
     }
 
@@ -433,31 +446,27 @@ public sealed class SortedSetObject : DataObject
         _entries!.RemoveRange(index, count);
     }
 
-    private void SkipListAdd(double score, byte[] member)
+    private void SkipListAdd(double score, byte[] member, int hash)
     {
-        SkipListNode node = _skipList!.Insert(score, member);
-        _index!.Add(node);
+        _skipList!.Insert(score, member, hash);
         _memoryBytes += member.Length + SkipListEntryOverheadBytes;
     }
 
-    private void SkipListRemove(SkipListNode node)
+    private void SkipListRemove(int node)
     {
-        bool deleted = _skipList!.Delete(node.Score, node.Member);
-        Invariant.Require(deleted, "member in the map but not in the skip list");
-        _index!.Remove(node);
-        _memoryBytes -= node.Member.Length + SkipListEntryOverheadBytes;
+        _memoryBytes -= _skipList!.MemberOf(node).Length + SkipListEntryOverheadBytes;
+        _skipList.Delete(node);
     }
 
     private void ConvertToSkipList()
     {
         List<SortedSetEntry> entries = _entries!;
         _entries = null;
-        _skipList = new SkipList();
-        _index = new MemberIndex(entries.Count + 1);
+        _skipList = new SkipList(entries.Count + 1);
         _memoryBytes = BaseBytes;
         foreach (SortedSetEntry entry in entries)
         {
-            SkipListAdd(entry.Score, entry.Member);
+            SkipListAdd(entry.Score, entry.Member, ByteArrayComparer.Hash(entry.Member));
         }
     }
 
