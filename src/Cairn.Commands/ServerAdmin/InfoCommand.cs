@@ -111,6 +111,12 @@ internal static class InfoCommand
                 Field(text, "used_memory_peak", Math.Max(used, server.PeakMemoryBytes));
                 Field(text, "used_memory_dataset", used);
                 Field(text, "managed_heap_bytes", GC.GetTotalMemory(false));
+                // The .NET collector's own counters: allocation per request and collections are what a profile needs first.
+                Field(text, "gc_allocated_bytes", GC.GetTotalAllocatedBytes(precise: false));
+                Field(text, "gc_gen0_collections", GC.CollectionCount(0));
+                Field(text, "gc_gen1_collections", GC.CollectionCount(1));
+                Field(text, "gc_gen2_collections", GC.CollectionCount(2));
+                Field(text, "gc_pause_total_ms", (long)GC.GetTotalPauseDuration().TotalMilliseconds);
                 Field(text, "maxmemory", server.Config.MaxMemoryBytes);
                 Field(text, "maxmemory_human", Human(server.Config.MaxMemoryBytes));
                 Field(text, "maxmemory_policy", server.Config.MaxMemoryPolicy);
