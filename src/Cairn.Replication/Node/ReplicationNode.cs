@@ -444,19 +444,29 @@ public sealed class ReplicationNode
         pending.Quorum.Acknowledge(Id);
         foreach (string node in replicas)
         {
-            if (node == Id)
-            {
-                continue;
-            }
-            if (LivenessOf(node) == Liveness.Down)
+            if (node != Id && LivenessOf(node) == Liveness.Down)
             {
                 bool stored = StoreHints(node, operation.Keys, versions, payloads);
                 if (stored && _options.SloppyQuorum)
                 {
                     pending.Quorum.Acknowledge(node); // sloppy: the hint stands in for the replica
                 }
+            }
+        }
+        // A coordinator that is itself a replica answers its client once it has applied the state, when that application is
+        // the last acknowledgement the quorum needs (W = 2: this node and the coordinator): the client's answer then crosses
+        // one message (ForwardWrite, Replicate) instead of three (ForwardWrite, Replicate, ReplicateAck, WriteResult).
+        bool coordinatorAnswers = coordinator != Id && Array.IndexOf(replicas, coordinator) >= 0
+            && LivenessOf(coordinator) != Liveness.Down && pending.Quorum.Outcome == QuorumOutcome.Pending
+            && pending.Quorum.Acknowledged + 1 >= pending.Quorum.Required;
+        pending.Answered = coordinatorAnswers;
+        foreach (string node in replicas)
+        {
+            if (node == Id || LivenessOf(node) == Liveness.Down)
+            {
                 continue;
             }
+            bool answers = coordinatorAnswers && node == coordinator;
             Send(new PeerMessage
             {
                 Type = PeerMessageType.Replicate,
@@ -467,6 +477,9 @@ public sealed class ReplicationNode
                 Keys = operation.Keys,
                 Versions = versions,
                 Payloads = payloads,
+                Ok = answers,
+                Reply = answers ? result.Reply : [],
+                Hash = answers ? (ulong)coordinatorRequestId : 0,
             });
         }
         _writes[writeId] = pending;
@@ -564,6 +577,13 @@ public sealed class ReplicationNode
             byte[] key = message.Keys[i];
             int partition = Layout.PartitionOfKey(key);
             Apply(partition, key, message.Versions[i], message.Payloads[i]);
+        }
+        if (message.Ok && _clients.TryGetValue((long)message.Hash, out PendingClient? client) && client.Operation.IsWrite
+            && client.Primary == message.From)
+        {
+            // The primary delegated the answer: it and this node (which has just applied the state) make the write quorum.
+            _clients.Remove((long)message.Hash);
+            _completions.Add(new Completion((long)message.Hash, CompletionStatus.Ok, message.Reply, ""));
         }
         if (message.RequestId != 0 || message.Hinted)
         {
