@@ -388,8 +388,16 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
                 return policy;
             }
         }
-        return new KeyPolicy("*", _config.ClusterReplicas, _config.ClusterReadQuorum, _config.ClusterWriteQuorum);
+        KeyPolicy? fallback = _defaultPolicy;
+        if (fallback is null || fallback.Replicas != _config.ClusterReplicas || fallback.ReadQuorum != _config.ClusterReadQuorum
+            || fallback.WriteQuorum != _config.ClusterWriteQuorum)
+        {
+            fallback = _defaultPolicy = new KeyPolicy("*", _config.ClusterReplicas, _config.ClusterReadQuorum, _config.ClusterWriteQuorum);
+        }
+        return fallback;
     }
+
+    private KeyPolicy? _defaultPolicy;
 
     // ---- the loop ----
 

@@ -594,8 +594,9 @@ public sealed class ReplicationNode
                 To = message.From,
                 RequestId = message.RequestId,
                 Hinted = message.Hinted,
-                Keys = message.Keys,
-                Versions = message.Versions,
+                // Only hint replay needs the keys and versions back (to remove the hints); a write's ack names it by id.
+                Keys = message.Hinted ? message.Keys : [],
+                Versions = message.Hinted ? message.Versions : [],
             });
         }
     }

@@ -18,9 +18,14 @@ public static class PeerMessageCodec
     /// <summary>Bounds any one list or byte string in a message.</summary>
     public const int MaxCount = 1 << 20;
 
+    [ThreadStatic]
+    private static Writer? t_writer;
+
     public static byte[] Encode(PeerMessage message)
     {
-        var w = new Writer();
+        // One writer per thread, reused: a message costs one allocation (its bytes), not a growing buffer as well.
+        Writer w = t_writer ??= new Writer();
+        w.Reset();
         w.Byte(FormatVersion);
         w.Byte((byte)message.Type);
         w.String(message.From);
@@ -283,9 +288,25 @@ public static class PeerMessageCodec
             _length += value.Length;
         }
 
-        public void String(string value) => Bytes(Encoding.UTF8.GetBytes(value));
+        public void String(string value)
+        {
+            int length = Encoding.UTF8.GetByteCount(value);
+            Varint((ulong)length);
+            Ensure(length);
+            _length += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length));
+        }
 
         public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
+
+        /// <summary>Empties the writer, keeping its buffer (a very large one is dropped).</summary>
+        public void Reset()
+        {
+            _length = 0;
+            if (_buffer.Length > 64 * 1024)
+            {
+                _buffer = new byte[256];
+            }
+        }
 
         private void Ensure(int more)
         {
@@ -372,11 +393,12 @@ public static class PeerMessageCodec
         public bool String(out string value)
         {
             value = "";
-            if (!Bytes(out byte[] bytes))
+            if (!Varint(out ulong length) || length > MaxCount || (ulong)(_data.Length - _position) < length)
             {
                 return false;
             }
-            value = Encoding.UTF8.GetString(bytes);
+            value = PeerStrings.Get(_data.Slice(_position, (int)length));
+            _position += (int)length;
             return true;
         }
     }
