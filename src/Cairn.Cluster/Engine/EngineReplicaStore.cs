@@ -27,6 +27,11 @@ internal sealed class EngineReplicaStore : IReplicaStore
     private const byte KindString = 3;
     private const int HeaderBytes = 9;
 
+    // Verbs of the commands that install states (never changed by the handlers, which only read their arguments).
+    private static readonly byte[] s_set = "SET"u8.ToArray();
+    private static readonly byte[] s_del = "DEL"u8.ToArray();
+    private static readonly byte[] s_pxat = "PXAT"u8.ToArray();
+
     private readonly ServerContext _server;
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     private readonly CommandContext _context;
@@ -107,7 +112,7 @@ internal sealed class EngineReplicaStore : IReplicaStore
         {
             if (payload is null)
             {
-                Run(["DEL"u8.ToArray(), key]);
+                Run([s_del, key], wantReply: false);
                 return;
             }
             if (payload.Length < HeaderBytes || payload[0] is not (KindValue or KindString))
@@ -123,27 +128,27 @@ internal sealed class EngineReplicaStore : IReplicaStore
                 byte[] value = payload[HeaderBytes..];
                 if (expiresAt <= 0)
                 {
-                    Run(["SET"u8.ToArray(), key, value]);
+                    Run([s_set, key, value], wantReply: false);
                 }
                 else if (expiresAt <= _server.NowMilliseconds)
                 {
-                    Run(["DEL"u8.ToArray(), key]);
+                    Run([s_del, key], wantReply: false);
                 }
                 else
                 {
-                    Run(["SET"u8.ToArray(), key, value, "PXAT"u8.ToArray(), Encoding.ASCII.GetBytes(expiresAt.ToString(CultureInfo.InvariantCulture))]);
+                    Run([s_set, key, value, s_pxat, Encoding.ASCII.GetBytes(expiresAt.ToString(CultureInfo.InvariantCulture))], wantReply: false);
                 }
                 return;
             }
             byte[] ttl = Encoding.ASCII.GetBytes(expiresAt.ToString(CultureInfo.InvariantCulture));
             _client.Protocol = RespVersion.Resp2;
             _context.Reply.Version = RespVersion.Resp2;
-            Run(["RESTORE"u8.ToArray(), key, ttl, payload[HeaderBytes..], "REPLACE"u8.ToArray(), "ABSTTL"u8.ToArray()]);
+            Run(["RESTORE"u8.ToArray(), key, ttl, payload[HeaderBytes..], "REPLACE"u8.ToArray(), "ABSTTL"u8.ToArray()], wantReply: false);
         }
     }
 
-    /// <summary>Runs one command on db 0 and returns its reply. REQUIRES the store lock.</summary>
-    private byte[] Run(byte[][] arguments)
+    /// <summary>Runs one command on db 0 and returns its reply (empty unless <paramref name="wantReply"/>). REQUIRES the store lock.</summary>
+    private byte[] Run(byte[][] arguments, bool wantReply = true)
     {
         _buffer.ResetWrittenCount();
         _client.DatabaseIndex = 0;
@@ -167,6 +172,6 @@ internal sealed class EngineReplicaStore : IReplicaStore
             _blockedTimeoutMilliseconds = block.DeadlineMilliseconds == 0 ? 0 : Math.Max(1, block.DeadlineMilliseconds - _context.Now);
         }
         _context.Arguments.Release();
-        return _buffer.WrittenSpan.ToArray();
+        return wantReply ? _buffer.WrittenSpan.ToArray() : [];
     }
 }

@@ -454,12 +454,19 @@ public sealed class ReplicationNode
             }
         }
         // A coordinator that is itself a replica answers its client once it has applied the state, when that application is
-        // the last acknowledgement the quorum needs (W = 2: this node and the coordinator): the client's answer then crosses
-        // one message (ForwardWrite, Replicate) instead of three (ForwardWrite, Replicate, ReplicateAck, WriteResult).
+        // the last acknowledgement the quorum needs (W = 2: this node and the coordinator): the answer then takes two message
+        // crossings (ForwardWrite, Replicate) instead of four (ForwardWrite, Replicate, ReplicateAck, WriteResult), and a
+        // write four messages instead of six.
         bool coordinatorAnswers = coordinator != Id && Array.IndexOf(replicas, coordinator) >= 0
             && LivenessOf(coordinator) != Liveness.Down && pending.Quorum.Outcome == QuorumOutcome.Pending
             && pending.Quorum.Acknowledged + 1 >= pending.Quorum.Required;
         pending.Answered = coordinatorAnswers;
+        if (coordinatorAnswers)
+        {
+            // Counted now, and it sends no ReplicateAck (one message less per write): if the Replicate is lost its client gets
+            // TIMEOUT (the write may have been applied) and anti-entropy, not a hint, brings the coordinator's copy.
+            pending.Quorum.Acknowledge(coordinator);
+        }
         foreach (string node in replicas)
         {
             if (node == Id || LivenessOf(node) == Liveness.Down)
@@ -585,7 +592,7 @@ public sealed class ReplicationNode
             _clients.Remove((long)message.Hash);
             _completions.Add(new Completion((long)message.Hash, CompletionStatus.Ok, message.Reply, ""));
         }
-        if (message.RequestId != 0 || message.Hinted)
+        if ((message.RequestId != 0 && !message.Ok) || message.Hinted)
         {
             Send(new PeerMessage
             {

@@ -113,7 +113,7 @@ public static class PeerMessageCodec
         {
             return false;
         }
-        var keys = new byte[keyCount][];
+        byte[][] keys = keyCount == 0 ? [] : new byte[keyCount][];
         for (int i = 0; i < keyCount; i++)
         {
             if (!r.Bytes(out keys[i]))
@@ -125,7 +125,7 @@ public static class PeerMessageCodec
         {
             return false;
         }
-        var versions = new ValueVersion[versionCount];
+        ValueVersion[] versions = versionCount == 0 ? [] : new ValueVersion[versionCount];
         for (int i = 0; i < versionCount; i++)
         {
             if (!TryReadVersion(ref r, out versions[i]!))
@@ -137,7 +137,7 @@ public static class PeerMessageCodec
         {
             return false;
         }
-        var payloads = new byte[]?[payloadCount];
+        byte[]?[] payloads = payloadCount == 0 ? [] : new byte[]?[payloadCount];
         for (int i = 0; i < payloadCount; i++)
         {
             if (!r.Varint(out ulong length) || length > MaxCount + 1UL)
@@ -153,7 +153,7 @@ public static class PeerMessageCodec
         {
             return false;
         }
-        var members = new MemberRecord[memberCount];
+        MemberRecord[] members = memberCount == 0 ? [] : new MemberRecord[memberCount];
         for (int i = 0; i < memberCount; i++)
         {
             if (!r.String(out string id) || !r.String(out string address) || !r.String(out string zone)
@@ -167,7 +167,7 @@ public static class PeerMessageCodec
         {
             return false;
         }
-        var nodes = new string[nodeCount];
+        string[] nodes = nodeCount == 0 ? [] : new string[nodeCount];
         for (int i = 0; i < nodeCount; i++)
         {
             if (!r.String(out nodes[i]))
@@ -179,7 +179,7 @@ public static class PeerMessageCodec
         {
             return false;
         }
-        var hashes = new ulong[hashCount];
+        ulong[] hashes = hashCount == 0 ? [] : new ulong[hashCount];
         for (int i = 0; i < hashCount; i++)
         {
             if (!r.UInt64(out hashes[i]))
