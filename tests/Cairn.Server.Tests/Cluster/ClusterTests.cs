@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
@@ -79,6 +80,55 @@ public sealed class ClusterTests(ITestOutputHelper output)
             using Infrastructure.RawClient raw = node.Raw();
             string reply = raw.Execute(command);
             Assert.False(reply.StartsWith('-'), string.Join(' ', command) + " -> " + reply);
+        }
+    }
+
+    [Fact]
+    public async Task PipelinedRoutedCommandsAreAnsweredInOrderOnEveryNode()
+    {
+        // Every routed command parks its client; the answered client resumes on the thread that answered it (usually a peer
+        // link's) and goes on with the commands already buffered behind it there.
+        List<ClusterTestNode> nodes = await ClusterTestNode.StartClusterAsync(3);
+        try
+        {
+            var clients = nodes.Select(n => n.Raw()).ToList();
+            for (int round = 0; round < 3; round++)
+            {
+                for (int c = 0; c < clients.Count; c++)
+                {
+                    var batch = new StringBuilder();
+                    for (int i = 0; i < 100; i++)
+                    {
+                        string key = $"pipe:{c}:{i}";
+                        batch.Append(Resp("SET", key, $"{round}:{i}")).Append(Resp("GET", key)).Append(Resp("PING"));
+                    }
+                    clients[c].Send(batch.ToString());
+                }
+                for (int c = 0; c < clients.Count; c++)
+                {
+                    for (int i = 0; i < 100; i++)
+                    {
+                        Assert.Equal("+OK", clients[c].ReadReply());
+                        Assert.Equal($"{round}:{i}", clients[c].ReadReply());
+                        Assert.Equal("+PONG", clients[c].ReadReply());
+                    }
+                }
+            }
+            clients.ForEach(c => c.Dispose());
+        }
+        finally
+        {
+            await DisposeAllAsync(nodes);
+        }
+
+        static string Resp(params string[] args)
+        {
+            var text = new StringBuilder().Append('*').Append(args.Length).Append("\r\n");
+            foreach (string arg in args)
+            {
+                text.Append('$').Append(Encoding.UTF8.GetByteCount(arg)).Append("\r\n").Append(arg).Append("\r\n");
+            }
+            return text.ToString();
         }
     }
 
