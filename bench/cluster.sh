@@ -5,17 +5,23 @@
 # connection can hold the port) only, BASE = $CLUSTER_BENCH_PORT or 23780; every server is started here and stopped by
 # its PID. After each cluster run it prints the CPU the three nodes used per request (utime+stime from /proc, in us),
 # which varies far less with the machine's load than requests/s.
-#   [CLUSTER_BENCH_PORT=25100] bench/cluster.sh /path/to/cairn [requests=50000] [join_keys=30000] [join_value_bytes=100]
+# CLUSTER_BENCH_WARMUP=n first sends n SETs and n GETs (not measured) to every server measured: a freshly started .NET
+# process runs unoptimised (tier-0) code for its first tens of thousands of requests, which costs a 3-node cluster (three
+# processes on two cores) far more than a single node; 0 (the default) measures from a cold start as before.
+#   [CLUSTER_BENCH_PORT=25100] [CLUSTER_BENCH_WARMUP=n] bench/cluster.sh /path/to/cairn [requests=50000] [join_keys=30000] [join_value_bytes=100]
 set -u
 CAIRN=${1:?usage: cluster.sh /path/to/cairn [requests] [join_keys]}
 REQUESTS=${2:-50000}
 JOIN_KEYS=${3:-30000}
 JOIN_VALUE_BYTES=${4:-100}
 BASE=${CLUSTER_BENCH_PORT:-23780}
+WARMUP=${CLUSTER_BENCH_WARMUP:-0}
 PEER=$((BASE + 1000))
 WORK=$(mktemp -d /tmp/cairn-cluster-bench.XXXX)
 PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+# Waits for the servers to exit: a run started right after this one reuses the ports, and a server still shutting down
+# there answered the next run's PING and then hung its redis-benchmark.
+cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; for p in "${PIDS[@]:-}"; do wait "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 wait_port() { for _ in $(seq 1 200); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "server on $1 did not start" >&2; exit 1; }
@@ -25,6 +31,7 @@ bench_one() { timeout 300 redis-benchmark -p "$1" -t "$2" -n "$REQUESTS" -c 50 -
 cpu_ticks() { local total=0; for p in "$@"; do total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$total"; }
 bench() { # port pids...: each test, then the CPU all the given processes used per request
   local port=$1 test before after hz; shift; hz=$(getconf CLK_TCK)
+  [ "$WARMUP" -gt 0 ] && timeout 300 redis-benchmark -p "$port" -t set,get -n "$WARMUP" -c 50 -r 10000 -q >/dev/null 2>&1
   for test in set get; do
     before=$(cpu_ticks "$@"); bench_one "$port" "$test"; after=$(cpu_ticks "$@")
     echo "\"${test^^}-cpu-us-per-request\",\"$(echo "scale=1; ($after - $before) * 1000000 / $hz / $REQUESTS" | bc)\""
