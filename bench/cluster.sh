@@ -57,13 +57,16 @@ redis-cli -p "$BASE" info cluster | tr -d '\r' | grep -E 'peer_(frames|messages)
 
 echo "join: loading ~$JOIN_KEYS keys of $JOIN_VALUE_BYTES bytes, then starting node-3"
 redis-benchmark -p "$BASE" -t set -n $((JOIN_KEYS * 3 / 2)) -c 50 -r "$JOIN_KEYS" -d "$JOIN_VALUE_BYTES" -q >/dev/null 2>&1
-echo "keys: $(redis-cli -p "$BASE" dbsize)"
+# DBSIZE answers for the whole cluster (every partition's owner counts its keys): the keys a node holds itself are in
+# INFO keyspace, which stays local.
+local_keys() { redis-cli -p "$1" info keyspace | tr -d '\r' | sed -n 's/^db0:keys=\([0-9]*\).*/\1/p' | grep . || echo 0; }
+echo "keys: $(redis-cli -p "$BASE" dbsize) in the cluster, $(local_keys "$BASE") on node-0"
 begin=$(date +%s.%N)
 start $((BASE + 3)) "$WORK/n3" "${CLUSTER[@]}" --cluster-node-id node-3 --cluster-port $((PEER + 3)) --cluster-seeds "127.0.0.1:$PEER"
 previous=-1; stable=0; last=$begin
 for _ in $(seq 1 600); do
   sleep 0.5
-  now=$(redis-cli -p $((BASE + 3)) dbsize)
+  now=$(local_keys $((BASE + 3)))
   if [ "$now" = "$previous" ]; then
     stable=$((stable + 1)); [ "$stable" -ge 6 ] && [ "$now" != 0 ] && break   # 3 s without change: streaming is over
   else
