@@ -9,12 +9,22 @@ namespace Cairn.Commands.Execution;
 /// </summary>
 public sealed class BlockRequest
 {
-    public BlockRequest(IReadOnlyList<byte[]> keys, long deadlineMilliseconds, TimeoutReply timeoutReply)
+    /// <param name="resumesInline">
+    /// True: the waiting client's connection resumes on the thread that completes <see cref="Completion"/> instead of being
+    /// queued to the thread pool (a thread hop and a wake-up per request). Only for a completer that can run that connection's
+    /// read loop where it stands: it must not hold the store lock or any connection's output lock (the cluster router, which
+    /// otherwise hands the completion to the thread pool itself).
+    /// </param>
+    public BlockRequest(IReadOnlyList<byte[]> keys, long deadlineMilliseconds, TimeoutReply timeoutReply, bool resumesInline = false)
     {
         Keys = keys;
         DeadlineMilliseconds = deadlineMilliseconds;
         TimeoutReply = timeoutReply;
+        ResumesInline = resumesInline;
+        Completion = new(resumesInline ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
     }
+
+    public bool ResumesInline { get; }
 
     public IReadOnlyList<byte[]> Keys { get; }
 
@@ -47,7 +57,7 @@ public sealed class BlockRequest
     public byte[][] Arguments { get; set; } = [];
 
     /// <summary>Completes (true) when the command was served, (false) when it was cancelled (client closed, CLIENT UNBLOCK).</summary>
-    public TaskCompletionSource<bool> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public TaskCompletionSource<bool> Completion { get; }
 
     public bool IsDone => Completion.Task.IsCompleted;
 }

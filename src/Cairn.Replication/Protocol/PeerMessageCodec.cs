@@ -18,9 +18,14 @@ public static class PeerMessageCodec
     /// <summary>Bounds any one list or byte string in a message.</summary>
     public const int MaxCount = 1 << 20;
 
+    [ThreadStatic]
+    private static Writer? t_writer;
+
     public static byte[] Encode(PeerMessage message)
     {
-        var w = new Writer();
+        // One writer per thread, reused: a message costs one allocation (its bytes), not a growing buffer as well.
+        Writer w = t_writer ??= new Writer();
+        w.Reset();
         w.Byte(FormatVersion);
         w.Byte((byte)message.Type);
         w.String(message.From);
@@ -108,7 +113,7 @@ public static class PeerMessageCodec
         {
             return false;
         }
-        var keys = new byte[keyCount][];
+        byte[][] keys = keyCount == 0 ? [] : new byte[keyCount][];
         for (int i = 0; i < keyCount; i++)
         {
             if (!r.Bytes(out keys[i]))
@@ -120,7 +125,7 @@ public static class PeerMessageCodec
         {
             return false;
         }
-        var versions = new ValueVersion[versionCount];
+        ValueVersion[] versions = versionCount == 0 ? [] : new ValueVersion[versionCount];
         for (int i = 0; i < versionCount; i++)
         {
             if (!TryReadVersion(ref r, out versions[i]!))
@@ -132,7 +137,7 @@ public static class PeerMessageCodec
         {
             return false;
         }
-        var payloads = new byte[]?[payloadCount];
+        byte[]?[] payloads = payloadCount == 0 ? [] : new byte[]?[payloadCount];
         for (int i = 0; i < payloadCount; i++)
         {
             if (!r.Varint(out ulong length) || length > MaxCount + 1UL)
@@ -148,7 +153,7 @@ public static class PeerMessageCodec
         {
             return false;
         }
-        var members = new MemberRecord[memberCount];
+        MemberRecord[] members = memberCount == 0 ? [] : new MemberRecord[memberCount];
         for (int i = 0; i < memberCount; i++)
         {
             if (!r.String(out string id) || !r.String(out string address) || !r.String(out string zone)
@@ -162,7 +167,7 @@ public static class PeerMessageCodec
         {
             return false;
         }
-        var nodes = new string[nodeCount];
+        string[] nodes = nodeCount == 0 ? [] : new string[nodeCount];
         for (int i = 0; i < nodeCount; i++)
         {
             if (!r.String(out nodes[i]))
@@ -174,7 +179,7 @@ public static class PeerMessageCodec
         {
             return false;
         }
-        var hashes = new ulong[hashCount];
+        ulong[] hashes = hashCount == 0 ? [] : new ulong[hashCount];
         for (int i = 0; i < hashCount; i++)
         {
             if (!r.UInt64(out hashes[i]))
@@ -283,9 +288,25 @@ public static class PeerMessageCodec
             _length += value.Length;
         }
 
-        public void String(string value) => Bytes(Encoding.UTF8.GetBytes(value));
+        public void String(string value)
+        {
+            int length = Encoding.UTF8.GetByteCount(value);
+            Varint((ulong)length);
+            Ensure(length);
+            _length += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length));
+        }
 
         public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
+
+        /// <summary>Empties the writer, keeping its buffer (a very large one is dropped).</summary>
+        public void Reset()
+        {
+            _length = 0;
+            if (_buffer.Length > 64 * 1024)
+            {
+                _buffer = new byte[256];
+            }
+        }
 
         private void Ensure(int more)
         {
@@ -372,11 +393,12 @@ public static class PeerMessageCodec
         public bool String(out string value)
         {
             value = "";
-            if (!Bytes(out byte[] bytes))
+            if (!Varint(out ulong length) || length > MaxCount || (ulong)(_data.Length - _position) < length)
             {
                 return false;
             }
-            value = Encoding.UTF8.GetString(bytes);
+            value = PeerStrings.Get(_data.Slice(_position, (int)length));
+            _position += (int)length;
             return true;
         }
     }

@@ -47,6 +47,23 @@ public sealed class PeerMessageCodecTests
     }
 
     [Fact]
+    public void DecodedNodeIdsAreSharedAcrossMessagesAndLongOrNonAsciiStringsStillRoundTrip()
+    {
+        byte[] bytes = PeerMessageCodec.Encode(Sample());
+        Assert.True(PeerMessageCodec.TryDecode(bytes, out PeerMessage? first));
+        Assert.True(PeerMessageCodec.TryDecode(bytes, out PeerMessage? second));
+        Assert.Same(first!.From, second!.From);
+        Assert.Same(first.Versions[0].Clock.Entries[0].Node, second.Versions[0].Clock.Entries[0].Node);
+
+        string longError = new('e', PeerStrings.MaxInternedBytes + 1);
+        PeerMessage unusual = Sample() with { From = "nöde-ä", Error = longError };
+        Assert.True(PeerMessageCodec.TryDecode(PeerMessageCodec.Encode(unusual), out PeerMessage? decoded));
+        Assert.Equal("nöde-ä", decoded!.From);
+        Assert.Equal(longError, decoded.Error);
+        Assert.Equal(PeerMessageCodec.Encode(unusual), PeerMessageCodec.Encode(decoded)); // the reused writer starts empty
+    }
+
+    [Fact]
     public void EncodingMatchesTheGoldenFile()
     {
         string path = Path.Combine(AppContext.BaseDirectory, "testdata", "peer-message-v1.bin");

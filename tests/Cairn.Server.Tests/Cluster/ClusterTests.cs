@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using StackExchange.Redis;
 using Xunit.Abstractions;
 
@@ -34,6 +35,100 @@ public sealed class ClusterTests(ITestOutputHelper output)
         finally
         {
             await DisposeAllAsync(nodes);
+        }
+    }
+
+    [Fact]
+    public async Task ReplicasHoldTheSameStringsExpiriesAndTypesAsThePrimary()
+    {
+        List<ClusterTestNode> nodes = await ClusterTestNode.StartClusterAsync(3);
+        try
+        {
+            // Strings travel as raw bytes (installed with SET), other types as DUMP payloads: both keep their expiry.
+            RawClientHelper(nodes[0], "SET", "s:plain", "v");
+            RawClientHelper(nodes[1], "SET", "s:ttl", "v", "PX", "600000");
+            RawClientHelper(nodes[2], "SET", "s:binary", "a\0b\r\n\u00ff");
+            RawClientHelper(nodes[0], "HSET", "h:1", "f", "v");
+            RawClientHelper(nodes[0], "PEXPIRE", "h:1", "600000");
+            RawClientHelper(nodes[1], "HSET", "s:then-hash", "f", "v");
+            RawClientHelper(nodes[2], "SET", "s:then-hash", "now a string");
+            RawClientHelper(nodes[0], "SET", "s:short", "v", "PX", "1");
+            await ClusterTestNode.WaitUntilAsync(() => Task.FromResult(nodes.All(n =>
+                n.LocalValue("s:plain") == "v" && n.LocalValue("s:ttl") == "v" && n.LocalValue("s:binary") == "a\0b\r\n\u00ff"
+                && n.LocalValue("h:1") == "(not a string)" && n.LocalValue("s:then-hash") == "now a string")), "every replica holds every key");
+            foreach (ClusterTestNode node in nodes)
+            {
+                using (node.Context.Store.Lock.EnterScope())
+                {
+                    Engine.Memory.Keyspace.Database db = node.Context.Store[0];
+                    long now = node.Context.NowMilliseconds;
+                    Assert.Equal(0, db.ExpiresAt(db.Find("s:plain"u8, now)));
+                    Assert.InRange(db.ExpiresAt(db.Find("s:ttl"u8, now)) - now, 1, 600000);
+                    Assert.InRange(db.ExpiresAt(db.Find("h:1"u8, now)) - now, 1, 600000);
+                }
+            }
+            await Task.Delay(20);
+            Assert.All(nodes, n => Assert.Null(n.LocalValue("s:short")));
+        }
+        finally
+        {
+            await DisposeAllAsync(nodes);
+        }
+
+        static void RawClientHelper(ClusterTestNode node, params string[] command)
+        {
+            using Infrastructure.RawClient raw = node.Raw();
+            string reply = raw.Execute(command);
+            Assert.False(reply.StartsWith('-'), string.Join(' ', command) + " -> " + reply);
+        }
+    }
+
+    [Fact]
+    public async Task PipelinedRoutedCommandsAreAnsweredInOrderOnEveryNode()
+    {
+        // Every routed command parks its client; the answered client resumes on the thread that answered it (usually a peer
+        // link's) and goes on with the commands already buffered behind it there.
+        List<ClusterTestNode> nodes = await ClusterTestNode.StartClusterAsync(3);
+        try
+        {
+            var clients = nodes.Select(n => n.Raw()).ToList();
+            for (int round = 0; round < 3; round++)
+            {
+                for (int c = 0; c < clients.Count; c++)
+                {
+                    var batch = new StringBuilder();
+                    for (int i = 0; i < 100; i++)
+                    {
+                        string key = $"pipe:{c}:{i}";
+                        batch.Append(Resp("SET", key, $"{round}:{i}")).Append(Resp("GET", key)).Append(Resp("PING"));
+                    }
+                    clients[c].Send(batch.ToString());
+                }
+                for (int c = 0; c < clients.Count; c++)
+                {
+                    for (int i = 0; i < 100; i++)
+                    {
+                        Assert.Equal("+OK", clients[c].ReadReply());
+                        Assert.Equal($"{round}:{i}", clients[c].ReadReply());
+                        Assert.Equal("+PONG", clients[c].ReadReply());
+                    }
+                }
+            }
+            clients.ForEach(c => c.Dispose());
+        }
+        finally
+        {
+            await DisposeAllAsync(nodes);
+        }
+
+        static string Resp(params string[] args)
+        {
+            var text = new StringBuilder().Append('*').Append(args.Length).Append("\r\n");
+            foreach (string arg in args)
+            {
+                text.Append('$').Append(Encoding.UTF8.GetByteCount(arg)).Append("\r\n").Append(arg).Append("\r\n");
+            }
+            return text.ToString();
         }
     }
 

@@ -1,0 +1,200 @@
+using System.Text;
+using Cairn.Primitives;
+using Cairn.Replication.Membership;
+using Cairn.Replication.Node;
+using Cairn.Replication.Protocol;
+using Cairn.Replication.Versioning;
+
+namespace Cairn.Replication.Tests.Node;
+
+/// <summary>
+/// Who answers a write's client: with W = 2 and a coordinator that is a replica, the primary's Replicate to the coordinator
+/// carries the reply and the coordinator answers once it has applied it (one message crossing instead of three).
+/// </summary>
+public sealed class WriteAnswerTests
+{
+    private static readonly string[] Ids = ["a", "b", "c"];
+
+    [Fact]
+    public void ACoordinatorThatIsAReplicaAnswersFromThePrimarysReplicateWithoutAWriteResult()
+    {
+        Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes = Cluster();
+        (string coordinator, byte[] key, int partition) = KeyWhosePrimaryIsNot("a", nodes);
+        ReplicationNode a = nodes[coordinator].Node;
+        a.Submit(1, new Operation(partition, [key], Encoding.UTF8.GetBytes("v1"), true, 3, 2), 2000);
+        List<PeerMessage> sent = [];
+        Pump(nodes, sent, 2000);
+
+        Completion done = Assert.Single(a.TakeCompletions());
+        Assert.Equal(CompletionStatus.Ok, done.Status);
+        Assert.Equal("OK"u8.ToArray(), done.Reply);
+        Assert.DoesNotContain(sent, m => m.Type == PeerMessageType.WriteResult);
+        Assert.Single(sent, m => m.Type == PeerMessageType.Replicate && m.To == coordinator && m.Ok);
+        Assert.Single(sent, m => m.Type == PeerMessageType.Replicate && m.To != coordinator && !m.Ok);
+        // Only the third replica acknowledges: the primary counted the coordinator when it delegated the answer.
+        Assert.Single(sent, m => m.Type == PeerMessageType.ReplicateAck && m.From != coordinator);
+        Assert.Equal(4, sent.Count);
+        foreach ((ReplicationNode _, SetStore store) in nodes.Values)
+        {
+            Assert.Equal("v1"u8.ToArray(), store.Data[key]);
+        }
+        Assert.Equal(0, a.PendingRequests);
+        Assert.All(nodes.Values, n => Assert.Equal(0, n.Node.PendingRequests)); // the primary forgot the write once all acknowledged
+    }
+
+    [Fact]
+    public void WithWriteQuorumThreeThePrimaryAnswersAfterEveryReplicaAcknowledged()
+    {
+        Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes = Cluster();
+        (string coordinator, byte[] key, int partition) = KeyWhosePrimaryIsNot("a", nodes);
+        ReplicationNode a = nodes[coordinator].Node;
+        a.Submit(1, new Operation(partition, [key], Encoding.UTF8.GetBytes("v1"), true, 3, 3), 2000);
+        List<PeerMessage> sent = [];
+        Pump(nodes, sent, 2000);
+
+        Assert.Equal(CompletionStatus.Ok, Assert.Single(a.TakeCompletions()).Status);
+        Assert.DoesNotContain(sent, m => m.Type == PeerMessageType.Replicate && m.Ok);
+        Assert.Single(sent, m => m.Type == PeerMessageType.WriteResult);
+    }
+
+    [Fact]
+    public void AReplicateCarryingAnAnswerFromANodeThatIsNotTheRequestsPrimaryAnswersNothing()
+    {
+        Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes = Cluster();
+        (string coordinator, byte[] key, int partition) = KeyWhosePrimaryIsNot("a", nodes);
+        ReplicationNode a = nodes[coordinator].Node;
+        string primary = a.Map.Replicas(partition)[0];
+        string other = Ids.First(id => id != coordinator && id != primary);
+        a.Submit(1, new Operation(partition, [key], Encoding.UTF8.GetBytes("v1"), true, 3, 2), 2000);
+        a.TakeMessages(); // the ForwardWrite, never delivered
+        a.Step(new PeerMessage
+        {
+            Type = PeerMessageType.Replicate,
+            From = other,
+            To = coordinator,
+            RequestId = 9,
+            Keys = [key],
+            Versions = [new ValueVersion(HybridTimestamp.Create(2000, 0), VectorClock.FromEntries([(other, 1)]))],
+            Payloads = ["x"u8.ToArray()],
+            Ok = true,
+            Reply = "OK"u8.ToArray(),
+            Hash = 1,
+        }, 2000);
+        Assert.Empty(a.TakeCompletions());
+        Assert.Equal(1, a.PendingRequests);
+    }
+
+    private static Dictionary<string, (ReplicationNode Node, SetStore Store)> Cluster()
+    {
+        var nodes = new Dictionary<string, (ReplicationNode, SetStore)>(StringComparer.Ordinal);
+        ulong seed = 11;
+        foreach (string id in Ids)
+        {
+            var store = new SetStore();
+            nodes[id] = (new ReplicationNode(new ReplicationOptions
+            {
+                NodeId = id,
+                Address = id,
+                Random = new SeededRandom(seed++),
+                PartitionCount = 16,
+                ReplicationFactor = 3,
+                AntiEntropyIntervalTicks = 0,
+            }, store), store);
+        }
+        foreach (string id in Ids)
+        {
+            foreach (string other in Ids)
+            {
+                if (other != id)
+                {
+                    nodes[id].Item1.Introduce(new MemberRecord(other, other, "", 1, 1, false));
+                }
+            }
+        }
+        for (int tick = 0; tick < 3; tick++)
+        {
+            foreach (string id in Ids)
+            {
+                nodes[id].Item1.Tick(1000 + tick);
+            }
+            Pump(nodes, [], 1000 + tick);
+        }
+        foreach (string id in Ids)
+        {
+            nodes[id].Item1.TakeCompletions();
+        }
+        return nodes;
+    }
+
+    /// <summary>A key of a partition whose primary is not <paramref name="coordinator"/>.</summary>
+    private static (string Coordinator, byte[] Key, int Partition) KeyWhosePrimaryIsNot(string coordinator,
+        Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes)
+    {
+        ReplicationNode node = nodes[coordinator].Node;
+        for (int i = 0; ; i++)
+        {
+            byte[] key = Encoding.UTF8.GetBytes("key:" + i);
+            int partition = node.Layout.PartitionOfKey(key);
+            if (node.Map.Replicas(partition)[0] != coordinator)
+            {
+                return (coordinator, key, partition);
+            }
+        }
+    }
+
+    /// <summary>Delivers every message (gossip included) until none is left; records the others in <paramref name="sent"/>.</summary>
+    private static void Pump(Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes, List<PeerMessage> sent, long now)
+    {
+        for (int round = 0; round < 100; round++)
+        {
+            var messages = new List<PeerMessage>();
+            foreach (string id in Ids)
+            {
+                messages.AddRange(nodes[id].Node.TakeMessages());
+            }
+            if (messages.Count == 0)
+            {
+                return;
+            }
+            foreach (PeerMessage message in messages)
+            {
+                if (message.Type != PeerMessageType.Gossip)
+                {
+                    sent.Add(message);
+                }
+                nodes[message.To].Node.Step(message, now);
+            }
+        }
+        Assert.Fail("messages kept flowing");
+    }
+
+    /// <summary>A write's command is the value it sets; its reply is OK.</summary>
+    private sealed class SetStore : IReplicaStore
+    {
+        public Dictionary<byte[], byte[]> Data { get; } = new(ByteArrayComparer.Instance);
+
+        public ExecuteResult Execute(byte[] command, IReadOnlyList<byte[]> keys, bool write)
+        {
+            if (!write)
+            {
+                return new ExecuteResult(Data.TryGetValue(keys[0], out byte[]? value) ? value : [], false);
+            }
+            Data[keys[0]] = command;
+            return new ExecuteResult("OK"u8.ToArray(), true);
+        }
+
+        public byte[]? Export(byte[] key) => Data.TryGetValue(key, out byte[]? value) ? value : null;
+
+        public void Install(byte[] key, byte[]? payload)
+        {
+            if (payload is null)
+            {
+                Data.Remove(key);
+            }
+            else
+            {
+                Data[key] = payload;
+            }
+        }
+    }
+}
