@@ -16,7 +16,10 @@ namespace Cairn.Engine.Memory.Persistence;
 /// </summary>
 public sealed class SnapshotJob : IWriteTracker
 {
-    private const int SlotsPerChunk = 1024;
+    /// <summary>Slots serialised per hold of the store lock: about 30 µs for small keys, so clients wait little behind a
+    /// snapshot (1024 held it about 250 µs a time; back-to-back BGSAVEs of 1M keys, SET/GET went from 34k/37k to
+    /// 38k/50k requests/s with 128).</summary>
+    private const int SlotsPerChunk = 128;
     private readonly MemoryStore _store;
     private readonly IFileSystem _fileSystem;
     private readonly string _path;
