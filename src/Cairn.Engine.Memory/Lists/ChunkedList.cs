@@ -321,6 +321,16 @@ internal sealed class ChunkedList
     /// <summary>Opens an empty chunk at logical position <paramref name="at"/> sized for a first element of <paramref name="elementLength"/>.</summary>
     private void InsertChunk(int at, int elementLength)
     {
+        // The list's first chunk starts small and grows; later chunks (a list already one chunk long) get the whole chunk
+        // size at once instead of a string of copies as they fill.
+        int size = Varint.SizeOf((ulong)elementLength) + elementLength;
+        int initial = _chunkCount == 0 ? Math.Min(_chunkBytes, Math.Max(64, 2 * size)) : Math.Max(size, Math.Min(_chunkBytes, 8192));
+        InsertChunk(at, new PackedBuffer(initial));
+    }
+
+    /// <summary>Puts <paramref name="chunk"/> at logical position <paramref name="at"/> (0..ChunkCount).</summary>
+    private void InsertChunk(int at, PackedBuffer chunk)
+    {
         if (_chunkCount == _chunks.Length)
         {
             var grown = new PackedBuffer[_chunks.Length * 2];
@@ -331,10 +341,6 @@ internal sealed class ChunkedList
             _chunks = grown;
             _head = 0;
         }
-        // The list's first chunk starts small and grows; later chunks (a list already one chunk long) get the whole chunk
-        // size at once instead of a string of copies as they fill.
-        int size = Varint.SizeOf((ulong)elementLength) + elementLength;
-        int initial = _chunkCount == 0 ? Math.Min(_chunkBytes, Math.Max(64, 2 * size)) : Math.Max(size, Math.Min(_chunkBytes, 8192));
         if (at == 0)
         {
             _head = _head == 0 ? _chunks.Length - 1 : _head - 1;
@@ -346,7 +352,7 @@ internal sealed class ChunkedList
                 Chunk(i) = Chunk(i - 1);
             }
         }
-        Chunk(at) = new PackedBuffer(initial);
+        Chunk(at) = chunk;
         _chunkCount++;
     }
 
@@ -398,7 +404,6 @@ internal sealed class ChunkedList
             tail.Add(chunk[i]);
         }
         chunk.RemoveRange(keep, move);
-        InsertChunk(at + 1, 0);
-        Chunk(at + 1) = tail;
+        InsertChunk(at + 1, tail);
     }
 }
