@@ -1,11 +1,6 @@
 using System.Buffers;
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using Cairn.Commands.Clients;
-using Cairn.Commands.Config;
-using Cairn.Commands.Execution;
-using Cairn.Protocol.Resp;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cairn.Server.Bench;
 
@@ -29,17 +24,12 @@ public class CollectionBenchmarks
     private int _zaddNext;
     private ReadOnlySequence<byte> _lrangeBatch;
     private ReadOnlySequence<byte> _pushPopBatch;
-    private CommandContext _context = null!;
-    private ArrayBufferWriter<byte> _output = null!;
-    private readonly RequestParserLimits _limits = new();
+    private BatchRunner _runner = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        var server = new ServerContext(new ServerConfig(), TimeProvider.System, NullLoggerFactory.Instance);
-        _output = new ArrayBufferWriter<byte>(1 << 22);
-        var client = new Client(1, new NullConnection(), 0) { Authenticated = true };
-        _context = new CommandContext(server, client, new RespWriter(_output));
+        _runner = new BatchRunner(1 << 22);
         var random = new Random(42);
 
         // Fill: every member once, with random scores (redis-benchmark's __rand_int__ scores).
@@ -126,37 +116,5 @@ public class CollectionBenchmarks
     private static ReadOnlySequence<byte> Sequence(StringBuilder builder) =>
         new(Encoding.ASCII.GetBytes(builder.ToString()));
 
-    private int Run(ReadOnlySequence<byte> batch)
-    {
-        _output.ResetWrittenCount();
-        int commands = 0;
-        using (_context.Store.Lock.EnterScope())
-        {
-            while (RequestParser.TryParse(ref batch, _context.Arguments, _limits, true, out _) == ParseResult.Complete)
-            {
-                Dispatcher.Execute(_context);
-                commands++;
-            }
-        }
-        return commands;
-    }
-
-    private sealed class NullConnection : IClientConnection
-    {
-        public string RemoteAddress => "bench";
-
-        public string LocalAddress => "bench";
-
-        public long PendingOutputBytes => 0;
-
-        public long QueryBufferBytes => 0;
-
-        public bool Push(Action<RespWriter> write) => true;
-
-        public bool Push<TState>(TState state, Action<RespWriter, TState> write) => true;
-
-        public void Close(bool afterReply)
-        {
-        }
-    }
+    private int Run(ReadOnlySequence<byte> batch) => _runner.Run(batch);
 }

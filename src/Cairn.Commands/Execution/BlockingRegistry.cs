@@ -58,6 +58,21 @@ public sealed class BlockingRegistry
         }
     }
 
+    /// <summary>
+    /// Ends a wait that was not served (timed out, client gone, watch cancelled): removes it from its queues and completes
+    /// it unserved. Returns false when it was already done. REQUIRES: the store lock.
+    /// </summary>
+    public bool Abandon(BlockRequest request)
+    {
+        if (request.IsDone)
+        {
+            return false;
+        }
+        Unregister(request);
+        request.Completion.TrySetResult(false);
+        return true;
+    }
+
     /// <summary>Called for every modified key; O(1) and allocation-free when nobody is blocked.</summary>
     public void SignalKeyReady(int database, ReadOnlySpan<byte> key)
     {
@@ -95,8 +110,7 @@ public sealed class BlockingRegistry
                 }
                 if (request.Client.IsClosing)
                 {
-                    Unregister(request);
-                    request.Completion.TrySetResult(false);
+                    Abandon(request);
                     continue; // a waiter that went away is skipped, not served
                 }
                 if (run(request))

@@ -330,11 +330,7 @@ internal sealed class Connection : IClientConnection
             {
                 using (_server.Store.Lock.EnterScope())
                 {
-                    if (!block.IsDone)
-                    {
-                        _server.Blocking.Unregister(block);
-                        block.Completion.TrySetResult(false);
-                    }
+                    _server.Blocking.Abandon(block);
                 }
             }
             return;
@@ -363,11 +359,7 @@ internal sealed class Connection : IClientConnection
             // As Redis, a client that goes away while blocked stops waiting at once, so no element is popped for it.
             using (_server.Store.Lock.EnterScope())
             {
-                if (!block.IsDone)
-                {
-                    _server.Blocking.Unregister(block);
-                    block.Completion.TrySetResult(false);
-                }
+                _server.Blocking.Abandon(block);
             }
             return;
         }
@@ -375,12 +367,10 @@ internal sealed class Connection : IClientConnection
         _outputLock.Enter();
         try
         {
-            if (block.IsDone)
+            if (!_server.Blocking.Abandon(block))
             {
                 return; // served between the timer and the lock
             }
-            _server.Blocking.Unregister(block);
-            block.Completion.TrySetResult(false);
             if (!_closing)
             {
                 if (block.TimeoutReply == TimeoutReply.NullBulk)
@@ -668,10 +658,9 @@ internal sealed class Connection : IClientConnection
                 _server.Store[database].Unwatch(key, Client);
             }
             Client.WatchedKeys.Clear();
-            if (Client.Blocked is { IsDone: false } block)
+            if (Client.Blocked is { } block)
             {
-                _server.Blocking.Unregister(block);
-                block.Completion.TrySetResult(false);
+                _server.Blocking.Abandon(block);
             }
         }
     }
