@@ -99,6 +99,49 @@ public static class RequestParser
     }
 
     /// <summary>
+    /// Skips one ordinary multibulk frame that lies wholly in <paramref name="span"/> at <paramref name="pos"/> without
+    /// parsing it into arguments, and gives its first key candidate (argument 1; length -1 when the frame has fewer than two
+    /// arguments). False, with <paramref name="pos"/> unchanged, when the frame is incomplete, inline, unusual or invalid:
+    /// the caller stops looking ahead there and <see cref="TryParse"/> decides. For look-ahead only (prefetching a batch's
+    /// keys), so it checks no limits: the frame is parsed properly when its turn comes.
+    /// </summary>
+    public static bool TrySkipFrame(ReadOnlySpan<byte> span, ref int pos, out int keyStart, out int keyLength)
+    {
+        keyStart = 0;
+        keyLength = -1;
+        int p = pos;
+        if (p >= span.Length || span[p] != '*')
+        {
+            return false;
+        }
+        p++;
+        if (!TryReadPlainNumber(span, ref p, out long count) || count <= 0)
+        {
+            return false;
+        }
+        for (long i = 0; i < count; i++)
+        {
+            if (p >= span.Length || span[p] != '$')
+            {
+                return false;
+            }
+            p++;
+            if (!TryReadPlainNumber(span, ref p, out long length) || length + 2 > span.Length - p)
+            {
+                return false;
+            }
+            if (i == 1)
+            {
+                keyStart = p;
+                keyLength = (int)length;
+            }
+            p += (int)length + 2;
+        }
+        pos = p;
+        return true;
+    }
+
+    /// <summary>
     /// Reads digits up to '\r' and skips the byte after it, as <see cref="TryReadHeaderNumber"/> does, accepting only what
     /// string2ll accepts without a sign (no leading zeros, at most 18 digits); false otherwise or when incomplete.
     /// </summary>

@@ -82,6 +82,13 @@ public sealed class Database
         return index >= 0 || Backing is null ? index : Backing.Load(this, key, Store.NowMilliseconds);
     }
 
+    /// <summary>The hash <see cref="PrefetchKeys"/> takes for a key.</summary>
+    public static int HashKey(ReadOnlySpan<byte> key) => ByteArrayComparer.Hash(key);
+
+    /// <summary>Prefetches the in-memory look-up path of the keys with these hashes (a pipelined batch's keys, before the batch
+    /// runs): see <see cref="KeyTable.Prefetch"/>. A hint only; REQUIRES the store lock like any other access.</summary>
+    public void PrefetchKeys(ReadOnlySpan<int> hashes) => _keys.Prefetch(hashes);
+
     /// <summary>Finds in memory only (never loads from the backing store): for eviction.</summary>
     public int FindResident(ReadOnlySpan<byte> key) => _keys.Find(key);
 
