@@ -132,7 +132,7 @@ public static class Dispatcher
         {
             SaveKeysBeforeWrite(ctx, spec, tracker);
         }
-        long started = Stopwatch.GetTimestamp();
+        long started = ctx.ClockMark != 0 ? ctx.ClockMark : Stopwatch.GetTimestamp();
         spec.Handler!(ctx);
         if (server.Lsm is { } lsm && server.Store.Dirty != dirtyBefore && spec.Has(CommandFlags.Write))
         {
@@ -143,7 +143,12 @@ public static class Dispatcher
         {
             aof.Log(ctx);
         }
-        long microseconds = (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+        long finished = Stopwatch.GetTimestamp();
+        if (ctx.ClockMark != 0)
+        {
+            ctx.ClockMark = finished;
+        }
+        long microseconds = (long)Stopwatch.GetElapsedTime(started, finished).TotalMicroseconds;
         ctx.Client.CurrentCommand = null;
         ctx.Client.LastCommand = spec.FullName;
         if (ctx.Block is not null)
