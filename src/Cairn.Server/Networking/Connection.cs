@@ -1,9 +1,9 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Net.Sockets;
 using Cairn.Commands.Clients;
 using Cairn.Commands.Config;
 using Cairn.Commands.Execution;
+using Cairn.Engine.Memory.Keyspace;
 using Cairn.Engine.Memory.Persistence;
 using Cairn.Protocol.Resp;
 using Microsoft.Extensions.Logging;
@@ -11,21 +11,25 @@ using Microsoft.Extensions.Logging;
 namespace Cairn.Server.Networking;
 
 /// <summary>
-/// One client connection. The read loop parses every complete request in the receive buffer and runs them under one
-/// acquisition of the store lock, writing replies into an output pipe; a send pump drains the pipe to the socket.
-/// Other clients' commands (PUBLISH, MONITOR, a served BLPOP) write into this connection's output through
-/// <see cref="Push"/>. Lock order: store lock, then this connection's output lock; the flush happens after the store
-/// lock is released, so socket sends never run under the global lock.
+/// One client connection. The read loop receives into the connection's own buffer, parses every complete request in it
+/// and runs them under one acquisition of the store lock, writing replies into <see cref="OutputBuffer"/>; after the store
+/// lock is released the replies are sent straight from that thread with a non-blocking send (on the event loop, the
+/// thread that received the requests), and only output the socket cannot take at once goes to a send task that waits
+/// for room. Other clients' commands (PUBLISH, MONITOR, a served BLPOP) write into this connection's output through
+/// <see cref="Push"/> the same way. Lock order: store lock, then this connection's output lock; sends never run under the
+/// store lock.
 /// </summary>
 internal sealed class Connection : IClientConnection
 {
     private const long BackpressureThresholdBytes = 4L * 1024 * 1024;
+    private const int PrefetchWindow = 16;
+    private const int InputChunkBytes = 16 * 1024;
+    private const int MinimumReceiveBytes = 2048;
     private readonly Socket _socket;
-    private readonly Stream _transport;
+    private readonly IClientTransport _transport;
     private readonly ServerContext _server;
     private readonly ILogger _logger;
-    private readonly PipeReader _input;
-    private readonly Pipe _output;
+    private readonly OutputBuffer _output = new();
     private readonly Lock _outputLock = new();
     private readonly RespWriter _writer;
     private readonly CommandContext _context;
@@ -37,20 +41,26 @@ internal sealed class Connection : IClientConnection
     private volatile bool _closing;
     private TaskCompletionSource? _drained;
 
+    /// <summary>Received bytes: [<see cref="_inputStart"/>, <see cref="_inputEnd"/>) are not yet parsed. Rented while
+    /// requests are buffered; returned when the buffer empties, so an idle connection holds no input memory.</summary>
+    private byte[]? _input;
+    private int _inputStart;
+    private int _inputEnd;
+    private bool _inputEnded;
+
+    /// <summary>The task sending output the socket could not take at once; null when none. Guarded by the output lock.</summary>
+    private Task? _sending;
+
     /// <param name="loop">The event loop that drives the socket, or null for .NET's socket engine.</param>
     public Connection(Socket socket, ServerContext server, ILogger logger, Epoll.EpollLoop? loop = null)
     {
         _socket = socket;
-        _transport = loop is null ? new NetworkStream(socket, ownsSocket: false) : new Epoll.EpollSocketStream(socket, loop);
+        _transport = loop is null ? new SocketTransport(socket) : new Epoll.EpollSocketStream(socket, loop);
         _server = server;
         _logger = logger;
         RemoteAddress = socket.RemoteEndPoint?.ToString() ?? "?";
         LocalAddress = socket.LocalEndPoint?.ToString() ?? "?";
-        _input = PipeReader.Create(_transport,
-            new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 2048, leaveOpen: true));
-        _output = new Pipe(new PipeOptions(pauseWriterThreshold: 0, resumeWriterThreshold: 0, minimumSegmentSize: 16 * 1024,
-            readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
-        _writer = new RespWriter(_output.Writer);
+        _writer = new RespWriter(_output);
         Client = new Client(server.Clients.NextId(), this, server.NowMilliseconds);
         Client.Authenticated = server.Config.RequirePass.Length == 0;
         _context = new CommandContext(server, Client, _writer);
@@ -68,7 +78,6 @@ internal sealed class Connection : IClientConnection
 
     public async Task RunAsync()
     {
-        Task pump = PumpAsync();
         try
         {
             await ReadLoopAsync();
@@ -84,18 +93,30 @@ internal sealed class Connection : IClientConnection
         finally
         {
             Detach();
-            _output.Writer.Complete();
-            try
+            Task? sending;
+            lock (_outputLock)
             {
-                await pump.WaitAsync(TimeSpan.FromSeconds(5));
+                sending = _sending; // replies still going out, e.g. to a client that half-closed after its requests
             }
-            catch (Exception)
+            if (sending is not null)
             {
-                // Closing anyway.
+                try
+                {
+                    await sending.WaitAsync(TimeSpan.FromSeconds(5));
+                }
+                catch (Exception)
+                {
+                    // Closing anyway.
+                }
             }
-            await _input.CompleteAsync();
-            await _transport.DisposeAsync(); // leaves the event loop before the descriptor closes
+            await _transport.DisposeAsync(); // leaves the event loop before the descriptor closes; later sends fail
             _socket.Dispose();
+            lock (_outputLock)
+            {
+                _socketDead = true;
+                _output.Clear();
+            }
+            ReleaseInput();
         }
     }
 
@@ -104,7 +125,10 @@ internal sealed class Connection : IClientConnection
     {
         try
         {
-            await _transport.WriteAsync(reply);
+            while (!reply.IsEmpty)
+            {
+                reply = reply[await _transport.SendAsync(reply, CancellationToken.None)..];
+            }
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
@@ -119,10 +143,14 @@ internal sealed class Connection : IClientConnection
 
     private async Task ReadLoopAsync()
     {
+        bool receive = true;
         while (!_closing)
         {
-            ReadResult result = await _input.ReadAsync(_closed.Token);
-            ReadOnlySequence<byte> buffer = result.Buffer;
+            if (receive && !await ReceiveAsync(CancellationToken.None))
+            {
+                _inputEnded = true;
+            }
+            var buffer = new ReadOnlySequence<byte>(_input ?? [], _inputStart, _inputEnd - _inputStart);
             long before = buffer.Length;
             bool close = false;
             BlockRequest? blocked = null;
@@ -132,12 +160,18 @@ internal sealed class Connection : IClientConnection
             IDurabilityGate? waitFor = null;
             _server.Store.Lock.Enter();
             _context.BatchClock = _server.NowMilliseconds;
+            _context.ClockMark = System.Diagnostics.Stopwatch.GetTimestamp();
             _outputLock.Enter();
             try
             {
                 _limits.MaxBulkLengthBytes = _server.Config.ProtoMaxBulkLengthBytes;
+                int prefetched = 0;
                 while (!_closing)
                 {
+                    if (prefetched-- == 0)
+                    {
+                        prefetched = PrefetchKeysAhead(buffer.FirstSpan) - 1;
+                    }
                     ReadOnlySequence<byte> unparsed = buffer;
                     ParseResult parse = RequestParser.TryParse(ref buffer, _context.Arguments, _limits, Client.Authenticated, out string? error);
                     if (parse == ParseResult.Incomplete)
@@ -175,6 +209,7 @@ internal sealed class Connection : IClientConnection
             finally
             {
                 _context.BatchClock = 0;
+                _context.ClockMark = 0;
                 _server.Store.Lock.Exit();
                 try
                 {
@@ -204,15 +239,12 @@ internal sealed class Connection : IClientConnection
             long consumed = before - buffer.Length;
             Interlocked.Add(ref _server.Stats.NetInputBytes, consumed);
             Interlocked.Exchange(ref _queryBufferBytes, buffer.Length);
-            bool moreBuffered = (blocked is not null || paused) && !buffer.IsEmpty;
-            if (moreBuffered)
+            _inputStart += (int)consumed;
+            if (_inputStart == _inputEnd)
             {
-                _input.AdvanceTo(buffer.Start); // unprocessed requests remain: next read returns at once
+                ReleaseInput();
             }
-            else
-            {
-                _input.AdvanceTo(buffer.Start, buffer.End);
-            }
+            bool stoppedEarly = blocked is not null || paused; // complete requests may still be buffered
             if (buffer.Length > _server.Config.ClientQueryBufferLimitBytes)
             {
                 Interlocked.Increment(ref _server.Stats.ClientQueryBufferLimitDisconnections);
@@ -224,6 +256,7 @@ internal sealed class Connection : IClientConnection
                 await CloseAfterDrainAsync();
                 return;
             }
+            int receivedBeforeWaits = _inputEnd;
             if (blocked is not null)
             {
                 await WaitWhileBlockedAsync(blocked);
@@ -238,19 +271,51 @@ internal sealed class Connection : IClientConnection
                 _context.WritePacingDelay = TimeSpan.Zero;
                 await Task.Delay(pacing, _server.Time, _closed.Token);
             }
-            if (result.IsCompleted && buffer.IsEmpty)
+            // Receive before the next batch only if every buffered request ran and nothing arrived while blocked.
+            receive = !stoppedEarly && _inputEnd == receivedBeforeWaits;
+            if (_inputEnded && receive)
             {
-                return;
-            }
-            if (result.IsCompleted && !moreBuffered)
-            {
-                return; // a partial request and the peer closed its side
+                return; // the peer closed its side: nothing, or only a partial request, is left
             }
             if (PendingOutputBytes > BackpressureThresholdBytes && Client.SubscriptionCount == 0)
             {
                 await WaitForDrainAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// Looks ahead over the next requests of a pipelined batch (up to <see cref="PrefetchWindow"/>) and prefetches their keys'
+    /// look-up paths together, so that the cache misses of a large keyspace overlap instead of stalling each command in
+    /// turn (see KeyTable.Prefetch). Returns how many requests it looked at (at least 1), so that the next look-ahead
+    /// happens once they have run. REQUIRES: the store lock.
+    /// </summary>
+    private int PrefetchKeysAhead(ReadOnlySpan<byte> buffer)
+    {
+        Span<int> starts = stackalloc int[PrefetchWindow];
+        Span<int> lengths = stackalloc int[PrefetchWindow];
+        int frames = 0;
+        int keys = 0;
+        int pos = 0;
+        while (frames < PrefetchWindow && RequestParser.TrySkipFrame(buffer, ref pos, out int start, out int length))
+        {
+            frames++;
+            if (length >= 0)
+            {
+                starts[keys] = start;
+                lengths[keys++] = length;
+            }
+        }
+        if (keys > 1)
+        {
+            Span<int> hashes = stackalloc int[PrefetchWindow];
+            for (int i = 0; i < keys; i++)
+            {
+                hashes[i] = Database.HashKey(buffer.Slice(starts[i], lengths[i]));
+            }
+            _context.Database.PrefetchKeys(hashes[..keys]);
+        }
+        return Math.Max(frames, 1);
     }
 
     private bool IsPaused()
@@ -292,7 +357,7 @@ internal sealed class Connection : IClientConnection
         }
         finally
         {
-            _writer.Output = _output.Writer;
+            _writer.Output = _output;
             if (Client.ReplyMode == ReplyMode.Skipping)
             {
                 Client.ReplyMode = ReplyMode.On;
@@ -335,7 +400,8 @@ internal sealed class Connection : IClientConnection
             }
             return;
         }
-        Task<bool> peerClosed = WatchForPeerCloseAsync();
+        using var stopWatching = new CancellationTokenSource();
+        Task<bool> peerClosed = WatchForPeerCloseAsync(stopWatching.Token);
         if (block.DeadlineMilliseconds > 0)
         {
             long waitMilliseconds = Math.Max(0, block.DeadlineMilliseconds - _server.NowMilliseconds);
@@ -347,7 +413,7 @@ internal sealed class Connection : IClientConnection
         }
         if (!peerClosed.IsCompleted)
         {
-            _input.CancelPendingRead();
+            stopWatching.Cancel();
         }
         bool closed = await peerClosed; // the watch has stopped reading before the read loop reads again
         if (completion.IsCompleted)
@@ -398,27 +464,90 @@ internal sealed class Connection : IClientConnection
     }
 
     /// <summary>
-    /// While blocked, watches the socket without consuming input (pipelined requests stay buffered for after the block):
-    /// true when the peer closed, false when cancelled by <see cref="PipeReader.CancelPendingRead"/>.
+    /// While blocked, watches the socket, receiving what arrives into the input buffer without parsing it (pipelined
+    /// requests run after the block): true when the peer closed, false when <paramref name="stop"/> ended the watch or the
+    /// buffer reached the query buffer limit (the read loop then closes the connection after the block).
     /// </summary>
-    private async Task<bool> WatchForPeerCloseAsync()
+    private async Task<bool> WatchForPeerCloseAsync(CancellationToken stop)
     {
         try
         {
-            while (true)
+            while (_inputEnd - _inputStart <= _server.Config.ClientQueryBufferLimitBytes)
             {
-                ReadResult result = await _input.ReadAsync();
-                if (result.IsCanceled || result.IsCompleted)
+                if (!await ReceiveAsync(stop))
                 {
-                    _input.AdvanceTo(result.Buffer.Start); // nothing examined: the read loop sees the buffer at once
-                    return !result.IsCanceled;
+                    _inputEnded = true;
+                    return true;
                 }
-                _input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
             }
+            await Task.Delay(Timeout.Infinite, stop);
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Receives more input after what is buffered, growing or compacting the buffer first when little room is left:
+    /// false at end of stream. Grown buffers above the pooled size are not pooled (a 512 MB argument must not stay).
+    /// </summary>
+    private async ValueTask<bool> ReceiveAsync(CancellationToken cancellationToken)
+    {
+        if (_input is null)
+        {
+            _input = ArrayPool<byte>.Shared.Rent(InputChunkBytes);
+            _inputStart = 0;
+            _inputEnd = 0;
+        }
+        else if (_input.Length - _inputEnd < MinimumReceiveBytes)
+        {
+            int pending = _inputEnd - _inputStart;
+            if (_inputStart > 0 && _input.Length - pending >= MinimumReceiveBytes)
+            {
+                Buffer.BlockCopy(_input, _inputStart, _input, 0, pending);
+            }
+            else
+            {
+                int size = (int)Math.Min(Array.MaxLength, Math.Max(2L * _input.Length, pending + (long)MinimumReceiveBytes));
+                if (size - pending < MinimumReceiveBytes)
+                {
+                    throw new IOException("query buffer cannot grow further");
+                }
+                byte[] grown = GC.AllocateUninitializedArray<byte>(size);
+                Buffer.BlockCopy(_input, _inputStart, grown, 0, pending);
+                ReturnInput(_input);
+                _input = grown;
+            }
+            _inputStart = 0;
+            _inputEnd = pending;
+        }
+        int received = await _transport.ReceiveAsync(_input.AsMemory(_inputEnd), cancellationToken);
+        _inputEnd += received;
+        return received > 0;
+    }
+
+    private void ReleaseInput()
+    {
+        if (_input is not null)
+        {
+            ReturnInput(_input);
+            _input = null;
+        }
+        _inputStart = 0;
+        _inputEnd = 0;
+    }
+
+    private static void ReturnInput(byte[] buffer)
+    {
+        if (buffer.Length == InputChunkBytes) // rented; grown buffers were allocated and go to the collector
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -524,6 +653,11 @@ internal sealed class Connection : IClientConnection
     private long _flushHeldUntil;
     private IDurabilityGate? _heldBy;
 
+    /// <summary>
+    /// Sends what was written since the last flush, unless replies are held for an fsync or a send task already owns the
+    /// socket (it takes the new bytes too). A direct non-blocking send from this thread; what the socket cannot take now
+    /// goes to <see cref="SendRestAsync"/>. REQUIRES: the output lock.
+    /// </summary>
     private void FlushUnderOutputLock()
     {
         if (_flushHeldUntil > 0)
@@ -535,61 +669,96 @@ internal sealed class Connection : IClientConnection
             _flushHeldUntil = 0;
             _heldBy = null;
         }
-        long unflushed = _output.Writer.UnflushedBytes;
-        if (unflushed == 0)
+        long written = _output.Length - _pendingOutputBytes;
+        if (written <= 0)
         {
             return;
         }
-        Interlocked.Add(ref _pendingOutputBytes, unflushed);
-        Interlocked.Add(ref _server.Stats.NetOutputBytes, unflushed);
-        ValueTask<FlushResult> flush = _output.Writer.FlushAsync();
-        if (!flush.IsCompleted)
+        Interlocked.Add(ref _server.Stats.NetOutputBytes, written);
+        if (_socketDead)
         {
-            // pauseWriterThreshold is 0, so flushes never wait; observe the task anyway.
-            flush.AsTask().GetAwaiter().GetResult();
+            _output.Clear();
+            return;
         }
+        if (_sending is null)
+        {
+            try
+            {
+                while (_output.Length > 0)
+                {
+                    ReadOnlyMemory<byte> head = _output.Head;
+                    int sent = _transport.TrySend(head.Span);
+                    _output.Consume(sent);
+                    if (sent < head.Length)
+                    {
+                        _sending = SendRestAsync();
+                        break;
+                    }
+                }
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+            {
+                SocketFailed();
+            }
+        }
+        Volatile.Write(ref _pendingOutputBytes, _output.Length);
     }
 
-    private async Task PumpAsync()
+    /// <summary>Sends the output the socket could not take at once, waiting for room; ends when all is sent.</summary>
+    private async Task SendRestAsync()
     {
-        PipeReader reader = _output.Reader;
+        await Task.Yield(); // never send from inside the flush that started this task (it holds the output lock)
         try
         {
             while (true)
             {
-                ReadResult result = await reader.ReadAsync();
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                long length = buffer.Length;
-                if (length > 0 && !_socketDead)
+                ReadOnlyMemory<byte> head;
+                lock (_outputLock)
                 {
-                    try
+                    if (_output.Length == 0 || _socketDead)
                     {
-                        foreach (ReadOnlyMemory<byte> segment in buffer)
-                        {
-                            await _transport.WriteAsync(segment);
-                        }
+                        _sending = null;
+                        Interlocked.Exchange(ref _drained, null)?.TrySetResult();
+                        return;
                     }
-                    catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
-                    {
-                        _socketDead = true;
-                        _closed.Cancel();
-                    }
+                    head = _output.Head; // stays valid: only this task consumes while it runs, and writers only append
                 }
-                reader.AdvanceTo(buffer.End);
-                if (Interlocked.Add(ref _pendingOutputBytes, -length) <= BackpressureThresholdBytes / 2)
+                int sent = await _transport.SendAsync(head, CancellationToken.None);
+                lock (_outputLock)
+                {
+                    _output.Consume(sent);
+                    Volatile.Write(ref _pendingOutputBytes, _output.Length);
+                }
+                if (Volatile.Read(ref _pendingOutputBytes) <= BackpressureThresholdBytes / 2)
                 {
                     Interlocked.Exchange(ref _drained, null)?.TrySetResult();
                 }
-                if (result.IsCompleted)
-                {
-                    break;
-                }
             }
         }
-        finally
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
         {
-            await reader.CompleteAsync();
+            lock (_outputLock)
+            {
+                SocketFailed();
+                _sending = null;
+            }
             Interlocked.Exchange(ref _drained, null)?.TrySetResult();
+        }
+    }
+
+    /// <summary>The socket failed while sending: drop the output and stop the read loop. REQUIRES: the output lock.</summary>
+    private void SocketFailed()
+    {
+        _socketDead = true;
+        _output.Clear();
+        Volatile.Write(ref _pendingOutputBytes, 0);
+        _closed.Cancel();
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both); // wakes a read loop waiting for input
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
         }
     }
 
@@ -609,7 +778,6 @@ internal sealed class Connection : IClientConnection
     private async Task CloseAfterDrainAsync()
     {
         _closing = true;
-        _output.Writer.Complete();
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (PendingOutputBytes > 0 && DateTime.UtcNow < deadline && !_socketDead)
         {

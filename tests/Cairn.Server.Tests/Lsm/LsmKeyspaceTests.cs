@@ -225,7 +225,7 @@ public sealed class LsmKeyspaceTests
     {
         IDatabase db = server.Database();
         // Long enough that a loaded machine still counts them all before they expire.
-        var expiry = TimeSpan.FromMilliseconds(1500);
+        var expiry = TimeSpan.FromMilliseconds(3000);
         DateTime expiresBy = DateTime.UtcNow + expiry;
         for (int i = 0; i < 100; i++)
         {

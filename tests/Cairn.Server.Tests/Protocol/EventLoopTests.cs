@@ -91,6 +91,76 @@ public sealed class EventLoopTests
 
     [Theory]
     [MemberData(nameof(Loops))]
+    public async Task Commands_a_blocked_client_sends_while_it_waits_run_once_it_is_served(string loop, int threads)
+    {
+        await using TestServer server = Start(loop, threads);
+        using var blocked = new RawClient(server.Port);
+        blocked.SendCommand("BLPOP", "later", "0");
+        Assert.False(blocked.HasDataWithin(100));
+        blocked.SendCommand("ECHO", "one");
+        blocked.SendCommand("INCR", "after-block");
+        Assert.False(blocked.HasDataWithin(200)); // still blocked: the new commands wait behind the BLPOP
+        using var pusher = new RawClient(server.Port);
+        Assert.Equal(":1", pusher.Execute("RPUSH", "later", "job"));
+        Assert.Equal("[later, job]", blocked.ReadReply());
+        Assert.Equal("one", blocked.ReadReply());
+        Assert.Equal(":1", blocked.ReadReply());
+    }
+
+    [Theory]
+    [MemberData(nameof(Loops))]
+    public async Task A_client_that_half_closes_after_its_requests_still_gets_every_reply(string loop, int threads)
+    {
+        await using TestServer server = Start(loop, threads);
+        using var tcp = new TcpClient();
+        tcp.Connect("127.0.0.1", server.Port);
+        var requests = new StringBuilder();
+        for (int i = 0; i < 2_000; i++)
+        {
+            requests.Append("*3\r\n$6\r\nINCRBY\r\n$4\r\nhalf\r\n$1\r\n1\r\n");
+        }
+        requests.Append("*2\r\n$3\r\nGET\r\n$4\r\nhalf\r\n");
+        NetworkStream stream = tcp.GetStream();
+        stream.Write(Encoding.ASCII.GetBytes(requests.ToString()));
+        tcp.Client.Shutdown(SocketShutdown.Send); // as `redis-cli < file` and `nc -q` do
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        string replies = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        string[] lines = replies.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2_002, lines.Length);
+        Assert.Equal(":2000", lines[1_999]);
+        Assert.Equal("2000", lines[^1]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Loops))]
+    public async Task A_value_larger_than_the_receive_buffer_that_arrives_in_pieces_is_stored_whole(string loop, int threads)
+    {
+        await using TestServer server = Start(loop, threads);
+        using var client = new RawClient(server.Port);
+        byte[] value = new byte[3 * 1024 * 1024 + 7];
+        new Random(7).NextBytes(value);
+        byte[] header = Encoding.ASCII.GetBytes($"*3\r\n$3\r\nSET\r\n$5\r\npiece\r\n${value.Length}\r\n");
+        client.Send(header);
+        for (int offset = 0; offset < value.Length; offset += 700_000)
+        {
+            client.Send(value.AsSpan(offset, Math.Min(700_000, value.Length - offset)).ToArray());
+            await Task.Delay(20);
+        }
+        client.Send(Encoding.ASCII.GetBytes("\r\n*2\r\n$6\r\nSTRLEN\r\n$5\r\npiece\r\n"));
+        Assert.Equal("+OK", client.ReadReply());
+        Assert.Equal(":" + value.Length, client.ReadReply());
+        using var check = new TcpClient();
+        check.Connect("127.0.0.1", server.Port);
+        check.GetStream().Write("*2\r\n$3\r\nGET\r\n$5\r\npiece\r\n"u8);
+        byte[] expectedHeader = Encoding.ASCII.GetBytes($"${value.Length}\r\n");
+        byte[] reply = new byte[expectedHeader.Length + value.Length + 2];
+        await check.GetStream().ReadExactlyAsync(reply).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(expectedHeader, reply[..expectedHeader.Length]);
+        Assert.True(value.AsSpan().SequenceEqual(reply.AsSpan(expectedHeader.Length, value.Length)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Loops))]
     public async Task A_blocked_client_that_disconnects_stops_waiting_and_pops_nothing(string loop, int threads)
     {
         await using TestServer server = Start(loop, threads);

@@ -13,7 +13,7 @@ namespace Cairn.Server.Networking.Epoll;
 /// thread and completes the read inline. One read and one write may be outstanding at a time (what a PipeReader and a
 /// send pump do).
 /// </summary>
-internal sealed class EpollSocketStream : Stream, IValueTaskSource<int>
+internal sealed class EpollSocketStream : Stream, IValueTaskSource<int>, IClientTransport
 {
     private readonly Socket _socket;
     private readonly EpollLoop _loop;
@@ -22,6 +22,7 @@ internal sealed class EpollSocketStream : Stream, IValueTaskSource<int>
     private Memory<byte> _readBuffer;
     private CancellationTokenRegistration _readCancel;
     private bool _readReady = true;
+    private bool _hungUp; // the peer closed (or the socket failed): reads never wait again, recv reports the end
     private bool _readWaiting;
     private bool _writeReady = true;
     private TaskCompletionSource? _writeWaiter;
@@ -64,7 +65,7 @@ internal sealed class EpollSocketStream : Stream, IValueTaskSource<int>
             lock (_lock)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
-                if (!_readReady)
+                if (!_readReady && !_hungUp)
                 {
                     _read.Reset();
                     _readBuffer = buffer;
@@ -148,6 +149,9 @@ internal sealed class EpollSocketStream : Stream, IValueTaskSource<int>
             }
             if ((mask & readable) != 0)
             {
+                // An edge can carry the last data and the peer's FIN together: a recv that drains the data must not
+                // make the reader wait for another edge, which never comes.
+                _hungUp |= (mask & (EpollNative.EpollRdHup | EpollNative.EpollHup | EpollNative.EpollErr)) != 0;
                 if (!_readWaiting)
                 {
                     _readReady = true;
@@ -198,19 +202,24 @@ internal sealed class EpollSocketStream : Stream, IValueTaskSource<int>
         _read.SetException(new OperationCanceledException(token));
     }
 
+    public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) => ReadAsync(buffer, cancellationToken);
+
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         while (!buffer.IsEmpty)
         {
-            int sent = TrySend(buffer.Span, out int errno);
-            if (sent > 0)
+            buffer = buffer[await SendAsync(buffer, cancellationToken)..];
+        }
+    }
+
+    public async ValueTask<int> SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            int sent = TrySend(data.Span);
+            if (sent > 0 || data.IsEmpty)
             {
-                buffer = buffer[sent..];
-                continue;
-            }
-            if (errno != EpollNative.Eagain)
-            {
-                throw SocketError(errno);
+                return sent;
             }
             Task wait;
             lock (_lock)
@@ -228,28 +237,36 @@ internal sealed class EpollSocketStream : Stream, IValueTaskSource<int>
         }
     }
 
-    private unsafe int TrySend(ReadOnlySpan<byte> buffer, out int errno)
+    /// <summary>
+    /// A non-blocking send: bytes sent, 0 when the socket buffer is full. The syscall runs under the lock that
+    /// <see cref="Dispose(bool)"/> takes, so a send never reaches a descriptor that was closed (and perhaps reused).
+    /// </summary>
+    public unsafe int TrySend(ReadOnlySpan<byte> data)
     {
         lock (_lock)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             _writeReady = false; // from here on an EPOLLOUT edge means space was freed after this attempt
-        }
-        while (true)
-        {
-            nint n;
-            fixed (byte* p = buffer)
+            while (true)
             {
-                n = EpollNative.Send(FileDescriptor, p, buffer.Length, EpollNative.MsgDontWait | EpollNative.MsgNoSignal);
-            }
-            if (n >= 0)
-            {
-                errno = 0;
-                return (int)n;
-            }
-            errno = Marshal.GetLastPInvokeError();
-            if (errno != EpollNative.Eintr)
-            {
-                return -1;
+                nint n;
+                fixed (byte* p = data)
+                {
+                    n = EpollNative.Send(FileDescriptor, p, data.Length, EpollNative.MsgDontWait | EpollNative.MsgNoSignal);
+                }
+                if (n >= 0)
+                {
+                    return (int)n;
+                }
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == EpollNative.Eagain)
+                {
+                    return 0;
+                }
+                if (errno != EpollNative.Eintr)
+                {
+                    throw SocketError(errno);
+                }
             }
         }
     }
