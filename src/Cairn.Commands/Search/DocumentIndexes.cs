@@ -84,7 +84,8 @@ public sealed class DocumentIndexes : IKeyspaceListener
 
     private static bool Covers(SearchIndexRegistry registry, ReadOnlySpan<byte> key)
     {
-        foreach (SearchIndex index in registry.Indexes)
+        // Runs for every write: a struct enumerator, and nothing at all without indexes.
+        foreach (SearchIndex index in registry.IndexValues)
         {
             if (index.Definition.AppliesTo(key))
             {

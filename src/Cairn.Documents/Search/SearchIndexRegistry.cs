@@ -16,6 +16,9 @@ public sealed class SearchIndexRegistry
 
     public IEnumerable<SearchIndex> Indexes => _indexes.Values;
 
+    /// <summary>The indexes as the concrete collection, for loops on every write (no enumerator allocation).</summary>
+    public Dictionary<string, SearchIndex>.ValueCollection IndexValues => _indexes.Values;
+
     public IReadOnlyDictionary<string, string> Aliases => _aliases;
 
     public bool TryGet(string nameOrAlias, out SearchIndex index)
