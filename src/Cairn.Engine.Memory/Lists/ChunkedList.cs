@@ -200,8 +200,48 @@ internal sealed class ChunkedList
             }
         }
         _count -= (int)removed;
+        if (removed > 0)
+        {
+            MergeSparseChunks();
+        }
         ResetCursor();
         return removed;
+    }
+
+    /// <summary>
+    /// After removals inside the list (LREM), joins neighbouring chunks whose elements fit in one, as quicklist merges
+    /// small nodes: a list thinned out by removals keeps chunks near full instead of an array per few elements. One pass,
+    /// O(chunks + bytes moved).
+    /// </summary>
+    private void MergeSparseChunks()
+    {
+        if (_chunkCount < 2)
+        {
+            return;
+        }
+        int write = 0;
+        for (int read = 1; read < _chunkCount; read++)
+        {
+            ref PackedBuffer target = ref Chunk(write);
+            PackedBuffer next = Chunk(read);
+            if (target.UsedBytes + next.UsedBytes <= _chunkBytes && target.Count + next.Count <= _chunkElements)
+            {
+                target.Reserve(next.UsedBytes);
+                for (int i = 0; i < next.Count; i++)
+                {
+                    target.Add(next[i]);
+                }
+            }
+            else if (++write != read)
+            {
+                Chunk(write) = next;
+            }
+        }
+        for (int i = write + 1; i < _chunkCount; i++)
+        {
+            Chunk(i) = default;
+        }
+        _chunkCount = write + 1;
     }
 
     /// <summary>Removes <paramref name="n"/> elements at the head.</summary>

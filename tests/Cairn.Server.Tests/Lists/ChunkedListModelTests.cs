@@ -170,6 +170,27 @@ public sealed class ChunkedListModelTests
         Assert.Equal(62, list[500_000].Length);
     }
 
+    [Fact]
+    public void A_list_thinned_out_by_removals_merges_its_chunks()
+    {
+        var list = new ChunkedList(8192, int.MaxValue);
+        for (int i = 0; i < 100_000; i++)
+        {
+            byte[] element = new byte[62];
+            element[0] = (byte)(i % 10 == 0 ? 'k' : 'x'); // every tenth is kept
+            list.AddLast(element);
+        }
+        int before = list.ChunkCount;
+        long removed = list.RemoveWhere(0, static (_, e) => e[0] == 'x', long.MaxValue, fromTail: false);
+        Assert.Equal(90_000, removed);
+        Assert.Equal(10_000, list.Count);
+        Assert.InRange(list.ChunkCount, before / 12, before / 8); // as full as before, not 770 chunks of 13 elements
+        for (int i = 0; i < list.Count; i++)
+        {
+            Assert.Equal((byte)'k', list[i][0]);
+        }
+    }
+
     private static void AssertSame(List<byte[]> model, ChunkedList list)
     {
         Assert.Equal(model.Count, list.Count);
