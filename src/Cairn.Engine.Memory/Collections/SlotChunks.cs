@@ -1,7 +1,7 @@
 namespace Cairn.Engine.Memory.Collections;
 
 /// <summary>
-/// The chunked slot storage shared by <see cref="BytesMap{TValue}"/> and the keyspace's KeyTable. While a table fits in
+/// The chunked slot storage of <see cref="ChainedTable{TSlot}"/> (the keyspace and the collections' tables). While a table fits in
 /// one chunk, chunk 0 is a power-of-two array of at most <see cref="Slots"/> that doubles by copying (small tables stay
 /// small); past that, growth adds a chunk of exactly <see cref="Slots"/>, so a large table never copies its slots nor
 /// leaves a discarded array of half its size behind as garbage. Slot i is <c>chunks[i &gt;&gt; Shift][i &amp; Mask]</c>,

@@ -15,7 +15,7 @@ namespace Cairn.Engine.Memory.Keyspace;
 /// expires in a second dict); a flag here says whether to look, so a persistent key never consults them.
 /// Invariants: Data is null exactly for a free slot; KeyInfo's low 30 bits are the key length (keys are at most 512 MB).
 /// </summary>
-public struct KeyEntry
+public struct KeyEntry : Collections.IChainedSlot
 {
     internal const int KeyLengthMask = (1 << 30) - 1;
     internal const int HasExpiryFlag = 1 << 30;
@@ -42,6 +42,12 @@ public struct KeyEntry
     public uint Access;
 
     public readonly ReadOnlySpan<byte> Key => new(Data, 0, KeyInfo & KeyLengthMask);
+
+    readonly byte[]? Collections.IChainedSlot.KeyArray => Data;
+
+    int Collections.IChainedSlot.Hash { readonly get => Hash; set => Hash = value; }
+
+    int Collections.IChainedSlot.Next { readonly get => Next; set => Next = value; }
 
     public readonly int KeyLength => KeyInfo & KeyLengthMask;
 
