@@ -41,13 +41,27 @@ public static class SnapshotFormat
         WriteRecord(output, scratch.WrittenSpan);
     }
 
-    /// <summary>A string key's record straight from its bytes (a string embedded with its key is not copied out first).
+    /// <summary>A string key's record straight from its bytes (a string embedded with its key is not copied out first),
+    /// encoded in place in <paramref name="output"/> (no scratch copy: this is the snapshot walk's per-key path).
     /// The same record as <see cref="WriteKey"/> writes for a byte[] value.</summary>
-    public static void WriteStringKey(ArrayBufferWriter<byte> output, ArrayBufferWriter<byte> scratch, int database, ReadOnlySpan<byte> key, long expiresAtMilliseconds, ReadOnlySpan<byte> value)
+    public static void WriteStringKey(ArrayBufferWriter<byte> output, int database, ReadOnlySpan<byte> key, long expiresAtMilliseconds, ReadOnlySpan<byte> value)
     {
-        WriteKeyHead(scratch, database, key, expiresAtMilliseconds, DataType.String);
-        scratch.Write(value); // StringCodec: the bytes as they are
-        WriteRecord(output, scratch.WrittenSpan);
+        int payloadBound = 1 + 3 * Varint.MaxLength64 + key.Length + 1 + value.Length;
+        Span<byte> record = output.GetSpan(8 + payloadBound);
+        Span<byte> payload = record[8..];
+        int pos = 0;
+        payload[pos++] = KeyRecord;
+        pos += Varint.Write(payload[pos..], (ulong)database);
+        pos += Varint.Write(payload[pos..], (ulong)key.Length);
+        key.CopyTo(payload[pos..]);
+        pos += key.Length;
+        pos += Varint.Write(payload[pos..], (ulong)expiresAtMilliseconds);
+        payload[pos++] = (byte)DataType.String;
+        value.CopyTo(payload[pos..]); // StringCodec: the bytes as they are
+        pos += value.Length;
+        BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)pos);
+        BinaryPrimitives.WriteUInt32LittleEndian(record[4..], Crc32C.Mask(Crc32C.Compute(payload[..pos])));
+        output.Advance(8 + pos);
     }
 
     private static void WriteKeyHead(ArrayBufferWriter<byte> scratch, int database, ReadOnlySpan<byte> key, long expiresAtMilliseconds, DataType type)
