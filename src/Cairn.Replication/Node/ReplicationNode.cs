@@ -33,6 +33,17 @@ public sealed class ReplicationNode
     /// <summary>The error text of a WriteResult that says "a WATCHed key changed: the transaction did not run".</summary>
     private const string WatchAbortedError = "WATCHABORT";
 
+    /// <summary>
+    /// <c>Required</c> of a Replicate whose write quorum is already complete without the receiver (W = 2 and the coordinator
+    /// answered): the receiver may hold its acknowledgement and send it with others, on its next message to the primary or
+    /// on its next tick, instead of in a message of its own. The primary only needs it to forget the write (or to keep a
+    /// hint for a replica that never acknowledges), which can wait well within the request timeout.
+    /// </summary>
+    private const int LazyAckRequired = 1;
+
+    /// <summary>Held acknowledgements for one primary are sent at once past this many.</summary>
+    private const int MaxLazyAcks = 512;
+
     private static CompletionStatus StatusOf(string error) =>
         error.StartsWith("NOQUORUM", StringComparison.Ordinal) ? CompletionStatus.NoQuorum
         : error == WatchAbortedError ? CompletionStatus.WatchAborted
@@ -67,6 +78,8 @@ public sealed class ReplicationNode
     private readonly Dictionary<long, PendingClient> _clients = [];
     private readonly Dictionary<long, PendingWrite> _writes = [];
     private readonly Queue<(int Partition, string Peer)> _streams = new();
+    /// <summary>Write acknowledgements owed to each primary that did not need them for its quorum (see <see cref="LazyAckRequired"/>).</summary>
+    private readonly Dictionary<string, List<ulong>> _lazyAcks = new(StringComparer.Ordinal);
     private long _nextWriteId = 1;
     private long _heartbeat;
     private long _incarnation;
@@ -200,6 +213,7 @@ public sealed class ReplicationNode
         {
             Gossip();
         }
+        SendAllLazyAcks();
         ExpireRequests();
         Watches.Expire(CurrentTick);
         if (CurrentTick % _options.HintReplayIntervalTicks == 0)
@@ -487,6 +501,8 @@ public sealed class ReplicationNode
                 Ok = answers,
                 Reply = answers ? result.Reply : [],
                 Hash = answers ? (ulong)coordinatorRequestId : 0,
+                // The quorum is complete without this replica: its acknowledgement may travel later, batched.
+                Required = !answers && pending.Answered && pending.Quorum.Outcome == QuorumOutcome.Reached ? LazyAckRequired : 0,
             });
         }
         _writes[writeId] = pending;
@@ -592,6 +608,19 @@ public sealed class ReplicationNode
             _clients.Remove((long)message.Hash);
             _completions.Add(new Completion((long)message.Hash, CompletionStatus.Ok, message.Reply, ""));
         }
+        if (message.RequestId != 0 && !message.Ok && !message.Hinted && message.Required == LazyAckRequired)
+        {
+            if (!_lazyAcks.TryGetValue(message.From, out List<ulong>? owed))
+            {
+                _lazyAcks[message.From] = owed = [];
+            }
+            owed.Add((ulong)message.RequestId);
+            if (owed.Count >= MaxLazyAcks)
+            {
+                SendLazyAcks(message.From);
+            }
+            return;
+        }
         if ((message.RequestId != 0 && !message.Ok) || message.Hinted)
         {
             Send(new PeerMessage
@@ -639,10 +668,52 @@ public sealed class ReplicationNode
             }
             return;
         }
-        if (_writes.TryGetValue(message.RequestId, out PendingWrite? pending))
+        if (message.RequestId != 0)
         {
-            pending.Quorum.Acknowledge(message.From);
-            MaybeFinishWrite(message.RequestId);
+            AcknowledgeWrite(message.RequestId, message.From);
+        }
+        foreach (ulong writeId in message.Hashes)
+        {
+            AcknowledgeWrite((long)writeId, message.From); // acknowledgements held by a replica (LazyAckRequired)
+        }
+    }
+
+    private void AcknowledgeWrite(long writeId, string from)
+    {
+        if (_writes.TryGetValue(writeId, out PendingWrite? pending))
+        {
+            pending.Quorum.Acknowledge(from);
+            MaybeFinishWrite(writeId);
+        }
+    }
+
+    /// <summary>Sends the acknowledgements held for <paramref name="primary"/> as one ReplicateAck (ids in its hashes).</summary>
+    private void SendLazyAcks(string primary)
+    {
+        if (!_lazyAcks.TryGetValue(primary, out List<ulong>? owed) || owed.Count == 0)
+        {
+            return;
+        }
+        _lazyAcks[primary] = [];
+        _outbox.Add(new PeerMessage
+        {
+            Type = PeerMessageType.ReplicateAck,
+            From = Id,
+            To = primary,
+            Hashes = owed,
+        });
+    }
+
+    /// <summary>Sends every held acknowledgement (each tick).</summary>
+    private void SendAllLazyAcks()
+    {
+        if (_lazyAcks.Count == 0)
+        {
+            return;
+        }
+        foreach (string primary in _lazyAcks.Keys.ToList())
+        {
+            SendLazyAcks(primary);
         }
     }
 
@@ -1096,7 +1167,17 @@ public sealed class ReplicationNode
         return rank;
     }
 
-    private void Send(PeerMessage message) => _outbox.Add(message);
+    /// <summary>
+    /// Queues a message; acknowledgements held for its receiver go with it (the same frame: no message of their own).
+    /// </summary>
+    private void Send(PeerMessage message)
+    {
+        _outbox.Add(message);
+        if (_lazyAcks.Count > 0 && message.Type != PeerMessageType.ReplicateAck)
+        {
+            SendLazyAcks(message.To);
+        }
+    }
 
     /// <summary>
     /// Measures a peer's clock offset and lets our HLC catch up with a clock that is ahead (within the bound), so a write
