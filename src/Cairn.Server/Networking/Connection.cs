@@ -226,6 +226,7 @@ internal sealed class Connection : IClientConnection
             }
             if (blocked is not null)
             {
+                blocked.Parked?.Invoke();
                 await WaitWhileBlockedAsync(blocked);
             }
             if (paused)
