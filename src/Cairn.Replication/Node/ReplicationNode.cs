@@ -41,6 +41,12 @@ public sealed class ReplicationNode
     /// </summary>
     private const int LazyAckRequired = 1;
 
+    /// <summary>
+    /// <c>Hash</c> of a ReadResult that carries versions and no reply: the replica holds nothing newer than the versions its
+    /// Read carried (the coordinator's own), so it did not run the command.
+    /// </summary>
+    private const ulong VersionsOnlyReadResult = 1;
+
     /// <summary>Held acknowledgements for one primary are sent at once past this many.</summary>
     private const int MaxLazyAcks = 512;
 
@@ -291,14 +297,18 @@ public sealed class ReplicationNode
         string[] targets = live.GetRange(0, required).ToArray();
         var quorum = new ReadQuorum(targets, required);
         _clients[requestId] = new PendingClient(operation, CurrentTick + _options.RequestTimeoutTicks, quorum, "");
+        // This node reads first when it is a target, and the others get its versions: one that holds nothing newer answers
+        // with its versions alone (no command run, no reply sent), and this node's reply stands. The usual read (R = 2,
+        // replicas in step) then runs the command once instead of twice.
+        ValueVersion[] local = [];
+        if (Array.IndexOf(targets, Id) >= 0)
+        {
+            (local, byte[] reply) = ExecuteRead(operation.Partition, operation.Keys, operation.Command);
+            quorum.Respond(Id, local, reply);
+        }
         foreach (string target in targets)
         {
-            if (target == Id)
-            {
-                (ValueVersion[] versions, byte[] reply) = ExecuteRead(operation.Partition, operation.Keys, operation.Command);
-                quorum.Respond(Id, versions, reply);
-            }
-            else
+            if (target != Id)
             {
                 Send(new PeerMessage
                 {
@@ -309,6 +319,7 @@ public sealed class ReplicationNode
                     Partition = operation.Partition,
                     Keys = operation.Keys,
                     Command = operation.Command,
+                    Versions = local,
                 });
             }
         }
@@ -356,6 +367,20 @@ public sealed class ReplicationNode
                 break;
             case PeerMessageType.Read:
                 {
+                    if (VersionsNoNewerThan(message.Partition, message.Keys, message.Versions) is { } held)
+                    {
+                        Send(new PeerMessage
+                        {
+                            Type = PeerMessageType.ReadResult,
+                            From = Id,
+                            To = message.From,
+                            RequestId = message.RequestId,
+                            Ok = true,
+                            Versions = held,
+                            Hash = VersionsOnlyReadResult,
+                        });
+                        break;
+                    }
                     (ValueVersion[] versions, byte[] reply) = ExecuteRead(message.Partition, message.Keys, message.Command);
                     Send(new PeerMessage
                     {
@@ -373,7 +398,7 @@ public sealed class ReplicationNode
                 if (_clients.TryGetValue(message.RequestId, out PendingClient? reader) && reader.Reads is { } quorum
                     && message.Versions.Count == reader.Operation.Keys.Count)
                 {
-                    quorum.Respond(message.From, [.. message.Versions], message.Reply);
+                    quorum.Respond(message.From, [.. message.Versions], message.Reply, versionsOnly: message.Hash == VersionsOnlyReadResult);
                     MaybeFinishRead(message.RequestId);
                 }
                 break;
@@ -760,6 +785,29 @@ public sealed class ReplicationNode
             versions[i] = Versions.VersionOf(partition, keys[i]);
         }
         return (versions, result.Reply);
+    }
+
+    /// <summary>
+    /// This replica's versions of <paramref name="keys"/> when none is newer than the reading coordinator's
+    /// (<paramref name="theirs"/>, parallel to the keys); null when one is, or the read carried no versions (the command must
+    /// run here).
+    /// </summary>
+    private ValueVersion[]? VersionsNoNewerThan(int partition, IReadOnlyList<byte[]> keys, IReadOnlyList<ValueVersion> theirs)
+    {
+        if (theirs.Count == 0 || theirs.Count != keys.Count)
+        {
+            return null;
+        }
+        var versions = new ValueVersion[keys.Count];
+        for (int i = 0; i < keys.Count; i++)
+        {
+            versions[i] = Versions.VersionOf(partition, keys[i]);
+            if (versions[i].CompareNewness(theirs[i]) > 0)
+            {
+                return null;
+            }
+        }
+        return versions;
     }
 
     private void MaybeFinishRead(long requestId)

@@ -134,6 +134,69 @@ public sealed class WriteAnswerTests
         Assert.Equal(1, a.PendingRequests);
     }
 
+    [Fact]
+    public void AReadWhereTheReplicasAgreeRunsTheCommandOnlyOnTheCoordinator()
+    {
+        Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes = Cluster();
+        (string coordinator, byte[] key, int partition) = KeyWhosePrimaryIsNot("a", nodes);
+        ReplicationNode a = nodes[coordinator].Node;
+        a.Submit(1, new Operation(partition, [key], "v1"u8.ToArray(), true, 3, 2), 2000);
+        Pump(nodes, [], 2000);
+        a.TakeCompletions();
+        foreach ((ReplicationNode _, SetStore store) in nodes.Values)
+        {
+            store.Reads = 0;
+        }
+
+        a.Submit(2, new Operation(partition, [key], "GET"u8.ToArray(), false, 3, 2), 2000);
+        List<PeerMessage> sent = [];
+        Pump(nodes, sent, 2000);
+
+        Completion done = Assert.Single(a.TakeCompletions());
+        Assert.Equal("v1"u8.ToArray(), done.Reply);
+        PeerMessage read = Assert.Single(sent, m => m.Type == PeerMessageType.Read);
+        Assert.Single(read.Versions); // the coordinator's version of the key
+        PeerMessage result = Assert.Single(sent, m => m.Type == PeerMessageType.ReadResult);
+        Assert.Empty(result.Reply); // nothing newer there: versions only
+        Assert.Equal(1, nodes[coordinator].Store.Reads);
+        Assert.Equal(1, nodes.Values.Sum(n => n.Store.Reads));
+        Assert.DoesNotContain(sent, m => m.Type is PeerMessageType.Push or PeerMessageType.Replicate);
+    }
+
+    [Fact]
+    public void AReadAnswersTheNewerValueOfAnotherReplicaAndRepairsTheCoordinator()
+    {
+        Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes = Cluster();
+        (string coordinator, byte[] key, int partition) = KeyWhosePrimaryIsNot("a", nodes);
+        ReplicationNode a = nodes[coordinator].Node;
+        a.Submit(1, new Operation(partition, [key], "v1"u8.ToArray(), true, 3, 2), 2000);
+        Pump(nodes, [], 2000);
+        a.TakeCompletions();
+        // The other replicas get a newer state the coordinator missed.
+        var newer = new ValueVersion(HybridTimestamp.Create(9000, 0), VectorClock.FromEntries([("z", 1)]));
+        foreach (string id in Ids.Where(id => id != coordinator))
+        {
+            nodes[id].Node.Step(new PeerMessage
+            {
+                Type = PeerMessageType.Replicate,
+                From = coordinator,
+                To = id,
+                Keys = [key],
+                Versions = [newer],
+                Payloads = ["v2"u8.ToArray()],
+            }, 2000);
+            nodes[id].Node.TakeMessages();
+        }
+
+        a.Submit(2, new Operation(partition, [key], "GET"u8.ToArray(), false, 3, 2), 2000);
+        List<PeerMessage> sent = [];
+        Pump(nodes, sent, 2000);
+
+        Assert.Equal("v2"u8.ToArray(), Assert.Single(a.TakeCompletions()).Reply);
+        Assert.Equal("v2"u8.ToArray(), Assert.Single(sent, m => m.Type == PeerMessageType.ReadResult).Reply);
+        Assert.Equal("v2"u8.ToArray(), nodes[coordinator].Store.Data[key]); // read repair
+    }
+
     private static Dictionary<string, (ReplicationNode Node, SetStore Store)> Cluster()
     {
         var nodes = new Dictionary<string, (ReplicationNode, SetStore)>(StringComparer.Ordinal);
@@ -223,10 +286,13 @@ public sealed class WriteAnswerTests
     {
         public Dictionary<byte[], byte[]> Data { get; } = new(ByteArrayComparer.Instance);
 
+        public int Reads { get; set; }
+
         public ExecuteResult Execute(byte[] command, IReadOnlyList<byte[]> keys, bool write)
         {
             if (!write)
             {
+                Reads++;
                 return new ExecuteResult(Data.TryGetValue(keys[0], out byte[]? value) ? value : [], false);
             }
             Data[keys[0]] = command;
