@@ -34,10 +34,11 @@ public sealed class ReplicationNode
     private const string WatchAbortedError = "WATCHABORT";
 
     /// <summary>
-    /// <c>Required</c> of a Replicate whose write quorum is already complete without the receiver (W = 2 and the coordinator
-    /// answered): the receiver may hold its acknowledgement and send it with others, on its next message to the primary or
-    /// on its next tick, instead of in a message of its own. The primary only needs it to forget the write (or to keep a
-    /// hint for a replica that never acknowledges), which can wait well within the request timeout.
+    /// <c>Required</c> of a Replicate whose write quorum does not wait for the receiver (it is complete already, W = 2 and the
+    /// coordinator answered, or other replicas were asked to acknowledge at once): the receiver may hold its acknowledgement
+    /// and send it with others, on its next message to the primary or on its next tick, instead of in a message of its own.
+    /// The primary only needs it to forget the write (or to keep a hint for a replica that never acknowledges), which can
+    /// wait well within the request timeout.
     /// </summary>
     private const int LazyAckRequired = 1;
 
@@ -506,6 +507,25 @@ public sealed class ReplicationNode
             // TIMEOUT (the write may have been applied) and anti-entropy, not a hint, brings the coordinator's copy.
             pending.Quorum.Acknowledge(coordinator);
         }
+        // Only as many replicas as the quorum still needs acknowledge at once (alive ones first, in preference order); the
+        // others hold their acknowledgements (LazyAckRequired), which the primary needs only to forget the write. With
+        // W = 2 and this node coordinating, one replica acknowledges at once instead of both (if it does not, the other's
+        // held acknowledgement completes the quorum at its next tick).
+        HashSet<string>? prompt = null;
+        int needed = pending.Quorum.Required - pending.Quorum.Acknowledged;
+        for (int pass = 0; pass < 2 && needed > 0; pass++)
+        {
+            foreach (string node in replicas)
+            {
+                Liveness liveness = LivenessOf(node);
+                if (needed > 0 && node != Id && !pending.Quorum.HasAcknowledged(node)
+                    && (pass == 0 ? liveness == Liveness.Alive : liveness == Liveness.Suspect))
+                {
+                    (prompt ??= new HashSet<string>(StringComparer.Ordinal)).Add(node);
+                    needed--;
+                }
+            }
+        }
         foreach (string node in replicas)
         {
             if (node == Id || LivenessOf(node) == Liveness.Down)
@@ -526,8 +546,8 @@ public sealed class ReplicationNode
                 Ok = answers,
                 Reply = answers ? result.Reply : [],
                 Hash = answers ? (ulong)coordinatorRequestId : 0,
-                // The quorum is complete without this replica: its acknowledgement may travel later, batched.
-                Required = !answers && pending.Answered && pending.Quorum.Outcome == QuorumOutcome.Reached ? LazyAckRequired : 0,
+                // The quorum does not wait for this replica: its acknowledgement may travel later, batched.
+                Required = !answers && prompt?.Contains(node) != true ? LazyAckRequired : 0,
             });
         }
         _writes[writeId] = pending;

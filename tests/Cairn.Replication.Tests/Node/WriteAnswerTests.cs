@@ -93,6 +93,40 @@ public sealed class WriteAnswerTests
     }
 
     [Fact]
+    public void APrimaryCoordinatingAtWriteQuorumTwoAsksOneReplicaToAcknowledgeAtOnceAndTheOtherLater()
+    {
+        Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes = Cluster();
+        ReplicationNode a = nodes["a"].Node;
+        byte[] key = [];
+        int partition = -1;
+        for (int i = 0; partition < 0; i++)
+        {
+            key = Encoding.UTF8.GetBytes("key:" + i);
+            if (a.Map.Replicas(a.Layout.PartitionOfKey(key))[0] == "a")
+            {
+                partition = a.Layout.PartitionOfKey(key);
+            }
+        }
+        a.Submit(1, new Operation(partition, [key], "v1"u8.ToArray(), true, 3, 2), 2000);
+        List<PeerMessage> sent = [];
+        Pump(nodes, sent, 2000);
+
+        Assert.Equal(CompletionStatus.Ok, Assert.Single(a.TakeCompletions()).Status);
+        Assert.Equal(2, sent.Count(m => m.Type == PeerMessageType.Replicate));
+        Assert.Single(sent, m => m.Type == PeerMessageType.Replicate && m.Required == 0); // the one the quorum waits for
+        Assert.Single(sent, m => m.Type == PeerMessageType.ReplicateAck);
+        Assert.Equal(3, sent.Count);
+        Assert.Equal(1, a.PendingRequests); // the write, until the other replica's held acknowledgement comes
+        foreach (string id in Ids)
+        {
+            nodes[id].Node.Tick(2100);
+        }
+        Pump(nodes, [], 2100);
+        Assert.All(nodes.Values, n => Assert.Equal(0, n.Node.PendingRequests));
+        Assert.All(nodes.Values, n => Assert.Equal("v1"u8.ToArray(), n.Store.Data[key]));
+    }
+
+    [Fact]
     public void WithWriteQuorumThreeThePrimaryAnswersAfterEveryReplicaAcknowledged()
     {
         Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes = Cluster();
