@@ -55,6 +55,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
     private readonly ChannelPlacement _channels;
     private readonly HintLog? _hintLog;
     private readonly ClusterWatches _watches = new();
+    private readonly Action _runExecutor;
     private long _nextRequestId;
     private volatile string _infoText = "";
     private volatile bool _joined;
@@ -65,6 +66,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         _config = server.Config;
         _logger = logger;
         _executor = new NodeExecutor(Drain, logger);
+        _runExecutor = _executor.Run;
         string? error = KeyPolicy.TryParse(_config.ClusterPolicies, _config.ClusterReplicas, out _policies);
         if (error is not null)
         {
@@ -304,14 +306,42 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
             policy.Replicas, required, watched);
         Client client = ctx.Client;
         long id = Interlocked.Increment(ref _nextRequestId);
+        // A read this replica may answer alone runs now, on this thread, under the store lock, and is answered at once when it
+        // completes here. Anything else waits for peers: it is only queued, and runs once the connection has parked the client
+        // and released the store lock (BlockRequest.Parked, a few microseconds later, on this same thread). Run under the lock,
+        // such a batch held every other client and peer message off the store while it stepped whatever peers had sent
+        // meanwhile, and the clients it answered could not resume on this thread (the thread pool took them).
+        bool runHere = !write && required == 1;
         // Completed by the node within its request timeout, so the connection need not watch for the client closing.
         var block = new BlockRequest([Encoding.ASCII.GetBytes("\0cluster-request:" + id.ToString(CultureInfo.InvariantCulture))], 0, TimeoutReply.NullBulk,
             resumesInline: true)
         {
             WatchPeerClose = false,
+            Parked = runHere ? null : _runExecutor,
         };
         ctx.Block = block;
         var waiter = new Waiter(block, ctx.Client);
+        Action submit = () =>
+        {
+            _waiters[id] = waiter;
+            if (blocking)
+            {
+                _blocked.Track(id, operation);
+            }
+            if (watchRead)
+            {
+                using (_server.Store.Lock.EnterScope())
+                {
+                    _watches.Track(id, client, keys);
+                }
+            }
+            _node.Submit(id, operation, _server.NowMilliseconds);
+        };
+        if (!runHere)
+        {
+            _executor.Enqueue(submit); // run by Parked, or by whichever thread runs the executor first
+            return;
+        }
         // If this thread runs the batch and the request completes in it (a read served by this replica alone, a refusal),
         // Drain hands the completion back here instead of answering a client that is not parked yet.
         t_inlineOwner = this;
@@ -319,22 +349,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         t_inlineCompletion = null;
         try
         {
-            Post(() =>
-            {
-                _waiters[id] = waiter;
-                if (blocking)
-                {
-                    _blocked.Track(id, operation);
-                }
-                if (watchRead)
-                {
-                    using (_server.Store.Lock.EnterScope())
-                    {
-                        _watches.Track(id, client, keys);
-                    }
-                }
-                _node.Submit(id, operation, _server.NowMilliseconds);
-            });
+            Post(submit);
         }
         finally
         {
@@ -559,16 +574,24 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         _answered.Add(block);
     }
 
+    /// <summary>Routed clients resumed on the answering thread, and through the thread pool (in how many work items). Executor only.</summary>
+    private long _resumedInline;
+
+    private long _resumedByPool;
+
+    private long _poolResumeItems;
+
     /// <summary>Parked clients answered in this batch (their replies are written), waiting to resume. Executor only.</summary>
     private List<BlockRequest> _answered = [];
 
     private List<BlockRequest> _answeredSpare = [];
 
     /// <summary>
-    /// Resumes the connections of the clients answered in this batch. On a peer socket or timer thread that holds no lock,
-    /// each resumes right here (its read loop usually just waits for the client's next request) instead of being queued to
-    /// the thread pool: a wake-up and a thread hop less per routed request. On a client's thread (a batch run from Submit,
-    /// under the store lock, with Submit's inline state in use) the thread pool takes them, as before.
+    /// Resumes the connections of the clients answered in this batch. On a thread that holds no lock (a peer socket's, the
+    /// timer's, or a routed client's once it has parked: see <see cref="Submit"/>), each resumes right here (its read loop
+    /// usually just waits for the client's next request) instead of being queued to the thread pool: a wake-up and a
+    /// thread hop less per routed request. A batch run under the store lock (a request that may complete at once, admin
+    /// and keyless commands) hands them to the thread pool, in one work item.
     /// </summary>
     private void ResumeAnswered()
     {
@@ -576,22 +599,35 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         {
             return;
         }
+        bool inline = t_inlineOwner is null && !_server.Store.Lock.IsHeldByCurrentThread;
+        if (!inline)
+        {
+            ResumeOnThreadPool(_answered.ToArray());
+            _answered.Clear();
+            return;
+        }
         List<BlockRequest> answered = _answered;
         _answered = _answeredSpare;
         _answeredSpare = answered;
-        bool inline = t_inlineOwner is null && !_server.Store.Lock.IsHeldByCurrentThread;
+        _resumedInline += answered.Count;
         foreach (BlockRequest block in answered)
         {
-            if (inline)
-            {
-                block.Completion.TrySetResult(true); // a resumed read loop that posts work only queues it: this batch is running
-            }
-            else
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(static b => b.Completion.TrySetResult(true), block, preferLocal: false);
-            }
+            block.Completion.TrySetResult(true); // a resumed read loop that posts work only queues it: this batch is running
         }
         answered.Clear();
+    }
+
+    private void ResumeOnThreadPool(BlockRequest[] blocks)
+    {
+        Interlocked.Add(ref _resumedByPool, blocks.Length);
+        Interlocked.Increment(ref _poolResumeItems);
+        ThreadPool.UnsafeQueueUserWorkItem(static blocks =>
+        {
+            foreach (BlockRequest block in blocks)
+            {
+                block.Completion.TrySetResult(true);
+            }
+        }, blocks, preferLocal: false);
     }
 
     /// <summary>The client's reply for a completed request (parked, or answered inline by <see cref="Submit"/>).</summary>
@@ -841,6 +877,9 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         Field("cluster_anti_entropy_keys_sent", s.AntiEntropyKeysSent);
         Field("cluster_max_clock_offset_ms", s.MaxObservedClockOffsetMilliseconds);
         Field("cluster_clock_offset_violations", s.ClockOffsetViolations);
+        Field("cluster_clients_resumed_inline", _resumedInline);
+        Field("cluster_clients_resumed_by_pool", Interlocked.Read(ref _resumedByPool));
+        Field("cluster_pool_resume_items", Interlocked.Read(ref _poolResumeItems));
         Field("cluster_peer_frames_sent", _transport.FramesSent);
         Field("cluster_peer_messages_sent", _transport.MessagesSent);
         Field("cluster_peer_bytes_sent", _transport.BytesSent);

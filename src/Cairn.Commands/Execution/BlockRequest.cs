@@ -46,6 +46,13 @@ public sealed class BlockRequest
     /// </summary>
     public bool WatchPeerClose { get; init; } = true;
 
+    /// <summary>
+    /// Run by the connection on its own thread once it has parked the client (store lock released, replies flushed), just
+    /// before it waits. The cluster router resumes there the clients that a batch on this thread answered while it held the
+    /// store lock (which they cannot resume under). Null for every other request.
+    /// </summary>
+    public Action? Parked { get; init; }
+
     public int Database { get; set; }
 
     public Client Client { get; set; } = null!;

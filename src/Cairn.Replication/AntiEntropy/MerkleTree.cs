@@ -1,4 +1,5 @@
 using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using Cairn.Primitives;
 using Cairn.Replication.Versioning;
 
@@ -55,17 +56,29 @@ public sealed class MerkleTree
         int leaf = LeafOf(key);
         Dictionary<byte[], ulong> keys = _leafKeys[leaf];
         ref ulong hash = ref _nodes[LeafCount + leaf];
-        if (keys.Remove(key, out ulong old))
+        if (version.IsNone)
         {
-            hash ^= Term(key, old);
-            KeyCount--;
+            if (keys.Remove(key, out ulong old))
+            {
+                hash ^= Term(key, old);
+                KeyCount--;
+            }
         }
-        if (!version.IsNone)
+        else
         {
+            // One probe: replace the key's term in place.
             ulong digest = version.Digest();
-            keys[key] = digest;
+            ref ulong recorded = ref CollectionsMarshal.GetValueRefOrAddDefault(keys, key, out bool existed);
+            if (existed)
+            {
+                hash ^= Term(key, recorded);
+            }
+            else
+            {
+                KeyCount++;
+            }
+            recorded = digest;
             hash ^= Term(key, digest);
-            KeyCount++;
         }
         _dirty = true;
     }

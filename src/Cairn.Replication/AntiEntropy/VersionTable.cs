@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Cairn.Primitives;
 using Cairn.Replication.Versioning;
 
@@ -51,8 +52,18 @@ public sealed class VersionTable
     public void Record(int partition, byte[] key, ValueVersion version, bool deleted)
     {
         Invariant.Require(!version.IsNone, "a recorded version is never None");
-        Invariant.Require(version.CompareNewness(VersionOf(partition, key)) > 0, "versions only move forward");
-        _partitions[partition][key] = (version, deleted);
+        // One hash-table probe for the check and the update (every replicated write records a version on every replica).
+        Dictionary<byte[], (ValueVersion Version, bool Deleted)> versions = _partitions[partition];
+        ref (ValueVersion Version, bool Deleted) entry = ref CollectionsMarshal.GetValueRefOrAddDefault(versions, key, out bool existed);
+        if (version.CompareNewness(existed ? entry.Version : ValueVersion.None) <= 0)
+        {
+            if (!existed)
+            {
+                versions.Remove(key);
+            }
+            Invariant.Require(false, "versions only move forward");
+        }
+        entry = (version, deleted);
         _trees[partition].Set(key, version);
     }
 }

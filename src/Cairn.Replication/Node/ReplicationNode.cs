@@ -33,6 +33,24 @@ public sealed class ReplicationNode
     /// <summary>The error text of a WriteResult that says "a WATCHed key changed: the transaction did not run".</summary>
     private const string WatchAbortedError = "WATCHABORT";
 
+    /// <summary>
+    /// <c>Required</c> of a Replicate whose write quorum does not wait for the receiver (it is complete already, W = 2 and the
+    /// coordinator answered, or other replicas were asked to acknowledge at once): the receiver may hold its acknowledgement
+    /// and send it with others, on its next message to the primary or on its next tick, instead of in a message of its own.
+    /// The primary only needs it to forget the write (or to keep a hint for a replica that never acknowledges), which can
+    /// wait well within the request timeout.
+    /// </summary>
+    private const int LazyAckRequired = 1;
+
+    /// <summary>
+    /// <c>Hash</c> of a ReadResult that carries versions and no reply: the replica holds nothing newer than the versions its
+    /// Read carried (the coordinator's own), so it did not run the command.
+    /// </summary>
+    private const ulong VersionsOnlyReadResult = 1;
+
+    /// <summary>Held acknowledgements for one primary are sent at once past this many.</summary>
+    private const int MaxLazyAcks = 512;
+
     private static CompletionStatus StatusOf(string error) =>
         error.StartsWith("NOQUORUM", StringComparison.Ordinal) ? CompletionStatus.NoQuorum
         : error == WatchAbortedError ? CompletionStatus.WatchAborted
@@ -67,6 +85,8 @@ public sealed class ReplicationNode
     private readonly Dictionary<long, PendingClient> _clients = [];
     private readonly Dictionary<long, PendingWrite> _writes = [];
     private readonly Queue<(int Partition, string Peer)> _streams = new();
+    /// <summary>Write acknowledgements owed to each primary that did not need them for its quorum (see <see cref="LazyAckRequired"/>).</summary>
+    private readonly Dictionary<string, List<ulong>> _lazyAcks = new(StringComparer.Ordinal);
     private long _nextWriteId = 1;
     private long _heartbeat;
     private long _incarnation;
@@ -200,6 +220,7 @@ public sealed class ReplicationNode
         {
             Gossip();
         }
+        SendAllLazyAcks();
         ExpireRequests();
         Watches.Expire(CurrentTick);
         if (CurrentTick % _options.HintReplayIntervalTicks == 0)
@@ -277,14 +298,18 @@ public sealed class ReplicationNode
         string[] targets = live.GetRange(0, required).ToArray();
         var quorum = new ReadQuorum(targets, required);
         _clients[requestId] = new PendingClient(operation, CurrentTick + _options.RequestTimeoutTicks, quorum, "");
+        // This node reads first when it is a target, and the others get its versions: one that holds nothing newer answers
+        // with its versions alone (no command run, no reply sent), and this node's reply stands. The usual read (R = 2,
+        // replicas in step) then runs the command once instead of twice.
+        ValueVersion[] local = [];
+        if (Array.IndexOf(targets, Id) >= 0)
+        {
+            (local, byte[] reply) = ExecuteRead(operation.Partition, operation.Keys, operation.Command);
+            quorum.Respond(Id, local, reply);
+        }
         foreach (string target in targets)
         {
-            if (target == Id)
-            {
-                (ValueVersion[] versions, byte[] reply) = ExecuteRead(operation.Partition, operation.Keys, operation.Command);
-                quorum.Respond(Id, versions, reply);
-            }
-            else
+            if (target != Id)
             {
                 Send(new PeerMessage
                 {
@@ -295,6 +320,7 @@ public sealed class ReplicationNode
                     Partition = operation.Partition,
                     Keys = operation.Keys,
                     Command = operation.Command,
+                    Versions = local,
                 });
             }
         }
@@ -342,6 +368,20 @@ public sealed class ReplicationNode
                 break;
             case PeerMessageType.Read:
                 {
+                    if (VersionsNoNewerThan(message.Partition, message.Keys, message.Versions) is { } held)
+                    {
+                        Send(new PeerMessage
+                        {
+                            Type = PeerMessageType.ReadResult,
+                            From = Id,
+                            To = message.From,
+                            RequestId = message.RequestId,
+                            Ok = true,
+                            Versions = held,
+                            Hash = VersionsOnlyReadResult,
+                        });
+                        break;
+                    }
                     (ValueVersion[] versions, byte[] reply) = ExecuteRead(message.Partition, message.Keys, message.Command);
                     Send(new PeerMessage
                     {
@@ -359,7 +399,7 @@ public sealed class ReplicationNode
                 if (_clients.TryGetValue(message.RequestId, out PendingClient? reader) && reader.Reads is { } quorum
                     && message.Versions.Count == reader.Operation.Keys.Count)
                 {
-                    quorum.Respond(message.From, [.. message.Versions], message.Reply);
+                    quorum.Respond(message.From, [.. message.Versions], message.Reply, versionsOnly: message.Hash == VersionsOnlyReadResult);
                     MaybeFinishRead(message.RequestId);
                 }
                 break;
@@ -467,6 +507,25 @@ public sealed class ReplicationNode
             // TIMEOUT (the write may have been applied) and anti-entropy, not a hint, brings the coordinator's copy.
             pending.Quorum.Acknowledge(coordinator);
         }
+        // Only as many replicas as the quorum still needs acknowledge at once (alive ones first, in preference order); the
+        // others hold their acknowledgements (LazyAckRequired), which the primary needs only to forget the write. With
+        // W = 2 and this node coordinating, one replica acknowledges at once instead of both (if it does not, the other's
+        // held acknowledgement completes the quorum at its next tick).
+        HashSet<string>? prompt = null;
+        int needed = pending.Quorum.Required - pending.Quorum.Acknowledged;
+        for (int pass = 0; pass < 2 && needed > 0; pass++)
+        {
+            foreach (string node in replicas)
+            {
+                Liveness liveness = LivenessOf(node);
+                if (needed > 0 && node != Id && !pending.Quorum.HasAcknowledged(node)
+                    && (pass == 0 ? liveness == Liveness.Alive : liveness == Liveness.Suspect))
+                {
+                    (prompt ??= new HashSet<string>(StringComparer.Ordinal)).Add(node);
+                    needed--;
+                }
+            }
+        }
         foreach (string node in replicas)
         {
             if (node == Id || LivenessOf(node) == Liveness.Down)
@@ -487,6 +546,8 @@ public sealed class ReplicationNode
                 Ok = answers,
                 Reply = answers ? result.Reply : [],
                 Hash = answers ? (ulong)coordinatorRequestId : 0,
+                // The quorum does not wait for this replica: its acknowledgement may travel later, batched.
+                Required = !answers && prompt?.Contains(node) != true ? LazyAckRequired : 0,
             });
         }
         _writes[writeId] = pending;
@@ -592,6 +653,19 @@ public sealed class ReplicationNode
             _clients.Remove((long)message.Hash);
             _completions.Add(new Completion((long)message.Hash, CompletionStatus.Ok, message.Reply, ""));
         }
+        if (message.RequestId != 0 && !message.Ok && !message.Hinted && message.Required == LazyAckRequired)
+        {
+            if (!_lazyAcks.TryGetValue(message.From, out List<ulong>? owed))
+            {
+                _lazyAcks[message.From] = owed = [];
+            }
+            owed.Add((ulong)message.RequestId);
+            if (owed.Count >= MaxLazyAcks)
+            {
+                SendLazyAcks(message.From);
+            }
+            return;
+        }
         if ((message.RequestId != 0 && !message.Ok) || message.Hinted)
         {
             Send(new PeerMessage
@@ -639,10 +713,52 @@ public sealed class ReplicationNode
             }
             return;
         }
-        if (_writes.TryGetValue(message.RequestId, out PendingWrite? pending))
+        if (message.RequestId != 0)
         {
-            pending.Quorum.Acknowledge(message.From);
-            MaybeFinishWrite(message.RequestId);
+            AcknowledgeWrite(message.RequestId, message.From);
+        }
+        foreach (ulong writeId in message.Hashes)
+        {
+            AcknowledgeWrite((long)writeId, message.From); // acknowledgements held by a replica (LazyAckRequired)
+        }
+    }
+
+    private void AcknowledgeWrite(long writeId, string from)
+    {
+        if (_writes.TryGetValue(writeId, out PendingWrite? pending))
+        {
+            pending.Quorum.Acknowledge(from);
+            MaybeFinishWrite(writeId);
+        }
+    }
+
+    /// <summary>Sends the acknowledgements held for <paramref name="primary"/> as one ReplicateAck (ids in its hashes).</summary>
+    private void SendLazyAcks(string primary)
+    {
+        if (!_lazyAcks.TryGetValue(primary, out List<ulong>? owed) || owed.Count == 0)
+        {
+            return;
+        }
+        _lazyAcks[primary] = [];
+        _outbox.Add(new PeerMessage
+        {
+            Type = PeerMessageType.ReplicateAck,
+            From = Id,
+            To = primary,
+            Hashes = owed,
+        });
+    }
+
+    /// <summary>Sends every held acknowledgement (each tick).</summary>
+    private void SendAllLazyAcks()
+    {
+        if (_lazyAcks.Count == 0)
+        {
+            return;
+        }
+        foreach (string primary in _lazyAcks.Keys.ToList())
+        {
+            SendLazyAcks(primary);
         }
     }
 
@@ -689,6 +805,29 @@ public sealed class ReplicationNode
             versions[i] = Versions.VersionOf(partition, keys[i]);
         }
         return (versions, result.Reply);
+    }
+
+    /// <summary>
+    /// This replica's versions of <paramref name="keys"/> when none is newer than the reading coordinator's
+    /// (<paramref name="theirs"/>, parallel to the keys); null when one is, or the read carried no versions (the command must
+    /// run here).
+    /// </summary>
+    private ValueVersion[]? VersionsNoNewerThan(int partition, IReadOnlyList<byte[]> keys, IReadOnlyList<ValueVersion> theirs)
+    {
+        if (theirs.Count == 0 || theirs.Count != keys.Count)
+        {
+            return null;
+        }
+        var versions = new ValueVersion[keys.Count];
+        for (int i = 0; i < keys.Count; i++)
+        {
+            versions[i] = Versions.VersionOf(partition, keys[i]);
+            if (versions[i].CompareNewness(theirs[i]) > 0)
+            {
+                return null;
+            }
+        }
+        return versions;
     }
 
     private void MaybeFinishRead(long requestId)
@@ -1096,7 +1235,17 @@ public sealed class ReplicationNode
         return rank;
     }
 
-    private void Send(PeerMessage message) => _outbox.Add(message);
+    /// <summary>
+    /// Queues a message; acknowledgements held for its receiver go with it (the same frame: no message of their own).
+    /// </summary>
+    private void Send(PeerMessage message)
+    {
+        _outbox.Add(message);
+        if (_lazyAcks.Count > 0 && message.Type != PeerMessageType.ReplicateAck)
+        {
+            SendLazyAcks(message.To);
+        }
+    }
 
     /// <summary>
     /// Measures a peer's clock offset and lets our HLC catch up with a clock that is ahead (within the bound), so a write

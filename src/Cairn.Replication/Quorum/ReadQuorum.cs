@@ -10,7 +10,7 @@ namespace Cairn.Replication.Quorum;
 /// </summary>
 public sealed class ReadQuorum
 {
-    private readonly List<(string Node, ValueVersion[] Versions, byte[] Reply)> _responses = [];
+    private readonly List<(string Node, ValueVersion[] Versions, byte[] Reply, bool VersionsOnly)> _responses = [];
     private readonly HashSet<string> _failed = new(StringComparer.Ordinal);
 
     public ReadQuorum(IReadOnlyList<string> targets, int required)
@@ -31,11 +31,15 @@ public sealed class ReadQuorum
         : Targets.Count - _failed.Count < Required ? QuorumOutcome.Failed
         : QuorumOutcome.Pending;
 
-    public QuorumOutcome Respond(string node, ValueVersion[] versions, byte[] reply)
+    /// <param name="versionsOnly">
+    /// The responder sent its versions without a reply because none is newer than those of a responder that did send one
+    /// (the coordinator's own read): it counts toward the quorum and read repair, and its reply is never the answer.
+    /// </param>
+    public QuorumOutcome Respond(string node, ValueVersion[] versions, byte[] reply, bool versionsOnly = false)
     {
         if (Targets.Contains(node) && !_failed.Contains(node) && !_responses.Exists(r => r.Node == node))
         {
-            _responses.Add((node, versions, reply));
+            _responses.Add((node, versions, reply, versionsOnly));
         }
         return Outcome;
     }
@@ -45,7 +49,7 @@ public sealed class ReadQuorum
     {
         Invariant.Require(_responses.Count > 0, "no responses");
         var newest = (ValueVersion[])_responses[0].Versions.Clone();
-        foreach ((_, ValueVersion[] versions, _) in _responses)
+        foreach ((_, ValueVersion[] versions, _, _) in _responses)
         {
             for (int i = 0; i < Math.Min(newest.Length, versions.Length); i++)
             {
@@ -70,11 +74,11 @@ public sealed class ReadQuorum
     /// <summary>The winning reply. REQUIRES Outcome == Reached.</summary>
     public byte[] NewestReply(out string node)
     {
-        Invariant.Require(_responses.Count > 0, "no responses");
-        int best = 0;
-        for (int i = 1; i < _responses.Count; i++)
+        int best = _responses.FindIndex(r => !r.VersionsOnly);
+        Invariant.Require(best >= 0, "a response with a reply");
+        for (int i = best + 1; i < _responses.Count; i++)
         {
-            if (CompareResponses(_responses[i].Versions, _responses[best].Versions) > 0)
+            if (!_responses[i].VersionsOnly && CompareResponses(_responses[i].Versions, _responses[best].Versions) > 0)
             {
                 best = i;
             }

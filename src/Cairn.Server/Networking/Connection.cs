@@ -259,6 +259,7 @@ internal sealed class Connection : IClientConnection
             int receivedBeforeWaits = _inputEnd;
             if (blocked is not null)
             {
+                blocked.Parked?.Invoke();
                 await WaitWhileBlockedAsync(blocked);
             }
             if (paused)

@@ -44,6 +44,20 @@ public sealed class QuorumTests
     }
 
     [Fact]
+    public void AVersionsOnlyResponseCountsAndRepairsButIsNeverTheAnswer()
+    {
+        var quorum = new ReadQuorum(["a", "b", "c"], 3);
+        quorum.Respond("a", [V(10, "a", 1)], "mine"u8.ToArray());
+        quorum.Respond("b", [V(10, "a", 1)], [], versionsOnly: true);
+        Assert.Equal(QuorumOutcome.Reached, quorum.Respond("c", [V(5, "a", 1)], [], versionsOnly: true));
+        Assert.Equal("mine"u8.ToArray(), quorum.NewestReply(out string node));
+        Assert.Equal("a", node);
+        var plan = Assert.Single(quorum.RepairPlan());
+        Assert.Equal("a", plan.Source);
+        Assert.Equal(["c"], plan.Stale);
+    }
+
+    [Fact]
     public void AgreeingReplicasNeedNoRepair()
     {
         var quorum = new ReadQuorum(["a", "b"], 2);

@@ -58,4 +58,31 @@ public sealed class VersionTests
         Assert.Equal(VectorClock.MaxEntries, clock.Entries.Count);
         Assert.Equal(1, clock.CounterOf($"n{VectorClock.MaxEntries + 9}"));
     }
+
+    [Fact]
+    public void TheDigestIsXxHash64OfTheTimestampAndEachEntrysNodeAndCounter()
+    {
+        // The digest orders concurrent versions on every node, so its value is frozen: this is how it was first computed.
+        string longId = new('n', 600); // past the stack buffer
+        foreach (VectorClock clock in new[]
+        {
+            VectorClock.FromEntries([]),
+            VectorClock.FromEntries([("node-1", 3), ("node-2", 1)]),
+            VectorClock.FromEntries([("é-node", 7), (longId, 2)]),
+        })
+        {
+            var version = new ValueVersion(HybridTimestamp.Create(1234567, 9), clock);
+            var reference = new System.IO.Hashing.XxHash64();
+            byte[] number = new byte[8];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(number, version.Timestamp.Value);
+            reference.Append(number);
+            foreach ((string node, long counter) in clock.Entries)
+            {
+                reference.Append(System.Text.Encoding.UTF8.GetBytes(node));
+                System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(number, counter);
+                reference.Append(number);
+            }
+            Assert.Equal(reference.GetCurrentHashAsUInt64(), version.Digest());
+        }
+    }
 }
