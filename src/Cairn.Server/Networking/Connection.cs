@@ -515,7 +515,9 @@ internal sealed class Connection : IClientConnection
             }
             else
             {
-                int size = (int)Math.Min(Array.MaxLength, Math.Max(2L * _input.Length, pending + (long)MinimumReceiveBytes));
+                // Doubling, but never far past client-query-buffer-limit: the batch after this receive closes a client over it.
+                long cap = Math.Min(Array.MaxLength, _server.Config.ClientQueryBufferLimitBytes + InputChunkBytes);
+                int size = (int)Math.Min(cap, Math.Max(2L * _input.Length, pending + (long)MinimumReceiveBytes));
                 if (size - pending < MinimumReceiveBytes)
                 {
                     throw new IOException("query buffer cannot grow further");

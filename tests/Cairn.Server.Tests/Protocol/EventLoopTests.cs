@@ -161,6 +161,32 @@ public sealed class EventLoopTests
 
     [Theory]
     [MemberData(nameof(Loops))]
+    public async Task A_client_whose_unparsed_input_passes_the_query_buffer_limit_is_closed_and_others_carry_on(string loop, int threads)
+    {
+        await using TestServer server = Start(loop, threads);
+        using var admin = new RawClient(server.Port);
+        Assert.Equal("+OK", admin.Execute("CONFIG", "SET", "client-query-buffer-limit", "1mb"));
+        using var greedy = new RawClient(server.Port);
+        greedy.Send(Encoding.ASCII.GetBytes("*3\r\n$3\r\nSET\r\n$4\r\nhuge\r\n$4000000\r\n"));
+        byte[] piece = new byte[256 * 1024];
+        try
+        {
+            for (int i = 0; i < 8; i++) // 2 MB of a 4 MB argument: never a complete request
+            {
+                greedy.Send(piece);
+            }
+        }
+        catch (IOException)
+        {
+            // closed while sending: what the test expects
+        }
+        Assert.True(greedy.IsClosedByServer());
+        Assert.Equal("+PONG", admin.Execute("PING"));
+        Assert.Equal("(nil)", admin.Execute("GET", "huge"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Loops))]
     public async Task A_blocked_client_that_disconnects_stops_waiting_and_pops_nothing(string loop, int threads)
     {
         await using TestServer server = Start(loop, threads);
