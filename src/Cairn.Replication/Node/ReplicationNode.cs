@@ -368,21 +368,11 @@ public sealed class ReplicationNode
                 break;
             case PeerMessageType.Read:
                 {
-                    if (VersionsNoNewerThan(message.Partition, message.Keys, message.Versions) is { } held)
-                    {
-                        Send(new PeerMessage
-                        {
-                            Type = PeerMessageType.ReadResult,
-                            From = Id,
-                            To = message.From,
-                            RequestId = message.RequestId,
-                            Ok = true,
-                            Versions = held,
-                            Hash = VersionsOnlyReadResult,
-                        });
-                        break;
-                    }
-                    (ValueVersion[] versions, byte[] reply) = ExecuteRead(message.Partition, message.Keys, message.Command);
+                    // A replica holding nothing newer than the coordinator's versions answers with versions only.
+                    ValueVersion[]? held = VersionsNoNewerThan(message.Partition, message.Keys, message.Versions);
+                    (ValueVersion[] versions, byte[] reply) = held is null
+                        ? ExecuteRead(message.Partition, message.Keys, message.Command)
+                        : (held, []);
                     Send(new PeerMessage
                     {
                         Type = PeerMessageType.ReadResult,
@@ -392,6 +382,7 @@ public sealed class ReplicationNode
                         Ok = true,
                         Versions = versions,
                         Reply = reply,
+                        Hash = held is null ? 0 : VersionsOnlyReadResult,
                     });
                     break;
                 }
