@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using Cairn.Commands.Clients;
 using Cairn.Commands.Config;
 using Cairn.Commands.Execution;
@@ -498,6 +499,7 @@ internal sealed class Connection : IClientConnection
     /// Receives more input after what is buffered, growing or compacting the buffer first when little room is left:
     /// false at end of stream. Grown buffers above the pooled size are not pooled (a 512 MB argument must not stay).
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // it waits for every unpipelined request: no box each time
     private async ValueTask<bool> ReceiveAsync(CancellationToken cancellationToken)
     {
         if (_input is null)
