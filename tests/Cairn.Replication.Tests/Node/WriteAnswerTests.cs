@@ -83,12 +83,7 @@ public sealed class WriteAnswerTests
         }
         Pump(nodes, [], 2000);
         Assert.Equal(CompletionStatus.Ok, Assert.Single(t.TakeCompletions()).Status);
-        foreach (string id in Ids)
-        {
-            nodes[id].Node.Tick(2100);
-        }
-        Pump(nodes, [], 2100);
-        Assert.All(nodes.Values, n => Assert.Equal(0, n.Node.PendingRequests));
+        TickAndSettle(nodes, 2100);
         Assert.All(nodes.Values, n => Assert.Equal("v4"u8.ToArray(), n.Store.Data[key]));
     }
 
@@ -97,16 +92,7 @@ public sealed class WriteAnswerTests
     {
         Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes = Cluster();
         ReplicationNode a = nodes["a"].Node;
-        byte[] key = [];
-        int partition = -1;
-        for (int i = 0; partition < 0; i++)
-        {
-            key = Encoding.UTF8.GetBytes("key:" + i);
-            if (a.Map.Replicas(a.Layout.PartitionOfKey(key))[0] == "a")
-            {
-                partition = a.Layout.PartitionOfKey(key);
-            }
-        }
+        (_, byte[] key, int partition) = KeyWhosePrimary("a", isCoordinator: true, nodes);
         a.Submit(1, new Operation(partition, [key], "v1"u8.ToArray(), true, 3, 2), 2000);
         List<PeerMessage> sent = [];
         Pump(nodes, sent, 2000);
@@ -117,12 +103,7 @@ public sealed class WriteAnswerTests
         Assert.Single(sent, m => m.Type == PeerMessageType.ReplicateAck);
         Assert.Equal(3, sent.Count);
         Assert.Equal(1, a.PendingRequests); // the write, until the other replica's held acknowledgement comes
-        foreach (string id in Ids)
-        {
-            nodes[id].Node.Tick(2100);
-        }
-        Pump(nodes, [], 2100);
-        Assert.All(nodes.Values, n => Assert.Equal(0, n.Node.PendingRequests));
+        TickAndSettle(nodes, 2100);
         Assert.All(nodes.Values, n => Assert.Equal("v1"u8.ToArray(), n.Store.Data[key]));
     }
 
@@ -275,6 +256,10 @@ public sealed class WriteAnswerTests
 
     /// <summary>A key of a partition whose primary is not <paramref name="coordinator"/>.</summary>
     private static (string Coordinator, byte[] Key, int Partition) KeyWhosePrimaryIsNot(string coordinator,
+        Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes) => KeyWhosePrimary(coordinator, isCoordinator: false, nodes);
+
+    /// <summary>A key of a partition whose primary is (or is not) <paramref name="coordinator"/>.</summary>
+    private static (string Coordinator, byte[] Key, int Partition) KeyWhosePrimary(string coordinator, bool isCoordinator,
         Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes)
     {
         ReplicationNode node = nodes[coordinator].Node;
@@ -282,11 +267,23 @@ public sealed class WriteAnswerTests
         {
             byte[] key = Encoding.UTF8.GetBytes("key:" + i);
             int partition = node.Layout.PartitionOfKey(key);
-            if (node.Map.Replicas(partition)[0] != coordinator)
+            if ((node.Map.Replicas(partition)[0] == coordinator) == isCoordinator)
             {
                 return (coordinator, key, partition);
             }
         }
+    }
+
+    /// <summary>Ticks every node (held acknowledgements go out on the tick), delivers everything, and checks that no
+    /// node still has a request pending.</summary>
+    private static void TickAndSettle(Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes, long now)
+    {
+        foreach (string id in Ids)
+        {
+            nodes[id].Node.Tick(now);
+        }
+        Pump(nodes, [], now);
+        Assert.All(nodes.Values, n => Assert.Equal(0, n.Node.PendingRequests));
     }
 
     /// <summary>Delivers every message (gossip included) until none is left; records the others in <paramref name="sent"/>.</summary>
