@@ -46,28 +46,26 @@ public static class SnapshotFormat
     /// The same record as <see cref="WriteKey"/> writes for a byte[] value.</summary>
     public static void WriteStringKey(ArrayBufferWriter<byte> output, int database, ReadOnlySpan<byte> key, long expiresAtMilliseconds, ReadOnlySpan<byte> value)
     {
-        int payloadBound = 1 + 3 * Varint.MaxLength64 + key.Length + 1 + value.Length;
-        Span<byte> record = output.GetSpan(8 + payloadBound);
+        Span<byte> record = output.GetSpan(8 + KeyHeadBound(key) + value.Length);
         Span<byte> payload = record[8..];
-        int pos = 0;
-        payload[pos++] = KeyRecord;
-        pos += Varint.Write(payload[pos..], (ulong)database);
-        pos += Varint.Write(payload[pos..], (ulong)key.Length);
-        key.CopyTo(payload[pos..]);
-        pos += key.Length;
-        pos += Varint.Write(payload[pos..], (ulong)expiresAtMilliseconds);
-        payload[pos++] = (byte)DataType.String;
+        int pos = EncodeKeyHead(payload, database, key, expiresAtMilliseconds, DataType.String);
         value.CopyTo(payload[pos..]); // StringCodec: the bytes as they are
         pos += value.Length;
-        BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)pos);
-        BinaryPrimitives.WriteUInt32LittleEndian(record[4..], Crc32C.Mask(Crc32C.Compute(payload[..pos])));
+        WriteRecordHeader(record, payload[..pos]);
         output.Advance(8 + pos);
     }
 
     private static void WriteKeyHead(ArrayBufferWriter<byte> scratch, int database, ReadOnlySpan<byte> key, long expiresAtMilliseconds, DataType type)
     {
         scratch.Clear();
-        Span<byte> head = scratch.GetSpan(1 + 3 * Varint.MaxLength64 + key.Length + 1);
+        scratch.Advance(EncodeKeyHead(scratch.GetSpan(KeyHeadBound(key)), database, key, expiresAtMilliseconds, type));
+    }
+
+    private static int KeyHeadBound(ReadOnlySpan<byte> key) => 1 + 3 * Varint.MaxLength64 + key.Length + 1;
+
+    /// <summary>A key record's payload up to its value: kind, db, key, expiry, type. Returns its length.</summary>
+    private static int EncodeKeyHead(Span<byte> head, int database, ReadOnlySpan<byte> key, long expiresAtMilliseconds, DataType type)
+    {
         int pos = 0;
         head[pos++] = KeyRecord;
         pos += Varint.Write(head[pos..], (ulong)database);
@@ -76,7 +74,7 @@ public static class SnapshotFormat
         pos += key.Length;
         pos += Varint.Write(head[pos..], (ulong)expiresAtMilliseconds);
         head[pos++] = (byte)type;
-        scratch.Advance(pos);
+        return pos;
     }
 
     /// <summary>Appends an auxiliary record: varint name length, UTF-8 name, then the data to the end of the payload.</summary>
@@ -102,10 +100,15 @@ public static class SnapshotFormat
 
     private static void WriteRecord(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> payload)
     {
-        Span<byte> header = output.GetSpan(8);
-        BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], Crc32C.Mask(Crc32C.Compute(payload)));
+        WriteRecordHeader(output.GetSpan(8), payload);
         output.Advance(8);
         output.Write(payload);
+    }
+
+    /// <summary>A record's 8-byte header: payload length and masked CRC32C.</summary>
+    private static void WriteRecordHeader(Span<byte> header, ReadOnlySpan<byte> payload)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], Crc32C.Mask(Crc32C.Compute(payload)));
     }
 }
