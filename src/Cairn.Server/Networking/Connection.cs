@@ -17,8 +17,8 @@ namespace Cairn.Server.Networking;
 /// lock is released the replies are sent straight from that thread with a non-blocking send (on the event loop, the
 /// thread that received the requests), and only output the socket cannot take at once goes to a send task that waits
 /// for room. Other clients' commands (PUBLISH, MONITOR, a served BLPOP) write into this connection's output through
-/// <see cref="Push"/> the same way. Lock order: store lock, then this connection's output lock; sends never run under the
-/// store lock.
+/// <see cref="Push"/> the same way, flushed by the pushing thread. Lock order: store lock, then this connection's output
+/// lock; a client's own replies are never sent under the store lock.
 /// </summary>
 internal sealed class Connection : IClientConnection
 {
@@ -40,6 +40,7 @@ internal sealed class Connection : IClientConnection
     private long _pendingOutputBytes;
     private long _queryBufferBytes;
     private volatile bool _closing;
+    private volatile bool _socketDead;
     private TaskCompletionSource? _drained;
 
     /// <summary>Received bytes: [<see cref="_inputStart"/>, <see cref="_inputEnd"/>) are not yet parsed. Rented while
@@ -56,7 +57,7 @@ internal sealed class Connection : IClientConnection
     public Connection(Socket socket, ServerContext server, ILogger logger, Epoll.EpollLoop? loop = null)
     {
         _socket = socket;
-        _transport = loop is null ? new SocketTransport(socket) : new Epoll.EpollSocketStream(socket, loop);
+        _transport = loop is null ? new SocketTransport(socket) : new Epoll.EpollSocket(socket, loop);
         _server = server;
         _logger = logger;
         RemoteAddress = socket.RemoteEndPoint?.ToString() ?? "?";
@@ -723,7 +724,7 @@ internal sealed class Connection : IClientConnection
                     if (_output.Length == 0 || _socketDead)
                     {
                         _sending = null;
-                        Interlocked.Exchange(ref _drained, null)?.TrySetResult();
+                        SignalDrained();
                         return;
                     }
                     head = _output.Head; // stays valid: only this task consumes while it runs, and writers only append
@@ -736,7 +737,7 @@ internal sealed class Connection : IClientConnection
                 }
                 if (Volatile.Read(ref _pendingOutputBytes) <= BackpressureThresholdBytes / 2)
                 {
-                    Interlocked.Exchange(ref _drained, null)?.TrySetResult();
+                    SignalDrained();
                 }
             }
         }
@@ -747,9 +748,11 @@ internal sealed class Connection : IClientConnection
                 SocketFailed();
                 _sending = null;
             }
-            Interlocked.Exchange(ref _drained, null)?.TrySetResult();
+            SignalDrained();
         }
     }
+
+    private void SignalDrained() => Interlocked.Exchange(ref _drained, null)?.TrySetResult();
 
     /// <summary>The socket failed while sending: drop the output and stop the read loop. REQUIRES: the output lock.</summary>
     private void SocketFailed()
@@ -766,8 +769,6 @@ internal sealed class Connection : IClientConnection
         {
         }
     }
-
-    private volatile bool _socketDead;
 
     private async Task WaitForDrainAsync()
     {

@@ -3,7 +3,7 @@ namespace Cairn.Server.Networking;
 /// <summary>
 /// A client socket as a connection uses it: receives into the connection's own buffer, and sends replies straight from
 /// the thread that produced them when the socket has room (<see cref="TrySend"/>), waiting only when it has none.
-/// Implementations: <see cref="Epoll.EpollSocketStream"/> (Cairn's event loops) and <see cref="SocketTransport"/> (.NET's
+/// Implementations: <see cref="Epoll.EpollSocket"/> (Cairn's event loops) and <see cref="SocketTransport"/> (.NET's
 /// socket engine, config <c>event-loop sockets</c>). At most one receive and one send are outstanding at a time.
 /// </summary>
 internal interface IClientTransport : IAsyncDisposable

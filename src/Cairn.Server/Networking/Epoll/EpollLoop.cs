@@ -5,7 +5,7 @@ namespace Cairn.Server.Networking.Epoll;
 
 /// <summary>
 /// One event-loop thread over an edge-triggered epoll set of client sockets. Readiness is delivered to the socket's
-/// <see cref="EpollSocketStream"/>, whose waiting read (or write) completes inline on this thread, so a request is received,
+/// <see cref="EpollSocket"/>, whose waiting read (or write) completes inline on this thread, so a request is received,
 /// executed and answered here, as in Redis's event loop. Unlike .NET's socket engine, a reader that knows the kernel buffer
 /// is empty waits for the next edge instead of first trying a recv that fails with EAGAIN: one syscall less per request.
 /// Sockets are identified in the epoll data by slot and generation, so an event read just before a socket was removed
@@ -21,7 +21,7 @@ internal sealed unsafe class EpollLoop : IDisposable
     private readonly Thread _thread;
     private readonly ILogger _logger;
     private readonly Lock _slotsLock = new();
-    private EpollSocketStream?[] _slots = new EpollSocketStream?[64];
+    private EpollSocket?[] _slots = new EpollSocket?[64];
     private readonly Stack<int> _freeSlots = new();
     private int _nextSlot;
     private uint _generation;
@@ -47,7 +47,7 @@ internal sealed unsafe class EpollLoop : IDisposable
     }
 
     /// <summary>Registers <paramref name="stream"/>'s socket for read and write edges.</summary>
-    public void Register(EpollSocketStream stream)
+    public void Register(EpollSocket stream)
     {
         ulong data;
         lock (_slotsLock)
@@ -77,7 +77,7 @@ internal sealed unsafe class EpollLoop : IDisposable
     }
 
     /// <summary>Removes the socket from the set. Must run before its file descriptor is closed.</summary>
-    public void Unregister(EpollSocketStream stream)
+    public void Unregister(EpollSocket stream)
     {
         EpollNative.Remove(_epfd, stream.FileDescriptor);
         lock (_slotsLock)
@@ -117,9 +117,9 @@ internal sealed unsafe class EpollLoop : IDisposable
                         EpollNative.Read(_wakeFd, (byte*)&drained, sizeof(ulong));
                         continue;
                     }
-                    EpollSocketStream?[] slots = Volatile.Read(ref _slots);
+                    EpollSocket?[] slots = Volatile.Read(ref _slots);
                     int slot = (int)(uint)data;
-                    EpollSocketStream? stream = slot < slots.Length ? Volatile.Read(ref slots[slot]) : null;
+                    EpollSocket? stream = slot < slots.Length ? Volatile.Read(ref slots[slot]) : null;
                     if (stream is null || stream.Generation != (uint)(data >> 32))
                     {
                         continue; // removed after the kernel queued the event
@@ -153,12 +153,12 @@ internal sealed unsafe class EpollLoop : IDisposable
         EpollNative.Close(_wakeFd);
         EpollNative.Close(_epfd);
         // Sockets still registered will never see another event: fail their waits so their connections unwind.
-        EpollSocketStream?[] remaining;
+        EpollSocket?[] remaining;
         lock (_slotsLock)
         {
-            remaining = (EpollSocketStream?[])_slots.Clone();
+            remaining = (EpollSocket?[])_slots.Clone();
         }
-        foreach (EpollSocketStream? stream in remaining)
+        foreach (EpollSocket? stream in remaining)
         {
             stream?.Dispose();
         }

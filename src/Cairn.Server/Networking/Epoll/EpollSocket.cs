@@ -10,10 +10,10 @@ namespace Cairn.Server.Networking.Epoll;
 /// reach one epoll set only.
 /// Reads: <see cref="_readReady"/> records that the kernel buffer may hold data (an edge arrived, or the last recv filled
 /// the whole buffer). A read with the flag clear parks instead of calling recv; the next edge performs the recv on the loop
-/// thread and completes the read inline. One read and one write may be outstanding at a time (what a PipeReader and a
-/// send pump do).
+/// thread and completes the read inline. One receive and one send may be outstanding at a time (a connection's read loop
+/// and its send task).
 /// </summary>
-internal sealed class EpollSocketStream : Stream, IValueTaskSource<int>, IClientTransport
+internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IDisposable
 {
     private readonly Socket _socket;
     private readonly EpollLoop _loop;
@@ -28,7 +28,7 @@ internal sealed class EpollSocketStream : Stream, IValueTaskSource<int>, IClient
     private TaskCompletionSource? _writeWaiter;
     private bool _disposed;
 
-    public EpollSocketStream(Socket socket, EpollLoop loop)
+    public EpollSocket(Socket socket, EpollLoop loop)
     {
         _socket = socket;
         _loop = loop;
@@ -44,17 +44,7 @@ internal sealed class EpollSocketStream : Stream, IValueTaskSource<int>, IClient
     /// <summary>Set by the loop at registration.</summary>
     public uint Generation { get; set; }
 
-    public override bool CanRead => true;
-
-    public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
         {
@@ -74,7 +64,7 @@ internal sealed class EpollSocketStream : Stream, IValueTaskSource<int>, IClient
                     {
                         // Lock is reentrant: a token cancelled meanwhile runs CancelRead right here and completes the read.
                         _readCancel = cancellationToken.UnsafeRegister(
-                            static (state, token) => ((EpollSocketStream)state!).CancelRead(token), this);
+                            static (state, token) => ((EpollSocket)state!).CancelRead(token), this);
                     }
                     break;
                 }
@@ -202,16 +192,6 @@ internal sealed class EpollSocketStream : Stream, IValueTaskSource<int>, IClient
         _read.SetException(new OperationCanceledException(token));
     }
 
-    public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken) => ReadAsync(buffer, cancellationToken);
-
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        while (!buffer.IsEmpty)
-        {
-            buffer = buffer[await SendAsync(buffer, cancellationToken)..];
-        }
-    }
-
     public async ValueTask<int> SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         while (true)
@@ -239,7 +219,7 @@ internal sealed class EpollSocketStream : Stream, IValueTaskSource<int>, IClient
 
     /// <summary>
     /// A non-blocking send: bytes sent, 0 when the socket buffer is full. The syscall runs under the lock that
-    /// <see cref="Dispose(bool)"/> takes, so a send never reaches a descriptor that was closed (and perhaps reused).
+    /// <see cref="DisposeAsync"/> takes, so a send never reaches a descriptor that was closed (and perhaps reused).
     /// </summary>
     public unsafe int TrySend(ReadOnlySpan<byte> data)
     {
@@ -287,26 +267,14 @@ internal sealed class EpollSocketStream : Stream, IValueTaskSource<int>, IClient
     void IValueTaskSource<int>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _read.OnCompleted(continuation, state, token, flags);
 
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
+    public ValueTask DisposeAsync()
     {
+        Dispose();
+        return ValueTask.CompletedTask;
     }
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
     /// <summary>Leaves the loop's set; pending waits fail. The socket itself belongs to the caller.</summary>
-    protected override void Dispose(bool disposing)
+    public void Dispose()
     {
         bool failRead;
         TaskCompletionSource? writer;
@@ -329,9 +297,8 @@ internal sealed class EpollSocketStream : Stream, IValueTaskSource<int>, IClient
         if (failRead)
         {
             cancel.Unregister();
-            _read.SetException(new ObjectDisposedException(nameof(EpollSocketStream)));
+            _read.SetException(new ObjectDisposedException(nameof(EpollSocket)));
         }
-        writer?.TrySetException(new ObjectDisposedException(nameof(EpollSocketStream)));
-        base.Dispose(disposing);
+        writer?.TrySetException(new ObjectDisposedException(nameof(EpollSocket)));
     }
 }
