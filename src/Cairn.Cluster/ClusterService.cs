@@ -865,6 +865,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         Field("cluster_replicas_applied", s.ReplicasApplied);
         Field("cluster_concurrent_writes_resolved", s.ConcurrentWritesResolved);
         Field("cluster_read_repairs", s.ReadRepairs);
+        Field("cluster_read_retries", s.ReadRetries);
         Field("cluster_hints_pending", _node.Hints.Count);
         Field("cluster_hints_bytes", _node.Hints.SizeBytes);
         Field("cluster_hints_replayed", s.HintsReplayed);

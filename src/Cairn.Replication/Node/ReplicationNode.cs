@@ -821,6 +821,55 @@ public sealed class ReplicationNode
         return versions;
     }
 
+    /// <summary>
+    /// A quorum read still short of replies halfway to its deadline asks every other live replica once (a target may be a
+    /// node that just joined and is not linked yet, or one that is slow): the first R replies still decide, so one lost or
+    /// late reply no longer fails the read. The retry carries no versions, so each new replica runs the command.
+    /// </summary>
+    private void RetrySlowReads()
+    {
+        List<long>? slow = null;
+        foreach ((long id, PendingClient pending) in _clients)
+        {
+            if (pending.Reads is { Outcome: QuorumOutcome.Pending } && !pending.ReadRetried
+                && CurrentTick >= pending.DeadlineTick - _options.RequestTimeoutTicks / 2)
+            {
+                (slow ??= []).Add(id);
+            }
+        }
+        foreach (long id in slow ?? [])
+        {
+            PendingClient pending = _clients[id];
+            pending.ReadRetried = true;
+            Operation operation = pending.Operation;
+            foreach (string node in ReplicasFor(operation.Partition, operation.Replicas))
+            {
+                if (LivenessOf(node) == Liveness.Down || !pending.Reads!.AddTarget(node))
+                {
+                    continue;
+                }
+                Stats.ReadRetries++;
+                if (node == Id)
+                {
+                    (ValueVersion[] versions, byte[] reply) = ExecuteRead(operation.Partition, operation.Keys, operation.Command);
+                    pending.Reads.Respond(Id, versions, reply);
+                    continue;
+                }
+                Send(new PeerMessage
+                {
+                    Type = PeerMessageType.Read,
+                    From = Id,
+                    To = node,
+                    RequestId = id,
+                    Partition = operation.Partition,
+                    Keys = operation.Keys,
+                    Command = operation.Command,
+                });
+            }
+            MaybeFinishRead(id);
+        }
+    }
+
     private void MaybeFinishRead(long requestId)
     {
         PendingClient pending = _clients[requestId];
@@ -900,6 +949,7 @@ public sealed class ReplicationNode
 
     private void ExpireRequests()
     {
+        RetrySlowReads();
         List<long>? expired = null;
         foreach ((long id, PendingClient pending) in _clients)
         {
@@ -1260,7 +1310,11 @@ public sealed class ReplicationNode
 
     private void ObserveTime(long physicalMilliseconds) => _physicalMilliseconds = Math.Max(_physicalMilliseconds, physicalMilliseconds);
 
-    private sealed record PendingClient(Operation Operation, long DeadlineTick, ReadQuorum? Reads, string Primary);
+    private sealed record PendingClient(Operation Operation, long DeadlineTick, ReadQuorum? Reads, string Primary)
+    {
+        /// <summary>A read that asked the other replicas once already (<see cref="RetrySlowReads"/>).</summary>
+        public bool ReadRetried { get; set; }
+    }
 
     private sealed class PendingWrite(string coordinator, long coordinatorRequestId, int partition, IReadOnlyList<byte[]> keys,
         ValueVersion[] versions, byte[]?[] payloads, WriteQuorum quorum, long deadlineTick, byte[] reply)

@@ -11,6 +11,9 @@ public sealed class ReplicationStats
     public long ReplicasApplied;
     public long ConcurrentWritesResolved;
     public long ReadRepairs;
+
+    /// <summary>Replicas asked again because a quorum read was still short of replies halfway to its deadline.</summary>
+    public long ReadRetries;
     public long HintsReplayed;
     public long AntiEntropyRounds;
     public long AntiEntropyAgreeing;

@@ -13,14 +13,27 @@ public sealed class ReadQuorum
     private readonly List<(string Node, ValueVersion[] Versions, byte[] Reply, bool VersionsOnly)> _responses = [];
     private readonly HashSet<string> _failed = new(StringComparer.Ordinal);
 
+    private readonly List<string> _targets;
+
     public ReadQuorum(IReadOnlyList<string> targets, int required)
     {
         Invariant.Require(required >= 1 && required <= targets.Count, "1 <= R <= targets");
-        Targets = targets;
+        _targets = [.. targets];
         Required = required;
     }
 
-    public IReadOnlyList<string> Targets { get; }
+    public IReadOnlyList<string> Targets => _targets;
+
+    /// <summary>Asks one more replica (a retry when a target is slow to answer); false when it is a target already.</summary>
+    public bool AddTarget(string node)
+    {
+        if (_targets.Contains(node))
+        {
+            return false;
+        }
+        _targets.Add(node);
+        return true;
+    }
 
     public int Required { get; }
 

@@ -150,6 +150,40 @@ public sealed class WriteAnswerTests
     }
 
     [Fact]
+    public void AReadWhoseTargetNeverAnswersAsksTheOtherReplicaHalfwayToItsDeadlineAndSucceeds()
+    {
+        Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes = Cluster();
+        (string coordinator, byte[] key, int partition) = KeyWhosePrimaryIsNot("a", nodes);
+        ReplicationNode a = nodes[coordinator].Node;
+        a.Submit(1, new Operation(partition, [key], "v1"u8.ToArray(), true, 3, 3), 2000);
+        Pump(nodes, [], 2000);
+        Assert.Equal(CompletionStatus.Ok, Assert.Single(a.TakeCompletions()).Status);
+
+        a.Submit(2, new Operation(partition, [key], "GET"u8.ToArray(), false, 3, 2), 2000);
+        PeerMessage lost = Assert.Single(a.TakeMessages(), m => m.Type == PeerMessageType.Read); // never delivered
+        long now = 2000;
+        List<PeerMessage> retries = [];
+        for (int tick = 0; tick < 10 && retries.Count == 0; tick++)
+        {
+            a.Tick(now += 100);
+            Assert.Empty(a.TakeCompletions()); // neither answered nor timed out before the retry
+            retries = a.TakeMessages().Where(m => m.Type == PeerMessageType.Read).ToList();
+        }
+        PeerMessage retry = Assert.Single(retries);
+        Assert.NotEqual(lost.To, retry.To); // the replica not asked before
+        Assert.Empty(retry.Versions);
+        nodes[retry.To].Node.Step(retry, now);
+        foreach (PeerMessage answer in nodes[retry.To].Node.TakeMessages().Where(m => m.Type == PeerMessageType.ReadResult))
+        {
+            a.Step(answer, now);
+        }
+        Completion done = Assert.Single(a.TakeCompletions());
+        Assert.Equal(CompletionStatus.Ok, done.Status);
+        Assert.Equal("v1"u8.ToArray(), done.Reply);
+        Assert.Equal(1, a.Stats.ReadRetries);
+    }
+
+    [Fact]
     public void AReadWhereTheReplicasAgreeRunsTheCommandOnlyOnTheCoordinator()
     {
         Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes = Cluster();
