@@ -61,7 +61,7 @@ public sealed class CairnServer : IAsyncDisposable
             _eventLoops = new EpollLoop[Math.Max(1, _context.Config.IoThreads)];
             for (int i = 0; i < _eventLoops.Length; i++)
             {
-                _eventLoops[i] = new EpollLoop($"cairn-io-{i}", _logger);
+                _eventLoops[i] = new EpollLoop($"cairn-io-{i}", _logger, new ReadyKeysPrefetcher(_context));
             }
         }
         foreach (Socket listener in _listeners)

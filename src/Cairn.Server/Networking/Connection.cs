@@ -20,7 +20,7 @@ namespace Cairn.Server.Networking;
 /// <see cref="Push"/> the same way, flushed by the pushing thread. Lock order: store lock, then this connection's output
 /// lock; a client's own replies are never sent under the store lock.
 /// </summary>
-internal sealed class Connection : IClientConnection
+internal sealed class Connection : IClientConnection, IReceiveAheadTarget
 {
     private const long BackpressureThresholdBytes = 4L * 1024 * 1024;
     private const int PrefetchWindow = 16;
@@ -57,7 +57,14 @@ internal sealed class Connection : IClientConnection
     public Connection(Socket socket, ServerContext server, ILogger logger, Epoll.EpollLoop? loop = null)
     {
         _socket = socket;
-        _transport = loop is null ? new SocketTransport(socket) : new Epoll.EpollSocket(socket, loop);
+        if (loop is null)
+        {
+            _transport = new SocketTransport(socket);
+        }
+        else
+        {
+            _transport = new Epoll.EpollSocket(socket, loop) { AheadTarget = this };
+        }
         _server = server;
         _logger = logger;
         RemoteAddress = socket.RemoteEndPoint?.ToString() ?? "?";
@@ -319,6 +326,24 @@ internal sealed class Connection : IClientConnection
             _context.Database.PrefetchKeys(hashes[..keys]);
         }
         return Math.Max(frames, 1);
+    }
+
+    public bool TryFirstKey(int receivedBytes, out Database database, out int hash)
+    {
+        database = _context.Database;
+        hash = 0;
+        if (_input is null)
+        {
+            return false;
+        }
+        ReadOnlySpan<byte> buffered = _input.AsSpan(_inputStart, _inputEnd - _inputStart + receivedBytes);
+        int pos = 0;
+        if (!RequestParser.TrySkipFrame(buffered, ref pos, out int start, out int length) || length < 0)
+        {
+            return false;
+        }
+        hash = Database.HashKey(buffered.Slice(start, length));
+        return true;
     }
 
     private bool IsPaused()

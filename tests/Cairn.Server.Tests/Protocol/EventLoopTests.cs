@@ -77,6 +77,72 @@ public sealed class EventLoopTests
 
     [Theory]
     [MemberData(nameof(Loops))]
+    public async Task Clients_in_different_databases_whose_requests_arrive_together_each_get_their_own_keys(string loop, int threads)
+    {
+        // Requests released together reach a loop in one wake-up: it receives for all of them, prefetches their keys
+        // (grouped by database) and only then runs each; every client must still see exactly its own data.
+        await using TestServer server = Start(loop, threads);
+        const int clients = 32;
+        var connections = Enumerable.Range(0, clients).Select(_ => new RawClient(server.Port)).ToArray();
+        try
+        {
+            // Client c writes key k(c / 4) in database c % 4: every client has its own key, four clients per database.
+            for (int c = 0; c < clients; c++)
+            {
+                Assert.Equal("+OK", connections[c].Execute("SELECT", (c % 4).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+            for (int round = 0; round < 50; round++)
+            {
+                for (int c = 0; c < clients; c++)
+                {
+                    connections[c].SendCommand("SET", "k" + (c / 4), $"v{c}-{round}");
+                }
+                for (int c = 0; c < clients; c++)
+                {
+                    Assert.Equal("+OK", connections[c].ReadReply());
+                }
+                for (int c = 0; c < clients; c++)
+                {
+                    connections[c].SendCommand("GET", "k" + (c / 4));
+                }
+                for (int c = 0; c < clients; c++)
+                {
+                    Assert.Equal($"v{c}-{round}", connections[c].ReadReply());
+                }
+            }
+        }
+        finally
+        {
+            foreach (RawClient connection in connections)
+            {
+                connection.Dispose();
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Loops))]
+    public async Task A_client_killed_by_another_request_in_the_same_wake_up_is_closed_and_the_rest_carry_on(string loop, int threads)
+    {
+        await using TestServer server = Start(loop, threads);
+        for (int round = 0; round < 20; round++)
+        {
+            using var killer = new RawClient(server.Port);
+            using var victim = new RawClient(server.Port);
+            string victimId = victim.Execute("CLIENT", "ID")[1..];
+            // Both requests are in flight together: the victim's may be received ahead before the kill runs.
+            victim.SendCommand("SET", "victim", "x");
+            killer.SendCommand("CLIENT", "KILL", "ID", victimId);
+            Assert.Equal(":1", killer.ReadReply());
+            Assert.Equal("+PONG", killer.Execute("PING"));
+            Assert.True(victim.IsClosedByServer());
+        }
+        using var check = new RawClient(server.Port);
+        Assert.Equal("+PONG", check.Execute("PING"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Loops))]
     public async Task A_blocked_client_runs_the_commands_it_pipelined_behind_its_BLPOP_once_served(string loop, int threads)
     {
         await using TestServer server = Start(loop, threads);

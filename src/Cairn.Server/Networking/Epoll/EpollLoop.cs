@@ -20,6 +20,9 @@ internal sealed unsafe class EpollLoop : IDisposable
     private readonly int _wakeFd;
     private readonly Thread _thread;
     private readonly ILogger _logger;
+    private readonly IReceiveAheadBatch? _aheadBatch;
+    private readonly EpollSocket?[] _ready = new EpollSocket?[MaxEvents];
+    private readonly EpollSocket[] _receivedAhead = new EpollSocket[MaxEvents];
     private readonly Lock _slotsLock = new();
     private EpollSocket?[] _slots = new EpollSocket?[64];
     private readonly Stack<int> _freeSlots = new();
@@ -27,9 +30,12 @@ internal sealed unsafe class EpollLoop : IDisposable
     private uint _generation;
     private volatile bool _stopping;
 
-    public EpollLoop(string name, ILogger logger)
+    /// <param name="aheadBatch">When set, a wake-up with several ready sockets receives for all of them first and shows them
+    /// to it before any read completes (<see cref="EpollSocket.ReceiveAhead"/>).</param>
+    public EpollLoop(string name, ILogger logger, IReceiveAheadBatch? aheadBatch = null)
     {
         _logger = logger;
+        _aheadBatch = aheadBatch;
         _epfd = EpollNative.EpollCreate(EpollNative.EpollCloexec);
         if (_epfd < 0)
         {
@@ -108,37 +114,82 @@ internal sealed unsafe class EpollLoop : IDisposable
                     _logger.LogCritical("epoll_wait failed: errno {Errno}; the event loop stops", errno);
                     return;
                 }
+                // Resolve every event to its socket first (and drain the wake-up eventfd).
                 for (int i = 0; i < count; i++)
                 {
-                    EpollNative.ReadEvent(events, i, out uint mask, out ulong data);
-                    if (data == WakeData)
+                    EpollNative.ReadEvent(events, i, out _, out ulong data);
+                    _ready[i] = Resolve(data);
+                }
+                int ahead = 0;
+                if (_aheadBatch is not null && count > 1)
+                {
+                    for (int i = 0; i < count; i++)
                     {
-                        ulong drained;
-                        EpollNative.Read(_wakeFd, (byte*)&drained, sizeof(ulong));
+                        EpollNative.ReadEvent(events, i, out uint mask, out _);
+                        try
+                        {
+                            if (_ready[i] is { } socket && socket.ReceiveAhead(mask))
+                            {
+                                _receivedAhead[ahead++] = socket;
+                            }
+                        }
+                        catch (Exception e)
+                        {
+                            _logger.LogError(e, "client socket receive failed");
+                        }
+                    }
+                    if (ahead > 1)
+                    {
+                        try
+                        {
+                            _aheadBatch.Run(_receivedAhead.AsSpan(0, ahead));
+                        }
+                        catch (Exception e)
+                        {
+                            _logger.LogError(e, "receive-ahead batch failed");
+                        }
+                    }
+                }
+                for (int i = 0; i < count; i++)
+                {
+                    EpollNative.ReadEvent(events, i, out uint mask, out _);
+                    if (_ready[i] is not { } socket)
+                    {
                         continue;
                     }
-                    EpollSocket?[] slots = Volatile.Read(ref _slots);
-                    int slot = (int)(uint)data;
-                    EpollSocket? stream = slot < slots.Length ? Volatile.Read(ref slots[slot]) : null;
-                    if (stream is null || stream.Generation != (uint)(data >> 32))
-                    {
-                        continue; // removed after the kernel queued the event
-                    }
+                    _ready[i] = null;
                     try
                     {
-                        stream.OnEvents(mask);
+                        socket.OnEvents(mask);
                     }
                     catch (Exception e)
                     {
                         _logger.LogError(e, "client socket event handler failed");
                     }
                 }
+                _receivedAhead.AsSpan(0, ahead).Clear();
             }
         }
         finally
         {
             NativeMemory.Free(events);
         }
+    }
+
+    /// <summary>The socket an event's data names, or null for the wake-up eventfd (drained here) or a socket removed
+    /// after the kernel queued the event.</summary>
+    private unsafe EpollSocket? Resolve(ulong data)
+    {
+        if (data == WakeData)
+        {
+            ulong drained;
+            EpollNative.Read(_wakeFd, (byte*)&drained, sizeof(ulong));
+            return null;
+        }
+        EpollSocket?[] slots = Volatile.Read(ref _slots);
+        int slot = (int)(uint)data;
+        EpollSocket? socket = slot < slots.Length ? Volatile.Read(ref slots[slot]) : null;
+        return socket is not null && socket.Generation == (uint)(data >> 32) ? socket : null;
     }
 
     public void Dispose()

@@ -15,6 +15,8 @@ namespace Cairn.Server.Networking.Epoll;
 /// </summary>
 internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IDisposable
 {
+    private const uint Readable = EpollNative.EpollIn | EpollNative.EpollRdHup | EpollNative.EpollHup | EpollNative.EpollErr;
+    private const uint HangUp = EpollNative.EpollRdHup | EpollNative.EpollHup | EpollNative.EpollErr;
     private readonly Socket _socket;
     private readonly EpollLoop _loop;
     private readonly Lock _lock = new();
@@ -24,6 +26,9 @@ internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IDi
     private bool _readReady = true;
     private bool _hungUp; // the peer closed (or the socket failed): reads never wait again, recv reports the end
     private bool _readWaiting;
+    private bool _aheadPending; // ReceiveAhead filled the waiting read's buffer; OnEvents completes it
+    private int _aheadResult; // bytes received, or -1 with _aheadErrno
+    private int _aheadErrno;
     private bool _writeReady = true;
     private TaskCompletionSource? _writeWaiter;
     private bool _disposed;
@@ -43,6 +48,13 @@ internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IDi
 
     /// <summary>Set by the loop at registration.</summary>
     public uint Generation { get; set; }
+
+    /// <summary>Told, on the loop thread, what <see cref="ReceiveAhead"/> brought in for it (a connection prefetching its
+    /// first key); null when nobody asks.</summary>
+    public IReceiveAheadTarget? AheadTarget { get; set; }
+
+    /// <summary>Bytes the last <see cref="ReceiveAhead"/> put in the waiting read's buffer, until the read completes.</summary>
+    public int ReceivedAhead { get; private set; }
 
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
@@ -119,10 +131,45 @@ internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IDi
         }
     }
 
-    /// <summary>Called on the loop thread with the events epoll reported for this socket.</summary>
+    /// <summary>
+    /// The first half of a readable edge, on the loop thread: when a read waits, its recv is done now, and its completion
+    /// is left to <see cref="OnEvents"/>. The loop receives for every ready socket first, so that what they asked for can
+    /// be prefetched together before any of them runs. True when bytes were received (<see cref="ReceivedAhead"/>).
+    /// </summary>
+    public bool ReceiveAhead(uint mask)
+    {
+        if ((mask & Readable) == 0)
+        {
+            return false;
+        }
+        lock (_lock)
+        {
+            _hungUp |= (mask & HangUp) != 0;
+            if (!_readWaiting)
+            {
+                _readReady = true;
+                return false;
+            }
+            int received = Receive(_readBuffer.Span, out int errno, out bool more);
+            if (received < 0 && errno == EpollNative.Eagain)
+            {
+                return false; // a spurious edge: the read keeps waiting
+            }
+            // No longer waiting: a cancellation from here on finds nothing to cancel, and the read completes with the data.
+            _readReady = more;
+            _readWaiting = false;
+            _aheadPending = true;
+            _aheadResult = received;
+            _aheadErrno = errno;
+            ReceivedAhead = Math.Max(received, 0);
+            return received > 0;
+        }
+    }
+
+    /// <summary>Called on the loop thread with the events epoll reported for this socket (after <see cref="ReceiveAhead"/>
+    /// when the loop used it).</summary>
     public void OnEvents(uint mask)
     {
-        const uint readable = EpollNative.EpollIn | EpollNative.EpollRdHup | EpollNative.EpollHup | EpollNative.EpollErr;
         const uint writable = EpollNative.EpollOut | EpollNative.EpollHup | EpollNative.EpollErr;
         TaskCompletionSource? writer = null;
         bool completeRead = false;
@@ -137,11 +184,22 @@ internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IDi
                 _writeWaiter = null;
                 _writeReady = writer is null;
             }
-            if ((mask & readable) != 0)
+            if (_aheadPending)
+            {
+                _aheadPending = false;
+                received = _aheadResult;
+                errno = _aheadErrno;
+                ReceivedAhead = 0;
+                _readBuffer = default;
+                cancel = _readCancel;
+                _readCancel = default;
+                completeRead = true;
+            }
+            else if ((mask & Readable) != 0)
             {
                 // An edge can carry the last data and the peer's FIN together: a recv that drains the data must not
                 // make the reader wait for another edge, which never comes.
-                _hungUp |= (mask & (EpollNative.EpollRdHup | EpollNative.EpollHup | EpollNative.EpollErr)) != 0;
+                _hungUp |= (mask & HangUp) != 0;
                 if (!_readWaiting)
                 {
                     _readReady = true;
@@ -286,8 +344,10 @@ internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IDi
                 return;
             }
             _disposed = true;
-            failRead = _readWaiting;
+            failRead = _readWaiting || _aheadPending;
             _readWaiting = false;
+            _aheadPending = false;
+            ReceivedAhead = 0;
             cancel = _readCancel;
             _readCancel = default;
             writer = _writeWaiter;
