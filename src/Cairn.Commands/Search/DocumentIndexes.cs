@@ -84,7 +84,11 @@ public sealed class DocumentIndexes : IKeyspaceListener
 
     private static bool Covers(SearchIndexRegistry registry, ReadOnlySpan<byte> key)
     {
-        // Runs for every write: a struct enumerator, and nothing at all without indexes.
+        // Runs for every write: nothing but a count without indexes, a struct enumerator with them.
+        if (registry.Count == 0)
+        {
+            return false;
+        }
         foreach (SearchIndex index in registry.IndexValues)
         {
             if (index.Definition.AppliesTo(key))

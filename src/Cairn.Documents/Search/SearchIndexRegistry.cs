@@ -19,6 +19,9 @@ public sealed class SearchIndexRegistry
     /// <summary>The indexes as the concrete collection, for loops on every write (no enumerator allocation).</summary>
     public Dictionary<string, SearchIndex>.ValueCollection IndexValues => _indexes.Values;
 
+    /// <summary>How many indexes the database has: writes check this first (nearly always none).</summary>
+    public int Count => _indexes.Count;
+
     public IReadOnlyDictionary<string, string> Aliases => _aliases;
 
     public bool TryGet(string nameOrAlias, out SearchIndex index)
