@@ -332,11 +332,16 @@ internal sealed class Connection : IClientConnection, IReceiveAheadTarget
     {
         database = _context.Database;
         hash = 0;
-        if (_input is null)
+        // Read once and checked: a connection closed from another thread meanwhile may be releasing its buffer, and a
+        // wrong guess only prefetches the wrong key.
+        byte[]? input = _input;
+        int start0 = _inputStart;
+        int end = _inputEnd + receivedBytes;
+        if (input is null || start0 < 0 || start0 > end || end > input.Length)
         {
             return false;
         }
-        ReadOnlySpan<byte> buffered = _input.AsSpan(_inputStart, _inputEnd - _inputStart + receivedBytes);
+        ReadOnlySpan<byte> buffered = input.AsSpan(start0, end - start0);
         int pos = 0;
         if (!RequestParser.TrySkipFrame(buffered, ref pos, out int start, out int length) || length < 0)
         {
