@@ -1,5 +1,6 @@
 using Cairn.Commands.Execution;
 using Cairn.Commands.PubSub;
+using Cairn.Commands.Strings;
 using Cairn.Engine.Memory.Hashes;
 using Cairn.Protocol.Resp;
 
@@ -276,11 +277,14 @@ internal static class HashCommands
     [Command("HINCRBYFLOAT")]
     public static void HIncrByFloat(CommandContext ctx)
     {
-        if (!ctx.TryGetDouble(3, out double increment))
+        // As Redis: the increment and the field's value are long doubles (INCRBYFLOAT's ExtendedDouble), so 1.1 + 2.2
+        // is "3.3" here too, not a double's 3.3000000000000003.
+        if (!ExtendedDouble.TryParse(ctx.Arg(3), out ExtendedDouble increment))
         {
+            ctx.NotFloat();
             return;
         }
-        if (double.IsInfinity(increment))
+        if (!increment.IsFinite)
         {
             ctx.Error("ERR value is NaN or Infinity");
             return;
@@ -290,23 +294,22 @@ internal static class HashCommands
         {
             return;
         }
-        double current = 0;
-        if (hash.TryGet(ctx.Arg(2), out ReadOnlySpan<byte> existing) && !NumberFormat.TryParseDouble(existing, out current))
+        ExtendedDouble current = ExtendedDouble.Zero;
+        if (hash.TryGet(ctx.Arg(2), out ReadOnlySpan<byte> existing) && !ExtendedDouble.TryParse(existing, out current))
         {
             ctx.Error("ERR hash value is not a float");
             return;
         }
-        double result = current + increment;
-        if (double.IsNaN(result) || double.IsInfinity(result))
+        ExtendedDouble result = ExtendedDouble.Add(current, increment);
+        if (!result.IsFinite)
         {
             ctx.Error("ERR increment would produce NaN or Infinity");
             return;
         }
-        Span<byte> text = stackalloc byte[400];
-        int length = NumberFormat.FormatLongDouble(result, text);
-        hash.Set(ctx.Arg(2), text[..length]);
+        byte[] text = result.ToHumanFriendlyBytes();
+        hash.Set(ctx.Arg(2), text);
         HashAccess.Store(ctx, key, hash, created, before);
-        ctx.Reply.WriteBulkString(text[..length]);
+        ctx.Reply.WriteBulkString(text);
         ctx.Modified(key);
         ctx.Notify(KeyspaceEvents.Hash, "hincrbyfloat", key);
     }

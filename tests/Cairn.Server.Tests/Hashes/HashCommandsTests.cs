@@ -143,6 +143,18 @@ public sealed class HashCommandsTests : IClassFixture<HashCommandsTests.Fixture>
     }
 
     [Fact]
+    public void HIncrByFloatComputesInLongDoubleAsRedisDoes()
+    {
+        // Redis adds long doubles and prints %.17Lf trimmed: a double would say 3.3000000000000003 and 9223372036854775808.
+        using RawClient c = _server.Raw();
+        Assert.Equal("1.1", c.Execute("HINCRBYFLOAT", "ld:h", "f", "1.1"));
+        Assert.Equal("3.3", c.Execute("HINCRBYFLOAT", "ld:h", "f", "2.2"));
+        Assert.Equal("9223372036854775807", c.Execute("HINCRBYFLOAT", "ld:h", "big", "9223372036854775807"));
+        Assert.Equal("100000000000000000", c.Execute("HINCRBYFLOAT", "ld:h", "mixed", "1e17"));
+        Assert.Equal("100000000000000000.296875", c.Execute("HINCRBYFLOAT", "ld:h", "mixed", "0.3"));
+    }
+
+    [Fact]
     public void HashCommandsAgainstAListReplyWrongType()
     {
         using RawClient c = _server.Raw();
