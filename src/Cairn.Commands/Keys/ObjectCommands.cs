@@ -38,14 +38,25 @@ internal static class ObjectCommands
         {
             return;
         }
-        object value = ctx.Database.EntryAt(index).Value;
-        ctx.Reply.WriteBulkString(value is byte[] bytes ? StringEncoding(bytes) : ((DataObject)value).Encoding);
+        ctx.Reply.WriteBulkString(EncodingOf(ref ctx.Database.EntryAt(index)));
+    }
+
+    /// <summary>OBJECT ENCODING's answer for a key's value: a string's as <see cref="StringEncoding"/>, except that a
+    /// string held in its own array (built by APPEND, changed in place by SETRANGE...) is "raw" whatever it holds, as
+    /// Redis leaves such values raw.</summary>
+    public static string EncodingOf(ref KeyEntry entry)
+    {
+        if (entry.IsRawString)
+        {
+            return "raw";
+        }
+        object value = entry.Value;
+        return value is byte[] bytes ? StringEncoding(bytes) : ((DataObject)value).Encoding;
     }
 
     /// <summary>
     /// What tryObjectEncoding would pick for these bytes: "int" for a canonical long of at most 20 characters, "embstr"
-    /// up to 44 bytes, else "raw". (Redis also remembers how a value was built, e.g. APPEND leaves "raw"; Cairn keeps
-    /// only the bytes.)
+    /// up to 44 bytes, else "raw".
     /// </summary>
     public static string StringEncoding(ReadOnlySpan<byte> value)
     {

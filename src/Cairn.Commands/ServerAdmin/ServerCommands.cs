@@ -95,7 +95,7 @@ internal static class ServerCommands
                 return;
             }
             ref KeyEntry entry = ref ctx.Database.EntryAt(index);
-            string encoding = entry.Value is byte[] bytes ? StringEncoding(bytes) : ((DataObject)entry.Value).Encoding;
+            string encoding = Keys.ObjectCommands.EncodingOf(ref entry);
             long length = entry.Value is byte[] b ? b.Length : ((DataObject)entry.Value).Length;
             ctx.Reply.WriteSimpleString($"Value at:0x0 refcount:1 encoding:{encoding} serializedlength:{length} lru:{entry.Access & 0xFFFFFF} lru_seconds_idle:{Math.Max(0, (ctx.Store.AccessClockNow() - entry.Access) & 0xFFFFFF)}");
         }
@@ -112,8 +112,4 @@ internal static class ServerCommands
             ctx.Error($"ERR unknown subcommand '{ctx.ArgString(1)}'. Try DEBUG HELP.");
         }
     }
-
-    /// <summary>OBJECT ENCODING of a string: int, embstr (up to 44 bytes) or raw, as Redis decides at creation.</summary>
-    public static string StringEncoding(byte[] value) =>
-        value.Length <= 20 && NumberFormat.TryParseInt64(value, out _) ? "int" : value.Length <= 44 ? "embstr" : "raw";
 }

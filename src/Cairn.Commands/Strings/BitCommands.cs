@@ -180,7 +180,8 @@ internal static class BitCommands
             return;
         }
         byte[] result = Combine(op, sources, maxLength);
-        db.Set(destination, result, 0, keepTtl: false, ctx.Now);
+        // Raw like Redis's (a new string object, never tryObjectEncoding'd), whatever its length.
+        db.ReplaceWithRawString(db.Set(destination, result, 0, keepTtl: false, ctx.Now), result);
         ctx.Modified(destination);
         ctx.Notify(KeyspaceEvents.String, "set", destination);
         ctx.Reply.WriteInteger(maxLength);

@@ -31,11 +31,12 @@ internal static class RangeCommands
             {
                 return;
             }
-            // Values are exact-size arrays (no spare capacity as sds has), so an append copies the value once.
+            // Values are exact-size arrays (no spare capacity as sds has), so an append copies the value once. The result
+            // is raw, as Redis's (OBJECT ENCODING says so even for a short one).
             byte[] grown = new byte[old.Length + suffix.Length];
             old.CopyTo(grown);
             suffix.CopyTo(grown.AsSpan(old.Length));
-            db.Replace(index, grown);
+            db.ReplaceWithRawString(index, grown);
             total = grown.Length;
         }
         ctx.Modified(key);

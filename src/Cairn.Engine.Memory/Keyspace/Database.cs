@@ -277,6 +277,19 @@ public sealed class Database
     }
 
     /// <summary>Replaces the value at a slot with a string (embedded), keeping expiry. The caller signals the modification.</summary>
+    /// <summary>
+    /// Replaces the value at a slot with the string <paramref name="value"/> held as its own array whatever its length
+    /// (Redis's raw encoding, which APPEND leaves), keeping expiry. The caller signals the modification.
+    /// </summary>
+    public void ReplaceWithRawString(int index, byte[] value)
+    {
+        Tracker?.BeforeChange(this, index);
+        ref KeyEntry entry = ref _keys.EntryAt(index);
+        long before = EntryBytes(ref entry);
+        StoreObject(ref entry, value);
+        Store.AdjustMemory(EntryBytes(ref entry) - before);
+    }
+
     public void ReplaceString(int index, ReadOnlySpan<byte> value)
     {
         Tracker?.BeforeChange(this, index);

@@ -53,6 +53,10 @@ public struct KeyEntry : Collections.IChainedSlot
 
     public readonly bool IsString => Stored is null or byte[];
 
+    /// <summary>A string held in an array of its own (Redis's "raw" encoding): long values, and values built or changed
+    /// in place by APPEND, SETRANGE, SETBIT, BITFIELD and BITOP.</summary>
+    public readonly bool IsRawString => Stored is byte[];
+
     /// <summary>The value's type, without materialising an embedded value.</summary>
     public readonly DataType Type => Stored switch
     {

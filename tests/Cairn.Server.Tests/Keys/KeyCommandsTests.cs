@@ -372,6 +372,32 @@ public sealed class KeyCommandsTests : IClassFixture<KeyCommandsTests.Fixture>
     }
 
     [Fact]
+    public void ObjectEncodingOfAStringBuiltInPlaceIsRawAsRedisLeavesIt()
+    {
+        // Redis: APPEND to an existing key, SETRANGE, SETBIT and BITOP's result are raw whatever they hold; APPEND that
+        // creates the key, SET and INCR pick by the bytes.
+        using RawClient client = _server.Raw();
+        Assert.Equal(":1", client.Execute("APPEND", "raw:append", "1"));
+        Assert.Equal("int", client.Execute("OBJECT", "ENCODING", "raw:append"));
+        Assert.Equal(":2", client.Execute("APPEND", "raw:append", "2"));
+        Assert.Equal("raw", client.Execute("OBJECT", "ENCODING", "raw:append"));
+        Assert.Equal("12", client.Execute("GET", "raw:append"));
+        Assert.Equal(":13", client.Execute("INCR", "raw:append"));
+        Assert.Equal("int", client.Execute("OBJECT", "ENCODING", "raw:append"));
+        client.Execute("SET", "raw:range", "abc");
+        Assert.Equal(":3", client.Execute("SETRANGE", "raw:range", "1", "x"));
+        Assert.Equal("raw", client.Execute("OBJECT", "ENCODING", "raw:range"));
+        Assert.Equal(":0", client.Execute("SETBIT", "raw:bit", "7", "1"));
+        Assert.Equal("raw", client.Execute("OBJECT", "ENCODING", "raw:bit"));
+        Assert.Equal(":1", client.Execute("BITOP", "NOT", "raw:op", "raw:bit"));
+        Assert.Equal("raw", client.Execute("OBJECT", "ENCODING", "raw:op"));
+        Assert.Equal(":0", client.Execute("GETBIT", "raw:op", "7"));
+        Assert.Equal(":1", client.Execute("GETBIT", "raw:op", "0"));
+        client.Execute("SET", "raw:range", "abc");
+        Assert.Equal("embstr", client.Execute("OBJECT", "ENCODING", "raw:range"));
+    }
+
+    [Fact]
     public void ObjectEncodingOfACollectionComesFromTheValue()
     {
         KeyspaceSeeder.SetValue(_server, "enc:set"u8.ToArray(), new TestCollection(DataType.Set, "intset", ["1"]));
