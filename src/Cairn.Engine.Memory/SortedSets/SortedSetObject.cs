@@ -128,9 +128,17 @@ public sealed class SortedSetObject : DataObject
         return (start, Math.Max(start, end));
     }
 
-    /// <summary>The ranks [Start, End) of the members in <paramref name="range"/>, assuming members are in lex order.</summary>
+    /// <summary>
+    /// The ranks [Start, End) of the members in <paramref name="range"/>, assuming members are in lex order (all scores
+    /// equal). Like Redis's zslIsInLexRange, nothing matches unless the last member is at least the minimum and the first
+    /// at most the maximum, which also decides Redis's answer for many sets whose scores differ.
+    /// </summary>
     public (long Start, long End) RankSpan(in LexRange range)
     {
+        if (Length == 0 || !range.IsAtMostMax(ElementAt(0).Member) || range.IsBelowMin(ElementAt(Length - 1).Member))
+        {
+            return (0, 0);
+        }
         long start = CountPrefix(new BelowLexMin(range));
         long end = CountPrefix(new AtMostLexMax(range));
         return (start, Math.Max(start, end));

@@ -77,6 +77,20 @@ public sealed class SortedSetRangeTests : IClassFixture<SortedSetRangeTests.Fixt
     }
 
     [Fact]
+    public void LexRangesOverMembersWithDifferentScoresAnswerAsRedisDoes()
+    {
+        // Unspecified by Redis's documentation, but decided by zslIsInLexRange: nothing matches unless the last member (in
+        // score order) is at least the minimum and the first at most the maximum. Answers from redis-server 7.0.15.
+        using RawClient client = _server.Raw();
+        client.Execute("ZADD", "r:mixed", "-1", "d", "0", "1");
+        Assert.Equal("[]", client.Execute("ZRANGE", "r:mixed", "[a", "+", "BYLEX"));
+        Assert.Equal("[]", client.Execute("ZRANGE", "r:mixed", "-", "[c", "BYLEX"));
+        Assert.Equal(":0", client.Execute("ZLEXCOUNT", "r:mixed", "[a", "+"));
+        Assert.Equal(":0", client.Execute("ZREMRANGEBYLEX", "r:mixed", "(b", "+"));
+        Assert.Equal("[d, 1]", client.Execute("ZRANGE", "r:mixed", "0", "-1"));
+    }
+
+    [Fact]
     public void ZrangeOptionErrorsMatchRedis()
     {
         using RawClient client = Seeded("r:errors");
