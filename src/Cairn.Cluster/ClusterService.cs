@@ -13,6 +13,7 @@ using Cairn.Commands.Config;
 using Cairn.Commands.Execution;
 using Cairn.Commands.Specs;
 using Cairn.Primitives;
+using Cairn.Primitives.Networking;
 using Cairn.Protocol.Resp;
 using Cairn.Replication.Membership;
 using Cairn.Replication.Node;
@@ -56,6 +57,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
     private readonly HintLog? _hintLog;
     private readonly ClusterWatches _watches = new();
     private readonly Action _runExecutor;
+    private readonly Action _runExecutorAfterTurn;
     private long _nextRequestId;
     private volatile string _infoText = "";
     private volatile bool _joined;
@@ -67,6 +69,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         _logger = logger;
         _executor = new NodeExecutor(Drain, logger);
         _runExecutor = _executor.Run;
+        _runExecutorAfterTurn = RunExecutorAfterTurn;
         string? error = KeyPolicy.TryParse(_config.ClusterPolicies, _config.ClusterReplicas, out _policies);
         if (error is not null)
         {
@@ -317,7 +320,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
             resumesInline: true)
         {
             WatchPeerClose = false,
-            Parked = runHere ? null : _runExecutor,
+            Parked = runHere ? null : _runExecutorAfterTurn,
         };
         ctx.Block = block;
         var waiter = new Waiter(block, ctx.Client);
@@ -416,6 +419,19 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
     private KeyPolicy? _defaultPolicy;
 
     // ---- the loop ----
+
+    /// <summary>
+    /// A routed client has parked: run its queued request. On an event-loop thread this waits for the end of the loop's
+    /// turn, so every request read in the turn is submitted in one executor batch and their peer messages leave in one frame
+    /// per peer (one send, one wake-up of each peer) rather than one frame per request; elsewhere it runs now.
+    /// </summary>
+    private void RunExecutorAfterTurn()
+    {
+        if (!EventLoopTurn.TryDefer(_runExecutor))
+        {
+            _runExecutor();
+        }
+    }
 
     internal void Post(Action work) => _executor.Post(work);
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Cairn.Primitives.Networking;
 using Microsoft.Extensions.Logging;
 
 namespace Cairn.Server.Networking.Epoll;
@@ -108,6 +109,7 @@ internal sealed unsafe class EpollLoop : IDisposable
                     _logger.LogCritical("epoll_wait failed: errno {Errno}; the event loop stops", errno);
                     return;
                 }
+                EventLoopTurn.Begin(); // work deferred by this batch's requests (the cluster's peer sends) runs once, after it
                 for (int i = 0; i < count; i++)
                 {
                     EpollNative.ReadEvent(events, i, out uint mask, out ulong data);
@@ -133,6 +135,7 @@ internal sealed unsafe class EpollLoop : IDisposable
                         _logger.LogError(e, "client socket event handler failed");
                     }
                 }
+                EventLoopTurn.End(e => _logger.LogError(e, "work deferred to the end of an event-loop turn failed"));
             }
         }
         finally
