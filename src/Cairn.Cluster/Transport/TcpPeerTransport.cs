@@ -101,7 +101,11 @@ public sealed class TcpPeerTransport : IPeerTransport
         {
             return null;
         }
-        Link link = _links.GetOrAdd(address, a => new Link(this, a));
+        // The look-up first: GetOrAdd with a lambda that captures this allocates a delegate on every message.
+        if (!_links.TryGetValue(address, out Link? link))
+        {
+            link = _links.GetOrAdd(address, static (a, owner) => new Link(owner, a), this);
+        }
         if (link.RemoteId is { } id && Blocked.ContainsKey(id))
         {
             Interlocked.Increment(ref _messagesDropped);

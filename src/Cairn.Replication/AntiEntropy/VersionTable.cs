@@ -11,16 +11,16 @@ namespace Cairn.Replication.AntiEntropy;
 /// </summary>
 public sealed class VersionTable
 {
-    private readonly Dictionary<byte[], (ValueVersion Version, bool Deleted)>[] _partitions;
+    private readonly Dictionary<byte[], (ValueVersion Version, bool Deleted, KeyDigest? Digest)>[] _partitions;
     private readonly MerkleTree[] _trees;
 
     public VersionTable(int partitionCount, int merkleDepth = MerkleTree.DefaultDepth)
     {
-        _partitions = new Dictionary<byte[], (ValueVersion, bool)>[partitionCount];
+        _partitions = new Dictionary<byte[], (ValueVersion, bool, KeyDigest?)>[partitionCount];
         _trees = new MerkleTree[partitionCount];
         for (int p = 0; p < partitionCount; p++)
         {
-            _partitions[p] = new Dictionary<byte[], (ValueVersion, bool)>(ByteArrayComparer.Instance);
+            _partitions[p] = new Dictionary<byte[], (ValueVersion, bool, KeyDigest?)>(ByteArrayComparer.Instance);
             _trees[p] = new MerkleTree(merkleDepth);
         }
     }
@@ -53,8 +53,8 @@ public sealed class VersionTable
     {
         Invariant.Require(!version.IsNone, "a recorded version is never None");
         // One hash-table probe for the check and the update (every replicated write records a version on every replica).
-        Dictionary<byte[], (ValueVersion Version, bool Deleted)> versions = _partitions[partition];
-        ref (ValueVersion Version, bool Deleted) entry = ref CollectionsMarshal.GetValueRefOrAddDefault(versions, key, out bool existed);
+        Dictionary<byte[], (ValueVersion Version, bool Deleted, KeyDigest? Digest)> versions = _partitions[partition];
+        ref (ValueVersion Version, bool Deleted, KeyDigest? Digest) entry = ref CollectionsMarshal.GetValueRefOrAddDefault(versions, key, out bool existed);
         if (version.CompareNewness(existed ? entry.Version : ValueVersion.None) <= 0)
         {
             if (!existed)
@@ -63,7 +63,18 @@ public sealed class VersionTable
             }
             Invariant.Require(false, "versions only move forward");
         }
-        entry = (version, deleted);
-        _trees[partition].Set(key, version);
+        // The tree's cell for the key rides in its entry here: a key written again updates the tree without a look-up there.
+        ulong digest = version.Digest();
+        KeyDigest cell;
+        if (existed && entry.Digest is { } held)
+        {
+            _trees[partition].Update(key, held, digest);
+            cell = held;
+        }
+        else
+        {
+            cell = _trees[partition].Add(key, digest);
+        }
+        entry = (version, deleted, cell);
     }
 }

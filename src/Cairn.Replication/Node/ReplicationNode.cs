@@ -255,7 +255,7 @@ public sealed class ReplicationNode
             }
         }
         // Live first, then suspects, keeping preference order within each; this node first among equals for reads.
-        live.Sort((a, b) => Rank(a, operation.IsWrite).CompareTo(Rank(b, operation.IsWrite)));
+        SortByRank(live, operation.IsWrite);
         int reachable = live.Count + (operation.IsWrite && _options.SloppyQuorum ? replicas.Length - live.Count : 0);
         if (live.Count == 0 || reachable < required)
         {
@@ -295,7 +295,8 @@ public sealed class ReplicationNode
             return;
         }
         Stats.ReadsCoordinated++;
-        string[] targets = live.GetRange(0, required).ToArray();
+        var targets = new string[required];
+        live.CopyTo(0, targets, 0, required);
         var quorum = new ReadQuorum(targets, required);
         _clients[requestId] = new PendingClient(operation, CurrentTick + _options.RequestTimeoutTicks, quorum, "");
         // This node reads first when it is a target, and the others get its versions: one that holds nothing newer answers
@@ -1263,6 +1264,33 @@ public sealed class ReplicationNode
             result[i] = all[i];
         }
         return result;
+    }
+
+    /// <summary>
+    /// Orders <paramref name="nodes"/> by <see cref="Rank"/>, keeping preference order among equals (a stable insertion sort of
+    /// at most N entries: List.Sort with a comparison lambda allocated a closure and a delegate per request, and is not stable).
+    /// </summary>
+    private void SortByRank(List<string> nodes, bool isWrite)
+    {
+        Span<int> ranks = nodes.Count <= 16 ? stackalloc int[nodes.Count] : new int[nodes.Count];
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            ranks[i] = Rank(nodes[i], isWrite);
+        }
+        for (int i = 1; i < nodes.Count; i++)
+        {
+            string node = nodes[i];
+            int rank = ranks[i];
+            int j = i - 1;
+            while (j >= 0 && ranks[j] > rank)
+            {
+                nodes[j + 1] = nodes[j];
+                ranks[j + 1] = ranks[j];
+                j--;
+            }
+            nodes[j + 1] = node;
+            ranks[j + 1] = rank;
+        }
     }
 
     private int Rank(string node, bool isWrite)

@@ -37,19 +37,24 @@ public static class PeerMessageCodec
         w.Varint((ulong)message.Required);
         w.UInt64(message.Hash);
         w.Varint(ZigZag(message.SentAtMilliseconds));
-        w.Varint((ulong)message.Keys.Count);
-        foreach (byte[] key in message.Keys)
+        // Indexed loops, not foreach: the lists are arrays behind IReadOnlyList, whose enumerator is an allocation each.
+        IReadOnlyList<byte[]> keys = message.Keys;
+        w.Varint((ulong)keys.Count);
+        for (int i = 0; i < keys.Count; i++)
         {
-            w.Bytes(key);
+            w.Bytes(keys[i]);
         }
-        w.Varint((ulong)message.Versions.Count);
-        foreach (ValueVersion version in message.Versions)
+        IReadOnlyList<ValueVersion> versions = message.Versions;
+        w.Varint((ulong)versions.Count);
+        for (int i = 0; i < versions.Count; i++)
         {
-            WriteVersion(w, version);
+            WriteVersion(w, versions[i]);
         }
-        w.Varint((ulong)message.Payloads.Count);
-        foreach (byte[]? payload in message.Payloads)
+        IReadOnlyList<byte[]?> payloads = message.Payloads;
+        w.Varint((ulong)payloads.Count);
+        for (int i = 0; i < payloads.Count; i++)
         {
+            byte[]? payload = payloads[i];
             if (payload is null)
             {
                 w.Varint(0);
@@ -63,9 +68,11 @@ public static class PeerMessageCodec
         w.Bytes(message.Command);
         w.Bytes(message.Reply);
         w.String(message.Error);
-        w.Varint((ulong)message.Members.Count);
-        foreach (MemberRecord member in message.Members)
+        IReadOnlyList<MemberRecord> members = message.Members;
+        w.Varint((ulong)members.Count);
+        for (int i = 0; i < members.Count; i++)
         {
+            MemberRecord member = members[i];
             w.String(member.NodeId);
             w.String(member.Address);
             w.String(member.Zone);
@@ -73,15 +80,17 @@ public static class PeerMessageCodec
             w.Varint(ZigZag(member.Heartbeat));
             w.Byte(member.Left ? (byte)1 : (byte)0);
         }
-        w.Varint((ulong)message.Nodes.Count);
-        foreach (string node in message.Nodes)
+        IReadOnlyList<string> nodes = message.Nodes;
+        w.Varint((ulong)nodes.Count);
+        for (int i = 0; i < nodes.Count; i++)
         {
-            w.String(node);
+            w.String(nodes[i]);
         }
-        w.Varint((ulong)message.Hashes.Count);
-        foreach (ulong hash in message.Hashes)
+        IReadOnlyList<ulong> hashes = message.Hashes;
+        w.Varint((ulong)hashes.Count);
+        for (int i = 0; i < hashes.Count; i++)
         {
-            w.UInt64(hash);
+            w.UInt64(hashes[i]);
         }
         return w.ToArray();
     }
@@ -89,11 +98,12 @@ public static class PeerMessageCodec
     public static void WriteVersion(Writer w, ValueVersion version)
     {
         w.UInt64(version.Timestamp.Value);
-        w.Varint((ulong)version.Clock.Entries.Count);
-        foreach ((string node, long counter) in version.Clock.Entries)
+        IReadOnlyList<(string Node, long Counter)> entries = version.Clock.Entries;
+        w.Varint((ulong)entries.Count);
+        for (int i = 0; i < entries.Count; i++)
         {
-            w.String(node);
-            w.Varint((ulong)counter);
+            w.String(entries[i].Node);
+            w.Varint((ulong)entries[i].Counter);
         }
     }
 

@@ -10,8 +10,9 @@ namespace Cairn.Replication.Quorum;
 /// </summary>
 public sealed class ReadQuorum
 {
-    private readonly List<(string Node, ValueVersion[] Versions, byte[] Reply, bool VersionsOnly)> _responses = [];
-    private readonly HashSet<string> _failed = new(StringComparer.Ordinal);
+    // One per quorum read (every GET): sized for the targets, the failed set made only when a node fails.
+    private readonly List<(string Node, ValueVersion[] Versions, byte[] Reply, bool VersionsOnly)> _responses;
+    private HashSet<string>? _failed;
 
     private readonly List<string> _targets;
 
@@ -19,6 +20,7 @@ public sealed class ReadQuorum
     {
         Invariant.Require(required >= 1 && required <= targets.Count, "1 <= R <= targets");
         _targets = [.. targets];
+        _responses = new(targets.Count);
         Required = required;
     }
 
@@ -41,7 +43,7 @@ public sealed class ReadQuorum
 
     public QuorumOutcome Outcome =>
         _responses.Count >= Required ? QuorumOutcome.Reached
-        : Targets.Count - _failed.Count < Required ? QuorumOutcome.Failed
+        : Targets.Count - (_failed?.Count ?? 0) < Required ? QuorumOutcome.Failed
         : QuorumOutcome.Pending;
 
     /// <param name="versionsOnly">
@@ -50,7 +52,7 @@ public sealed class ReadQuorum
     /// </param>
     public QuorumOutcome Respond(string node, ValueVersion[] versions, byte[] reply, bool versionsOnly = false)
     {
-        if (Targets.Contains(node) && !_failed.Contains(node) && !_responses.Exists(r => r.Node == node))
+        if (_targets.Contains(node) && _failed?.Contains(node) != true && !HasResponded(node))
         {
             _responses.Add((node, versions, reply, versionsOnly));
         }
@@ -77,11 +79,23 @@ public sealed class ReadQuorum
 
     public QuorumOutcome Fail(string node)
     {
-        if (!_responses.Exists(r => r.Node == node))
+        if (!HasResponded(node))
         {
-            _failed.Add(node);
+            (_failed ??= new HashSet<string>(StringComparer.Ordinal)).Add(node);
         }
         return Outcome;
+    }
+
+    private bool HasResponded(string node)
+    {
+        foreach (var response in _responses)
+        {
+            if (response.Node == node)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>The winning reply. REQUIRES Outcome == Reached.</summary>
@@ -119,15 +133,15 @@ public sealed class ReadQuorum
                     newest = i;
                 }
             }
-            var stale = new List<string>();
+            List<string>? stale = null; // made only for a key that needs repair (reads of replicas in step need none)
             foreach (var response in _responses)
             {
                 if (response.Versions[k].CompareNewness(_responses[newest].Versions[k]) < 0)
                 {
-                    stale.Add(response.Node);
+                    (stale ??= []).Add(response.Node);
                 }
             }
-            if (stale.Count > 0)
+            if (stale is not null)
             {
                 plan.Add((k, _responses[newest].Node, stale));
             }

@@ -41,9 +41,40 @@ public sealed class MerkleTreeTests
         List<int> leaves = a.DifferingLeaves(b.LeafHashes());
         Assert.Equal(new[] { a.LeafOf(K(17)), a.LeafOf(K(900)) }.Distinct().Order(), leaves.Order());
         // Within those leaves only the two keys differ.
-        var differing = leaves.SelectMany(l => a.KeysOfLeaf(l)).Where(kv => !b.KeysOfLeaf(a.LeafOf(kv.Key)).TryGetValue(kv.Key, out ulong d) || d != kv.Value)
+        var differing = leaves.SelectMany(l => a.KeysOfLeaf(l)).Where(kv => !b.KeysOfLeaf(a.LeafOf(kv.Key)).TryGetValue(kv.Key, out KeyDigest? d) || d.Value != kv.Value.Value)
             .Select(kv => Encoding.UTF8.GetString(kv.Key)).Order().ToList();
         Assert.Equal(["key:17", "key:900"], differing);
+    }
+
+    [Fact]
+    public void AVersionTableThatRewritesKeysKeepsTheTreeOfItsLatestVersions()
+    {
+        // VersionTable updates a key already in the tree through the cell it keeps beside the version (no leaf look-up): the
+        // tree must be the one built from scratch with each key's last version, digests included.
+        var table = new VersionTable(1);
+        for (int round = 1; round <= 5; round++)
+        {
+            for (int i = 0; i < 300; i += round)
+            {
+                table.Record(0, K(i), V(round * 1000 + i), deleted: round == 4 && i % 2 == 0);
+            }
+        }
+        var fresh = new MerkleTree();
+        for (int i = 0; i < 300; i++)
+        {
+            fresh.Set(K(i), table.VersionOf(0, K(i)));
+        }
+        MerkleTree tree = table.Tree(0);
+        Assert.Equal(fresh.RootHash, tree.RootHash);
+        Assert.Equal(300, tree.KeyCount);
+        for (int leaf = 0; leaf < tree.LeafCount; leaf++)
+        {
+            Assert.Equal(fresh.KeysOfLeaf(leaf).Count, tree.KeysOfLeaf(leaf).Count);
+            foreach ((byte[] key, KeyDigest digest) in tree.KeysOfLeaf(leaf))
+            {
+                Assert.Equal(fresh.KeysOfLeaf(leaf)[key].Value, digest.Value);
+            }
+        }
     }
 
     [Fact]

@@ -133,6 +133,48 @@ public sealed class ClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ManyClientsWhoseRequestsArriveTogetherEachGetTheirOwnAnswer()
+    {
+        // The routed requests an event loop reads in one turn are submitted together at its end and their peer messages share
+        // one frame per peer (EventLoopTurn): every client must still get its own reply, reads must see the writes before them.
+        List<ClusterTestNode> nodes = await ClusterTestNode.StartClusterAsync(3);
+        try
+        {
+            var clients = Enumerable.Range(0, 32).Select(_ => nodes[0].Raw()).ToList();
+            long framesBefore = nodes[0].Cluster.Transport.FramesSent;
+            long messagesBefore = nodes[0].Cluster.Transport.MessagesSent;
+            for (int round = 0; round < 20; round++)
+            {
+                for (int c = 0; c < clients.Count; c++)
+                {
+                    clients[c].SendCommand("SET", $"turn:{c}", $"{round}:{c}");
+                }
+                for (int c = 0; c < clients.Count; c++)
+                {
+                    Assert.Equal("+OK", clients[c].ReadReply());
+                }
+                for (int c = 0; c < clients.Count; c++)
+                {
+                    clients[c].SendCommand("GET", $"turn:{c}");
+                }
+                for (int c = 0; c < clients.Count; c++)
+                {
+                    Assert.Equal($"{round}:{c}", clients[c].ReadReply());
+                }
+            }
+            long frames = nodes[0].Cluster.Transport.FramesSent - framesBefore;
+            long messages = nodes[0].Cluster.Transport.MessagesSent - messagesBefore;
+            output.WriteLine($"coordinator: {messages} peer messages in {frames} frames for {20 * 2 * clients.Count} requests");
+            Assert.True(frames > 0 && messages >= frames);
+            clients.ForEach(c => c.Dispose());
+        }
+        finally
+        {
+            await DisposeAllAsync(nodes);
+        }
+    }
+
+    [Fact]
     public async Task MultiKeyCommandsWorkWithinASlotAndGetCrossSlotOtherwise()
     {
         List<ClusterTestNode> nodes = await ClusterTestNode.StartClusterAsync(3);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Cairn.Primitives.Networking;
 using Microsoft.Extensions.Logging;
 
 namespace Cairn.Server.Networking.Epoll;
@@ -21,6 +22,7 @@ internal sealed unsafe class EpollLoop : IDisposable
     private readonly Thread _thread;
     private readonly ILogger _logger;
     private readonly IReceiveAheadBatch? _aheadBatch;
+    private readonly Action<Exception> _onDeferredError;
     private readonly EpollSocket?[] _ready = new EpollSocket?[MaxEvents];
     private readonly EpollSocket[] _receivedAhead = new EpollSocket[MaxEvents];
     private readonly Lock _slotsLock = new();
@@ -36,6 +38,7 @@ internal sealed unsafe class EpollLoop : IDisposable
     {
         _logger = logger;
         _aheadBatch = aheadBatch;
+        _onDeferredError = e => _logger.LogError(e, "work deferred to the end of an event-loop turn failed");
         _epfd = EpollNative.EpollCreate(EpollNative.EpollCloexec);
         if (_epfd < 0)
         {
@@ -114,6 +117,7 @@ internal sealed unsafe class EpollLoop : IDisposable
                     _logger.LogCritical("epoll_wait failed: errno {Errno}; the event loop stops", errno);
                     return;
                 }
+                EventLoopTurn.Begin(); // work deferred by this batch's requests (the cluster's peer sends) runs once, after it
                 // Resolve every event to its socket first (and drain the wake-up eventfd).
                 for (int i = 0; i < count; i++)
                 {
@@ -168,6 +172,7 @@ internal sealed unsafe class EpollLoop : IDisposable
                     }
                 }
                 _receivedAhead.AsSpan(0, ahead).Clear();
+                EventLoopTurn.End(_onDeferredError);
             }
         }
         finally
