@@ -70,6 +70,13 @@ internal static class Program
             }
             return 1;
         }
+        if (config.ClusterEnabled)
+        {
+            // A cluster node's thread pool does run request work (the peer executor), so its workers keep .NET's default
+            // spinning, which Cairn.Host.csproj turns off for a single node. Read when the pool first starts: nothing has
+            // queued work yet. 3-node cluster.sh, CPU per GET: 34-39 us spinning, 41-45 us without.
+            AppContext.SetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit", 70);
+        }
 
         using ILoggerFactory loggerFactory = LoggingSetup.Create(config);
         ILogger logger = loggerFactory.CreateLogger("Cairn");
