@@ -46,6 +46,11 @@ internal sealed class SkipList
     private readonly int[] _update = new int[MaxLevel];
     private readonly int[] _rank = new int[MaxLevel];
 
+    // Scratch for a move (UpdateScore): the predecessors of the new position in the list without the moving node, and
+    // their ranks counted with it (FindMovePredecessors).
+    private readonly int[] _moveUpdate = new int[MaxLevel];
+    private readonly int[] _moveRank = new int[MaxLevel];
+
     // Head of the free list of blocks of each level count (0 = none: offset 0 is the header's block, never freed).
     private readonly int[] _freeBlocks = new int[MaxLevel + 1];
 
@@ -157,9 +162,10 @@ internal sealed class SkipList
 
     /// <summary>
     /// Moves a node to a new score (Redis's zslUpdateScore). A one-level node that keeps its position is updated without
-    /// a descent; any other node takes one descent to find its predecessors, and then, if it keeps its position, only
-    /// the cached scores in the links to it change; if it moves, it is unlinked and the same node linked again (a second
-    /// descent, as Redis's delete-and-insert).
+    /// a descent; any other node that keeps its position takes one descent to find its predecessors, and then only the
+    /// cached scores in the links to it change. A node that moves is unlinked and the same node linked again at the
+    /// predecessors of its new position, which the same descent found (<see cref="FindMovePredecessors"/>): Redis's
+    /// delete-and-insert descends twice, one walk after the other.
     /// </summary>
     public void UpdateScore(int node, double newScore)
     {
@@ -175,10 +181,10 @@ internal sealed class SkipList
             n.Score = newScore;
             return;
         }
-        int before = FindPredecessors(n.Score, member);
-        Invariant.Require(At(_nodes, before).Forward == node, "updating the score of a node not in the skip list");
         if (keepsPosition)
         {
+            int before = FindPredecessors(n.Score, member);
+            Invariant.Require(At(_nodes, before).Forward == node, "updating the score of a node not in the skip list");
             n.Score = newScore;
             for (int i = 1; i < _level; i++)
             {
@@ -191,9 +197,11 @@ internal sealed class SkipList
             return;
         }
         int levels = n.Upper == 0 ? 1 : At(_links, n.Upper).OwnerLevels;
+        int predecessor = FindMovePredecessors(node, newScore);
+        Invariant.Require(At(_nodes, predecessor).Forward == node, "updating the score of a node not in the skip list");
         Unlink(node);
         n.Score = newScore;
-        Link(node, levels);
+        LinkAt(node, levels, _moveUpdate, _moveRank);
     }
 
     /// <summary>1-based rank of a live node.</summary>
@@ -574,13 +582,145 @@ internal sealed class SkipList
         return x;
     }
 
+    /// <summary>
+    /// For moving a live node to <paramref name="newScore"/>: fills <see cref="_update"/> and <see cref="_rank"/> as
+    /// <see cref="FindPredecessors"/> of its current score and member does (for <see cref="Unlink"/>), and
+    /// <see cref="_moveUpdate"/> and <see cref="_moveRank"/> with the predecessors of (newScore, member) in the list
+    /// without the node and their ranks after it is unlinked (for <see cref="LinkAt"/>); returns the level-0 predecessor
+    /// of the node. One descent with two cursors: they share the path down to where the positions part, and below it
+    /// the two walks are independent chains of loads, which the processor overlaps (each step of a walk in a large set
+    /// is a cache miss; two descents one after the other wait for each miss in turn). The second cursor steps over the
+    /// node as if it were unlinked (through its own links) and counts ranks with it; the ranks past it lose one at the
+    /// end. Nothing is written to the list.
+    /// </summary>
+    private int FindMovePredecessors(int node, double newScore)
+    {
+        int[] update = _update;
+        int[] rank = _rank;
+        int[] moveUpdate = _moveUpdate;
+        int[] moveRank = _moveRank;
+        UpperLink[][] pool = _links;
+        SkipListNode[][] nodes = _nodes;
+        ref SkipListNode moving = ref At(nodes, node);
+        double score = moving.Score;
+        ReadOnlySpan<byte> member = moving.Member;
+        int movingUpper = moving.Upper;
+        int x = 0;
+        int links = 0;
+        int traversed = 0;
+        int y = 0;
+        int yLinks = 0;
+        int yTraversed = 0;
+        for (int i = _level - 1; i >= 1; i--)
+        {
+            while (true)
+            {
+                ref UpperLink link = ref At(pool, links + i - 1);
+                int forward = link.Forward;
+                if (forward == 0 || link.ForwardScore > score
+                    || (link.ForwardScore == score && At(nodes, forward).Member.AsSpan().SequenceCompareTo(member) >= 0))
+                {
+                    break;
+                }
+                traversed += link.Span;
+                x = forward;
+                links = link.ForwardUpper;
+            }
+            update[i] = x;
+            rank[i] = traversed;
+            while (true)
+            {
+                ref UpperLink link = ref At(pool, yLinks + i - 1);
+                int forward = link.Forward;
+                double forwardScore = link.ForwardScore;
+                int forwardUpper = link.ForwardUpper;
+                int span = link.Span;
+                if (forward == node)
+                {
+                    ref UpperLink own = ref At(pool, movingUpper + i - 1);
+                    forward = own.Forward;
+                    forwardScore = own.ForwardScore;
+                    forwardUpper = own.ForwardUpper;
+                    span += own.Span;
+                }
+                if (forward == 0 || forwardScore > newScore
+                    || (forwardScore == newScore && At(nodes, forward).Member.AsSpan().SequenceCompareTo(member) >= 0))
+                {
+                    break;
+                }
+                yTraversed += span;
+                y = forward;
+                yLinks = forwardUpper;
+            }
+            moveUpdate[i] = y;
+            moveRank[i] = yTraversed;
+        }
+        while (true)
+        {
+            int forward = At(nodes, x).Forward;
+            if (forward == 0)
+            {
+                break;
+            }
+            ref SkipListNode next = ref At(nodes, forward);
+            if (next.Score > score || (next.Score == score && next.Member.AsSpan().SequenceCompareTo(member) >= 0))
+            {
+                break;
+            }
+            traversed++;
+            x = forward;
+        }
+        update[0] = x;
+        rank[0] = traversed;
+        while (true)
+        {
+            int forward = At(nodes, y).Forward;
+            int step = 1;
+            if (forward == node)
+            {
+                forward = moving.Forward;
+                step = 2;
+            }
+            if (forward == 0)
+            {
+                break;
+            }
+            ref SkipListNode next = ref At(nodes, forward);
+            if (next.Score > newScore || (next.Score == newScore && next.Member.AsSpan().SequenceCompareTo(member) >= 0))
+            {
+                break;
+            }
+            yTraversed += step;
+            y = forward;
+        }
+        moveUpdate[0] = y;
+        moveRank[0] = yTraversed;
+        // The node's rank is traversed + 1; a cursor past it counted it, and after the unlink it is one place nearer.
+        for (int i = 0; i < _level; i++)
+        {
+            if (moveRank[i] > traversed)
+            {
+                moveRank[i]--;
+            }
+        }
+        return x;
+    }
+
     /// <summary>Links a node (new, or unlinked for a score change) at the position of its score and member.</summary>
     private void Link(int node, int levels)
     {
         ref SkipListNode n = ref At(_nodes, node);
         FindPredecessors(n.Score, n.Member);
-        int[] update = _update;
-        int[] rank = _rank;
+        LinkAt(node, levels, _update, _rank);
+    }
+
+    /// <summary>
+    /// Links a node after the predecessors <paramref name="update"/> (levels below <see cref="_level"/>), whose ranks are
+    /// <paramref name="rank"/>: what <see cref="FindPredecessors"/> of its score and member gives.
+    /// </summary>
+    private void LinkAt(int node, int levels, int[] update, int[] rank)
+    {
+        ref SkipListNode n = ref At(_nodes, node);
         UpperLink[][] pool = _links;
         if (levels > _level)
         {
