@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using Cairn.Engine.Memory.Collections;
 using Cairn.Primitives;
 
@@ -41,15 +42,12 @@ internal sealed class SkipList
 
     private readonly SeededRandom _random = new(Interlocked.Add(ref s_seedCounter, 0x9E3779B97F4A7C15UL));
 
-    // Scratch for one descent: the last node before the position at each level, and its rank. Reused so that an insert
-    // or a delete allocates nothing.
+    // Scratch for one descent: the last node before the position at each level, and its rank; at level 0 the node
+    // itself, at the levels above its block of links (offset in the link pool; the header's is 0), which is all that
+    // relinking needs: reading each predecessor's node entry for its block cost a cache miss a level. Reused so that an
+    // insert or a delete allocates nothing.
     private readonly int[] _update = new int[MaxLevel];
     private readonly int[] _rank = new int[MaxLevel];
-
-    // Scratch for a move (UpdateScore): the predecessors of the new position in the list without the moving node, and
-    // their ranks counted with it (FindMovePredecessors).
-    private readonly int[] _moveUpdate = new int[MaxLevel];
-    private readonly int[] _moveRank = new int[MaxLevel];
 
     // Head of the free list of blocks of each level count (0 = none: offset 0 is the header's block, never freed).
     private readonly int[] _freeBlocks = new int[MaxLevel + 1];
@@ -133,7 +131,7 @@ internal sealed class SkipList
         ref SkipListNode head = ref At(_nodes, first);
         Invariant.Require(first > 0 && head.Member is not null, "deleting a free node");
         Invariant.Require(count >= 1 && count <= _count, "deleting more nodes than the list has");
-        int before = FindPredecessors(head.Score, head.Member);
+        int before = FindUnlinkPredecessors(first);
         Invariant.Require(At(_nodes, before).Forward == first, "deleting a node not in the skip list");
         int node = first;
         for (long deleted = 0; deleted < count; deleted++)
@@ -162,10 +160,9 @@ internal sealed class SkipList
 
     /// <summary>
     /// Moves a node to a new score (Redis's zslUpdateScore). A one-level node that keeps its position is updated without
-    /// a descent; any other node that keeps its position takes one descent to find its predecessors, and then only the
-    /// cached scores in the links to it change. A node that moves is unlinked and the same node linked again at the
-    /// predecessors of its new position, which the same descent found (<see cref="FindMovePredecessors"/>): Redis's
-    /// delete-and-insert descends twice, one walk after the other.
+    /// a descent; any other node takes one descent of the upper levels to find its predecessors, and then, if it keeps
+    /// its position, only the cached scores in the links to it change; if it moves, it is unlinked and the same node
+    /// linked again (a second descent, as Redis's delete-and-insert).
     /// </summary>
     public void UpdateScore(int node, double newScore)
     {
@@ -181,14 +178,14 @@ internal sealed class SkipList
             n.Score = newScore;
             return;
         }
+        int before = FindUnlinkPredecessors(node);
+        Invariant.Require(At(_nodes, before).Forward == node, "updating the score of a node not in the skip list");
         if (keepsPosition)
         {
-            int before = FindPredecessors(n.Score, member);
-            Invariant.Require(At(_nodes, before).Forward == node, "updating the score of a node not in the skip list");
             n.Score = newScore;
             for (int i = 1; i < _level; i++)
             {
-                ref UpperLink link = ref At(_links, At(_nodes, _update[i]).Upper + i - 1);
+                ref UpperLink link = ref At(_links, _update[i] + i - 1);
                 if (link.Forward == node)
                 {
                     link.ForwardScore = newScore;
@@ -197,11 +194,9 @@ internal sealed class SkipList
             return;
         }
         int levels = n.Upper == 0 ? 1 : At(_links, n.Upper).OwnerLevels;
-        int predecessor = FindMovePredecessors(node, newScore);
-        Invariant.Require(At(_nodes, predecessor).Forward == node, "updating the score of a node not in the skip list");
         Unlink(node);
         n.Score = newScore;
-        LinkAt(node, levels, _moveUpdate, _moveRank);
+        Link(node, levels);
     }
 
     /// <summary>1-based rank of a live node.</summary>
@@ -533,9 +528,15 @@ internal sealed class SkipList
 
     /// <summary>
     /// Fills <see cref="_update"/> (and <see cref="_rank"/>) with the last node before (score, member) at every level in
-    /// use; returns the level-0 one. Compares scores first: the member bytes are only read on equal scores.
+    /// use (its block at the levels above 0); returns the level-0 one, and its level-0 successor (0 = none) in
+    /// <paramref name="successor"/>. Compares scores first: the member bytes are only read on equal scores.
+    /// In a set far larger than the caches every node entry read at level 0 is a cache miss, so that walk reads as few
+    /// as it can: the level-1 link it starts from says where it must stop (its forward node, past the position) and how
+    /// many level-0 steps away that is, so the forward node is never read, and when it is one step away (a quarter of
+    /// the time) no node is read at all; and every node the upper levels move to is prefetched, because the last of them
+    /// is where the level-0 walk starts.
     /// </summary>
-    private int FindPredecessors(double score, ReadOnlySpan<byte> member)
+    private unsafe int FindPredecessors(double score, ReadOnlySpan<byte> member, out int successor)
     {
         int[] update = _update;
         int[] rank = _rank;
@@ -558,24 +559,40 @@ internal sealed class SkipList
                 traversed += link.Span;
                 x = forward;
                 links = link.ForwardUpper;
+                if (Sse.IsSupported)
+                {
+                    Sse.Prefetch0(Unsafe.AsPointer(ref At(nodes, x)));
+                }
             }
-            update[i] = x;
+            update[i] = links;
             rank[i] = traversed;
         }
-        while (true)
+        // x's level-1 link (the header's when x is 0); with one level in use it has no forward node.
+        ref UpperLink low = ref At(pool, links);
+        int stop = _level > 1 ? low.Forward : 0;
+        if (stop != 0 && low.Span == 1)
         {
-            int forward = At(nodes, x).Forward;
-            if (forward == 0)
+            successor = stop;
+        }
+        else
+        {
+            while (true)
             {
-                break;
+                int forward = At(nodes, x).Forward;
+                if (forward == 0 || forward == stop)
+                {
+                    successor = forward;
+                    break;
+                }
+                ref SkipListNode next = ref At(nodes, forward);
+                if (next.Score > score || (next.Score == score && next.Member.AsSpan().SequenceCompareTo(member) >= 0))
+                {
+                    successor = forward;
+                    break;
+                }
+                traversed++;
+                x = forward;
             }
-            ref SkipListNode next = ref At(nodes, forward);
-            if (next.Score > score || (next.Score == score && next.Member.AsSpan().SequenceCompareTo(member) >= 0))
-            {
-                break;
-            }
-            traversed++;
-            x = forward;
         }
         update[0] = x;
         rank[0] = traversed;
@@ -583,34 +600,20 @@ internal sealed class SkipList
     }
 
     /// <summary>
-    /// For moving a live node to <paramref name="newScore"/>: fills <see cref="_update"/> and <see cref="_rank"/> as
-    /// <see cref="FindPredecessors"/> of its current score and member does (for <see cref="Unlink"/>), and
-    /// <see cref="_moveUpdate"/> and <see cref="_moveRank"/> with the predecessors of (newScore, member) in the list
-    /// without the node and their ranks after it is unlinked (for <see cref="LinkAt"/>); returns the level-0 predecessor
-    /// of the node. One descent with two cursors: they share the path down to where the positions part, and below it
-    /// the two walks are independent chains of loads, which the processor overlaps (each step of a walk in a large set
-    /// is a cache miss; two descents one after the other wait for each miss in turn). The second cursor steps over the
-    /// node as if it were unlinked (through its own links) and counts ranks with it; the ranks past it lose one at the
-    /// end. Nothing is written to the list.
+    /// Fills <see cref="_update"/> with a live node's predecessors, for <see cref="Unlink"/> (not <see cref="_rank"/>,
+    /// which unlinking does not use); returns the level-0 one. The descent covers only the levels above 0: the level-0
+    /// predecessor is the node's backward link, where the walk along level 0 from the level-1 predecessor was a chain of
+    /// cache misses in a large set (about a fifth of ZADD's descent time).
     /// </summary>
-    private int FindMovePredecessors(int node, double newScore)
+    private int FindUnlinkPredecessors(int node)
     {
         int[] update = _update;
-        int[] rank = _rank;
-        int[] moveUpdate = _moveUpdate;
-        int[] moveRank = _moveRank;
         UpperLink[][] pool = _links;
         SkipListNode[][] nodes = _nodes;
-        ref SkipListNode moving = ref At(nodes, node);
-        double score = moving.Score;
-        ReadOnlySpan<byte> member = moving.Member;
-        int movingUpper = moving.Upper;
-        int x = 0;
+        ref SkipListNode n = ref At(nodes, node);
+        double score = n.Score;
+        ReadOnlySpan<byte> member = n.Member;
         int links = 0;
-        int traversed = 0;
-        int y = 0;
-        int yLinks = 0;
-        int yTraversed = 0;
         for (int i = _level - 1; i >= 1; i--)
         {
             while (true)
@@ -622,105 +625,21 @@ internal sealed class SkipList
                 {
                     break;
                 }
-                traversed += link.Span;
-                x = forward;
                 links = link.ForwardUpper;
             }
-            update[i] = x;
-            rank[i] = traversed;
-            while (true)
-            {
-                ref UpperLink link = ref At(pool, yLinks + i - 1);
-                int forward = link.Forward;
-                double forwardScore = link.ForwardScore;
-                int forwardUpper = link.ForwardUpper;
-                int span = link.Span;
-                if (forward == node)
-                {
-                    ref UpperLink own = ref At(pool, movingUpper + i - 1);
-                    forward = own.Forward;
-                    forwardScore = own.ForwardScore;
-                    forwardUpper = own.ForwardUpper;
-                    span += own.Span;
-                }
-                if (forward == 0 || forwardScore > newScore
-                    || (forwardScore == newScore && At(nodes, forward).Member.AsSpan().SequenceCompareTo(member) >= 0))
-                {
-                    break;
-                }
-                yTraversed += span;
-                y = forward;
-                yLinks = forwardUpper;
-            }
-            moveUpdate[i] = y;
-            moveRank[i] = yTraversed;
+            update[i] = links;
         }
-        while (true)
-        {
-            int forward = At(nodes, x).Forward;
-            if (forward == 0)
-            {
-                break;
-            }
-            ref SkipListNode next = ref At(nodes, forward);
-            if (next.Score > score || (next.Score == score && next.Member.AsSpan().SequenceCompareTo(member) >= 0))
-            {
-                break;
-            }
-            traversed++;
-            x = forward;
-        }
-        update[0] = x;
-        rank[0] = traversed;
-        while (true)
-        {
-            int forward = At(nodes, y).Forward;
-            int step = 1;
-            if (forward == node)
-            {
-                forward = moving.Forward;
-                step = 2;
-            }
-            if (forward == 0)
-            {
-                break;
-            }
-            ref SkipListNode next = ref At(nodes, forward);
-            if (next.Score > newScore || (next.Score == newScore && next.Member.AsSpan().SequenceCompareTo(member) >= 0))
-            {
-                break;
-            }
-            yTraversed += step;
-            y = forward;
-        }
-        moveUpdate[0] = y;
-        moveRank[0] = yTraversed;
-        // The node's rank is traversed + 1; a cursor past it counted it, and after the unlink it is one place nearer.
-        for (int i = 0; i < _level; i++)
-        {
-            if (moveRank[i] > traversed)
-            {
-                moveRank[i]--;
-            }
-        }
-        return x;
+        update[0] = n.Backward;
+        return n.Backward;
     }
 
     /// <summary>Links a node (new, or unlinked for a score change) at the position of its score and member.</summary>
     private void Link(int node, int levels)
     {
         ref SkipListNode n = ref At(_nodes, node);
-        FindPredecessors(n.Score, n.Member);
-        LinkAt(node, levels, _update, _rank);
-    }
-
-    /// <summary>
-    /// Links a node after the predecessors <paramref name="update"/> (levels below <see cref="_level"/>), whose ranks are
-    /// <paramref name="rank"/>: what <see cref="FindPredecessors"/> of its score and member gives.
-    /// </summary>
-    private void LinkAt(int node, int levels, int[] update, int[] rank)
-    {
-        ref SkipListNode n = ref At(_nodes, node);
+        FindPredecessors(n.Score, n.Member, out int successor);
+        int[] update = _update;
+        int[] rank = _rank;
         UpperLink[][] pool = _links;
         if (levels > _level)
         {
@@ -734,7 +653,7 @@ internal sealed class SkipList
         }
         for (int i = 1; i < levels; i++)
         {
-            ref UpperLink link = ref At(pool, At(_nodes, update[i]).Upper + i - 1);
+            ref UpperLink link = ref At(pool, update[i] + i - 1);
             ref UpperLink own = ref At(pool, n.Upper + i - 1);
             own.Forward = link.Forward;
             own.ForwardScore = link.ForwardScore;
@@ -747,10 +666,10 @@ internal sealed class SkipList
         }
         for (int i = levels; i < _level; i++)
         {
-            At(pool, At(_nodes, update[i]).Upper + i - 1).Span++;
+            At(pool, update[i] + i - 1).Span++;
         }
         int previous = update[0];
-        n.Forward = At(_nodes, previous).Forward;
+        n.Forward = successor;
         At(_nodes, previous).Forward = node;
         n.Backward = previous;
         if (n.Forward != 0)
@@ -764,7 +683,7 @@ internal sealed class SkipList
         _count++;
     }
 
-    /// <summary>Unlinks a node. REQUIRES: <see cref="_update"/> holds its predecessors (FindPredecessors of its key).</summary>
+    /// <summary>Unlinks a node. REQUIRES: <see cref="_update"/> holds its predecessors (<see cref="FindUnlinkPredecessors"/>).</summary>
     private void Unlink(int node)
     {
         int[] update = _update;
@@ -772,7 +691,7 @@ internal sealed class SkipList
         ref SkipListNode n = ref At(_nodes, node);
         for (int i = 1; i < _level; i++)
         {
-            ref UpperLink link = ref At(pool, At(_nodes, update[i]).Upper + i - 1);
+            ref UpperLink link = ref At(pool, update[i] + i - 1);
             if (link.Forward == node)
             {
                 ref UpperLink own = ref At(pool, n.Upper + i - 1);
