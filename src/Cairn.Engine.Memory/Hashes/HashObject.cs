@@ -239,6 +239,13 @@ public sealed class HashObject : DataObject
                 _bytes += TableEntryBytes(field.Length, value.Length);
                 return true;
             }
+            if (stored.Length == value.Length)
+            {
+                // The array never leaves this object (readers get spans, copies get their own arrays), so an overwrite
+                // of the same length reuses it: no allocation, and no young array for the GC to promote into an old table.
+                value.CopyTo(stored);
+                return false;
+            }
             _bytes += value.Length - stored.Length;
             stored = value.ToArray();
             return false;
