@@ -102,7 +102,8 @@ public sealed class SkipListModelTests
     [InlineData(13, 400)]
     public void EveryScoreMoveKeepsEveryInvariant(int seed, int size)
     {
-        // A move finds the node's old and new predecessors in one descent, stepping over the node itself: check the whole
+        // A move unlinks through predecessors found on the upper levels only (level 0 from the backward link) and relinks
+        // through link blocks, with a level-0 walk that stops at its level-1 link's forward node unread: check the whole
         // structure after every move, with many tied scores (member order decides), moves one place either way, to either
         // end, onto a neighbour's score, and sets small enough that moving the tallest node changes the list's level.
         var random = new Random(seed);
