@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Interleaved A/B of server builds or settings, pinned (server on core 1, redis-benchmark on core 0): a mixed warm-up
 # (60k requests of each compare.sh test at -P 1 and -P 16), then SET/GET/INCR at -P 16 (400k each) and GET at -c 50
-# (200k), each as requests/s and server CPU per request. Loopback port 23876 only; each server is started here and stopped by its PID.
+# (200k), each as requests/s and server CPU per request. Loopback port 23876 only (AB_PORT overrides); each server is
+# started here and stopped by its PID.
 #   bench/pinned-ab.sh ROUNDS "label|/path/to/server|server args|ENV=value ..." ...
+# AB_TESTS="zadd sadd hset" measures those tests at -P 16 instead (AB_REQUESTS each, default 400000; no -c 50 GET).
 # Example (tiering on against off, and Redis):
 #   bench/pinned-ab.sh 2 "tc0|/tmp/cairn/cairn||" "tiered|/tmp/cairn/cairn||DOTNET_TieredCompilation=1" "redis|redis-server||"
 set -u
 ROUNDS=${1:?usage: pinned-ab.sh ROUNDS "label|server|args|env" ...}; shift
-PORT=23876
+PORT=${AB_PORT:-23876}
 WORK=$(mktemp -d /tmp/cairn-ab.XXXX)
 trap 'rm -rf "$WORK"' EXIT
 rps() { taskset -c 0 redis-benchmark -p $PORT -q -n "$1" -c 50 -r 100000 -d 64 -P "$2" -t "$3" 2>/dev/null | tr '\r' '\n' | grep -a "per second" | awk '{print int($2/1000)"k"}'; }
@@ -24,7 +26,13 @@ for r in $(seq "$ROUNDS"); do
     pid=$!
     for _ in $(seq 1 100); do redis-cli -p $PORT ping >/dev/null 2>&1 && break; sleep 0.1; done
     for P in 1 16; do rps 60000 $P set,get,incr,lpush,lpop,sadd,hset,zadd >/dev/null; done
-    echo "r$r $label -P16: set=$(measure 400000 16 set) get=$(measure 400000 16 get) incr=$(measure 400000 16 incr) | -c50 get=$(measure 200000 1 get)"
+    if [[ -n "${AB_TESTS:-}" ]]; then
+      line="r$r $label -P16:"
+      for t in $AB_TESTS; do line="$line $t=$(measure "${AB_REQUESTS:-400000}" 16 "$t")"; done
+      echo "$line"
+    else
+      echo "r$r $label -P16: set=$(measure 400000 16 set) get=$(measure 400000 16 get) incr=$(measure 400000 16 incr) | -c50 get=$(measure 200000 1 get)"
+    fi
     kill $pid 2>/dev/null; wait $pid 2>/dev/null
   done
 done

@@ -8,7 +8,8 @@ namespace Cairn.Server.Bench;
 /// Parse + dispatch + reply for the collection commands redis-benchmark measures, as one connection's batch loop runs them:
 /// ZADD as `redis-benchmark -t zadd -r 100000` (random score, random member of 100k, into one key already holding 100k
 /// members, so the skip list is far larger than the CPU caches), LRANGE 0 99 of a 100-element list (-t lrange_100) and
-/// LPUSH/LPOP pairs on a long list.
+/// LPUSH/LPOP pairs on a long list; SADD and HSET as `-t sadd,hset -r 100000 -d 64` (a random member or field of 100k into
+/// one key already holding all of them, so nearly every one is found, in a table far larger than the CPU caches).
 /// </summary>
 [MemoryDiagnoser]
 public class CollectionBenchmarks
@@ -22,6 +23,10 @@ public class CollectionBenchmarks
     // already have (ZADD's no-change path) and measure no skip-list work at all.
     private readonly ReadOnlySequence<byte>[] _zaddBatches = new ReadOnlySequence<byte>[ZAddBatches];
     private int _zaddNext;
+    private readonly ReadOnlySequence<byte>[] _saddBatches = new ReadOnlySequence<byte>[ZAddBatches];
+    private readonly ReadOnlySequence<byte>[] _hsetBatches = new ReadOnlySequence<byte>[ZAddBatches];
+    private int _saddNext;
+    private int _hsetNext;
     private ReadOnlySequence<byte> _lrangeBatch;
     private ReadOnlySequence<byte> _pushPopBatch;
     private BatchRunner _runner = null!;
@@ -65,6 +70,40 @@ public class CollectionBenchmarks
             _zaddBatches[b] = Sequence(zadd);
         }
 
+        string value = new('x', 64);
+        for (int i = 0; i < MemberSpace; i += 1000)
+        {
+            var sfill = new StringBuilder();
+            var hfill = new StringBuilder();
+            sfill.Append($"*{2 + 1000}\r\n$4\r\nSADD\r\n$5\r\nmyset\r\n");
+            hfill.Append($"*{2 + 2 * 1000}\r\n$4\r\nHSET\r\n$6\r\nmyhash\r\n");
+            for (int j = i; j < i + 1000; j++)
+            {
+                string member = "element:" + j.ToString("D12", System.Globalization.CultureInfo.InvariantCulture);
+                AppendBulk(sfill, member);
+                AppendBulk(hfill, member);
+                AppendBulk(hfill, value);
+            }
+            Run(Sequence(sfill));
+            Run(Sequence(hfill));
+        }
+        for (int b = 0; b < ZAddBatches; b++)
+        {
+            var sadd = new StringBuilder();
+            var hset = new StringBuilder();
+            for (int i = 0; i < Batch; i++)
+            {
+                string member = "element:" + random.Next(MemberSpace).ToString("D12", System.Globalization.CultureInfo.InvariantCulture);
+                sadd.Append("*3\r\n$4\r\nSADD\r\n$5\r\nmyset\r\n");
+                AppendBulk(sadd, member);
+                hset.Append("*4\r\n$4\r\nHSET\r\n$6\r\nmyhash\r\n");
+                AppendBulk(hset, member);
+                AppendBulk(hset, value);
+            }
+            _saddBatches[b] = Sequence(sadd);
+            _hsetBatches[b] = Sequence(hset);
+        }
+
         var push = new StringBuilder();
         for (int i = 0; i < 100; i++)
         {
@@ -100,6 +139,24 @@ public class CollectionBenchmarks
         int batch = _zaddNext;
         _zaddNext = (batch + 1) % ZAddBatches;
         return Run(_zaddBatches[batch]);
+    }
+
+    /// <summary>1024 SADDs of a random member out of 100k, all present.</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public int SAddRandom()
+    {
+        int batch = _saddNext;
+        _saddNext = (batch + 1) % ZAddBatches;
+        return Run(_saddBatches[batch]);
+    }
+
+    /// <summary>1024 HSETs of a random field out of 100k, all present, to a 64-byte value.</summary>
+    [Benchmark(OperationsPerInvoke = Batch)]
+    public int HSetRandom()
+    {
+        int batch = _hsetNext;
+        _hsetNext = (batch + 1) % ZAddBatches;
+        return Run(_hsetBatches[batch]);
     }
 
     /// <summary>64 LRANGE 0 99 of a 100-element list (per-operation time = result / 64).</summary>

@@ -4,8 +4,9 @@ namespace Cairn.Server.Bench;
 
 /// <summary>
 /// Micro-benchmarks of the request path without sockets: `dotnet run -c Release --project bench/Cairn.Server.Bench`.
-/// `-- loop get|set|zadd|lrange|pushpop SECONDS` runs one batch benchmark in a plain loop instead, for attaching a profiler
-/// (perf, dotnet-trace); it prints the commands run and their rate.
+/// `-- loop get|set|zadd|sadd|hset|lrange|pushpop SECONDS` runs one batch benchmark in a plain loop instead, for attaching a
+/// profiler (perf, dotnet-trace); it prints the commands run, their rate and the process's CPU time per command (steadier
+/// than the rate when other work shares the machine).
 /// </summary>
 internal static class Program
 {
@@ -27,12 +28,15 @@ internal static class Program
                     batch = args[1] switch
                     {
                         "zadd" => collections.ZAddRandom,
+                        "sadd" => collections.SAddRandom,
+                        "hset" => collections.HSetRandom,
                         "lrange" => collections.LRange100,
                         "pushpop" => collections.PushPop,
                         _ => throw new ArgumentException($"unknown loop mode {args[1]}"),
                     };
                     break;
             }
+            TimeSpan cpuStarted = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
             long started = Environment.TickCount64;
             long until = started + long.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) * 1000;
             long commands = 0;
@@ -41,7 +45,8 @@ internal static class Program
                 commands += batch();
             }
             double seconds = (Environment.TickCount64 - started) / 1000.0;
-            Console.WriteLine($"{commands} commands, {commands / seconds:F0}/s");
+            double cpuNanoseconds = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuStarted).TotalNanoseconds;
+            Console.WriteLine($"{commands} commands, {commands / seconds:F0}/s, {cpuNanoseconds / commands:F0} ns CPU per command");
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -6,9 +6,13 @@ namespace Cairn.Engine.Memory.Collections;
 /// <summary>
 /// A hash table from byte-string keys to <typeparamref name="TValue"/>: a <see cref="ChainedTable{TSlot}"/> whose slots hold
 /// an owned key array and the value, for the collections (hash fields, set members, sorted-set members' scores).
+/// <typeparamref name="TValue"/> is a struct so that the table's code is compiled for the slot type: over a reference type
+/// the runtime shares one __Canon body whose slot accesses are calls (wrap a reference in a struct, as
+/// <see cref="Hashes.HashTableValue"/> does).
 /// Thread safety: none; the keyspace lock serialises access.
 /// </summary>
 internal sealed class BytesMap<TValue>(int capacity = 4) : ChainedTable<BytesMap<TValue>.Slot>(capacity)
+    where TValue : struct
 {
     public byte[] KeyAt(int index) => SlotAt(index).Key!;
 
@@ -25,7 +29,7 @@ internal sealed class BytesMap<TValue>(int capacity = 4) : ChainedTable<BytesMap
         int hash = ByteArrayComparer.Hash(key);
         int index = Find(key, hash);
         added = index < 0;
-        return added ? AddWithHash(key.ToArray(), default!, hash) : index;
+        return added ? AddWithHash(key.ToArray(), default, hash) : index;
     }
 
     /// <summary>Adds a key known to be absent. REQUIRES: Find(key) == -1. Returns its slot index.</summary>

@@ -32,7 +32,7 @@ public sealed class HashObject : DataObject
     private const int EmbeddedHeaderBytes = 2;
 
     private PackedBuffer _packed;
-    private BytesMap<byte[]>? _table;
+    private BytesMap<HashTableValue>? _table;
 
     /// <summary>A database's view over an embedded hash: its listpack is the slot's array after the key.</summary>
     private readonly bool _isView;
@@ -166,7 +166,7 @@ public sealed class HashObject : DataObject
 
     public ReadOnlySpan<byte> FieldAt(int position) => _table is null ? _packed[2 * position] : _table.KeyAt(position);
 
-    public ReadOnlySpan<byte> ValueAt(int position) => _table is null ? _packed[2 * position + 1] : _table.ValueAt(position);
+    public ReadOnlySpan<byte> ValueAt(int position) => _table is null ? _packed[2 * position + 1] : _table.ValueAt(position).Bytes;
 
     public int RandomPosition(IRandomSource random)
     {
@@ -232,12 +232,19 @@ public sealed class HashObject : DataObject
         {
             // One hash and bucket walk for both the look-up and the insert.
             int slot = _table.FindOrAdd(field, out bool added);
-            ref byte[] stored = ref _table.ValueAt(slot);
+            ref byte[] stored = ref _table.ValueAt(slot).Bytes;
             if (added)
             {
                 stored = value.ToArray();
                 _bytes += TableEntryBytes(field.Length, value.Length);
                 return true;
+            }
+            if (stored.Length == value.Length)
+            {
+                // The array never leaves this object (readers get spans, copies get their own arrays), so an overwrite
+                // of the same length reuses it: no allocation, and no young array for the GC to promote into an old table.
+                value.CopyTo(stored);
+                return false;
             }
             _bytes += value.Length - stored.Length;
             stored = value.ToArray();
@@ -267,7 +274,7 @@ public sealed class HashObject : DataObject
         }
         if (_table is not null)
         {
-            _bytes -= TableEntryBytes(_table.KeyAt(position).Length, _table.ValueAt(position).Length);
+            _bytes -= TableEntryBytes(_table.KeyAt(position).Length, _table.ValueAt(position).Bytes.Length);
             _table.RemoveAt(position);
             return true;
         }
@@ -291,13 +298,13 @@ public sealed class HashObject : DataObject
 
     private void ConvertToTable()
     {
-        var table = new BytesMap<byte[]>(_packed.Count / 2);
+        var table = new BytesMap<HashTableValue>(_packed.Count / 2);
         long bytes = 0;
         for (int i = 0; i < _packed.Count; i += 2)
         {
             ReadOnlySpan<byte> field = _packed[i];
             ReadOnlySpan<byte> value = _packed[i + 1];
-            table.Add(field.ToArray(), value.ToArray());
+            table.Add(field.ToArray(), new HashTableValue { Bytes = value.ToArray() });
             bytes += TableEntryBytes(field.Length, value.Length);
         }
         _table = table;

@@ -96,6 +96,56 @@ public sealed class SkipListModelTests
         }
     }
 
+    [Theory]
+    [InlineData(11, 3)]
+    [InlineData(12, 40)]
+    [InlineData(13, 400)]
+    public void EveryScoreMoveKeepsEveryInvariant(int seed, int size)
+    {
+        // A move unlinks through predecessors found on the upper levels only (level 0 from the backward link) and relinks
+        // through link blocks, with a level-0 walk that stops at its level-1 link's forward node unread: check the whole
+        // structure after every move, with many tied scores (member order decides), moves one place either way, to either
+        // end, onto a neighbour's score, and sets small enough that moving the tallest node changes the list's level.
+        var random = new Random(seed);
+        var list = new SkipList(4);
+        var model = new SortedDictionary<(double Score, string Member), bool>(s_order);
+        var scores = new Dictionary<string, double>();
+        for (int i = 0; i < size; i++)
+        {
+            double score = random.Next(size / 3 + 1);
+            Insert(list, score, "v" + i);
+            model.Add((score, "v" + i), true);
+            scores["v" + i] = score;
+        }
+        for (int step = 0; step < 1500; step++)
+        {
+            string context = $"seed {seed} size {size} step {step}";
+            string member = "v" + random.Next(size);
+            int node = list.Find(Encoding.UTF8.GetBytes(member), out _);
+            double old = scores[member];
+            long rank = list.GetRank(node);
+            double score = random.Next(6) switch
+            {
+                0 => list.ScoreOf(list.GetByRank(Math.Max(1, rank - 1))),
+                1 => list.ScoreOf(list.GetByRank(Math.Min(size, rank + 1))),
+                2 => random.Next(2) == 0 ? double.NegativeInfinity : double.PositiveInfinity,
+                3 => old - 1,
+                _ => random.Next(size / 3 + 1),
+            };
+            list.UpdateScore(node, score);
+            model.Remove((old, member));
+            model.Add((score, member), true);
+            scores[member] = score;
+            list.CheckInvariants();
+            if (step % 10 == 0)
+            {
+                AssertSameOrder(list, model, context);
+                CheckQueries(list, model, random, context);
+            }
+        }
+        AssertSameOrder(list, model, $"seed {seed} size {size} end");
+    }
+
     [Fact]
     public void GrowsPastSeveralArrayChunksWithRanksIntact()
     {
