@@ -410,6 +410,12 @@ public sealed class SortedSetObject : DataObject
 
     private void ListInsert(double score, byte[] member)
     {
+        if (score == 0)
+        {
+            // Redis's listpack keeps a score as the text "-0", which it stores as the integer 0: a small set turns -0 into
+            // 0 (a skiplist keeps -0, and so does the skiplist form here).
+            score = 0;
+        }
         List<SortedSetEntry> entries = _entries!;
         int low = 0;
         int high = entries.Count;

@@ -91,6 +91,27 @@ public sealed class SortedSetRangeTests : IClassFixture<SortedSetRangeTests.Fixt
     }
 
     [Fact]
+    public void ANegativeZeroScoreIsZeroInASmallSetAndStaysNegativeInASkiplistAsInRedis()
+    {
+        // Answers from redis-server 7.0.15: ZINCRBY replies with the sum it computed; what a listpack stores reads back 0.
+        using RawClient client = _server.Raw();
+        Assert.Equal("-0", client.Execute("ZINCRBY", "r:zero", "-0", "b"));
+        Assert.Equal("0", client.Execute("ZSCORE", "r:zero", "b"));
+        client.Execute("ZADD", "r:zero", "0", "a");
+        Assert.Equal(":2", client.Execute("ZUNIONSTORE", "r:zero2", "1", "r:zero", "WEIGHTS", "-2"));
+        Assert.Equal("[a, 0, b, 0]", client.Execute("ZRANGE", "r:zero2", "0", "-1", "WITHSCORES"));
+        var args = new List<string> { "ZADD", "r:zerobig" };
+        for (int i = 1; i <= 130; i++)
+        {
+            args.Add(i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            args.Add("m" + i);
+        }
+        client.Execute([.. args]);
+        client.Execute("ZADD", "r:zerobig", "-0", "b");
+        Assert.Equal("-0", client.Execute("ZSCORE", "r:zerobig", "b"));
+    }
+
+    [Fact]
     public void ZrangeOptionErrorsMatchRedis()
     {
         using RawClient client = Seeded("r:errors");
