@@ -87,7 +87,8 @@ internal sealed class StreamListpackNode
         bool sameFields = (flags & FlagSameFields) != 0;
         if (!sameFields)
         {
-            if (!TryInteger(out fieldCount) || fieldCount < 0)
+            // Bounded by the elements before doubling, so a huge count cannot overflow past the length check below.
+            if (!TryInteger(out fieldCount) || fieldCount < 0 || fieldCount > _elements.Count)
             {
                 return Fail("invalid stream listpack entry field count");
             }
