@@ -11,11 +11,6 @@ namespace Cairn.Server.Tests.Rdb;
 /// </summary>
 public sealed class RedisServerProcess : IDisposable
 {
-    private const int PortRangeStart = 24500;
-    private const int PortRangeSize = 100;
-
-    private static int s_nextPort = Environment.ProcessId % PortRangeSize;
-
     private readonly Process _process;
     private ConnectionMultiplexer? _multiplexer;
 
@@ -101,27 +96,12 @@ public sealed class RedisServerProcess : IDisposable
         return null;
     }
 
-    /// <summary>
-    /// A free port in 24500-24599, the range this machine's shared test runs may use; successive servers take
-    /// successive ports, so parallel test classes do not race for the same one.
-    /// </summary>
     private static int FreePort()
     {
-        for (int attempt = 0; attempt < PortRangeSize; attempt++)
-        {
-            int port = PortRangeStart + (int)((uint)Interlocked.Increment(ref s_nextPort) % PortRangeSize);
-            try
-            {
-                var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                listener.Stop();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // taken: try the next
-            }
-        }
-        throw new InvalidOperationException($"no free port in {PortRangeStart}-{PortRangeStart + PortRangeSize - 1}");
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 }
