@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using Cairn.Engine.Memory.Keyspace;
 using Cairn.Engine.Memory.Persistence;
+using Cairn.Engine.Memory.Persistence.Rdb;
 
 namespace Cairn.Engine.Memory.Streams;
 
@@ -17,12 +18,16 @@ public sealed class StreamCodec : IValueCodec
 
     public DataType Type => DataType.Stream;
 
-    /// <summary>Registers the codec with <see cref="ValueCodecs"/> (idempotent); called at server start-up.</summary>
+    /// <summary>
+    /// Registers the codec with <see cref="ValueCodecs"/> and the Redis RDB codec with <see cref="RdbCodecs"/>
+    /// (idempotent); called at server start-up, before any snapshot load, DUMP or RESTORE.
+    /// </summary>
     public static void EnsureRegistered()
     {
         if (Interlocked.Exchange(ref s_registered, 1) == 0)
         {
             ValueCodecs.Register(new StreamCodec());
+            RdbCodecs.Register(new StreamRdbCodec());
         }
     }
 

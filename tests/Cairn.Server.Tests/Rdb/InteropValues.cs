@@ -13,7 +13,7 @@ public static class InteropValues
     public static readonly string[] ByteExact =
     [
         "str:raw", "str:int", "str:neg", "str:int64", "str:empty", "list:small", "hash:small", "set:int", "set:int64",
-        "zset:tiny",
+        "zset:tiny", "stream:small",
     ];
 
     /// <summary>Writes the values; <paramref name="isRedis"/> adds those that need Redis-only knobs (compressed and plain quicklist nodes).</summary>
@@ -54,6 +54,7 @@ public static class InteropValues
         Run("zset:tiny", "ZADD", "1", "a", "2.5", "b");
         Run("zset:big", "ZADD", Many(400, i => i % 2 == 0 ? ((i / 2) * 0.37).ToString("R", System.Globalization.CultureInfo.InvariantCulture) : $"m{i}"));
         Run("zset:longmember", "ZADD", "1", new string('m', 100));
+        PopulateStreams(db, prefix, keys);
         if (isRedis)
         {
             db.Execute("CONFIG", "SET", "list-compress-depth", "1");
@@ -63,6 +64,49 @@ public static class InteropValues
             Run("list:plain", "RPUSH", "small", new string('P', 500), "after");
         }
         return keys;
+    }
+
+    /// <summary>Streams: one entry; deletions and differing field sets; several listpack nodes; groups, PELs, consumers.</summary>
+    private static void PopulateStreams(IDatabase db, string prefix, List<string> keys)
+    {
+        string small = prefix + "stream:small";
+        db.Execute("XADD", small, "1-1", "a", "b");
+        string mixed = prefix + "stream:mixed";
+        db.Execute("XADD", mixed, "1-1", "f1", "v1", "f2", "v2");
+        db.Execute("XADD", mixed, "1-2", "f1", "x", "f2", "y");
+        db.Execute("XADD", mixed, "2-0", "g", "1");
+        db.Execute("XADD", mixed, "3-5", "f1", "a", "f2", "b");
+        db.Execute("XADD", mixed, "4-0", "h", "12345", "hh", "-7");
+        db.Execute("XADD", mixed, "5-0", "f1", "", "f2", "z");
+        db.Execute("XDEL", mixed, "1-2", "4-0");
+        string big = prefix + "stream:big";
+        for (int i = 1; i <= 150; i++)
+        {
+            db.Execute("XADD", big, $"1000-{i}", "f", i, "name", $"n{i}");
+        }
+        for (int i = 1; i <= 30; i++)
+        {
+            db.Execute("XADD", big, $"{2000 + i}-0", "payload", i.ToString("D500", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        string groups = prefix + "stream:groups";
+        for (int i = 1; i <= 10; i++)
+        {
+            db.Execute("XADD", groups, $"{i}-0", "k", $"v{i}");
+        }
+        db.Execute("XGROUP", "CREATE", groups, "g1", "0");
+        db.Execute("XREADGROUP", "GROUP", "g1", "alice", "COUNT", 3, "STREAMS", groups, ">");
+        db.Execute("XREADGROUP", "GROUP", "g1", "bob", "COUNT", 2, "STREAMS", groups, ">");
+        db.Execute("XACK", groups, "g1", "2-0");
+        db.Execute("XGROUP", "CREATE", groups, "g2", "$");
+        db.Execute("XGROUP", "CREATECONSUMER", groups, "g2", "carol");
+        db.Execute("XGROUP", "CREATE", groups, "g3", "5-0", "ENTRIESREAD", 3);
+        db.Execute("XCLAIM", groups, "g1", "bob", 0, "3-0");
+        db.Execute("XDEL", groups, "9-0");
+        string empty = prefix + "stream:empty";
+        db.Execute("XADD", empty, "1-1", "a", "b");
+        db.Execute("XDEL", empty, "1-1");
+        db.Execute("XGROUP", "CREATE", empty, "g", "0");
+        keys.AddRange(["stream:small", "stream:mixed", "stream:big", "stream:groups", "stream:empty"]);
     }
 
     private static object[] Many(int count, Func<int, string> make)

@@ -120,13 +120,55 @@ public sealed class RdbFileLoaderTests
     }
 
     [Fact]
-    public void ModuleDataStreamsAndNewerVersionsAreRefusedClearly()
+    public void ModuleDataDamagedStreamsAndNewerVersionsAreRefusedClearly()
     {
         Assert.Contains("module auxiliary data", LoadFails(File("0010", [RdbOpcode.ModuleAux, 0])).Message, StringComparison.Ordinal);
-        Assert.Contains("stream values are not supported", LoadFails(File("0010", Concat([RdbType.StreamListpacks2], Str("s"), Length(0)))).Message, StringComparison.Ordinal);
+        // A stream cut after its node count: the next byte (EOF's 0xFF) is no length.
+        Assert.EndsWith("dump.rdb at offset 13: an encoded value where a length was expected",
+            LoadFails(File("0010", Concat([RdbType.StreamListpacks2], Str("s"), Length(0)))).Message, StringComparison.Ordinal);
         Assert.Contains("unsupported RDB version 12", LoadFails(File("0012")).Message, StringComparison.Ordinal);
         Assert.Contains("database 99 out of range", LoadFails(File("0010", Select(99))).Message, StringComparison.Ordinal);
         Assert.Contains("duplicate key", LoadFails(File("0010", StringKey("k", "a"), StringKey("k", "b"))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StreamsWrittenByRedis70LoadWithTheirGroups()
+    {
+        static byte[] StreamKey(string key, string golden)
+        {
+            byte[] payload = Convert.FromHexString(golden);
+            return Concat([payload[0]], Str(key), payload[1..^10]);
+        }
+        byte[] file = File("0010", Select(0),
+            StreamKey("small", StreamGoldenPayloads.SmallStream), StreamKey("big", StreamGoldenPayloads.SeveralListpacks),
+            StreamKey("groups", StreamGoldenPayloads.GroupsAndPending), StreamKey("empty", StreamGoldenPayloads.EmptyWithGroup));
+        string directory = WriteToNewDirectory(file);
+        try
+        {
+            using var server = new TestServer(dataDirectory: directory);
+            using RawClient client = server.Raw();
+            Assert.Equal(":1", client.Execute("XLEN", "small"));
+            Assert.Equal(":180", client.Execute("XLEN", "big"));
+            Assert.Equal(":9", client.Execute("XLEN", "groups"));
+            Assert.Equal(":0", client.Execute("XLEN", "empty"));
+            Assert.Equal(":4", client.Execute("DBSIZE"));
+            Assert.StartsWith("[:4, 1-0, 5-0,", client.Execute("XPENDING", "groups", "g1"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ADamagedStreamInAFileNamesTheOffset()
+    {
+        byte[] payload = Convert.FromHexString(StreamGoldenPayloads.SmallStream);
+        byte[] body = payload[1..^10];
+        body[^1] = 5; // the group count (the body's last byte): the first group's name would be EOF's 0xFF, no string
+        // "REDIS0010" (9), SELECTDB 0 (2), type (1), key "s" (2): the body starts at 14; its group count is its last byte.
+        InvalidDataException e = LoadFails(File("0010", Select(0), Concat([payload[0]], Str("s"), body)));
+        Assert.Contains($"dump.rdb at offset {14 + body.Length}: ", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

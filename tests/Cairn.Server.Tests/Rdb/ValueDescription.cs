@@ -50,11 +50,40 @@ public static class ValueDescription
                     text.Append(Hex(entries[i])).Append('=').Append(entries[i + 1].ToString()).Append(',');
                 }
                 break;
+            case "stream":
+                // Everything XINFO STREAM FULL shows (entries, counters, groups, PELs with delivery times and counts,
+                // consumers with seen times) but the radix tree's shape, which depends on the encoding, not the value.
+                Flatten(db.Execute("XINFO", "STREAM", key, "FULL", "COUNT", 0), text);
+                text.Append("|groups:");
+                Flatten(db.Execute("XINFO", "GROUPS", key), text);
+                break;
             default:
                 text.Append("(unexpected type)");
                 break;
         }
         return text.ToString();
+    }
+
+    private static void Flatten(RedisResult result, StringBuilder text)
+    {
+        if (result.Resp2Type != ResultType.Array)
+        {
+            text.Append(result.IsNull ? "(nil)" : result.Resp2Type == ResultType.BulkString ? Hex(result) : result.ToString()).Append(',');
+            return;
+        }
+        RedisResult[] items = (RedisResult[])result!;
+        text.Append('[');
+        for (int i = 0; i < items.Length; i++)
+        {
+            string? name = items[i].Resp2Type == ResultType.BulkString ? items[i].ToString() : null;
+            if (name is "radix-tree-keys" or "radix-tree-nodes")
+            {
+                i++;
+                continue;
+            }
+            Flatten(items[i], text);
+        }
+        text.Append(']');
     }
 
     private static string Hex(RedisResult result) => Convert.ToHexString((byte[])result!);

@@ -108,7 +108,8 @@ public static class RdbValueReader
         }
         if (type is RdbType.StreamListpacks or RdbType.StreamListpacks2 or RdbType.StreamListpacks3)
         {
-            throw new RdbFormatException(start, "stream values are not supported yet");
+            // Streams are decoded by the codec Streams/StreamRdbCodec registers at start-up; reaching here means it was not.
+            throw new RdbFormatException(start, "stream values are not supported (no stream RDB codec registered)");
         }
         throw new RdbFormatException(start, $"unknown value type {type}");
     }
