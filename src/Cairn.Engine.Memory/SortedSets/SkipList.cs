@@ -400,6 +400,13 @@ internal sealed class SkipList
         Invariant.Require(live + free == _nodeLimit - 1, "nodes leaked (neither live nor free)");
     }
 
+    /// <summary>The node a link leads to sorts at or after (<paramref name="score"/>, <paramref name="member"/>), or there is
+    /// none: a descent for that element stops at this level.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsAtOrPast(SkipListNode[][] nodes, in UpperLink link, double score, ReadOnlySpan<byte> member) =>
+        link.Forward == 0 || link.ForwardScore > score
+        || (link.ForwardScore == score && At(nodes, link.Forward).Member.AsSpan().SequenceCompareTo(member) >= 0);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ref SkipListNode At(SkipListNode[][] chunks, int node) => ref chunks[node >> SlotChunks.Shift][node & SlotChunks.Mask];
 
@@ -551,8 +558,7 @@ internal sealed class SkipList
             {
                 ref UpperLink link = ref At(pool, links + i - 1);
                 int forward = link.Forward;
-                if (forward == 0 || link.ForwardScore > score
-                    || (link.ForwardScore == score && At(nodes, forward).Member.AsSpan().SequenceCompareTo(member) >= 0))
+                if (IsAtOrPast(nodes, in link, score, member))
                 {
                     break;
                 }
@@ -619,9 +625,7 @@ internal sealed class SkipList
             while (true)
             {
                 ref UpperLink link = ref At(pool, links + i - 1);
-                int forward = link.Forward;
-                if (forward == 0 || link.ForwardScore > score
-                    || (link.ForwardScore == score && At(nodes, forward).Member.AsSpan().SequenceCompareTo(member) >= 0))
+                if (IsAtOrPast(nodes, in link, score, member))
                 {
                     break;
                 }
