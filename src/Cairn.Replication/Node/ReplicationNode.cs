@@ -268,14 +268,13 @@ public sealed class ReplicationNode
         {
             Stats.WritesCoordinated++;
             string primary = live[0];
+            _clients[requestId] = new PendingClient(operation, CurrentTick + _options.RequestTimeoutTicks, null, primary);
             if (primary == Id)
             {
-                _clients[requestId] = new PendingClient(operation, CurrentTick + _options.RequestTimeoutTicks, null, primary);
                 StartPrimaryWrite(Id, requestId, operation);
             }
             else
             {
-                _clients[requestId] = new PendingClient(operation, CurrentTick + _options.RequestTimeoutTicks, null, primary);
                 Send(new PeerMessage
                 {
                     Type = PeerMessageType.ForwardWrite,
@@ -312,17 +311,7 @@ public sealed class ReplicationNode
         {
             if (target != Id)
             {
-                Send(new PeerMessage
-                {
-                    Type = PeerMessageType.Read,
-                    From = Id,
-                    To = target,
-                    RequestId = requestId,
-                    Partition = operation.Partition,
-                    Keys = operation.Keys,
-                    Command = operation.Command,
-                    Versions = local,
-                });
+                SendRead(target, requestId, operation, local);
             }
         }
         MaybeFinishRead(requestId);
@@ -856,20 +845,26 @@ public sealed class ReplicationNode
                     pending.Reads.Respond(Id, versions, reply);
                     continue;
                 }
-                Send(new PeerMessage
-                {
-                    Type = PeerMessageType.Read,
-                    From = Id,
-                    To = node,
-                    RequestId = id,
-                    Partition = operation.Partition,
-                    Keys = operation.Keys,
-                    Command = operation.Command,
-                });
+                SendRead(node, id, operation, []);
             }
             MaybeFinishRead(id);
         }
     }
+
+    /// <summary>Asks <paramref name="target"/> to run a read; <paramref name="versions"/> are this node's, so that a
+    /// replica holding nothing newer answers with its versions alone (empty: it runs the command).</summary>
+    private void SendRead(string target, long requestId, Operation operation, ValueVersion[] versions) =>
+        Send(new PeerMessage
+        {
+            Type = PeerMessageType.Read,
+            From = Id,
+            To = target,
+            RequestId = requestId,
+            Partition = operation.Partition,
+            Keys = operation.Keys,
+            Command = operation.Command,
+            Versions = versions,
+        });
 
     private void MaybeFinishRead(long requestId)
     {

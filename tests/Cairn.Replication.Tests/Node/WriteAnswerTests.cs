@@ -186,12 +186,9 @@ public sealed class WriteAnswerTests
     [Fact]
     public void AReadWhereTheReplicasAgreeRunsTheCommandOnlyOnTheCoordinator()
     {
-        Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes = Cluster();
-        (string coordinator, byte[] key, int partition) = KeyWhosePrimaryIsNot("a", nodes);
+        (Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes, string coordinator, byte[] key, int partition) =
+            ClusterWithKeyWritten();
         ReplicationNode a = nodes[coordinator].Node;
-        a.Submit(1, new Operation(partition, [key], "v1"u8.ToArray(), true, 3, 2), 2000);
-        Pump(nodes, [], 2000);
-        a.TakeCompletions();
         foreach ((ReplicationNode _, SetStore store) in nodes.Values)
         {
             store.Reads = 0;
@@ -215,12 +212,9 @@ public sealed class WriteAnswerTests
     [Fact]
     public void AReadAnswersTheNewerValueOfAnotherReplicaAndRepairsTheCoordinator()
     {
-        Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes = Cluster();
-        (string coordinator, byte[] key, int partition) = KeyWhosePrimaryIsNot("a", nodes);
+        (Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes, string coordinator, byte[] key, int partition) =
+            ClusterWithKeyWritten();
         ReplicationNode a = nodes[coordinator].Node;
-        a.Submit(1, new Operation(partition, [key], "v1"u8.ToArray(), true, 3, 2), 2000);
-        Pump(nodes, [], 2000);
-        a.TakeCompletions();
         // The other replicas get a newer state the coordinator missed.
         var newer = new ValueVersion(HybridTimestamp.Create(9000, 0), VectorClock.FromEntries([("z", 1)]));
         foreach (string id in Ids.Where(id => id != coordinator))
@@ -289,6 +283,19 @@ public sealed class WriteAnswerTests
     }
 
     /// <summary>A key of a partition whose primary is not <paramref name="coordinator"/>.</summary>
+    /// <summary>A cluster where node "a", not the key's primary, wrote "v1" to the key at N=3, W=2 and every replica has it.</summary>
+    private static (Dictionary<string, (ReplicationNode Node, SetStore Store)> Nodes, string Coordinator, byte[] Key, int Partition)
+        ClusterWithKeyWritten()
+    {
+        Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes = Cluster();
+        (string coordinator, byte[] key, int partition) = KeyWhosePrimaryIsNot("a", nodes);
+        ReplicationNode a = nodes[coordinator].Node;
+        a.Submit(1, new Operation(partition, [key], "v1"u8.ToArray(), true, 3, 2), 2000);
+        Pump(nodes, [], 2000);
+        a.TakeCompletions();
+        return (nodes, coordinator, key, partition);
+    }
+
     private static (string Coordinator, byte[] Key, int Partition) KeyWhosePrimaryIsNot(string coordinator,
         Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes) => KeyWhosePrimary(coordinator, isCoordinator: false, nodes);
 

@@ -26,7 +26,7 @@ internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IDi
     private bool _readReady = true;
     private bool _hungUp; // the peer closed (or the socket failed): reads never wait again, recv reports the end
     private bool _readWaiting;
-    private bool _aheadPending; // ReceiveAhead filled the waiting read's buffer; OnEvents completes it
+    private bool _aheadPending; // a recv filled the waiting read's buffer; OnEvents completes the read
     private int _aheadResult; // bytes received, or -1 with _aheadErrno
     private int _aheadErrno;
     private bool _writeReady = true;
@@ -138,31 +138,10 @@ internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IDi
     /// </summary>
     public bool ReceiveAhead(uint mask)
     {
-        if ((mask & Readable) == 0)
-        {
-            return false;
-        }
         lock (_lock)
         {
-            _hungUp |= (mask & HangUp) != 0;
-            if (!_readWaiting)
-            {
-                _readReady = true;
-                return false;
-            }
-            int received = Receive(_readBuffer.Span, out int errno, out bool more);
-            if (received < 0 && errno == EpollNative.Eagain)
-            {
-                return false; // a spurious edge: the read keeps waiting
-            }
-            // No longer waiting: a cancellation from here on finds nothing to cancel, and the read completes with the data.
-            _readReady = more;
-            _readWaiting = false;
-            _aheadPending = true;
-            _aheadResult = received;
-            _aheadErrno = errno;
-            ReceivedAhead = Math.Max(received, 0);
-            return received > 0;
+            ReceiveForWaitingRead(mask);
+            return ReceivedAhead > 0;
         }
     }
 
@@ -184,6 +163,7 @@ internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IDi
                 _writeWaiter = null;
                 _writeReady = writer is null;
             }
+            ReceiveForWaitingRead(mask);
             if (_aheadPending)
             {
                 _aheadPending = false;
@@ -194,30 +174,6 @@ internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IDi
                 cancel = _readCancel;
                 _readCancel = default;
                 completeRead = true;
-            }
-            else if ((mask & Readable) != 0)
-            {
-                // An edge can carry the last data and the peer's FIN together: a recv that drains the data must not
-                // make the reader wait for another edge, which never comes.
-                _hungUp |= (mask & HangUp) != 0;
-                if (!_readWaiting)
-                {
-                    _readReady = true;
-                }
-                else
-                {
-                    // recv under the lock: a concurrent cancellation cannot hand the buffer back while it is being filled.
-                    received = Receive(_readBuffer.Span, out errno, out bool more);
-                    if (received >= 0 || errno != EpollNative.Eagain) // EAGAIN: a spurious edge, keep waiting
-                    {
-                        _readReady = more;
-                        _readWaiting = false;
-                        _readBuffer = default;
-                        cancel = _readCancel;
-                        _readCancel = default;
-                        completeRead = true;
-                    }
-                }
             }
         }
         writer?.TrySetResult();
@@ -233,6 +189,39 @@ internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IDi
                 _read.SetException(SocketError(errno));
             }
         }
+    }
+
+    /// <summary>
+    /// A readable edge, under the lock: records a hang-up and, when a read waits (and has no result yet), does its recv and
+    /// keeps the result (<see cref="_aheadPending"/>) for <see cref="OnEvents"/> to complete the read with. No longer
+    /// waiting from then on, a cancellation finds nothing to cancel and the read completes with the data.
+    /// </summary>
+    private void ReceiveForWaitingRead(uint mask)
+    {
+        if ((mask & Readable) == 0 || _aheadPending)
+        {
+            return;
+        }
+        // An edge can carry the last data and the peer's FIN together: a recv that drains the data must not make the
+        // reader wait for another edge, which never comes.
+        _hungUp |= (mask & HangUp) != 0;
+        if (!_readWaiting)
+        {
+            _readReady = true;
+            return;
+        }
+        // recv under the lock: a concurrent cancellation cannot hand the buffer back while it is being filled.
+        int received = Receive(_readBuffer.Span, out int errno, out bool more);
+        if (received < 0 && errno == EpollNative.Eagain)
+        {
+            return; // a spurious edge: the read keeps waiting
+        }
+        _readReady = more;
+        _readWaiting = false;
+        _aheadPending = true;
+        _aheadResult = received;
+        _aheadErrno = errno;
+        ReceivedAhead = Math.Max(received, 0);
     }
 
     private void CancelRead(CancellationToken token)
