@@ -107,8 +107,23 @@ public static class RequestParser
     /// </summary>
     public static bool TrySkipFrame(ReadOnlySpan<byte> span, ref int pos, out int keyStart, out int keyLength)
     {
-        keyStart = 0;
-        keyLength = -1;
+        Span<int> starts = stackalloc int[1];
+        Span<int> lengths = stackalloc int[1];
+        bool skipped = TrySkipFrame(span, ref pos, starts, lengths);
+        keyStart = starts[0];
+        keyLength = lengths[0];
+        return skipped;
+    }
+
+    /// <summary>
+    /// As <see cref="TrySkipFrame(ReadOnlySpan{byte}, ref int, out int, out int)"/>, giving the offsets and lengths of
+    /// arguments 1, 2, ... (the key candidate and what follows it, such as a member or a field) in
+    /// <paramref name="starts"/>/<paramref name="lengths"/>, as many as they hold; length -1 for those the frame lacks.
+    /// </summary>
+    public static bool TrySkipFrame(ReadOnlySpan<byte> span, ref int pos, Span<int> starts, Span<int> lengths)
+    {
+        starts.Clear();
+        lengths.Fill(-1);
         int p = pos;
         if (p >= span.Length || span[p] != '*')
         {
@@ -130,10 +145,10 @@ public static class RequestParser
             {
                 return false;
             }
-            if (i == 1)
+            if (i >= 1 && i <= lengths.Length)
             {
-                keyStart = p;
-                keyLength = (int)length;
+                starts[(int)i - 1] = p;
+                lengths[(int)i - 1] = (int)length;
             }
             p += (int)length + 2;
         }

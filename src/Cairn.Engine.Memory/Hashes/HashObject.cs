@@ -282,6 +282,8 @@ public sealed class HashObject : DataObject
         return true;
     }
 
+    public override void PrefetchMembers(ReadOnlySpan<int> hashes) => _table?.Prefetch(hashes);
+
     public override DataObject Clone()
     {
         var copy = new HashObject();

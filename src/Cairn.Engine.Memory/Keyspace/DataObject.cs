@@ -16,4 +16,13 @@ public abstract class DataObject
 
     /// <summary>A deep copy, for COPY.</summary>
     public abstract DataObject Clone();
+
+    /// <summary>
+    /// Brings into the cache the look-up path of the members (set members, hash fields, sorted-set members) whose hashes
+    /// (<see cref="Primitives.ByteArrayComparer.Hash"/>) are given: a pipelined batch's members, before the batch runs, so
+    /// that their cache misses overlap. A hint only: values without a hash table ignore it. REQUIRES: the store lock.
+    /// </summary>
+    public virtual void PrefetchMembers(ReadOnlySpan<int> hashes)
+    {
+    }
 }

@@ -92,6 +92,14 @@ public sealed class Database
     /// <summary>Finds in memory only (never loads from the backing store): for eviction.</summary>
     public int FindResident(ReadOnlySpan<byte> key) => _keys.Find(key);
 
+    /// <summary>The non-string value of <paramref name="key"/> as it sits in memory (even if expired), or null; no statistics,
+    /// no access time, no load from the backing store: for look-ahead hints (<see cref="DataObject.PrefetchMembers"/>).</summary>
+    public DataObject? PeekObject(ReadOnlySpan<byte> key)
+    {
+        int index = _keys.Find(key);
+        return index < 0 ? null : _keys.EntryAt(index).Stored as DataObject;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref KeyEntry EntryAt(int index) => ref _keys.EntryAt(index);
 

@@ -283,6 +283,8 @@ public sealed class SetObject : DataObject
     }
 
     /// <summary>A deep copy; its memory figure is recomputed from the members, which also checks the incremental one.</summary>
+    public override void PrefetchMembers(ReadOnlySpan<int> hashes) => _map?.Prefetch(hashes);
+
     public override DataObject Clone()
     {
         var copy = new SetObject(_encoding, Count)

@@ -103,6 +103,9 @@ internal sealed class SkipList
         return _index.Find(member, hash, _nodes);
     }
 
+    /// <summary>Prefetches the look-up path of members with these hashes (<see cref="MemberIndex.Prefetch"/>); a hint.</summary>
+    public void PrefetchMembers(ReadOnlySpan<int> hashes) => _index.Prefetch(hashes, _nodes);
+
     /// <summary>Inserts a member known to be absent; <paramref name="hash"/> is its hash. Returns its node.</summary>
     public int Insert(double score, byte[] member, int hash)
     {

@@ -269,6 +269,8 @@ public sealed class SortedSetObject : DataObject
         return _skipList!.Scan(cursor, count, output);
     }
 
+    public override void PrefetchMembers(ReadOnlySpan<int> hashes) => _skipList?.PrefetchMembers(hashes);
+
     public override DataObject Clone()
     {
         if (_skipList is not null)

@@ -6,6 +6,7 @@ using Cairn.Commands.Config;
 using Cairn.Commands.Execution;
 using Cairn.Engine.Memory.Keyspace;
 using Cairn.Engine.Memory.Persistence;
+using Cairn.Primitives;
 using Cairn.Protocol.Resp;
 using Microsoft.Extensions.Logging;
 
@@ -302,31 +303,85 @@ internal sealed class Connection : IClientConnection, IReceiveAheadTarget
     /// </summary>
     private int PrefetchKeysAhead(ReadOnlySpan<byte> buffer)
     {
-        Span<int> starts = stackalloc int[PrefetchWindow];
-        Span<int> lengths = stackalloc int[PrefetchWindow];
+        // Per frame: arguments 1-3 (the key, and the two after it, where a member or field is).
+        const int Args = 3;
+        Span<int> starts = stackalloc int[PrefetchWindow * Args];
+        Span<int> lengths = stackalloc int[PrefetchWindow * Args];
         int frames = 0;
-        int keys = 0;
         int pos = 0;
-        while (frames < PrefetchWindow && RequestParser.TrySkipFrame(buffer, ref pos, out int start, out int length))
+        while (frames < PrefetchWindow
+            && RequestParser.TrySkipFrame(buffer, ref pos, starts.Slice(frames * Args, Args), lengths.Slice(frames * Args, Args)))
         {
             frames++;
-            if (length >= 0)
+        }
+        Span<int> hashes = stackalloc int[PrefetchWindow];
+        int keys = 0;
+        for (int i = 0; i < frames; i++)
+        {
+            if (lengths[i * Args] >= 0)
             {
-                starts[keys] = start;
-                lengths[keys++] = length;
+                hashes[keys++] = Database.HashKey(buffer.Slice(starts[i * Args], lengths[i * Args]));
             }
         }
         if (keys > 1)
         {
-            Span<int> hashes = stackalloc int[PrefetchWindow];
-            for (int i = 0; i < keys; i++)
-            {
-                hashes[i] = Database.HashKey(buffer.Slice(starts[i], lengths[i]));
-            }
-            _context.Database.PrefetchKeys(hashes[..keys]);
+            Database database = _context.Database;
+            database.PrefetchKeys(hashes[..keys]);
+            PrefetchMembersAhead(database, buffer, frames, starts, lengths);
         }
         return Math.Max(frames, 1);
     }
+
+    /// <summary>
+    /// For runs of consecutive requests on one key (a pipeline of SADD, HSET, ZADD... on one set, hash or sorted set), prefetches
+    /// the members they name in that value's own table (<see cref="DataObject.PrefetchMembers"/>): on a large collection the
+    /// member look-up, not the key's, is where such a batch waits for memory. The member is argument 2, or argument 3 after
+    /// a number on a sorted set (ZADD key score member, ZINCRBY); a wrong guess (ZADD with flags, SMOVE) wastes a prefetch.
+    /// Runs of one are left alone: finding their key here would take the misses the key prefetch meant to overlap.
+    /// </summary>
+    private static void PrefetchMembersAhead(Database database, ReadOnlySpan<byte> buffer, int frames, ReadOnlySpan<int> starts,
+        ReadOnlySpan<int> lengths)
+    {
+        const int Args = 3;
+        Span<int> memberHashes = stackalloc int[PrefetchWindow];
+        int i = 0;
+        while (i < frames)
+        {
+            int keyLength = lengths[i * Args];
+            if (keyLength < 0)
+            {
+                i++;
+                continue;
+            }
+            ReadOnlySpan<byte> key = buffer.Slice(starts[i * Args], keyLength);
+            int end = i + 1;
+            while (end < frames && lengths[end * Args] == keyLength && buffer.Slice(starts[end * Args], keyLength).SequenceEqual(key))
+            {
+                end++;
+            }
+            if (end - i > 1 && database.PeekObject(key) is { } value)
+            {
+                bool scoreFirst = value.Type == DataType.SortedSet;
+                int members = 0;
+                for (int f = i; f < end; f++)
+                {
+                    int arg = f * Args + 1;
+                    if (scoreFirst && lengths[arg] > 0 && lengths[arg + 1] >= 0 && LooksNumeric(buffer[starts[arg]]))
+                    {
+                        arg++;
+                    }
+                    if (lengths[arg] >= 0)
+                    {
+                        memberHashes[members++] = ByteArrayComparer.Hash(buffer.Slice(starts[arg], lengths[arg]));
+                    }
+                }
+                value.PrefetchMembers(memberHashes[..members]);
+            }
+            i = end;
+        }
+    }
+
+    private static bool LooksNumeric(byte first) => (uint)(first - '0') <= 9 || first is (byte)'-' or (byte)'+' or (byte)'.';
 
     public bool TryFirstKey(int receivedBytes, out Database database, out int hash)
     {

@@ -26,6 +26,43 @@ public sealed class RequestParserEquivalenceTests
         }
     }
 
+    [Fact]
+    public void SkippedFramesGiveTheArgumentsTheParserFinds()
+    {
+        // The look-ahead (TrySkipFrame) may refuse a frame the parser accepts, but what it gives must be what the parser
+        // reads: a prefetch hint built on it guesses the right key and members.
+        var random = new Random(20261130);
+        int checkedFrames = 0;
+        Span<int> starts = stackalloc int[3];
+        Span<int> lengths = stackalloc int[3];
+        for (int round = 0; round < 5000; round++)
+        {
+            byte[] input = RandomFrames(random);
+            var arguments = new CommandArguments();
+            var buffer = new ReadOnlySequence<byte>(input);
+            var limits = new RequestParserLimits { MaxBulkLengthBytes = 512L * 1024 * 1024 };
+            int pos = 0;
+            while (RequestParser.TrySkipFrame(input, ref pos, starts, lengths))
+            {
+                Assert.Equal(ParseResult.Complete, RequestParser.TryParse(ref buffer, arguments, limits, true, out _));
+                Assert.Equal(input.Length - pos, buffer.Length);
+                for (int a = 0; a < 3; a++)
+                {
+                    if (a + 1 < arguments.Count)
+                    {
+                        Assert.Equal(Encoding.ASCII.GetString(arguments[a + 1]), Encoding.ASCII.GetString(input, starts[a], lengths[a]));
+                    }
+                    else
+                    {
+                        Assert.Equal(-1, lengths[a]);
+                    }
+                }
+                checkedFrames++;
+            }
+        }
+        Assert.True(checkedFrames > 1000, $"only {checkedFrames} frames were skipped");
+    }
+
     private static string ParseAll(ReadOnlySequence<byte> buffer, RequestParserLimits limits, bool authenticated)
     {
         var arguments = new CommandArguments();
