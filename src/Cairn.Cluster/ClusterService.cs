@@ -929,6 +929,8 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         Field("cluster_clients_resumed_inline", _resumedInline);
         Field("cluster_clients_resumed_by_pool", Interlocked.Read(ref _resumedByPool));
         Field("cluster_pool_resume_items", Interlocked.Read(ref _poolResumeItems));
+        // Process-wide: every thread-pool work item run so far (timers, cron, anything queued), to count per request.
+        Field("cluster_threadpool_work_items", ThreadPool.CompletedWorkItemCount);
         Field("cluster_peer_frames_sent", _transport.FramesSent);
         Field("cluster_peer_messages_sent", _transport.MessagesSent);
         Field("cluster_peer_bytes_sent", _transport.BytesSent);
