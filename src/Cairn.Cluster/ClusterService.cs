@@ -305,7 +305,8 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
                 _ => policy.Replicas / 2 + 1,
             };
         }
-        var operation = new Operation(partition, keys, CommandEncoding.Encode(ctx.Reply.Version, commands), write,
+        RespVersion protocol = ctx.Reply.Version;
+        var operation = new Operation(partition, keys, CommandEncoding.Encode(protocol, commands), write,
             policy.Replicas, required, watched);
         Client client = ctx.Client;
         long id = Interlocked.Increment(ref _nextRequestId);
@@ -338,7 +339,16 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
                     _watches.Track(id, client, keys);
                 }
             }
-            _node.Submit(id, operation, _server.NowMilliseconds);
+            // If this node runs the command itself (its read, or its write as the primary), it runs it from these commands.
+            _engine.Prepare(operation.Command, protocol, commands);
+            try
+            {
+                _node.Submit(id, operation, _server.NowMilliseconds);
+            }
+            finally
+            {
+                _engine.ClearPrepared();
+            }
         };
         if (!runHere)
         {
