@@ -3,12 +3,12 @@
 # of a single node; then the streaming rate when a 4th node joins a loaded cluster (join_keys=0 skips it). Loopback ports
 # BASE..BASE+3 (clients) and BASE+1000..BASE+1003 (peers: below Linux's ephemeral range 32768+, where an outgoing
 # connection can hold the port) only, BASE = $CLUSTER_BENCH_PORT or 23780; every server is started here and stopped by
-# its PID. After each cluster run it prints the CPU the three nodes used per request (utime+stime from /proc, in us),
+# its PID (CLUSTER_BENCH_PEER_PORT moves the peer ports, e.g. to stay inside a range a shared machine allows). After each cluster run it prints the CPU the three nodes used per request (utime+stime from /proc, in us),
 # which varies far less with the machine's load than requests/s.
 # CLUSTER_BENCH_WARMUP=n first sends n SETs and n GETs (not measured) to every server measured: a freshly started .NET
 # process runs unoptimised (tier-0) code for its first tens of thousands of requests, which costs a 3-node cluster (three
 # processes on two cores) far more than a single node; 0 (the default) measures from a cold start as before.
-#   [CLUSTER_BENCH_PORT=25100] [CLUSTER_BENCH_WARMUP=n] bench/cluster.sh /path/to/cairn [requests=50000] [join_keys=30000] [join_value_bytes=100]
+#   [CLUSTER_BENCH_PORT=25100] [CLUSTER_BENCH_PEER_PORT=25200] [CLUSTER_BENCH_WARMUP=n] bench/cluster.sh /path/to/cairn [requests=50000] [join_keys=30000] [join_value_bytes=100]
 set -u
 CAIRN=${1:?usage: cluster.sh /path/to/cairn [requests] [join_keys]}
 REQUESTS=${2:-50000}
@@ -16,7 +16,7 @@ JOIN_KEYS=${3:-30000}
 JOIN_VALUE_BYTES=${4:-100}
 BASE=${CLUSTER_BENCH_PORT:-23780}
 WARMUP=${CLUSTER_BENCH_WARMUP:-0}
-PEER=$((BASE + 1000))
+PEER=${CLUSTER_BENCH_PEER_PORT:-$((BASE + 1000))}
 WORK=$(mktemp -d /tmp/cairn-cluster-bench.XXXX)
 PIDS=()
 # Waits for the servers to exit: a run started right after this one reuses the ports, and a server still shutting down

@@ -305,7 +305,8 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
                 _ => policy.Replicas / 2 + 1,
             };
         }
-        var operation = new Operation(partition, keys, CommandEncoding.Encode(ctx.Reply.Version, commands), write,
+        RespVersion protocol = ctx.Reply.Version;
+        var operation = new Operation(partition, keys, CommandEncoding.Encode(protocol, commands), write,
             policy.Replicas, required, watched);
         Client client = ctx.Client;
         long id = Interlocked.Increment(ref _nextRequestId);
@@ -338,7 +339,16 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
                     _watches.Track(id, client, keys);
                 }
             }
-            _node.Submit(id, operation, _server.NowMilliseconds);
+            // If this node runs the command itself (its read, or its write as the primary), it runs it from these commands.
+            _engine.Prepare(operation.Command, protocol, commands);
+            try
+            {
+                _node.Submit(id, operation, _server.NowMilliseconds);
+            }
+            finally
+            {
+                _engine.ClearPrepared();
+            }
         };
         if (!runHere)
         {
@@ -929,6 +939,8 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         Field("cluster_clients_resumed_inline", _resumedInline);
         Field("cluster_clients_resumed_by_pool", Interlocked.Read(ref _resumedByPool));
         Field("cluster_pool_resume_items", Interlocked.Read(ref _poolResumeItems));
+        // Process-wide: every thread-pool work item run so far (timers, cron, anything queued), to count per request.
+        Field("cluster_threadpool_work_items", ThreadPool.CompletedWorkItemCount);
         Field("cluster_peer_frames_sent", _transport.FramesSent);
         Field("cluster_peer_messages_sent", _transport.MessagesSent);
         Field("cluster_peer_bytes_sent", _transport.BytesSent);

@@ -48,9 +48,30 @@ internal sealed class EngineReplicaStore : IReplicaStore
 
     public static bool IsInternal(Client client) => client.Connection is InternalConnection;
 
+    /// <summary>
+    /// The commands a request this node coordinates was encoded from (see <see cref="Prepare"/>): its own read or write runs
+    /// from them instead of decoding the bytes it has just encoded (a list and an array per argument each time).
+    /// </summary>
+    private (byte[]? Encoded, RespVersion Protocol, List<byte[][]>? Commands) _prepared;
+
+    /// <summary>
+    /// Until <see cref="ClearPrepared"/>, <see cref="Execute"/> of exactly <paramref name="encoded"/> (the same array) runs
+    /// <paramref name="commands"/>, which it was encoded from. Cluster thread only.
+    /// </summary>
+    public void Prepare(byte[] encoded, RespVersion protocol, List<byte[][]> commands) => _prepared = (encoded, protocol, commands);
+
+    public void ClearPrepared() => _prepared = default;
+
     public ExecuteResult Execute(byte[] command, IReadOnlyList<byte[]> keys, bool write)
     {
-        if (!CommandEncoding.TryDecode(command, out RespVersion protocol, out List<byte[][]> commands))
+        RespVersion protocol;
+        List<byte[][]> commands;
+        if (ReferenceEquals(command, _prepared.Encoded) && _prepared.Commands is { } prepared)
+        {
+            protocol = _prepared.Protocol;
+            commands = prepared;
+        }
+        else if (!CommandEncoding.TryDecode(command, out protocol, out commands))
         {
             return new ExecuteResult(Encoding.ASCII.GetBytes("-ERR cluster: malformed forwarded command\r\n"), false);
         }

@@ -254,7 +254,8 @@ public sealed class ReplicationNode
                 live.Add(node);
             }
         }
-        // Live first, then suspects, keeping preference order within each; this node first among equals for reads.
+        // Live first, then suspects; writes keep preference order within each (the primary first), reads ask this node first
+        // and then its successors on the ring of node ids (see ReadsBefore).
         SortByRank(live, operation.IsWrite);
         int reachable = live.Count + (operation.IsWrite && _options.SloppyQuorum ? replicas.Length - live.Count : 0);
         if (live.Count == 0 || reachable < required)
@@ -1262,8 +1263,8 @@ public sealed class ReplicationNode
     }
 
     /// <summary>
-    /// Orders <paramref name="nodes"/> by <see cref="Rank"/>, keeping preference order among equals (a stable insertion sort of
-    /// at most N entries: List.Sort with a comparison lambda allocated a closure and a delegate per request, and is not stable).
+    /// Orders <paramref name="nodes"/> by <see cref="Rank"/>, keeping preference order among equals for writes (the primary is
+    /// the first live node) and ring order for reads (<see cref="ReadsBefore"/>) (an insertion sort of at most N entries: List.Sort with a comparison lambda allocated a closure and a delegate per request, and is not stable).
     /// </summary>
     private void SortByRank(List<string> nodes, bool isWrite)
     {
@@ -1277,7 +1278,7 @@ public sealed class ReplicationNode
             string node = nodes[i];
             int rank = ranks[i];
             int j = i - 1;
-            while (j >= 0 && ranks[j] > rank)
+            while (j >= 0 && (ranks[j] > rank || (!isWrite && ranks[j] == rank && ReadsBefore(node, nodes[j]))))
             {
                 nodes[j + 1] = nodes[j];
                 ranks[j + 1] = ranks[j];
@@ -1286,6 +1287,20 @@ public sealed class ReplicationNode
             nodes[j + 1] = node;
             ranks[j + 1] = rank;
         }
+    }
+
+    /// <summary>
+    /// Among read targets of equal rank, whether <paramref name="a"/> is asked before <paramref name="b"/>: the node that
+    /// follows this one on the ring of node ids (ordinal) first, rather than the partition's preference order. Any R replicas
+    /// make a correct quorum; asking the same peer for every partition sends a turn's reads in one frame to one peer (one
+    /// send, one wake-up each way) instead of one frame to each co-replica. Each coordinator prefers a different successor,
+    /// so reads through every node still spread over the replicas.
+    /// </summary>
+    private bool ReadsBefore(string a, string b)
+    {
+        bool aAfter = string.CompareOrdinal(a, Id) > 0;
+        bool bAfter = string.CompareOrdinal(b, Id) > 0;
+        return aAfter != bAfter ? aAfter : string.CompareOrdinal(a, b) < 0;
     }
 
     private int Rank(string node, bool isWrite)

@@ -22,6 +22,11 @@ internal static class PeerStrings
     private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> s_lookup =
         s_pool.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    /// <summary>Recently decoded strings by a cheap hash of their bytes: the handful of node ids a node hears hit here.</summary>
+    private static readonly Recent?[] s_recent = new Recent?[RecentSlots];
+
+    private const int RecentSlots = 64;
+
     public static string Get(ReadOnlySpan<byte> utf8)
     {
         if (utf8.IsEmpty)
@@ -32,6 +37,21 @@ internal static class PeerStrings
         {
             return Encoding.UTF8.GetString(utf8);
         }
+        // Checked before the pool: decoding to chars and hashing them for the dictionary cost more than the message's
+        // other fields (perf, 3-node GET: PeerStrings.Get was 1.6 % of the coordinator). Entries are immutable and replaced
+        // whole, so a racing reader sees an old entry or a new one, and compares its bytes either way.
+        int slot = (utf8.Length * 31 + utf8[0] * 7 + utf8[^1] * 131 + utf8[utf8.Length / 2]) & (RecentSlots - 1);
+        if (s_recent[slot] is { } recent && utf8.SequenceEqual(recent.Utf8))
+        {
+            return recent.Value;
+        }
+        string value = GetPooled(utf8);
+        s_recent[slot] = new Recent(utf8.ToArray(), value);
+        return value;
+    }
+
+    private static string GetPooled(ReadOnlySpan<byte> utf8)
+    {
         Span<char> chars = stackalloc char[MaxInternedBytes];
         int count = Encoding.UTF8.GetChars(utf8, chars);
         if (s_lookup.TryGetValue(chars[..count], out string? known))
@@ -41,4 +61,6 @@ internal static class PeerStrings
         string value = new(chars[..count]);
         return s_pool.Count < MaxInterned ? s_pool.GetOrAdd(value, value) : value;
     }
+
+    private sealed record Recent(byte[] Utf8, string Value);
 }

@@ -240,6 +240,60 @@ public sealed class WriteAnswerTests
         Assert.Equal("v2"u8.ToArray(), nodes[coordinator].Store.Data[key]); // read repair
     }
 
+    [Fact]
+    public void ACoordinatorSendsTheReadsOfEveryPartitionToTheSameCoReplicaItsRingSuccessor()
+    {
+        Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes = Cluster();
+        // Every node replicates every partition (N = 3 on 3 nodes), whose preference orders differ; each coordinator still
+        // asks one peer for all of them (its successor on the ring of ids: a → b, b → c, c → a), so a turn's reads leave in
+        // one frame to one peer.
+        foreach ((string coordinator, string successor) in new[] { ("a", "b"), ("b", "c"), ("c", "a") })
+        {
+            ReplicationNode node = nodes[coordinator].Node;
+            var firstInPreference = new HashSet<string>();
+            for (int partition = 0; partition < node.Layout.PartitionCount; partition++)
+            {
+                firstInPreference.Add(node.Map.Replicas(partition).First(id => id != coordinator));
+                node.Submit(100 + partition, new Operation(partition, [Encoding.UTF8.GetBytes("k" + partition)], "GET"u8.ToArray(), false, 3, 2), 2000);
+            }
+            Assert.Equal(2, firstInPreference.Count); // the preference lists alone would have asked both peers
+            List<PeerMessage> reads = node.TakeMessages().Where(m => m.Type == PeerMessageType.Read).ToList();
+            Assert.Equal(node.Layout.PartitionCount, reads.Count);
+            Assert.All(reads, read => Assert.Equal(successor, read.To));
+        }
+    }
+
+    [Fact]
+    public void AReadSkipsADownSuccessorForTheNextLiveReplica()
+    {
+        Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes = Cluster();
+        ReplicationNode a = nodes["a"].Node;
+        // Only a and c keep ticking and gossiping: b goes silent until a's detector marks it down.
+        long now = 2000;
+        for (int tick = 0; tick < 40 && a.LivenessOf("b") != Liveness.Down; tick++)
+        {
+            now += 100;
+            foreach (string id in new[] { "a", "c" })
+            {
+                nodes[id].Node.Tick(now);
+            }
+            foreach (string id in new[] { "a", "c" })
+            {
+                foreach (PeerMessage message in nodes[id].Node.TakeMessages())
+                {
+                    if (message.To != "b")
+                    {
+                        nodes[message.To].Node.Step(message, now);
+                    }
+                }
+            }
+        }
+        Assert.Equal(Liveness.Down, a.LivenessOf("b"));
+        a.TakeMessages();
+        a.Submit(500, new Operation(0, ["k"u8.ToArray()], "GET"u8.ToArray(), false, 3, 2), now);
+        Assert.Equal("c", Assert.Single(a.TakeMessages(), m => m.Type == PeerMessageType.Read).To);
+    }
+
     private static Dictionary<string, (ReplicationNode Node, SetStore Store)> Cluster()
     {
         var nodes = new Dictionary<string, (ReplicationNode, SetStore)>(StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using System.Text;
 using Cairn.Primitives;
 using Cairn.Replication.Membership;
 using Cairn.Replication.Protocol;
@@ -61,6 +62,26 @@ public sealed class PeerMessageCodecTests
         Assert.Equal("nöde-ä", decoded!.From);
         Assert.Equal(longError, decoded.Error);
         Assert.Equal(PeerMessageCodec.Encode(unusual), PeerMessageCodec.Encode(decoded)); // the reused writer starts empty
+    }
+
+    [Fact]
+    public void RecentlyDecodedStringsAreSharedAndStringsThatShareACacheSlotStayDistinct()
+    {
+        // Many strings of one length whose first, middle and last bytes vary: several land in the same slot of the cache of
+        // recent strings, and each decode must still return its own text; decoded again at once, the same instance.
+        for (int round = 0; round < 3; round++)
+        {
+            for (int i = 0; i < 300; i++)
+            {
+                string text = $"{(char)('a' + i % 26)}node-{i:D4}{(char)('A' + i % 7)}";
+                byte[] utf8 = Encoding.UTF8.GetBytes(text);
+                string value = PeerStrings.Get(utf8);
+                Assert.Equal(text, value);
+                Assert.Same(value, PeerStrings.Get(utf8));
+            }
+        }
+        Assert.Equal("x", PeerStrings.Get("x"u8));
+        Assert.Equal("ä", PeerStrings.Get("ä"u8));
     }
 
     [Fact]
