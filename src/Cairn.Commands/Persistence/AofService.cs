@@ -212,7 +212,7 @@ public sealed class AofService : IDisposable
         {
             pos = AofFormat.WriteArgument(record, pos, args[i]);
         }
-        AofFormat.Seal(record);
+        AofFormat.WriteLength(record); // the writer thread computes the CRC, off the store lock
         ctx.DurabilityTicket = Writer.Commit(size);
     }
 

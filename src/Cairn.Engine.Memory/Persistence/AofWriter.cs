@@ -5,14 +5,19 @@ namespace Cairn.Engine.Memory.Persistence;
 
 /// <summary>
 /// Appends records to the current AOF file from a background thread. Commands encode their record straight into a pending
-/// buffer under the store lock (<see cref="Reserve"/> / <see cref="Commit"/>: no allocation per record); the thread swaps
-/// the buffer out, writes it in one go and, for appendfsync always, fsyncs it, so all clients waiting in that round share
+/// buffer under the store lock (<see cref="Reserve"/> / <see cref="Commit"/>: no allocation per record) and write only
+/// its length; the thread swaps the buffer out, computes every record's CRC (<see cref="AofFormat.SealAll"/>, off the
+/// store lock), writes it in one go and, for appendfsync always, fsyncs it, so all clients waiting in that round share
 /// one fsync (group commit). Under "always" the thread is woken only by the first record after each swap, so a burst of
 /// commands costs one wake-up, not one per command; under "everysec" and "no" it is not woken while busy at all but
-/// writes every millisecond (<see cref="LazyWriteIntervalMilliseconds"/>), and only the first record after an idle round
-/// wakes it. Connections wait for <see cref="WaitDurableAsync"/> before sending replies under
-/// "always"; under "everysec" data reaches the OS within about a millisecond and is fsynced every second.
+/// writes every <see cref="AofWriterOptions.WriteIntervalMilliseconds"/> (or once
+/// <see cref="AofWriterOptions.EagerWriteBytes"/> queue), and only the first record after an idle round wakes it.
+/// Under everysec and no the queue is bounded (<see cref="AofWriterOptions.MaxPendingBytes"/>): a command that would pass
+/// the bound waits in <see cref="Reserve"/> until the thread takes the queue. Connections wait for
+/// <see cref="WaitDurableAsync"/> before sending replies under "always"; under "everysec" data reaches the OS within a few
+/// milliseconds and is fsynced every second.
 /// Offsets are logical (bytes of records appended since the writer started, across file switches).
+/// Invariant: the pending buffer holds whole records, each with its length written (switch points fall between records).
 /// Thread safety: Reserve/Commit, Append and SwitchTo are called under the store lock; the rest is internally synchronised.
 /// </summary>
 public sealed class AofWriter : IDurabilityGate, IDisposable
@@ -21,33 +26,42 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
     private const int RetainedBufferBytes = 4 * 1024 * 1024;
 
     /// <summary>
-    /// Under everysec and no, nobody waits for a record, so the thread is not woken per burst: it writes what queued every
-    /// this many milliseconds (or at once when <see cref="EagerWriteBytes"/> queue). Waking it per burst cost 10-15% of SET
-    /// throughput on two cores (a futex wake and a context switch per request when unpipelined).
+    /// The longest one command waits for room in the queue before it goes over the bound. Only a writer stuck that long
+    /// (a disk that stopped answering, or a thread completing "always" waiters that wants the store lock after a CONFIG
+    /// SET appendfsync) gets here; growing the queue then is better than hanging every client.
     /// </summary>
-    private const int LazyWriteIntervalMilliseconds = 1;
-
-    private const int EagerWriteBytes = 1024 * 1024;
+    private const int MaxRoomWaitMilliseconds = 5000;
 
     private readonly Lock _lock = new();
     private readonly DurabilityWaiters _durability = new();
     private readonly Thread _thread;
-    private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
+    private readonly AofWriterOptions _options;
+
+    /// <summary>Wakes the writer thread. No spinning: SemaphoreSlim's spin before each 1 ms sleep was a third of the thread's CPU (sched_yield).</summary>
+    private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
+
+    /// <summary>Set by the writer thread when it takes the queue while a command waits for room in it.</summary>
+    private readonly ManualResetEventSlim _room = new(false, spinCount: 0);
     private IWritableFile _file;
     private PendingBuffer _pending = new();
     private PendingBuffer _spare = new();
     private long _appendedOffset;
     private long _writtenOffset;
+    private long _syncedOffset;
     private long _lastSyncTicks;
     private bool _unsynced;
     private bool _reserved;
+    private int _roomWaiters;
 
     /// <summary>The thread found nothing queued in its last round and sleeps long: the next record wakes it. Guarded by _lock.</summary>
     private bool _idle;
     private volatile bool _stopping;
 
-    public AofWriter(IWritableFile file, FsyncPolicy policy, string path)
+    public AofWriter(IWritableFile file, FsyncPolicy policy, string path, AofWriterOptions? options = null)
     {
+        _options = options ?? AofWriterOptions.Default;
+        Invariant.Require(_options.WriteIntervalMilliseconds > 0 && _options.EagerWriteBytes > 0
+            && _options.MaxPendingBytes >= _options.EagerWriteBytes, "AOF writer options out of range");
         _file = file;
         Policy = policy;
         Path = path;
@@ -69,10 +83,19 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
 
     public long FsyncCount { get; private set; }
 
+    /// <summary>The logical offset up to which records are fsynced (what a machine crash cannot take back).</summary>
+    public long SyncedOffset => Interlocked.Read(ref _syncedOffset);
+
     /// <summary>Bytes of records in the current file (for auto-aof-rewrite).</summary>
     public long CurrentFileBytes { get; private set; }
 
-    /// <summary>Queues a record; returns the offset at which it ends (what a client waits for under "always").</summary>
+    /// <summary>Commands that found the queue full and waited for the writer (everysec and no).</summary>
+    public long BackpressureWaits { get; private set; }
+
+    /// <summary>
+    /// Queues a whole record (header and payload; its length must be written, its CRC is computed by the writer thread).
+    /// Returns the offset at which it ends (what a client waits for under "always").
+    /// </summary>
     public long Append(ReadOnlySpan<byte> record)
     {
         record.CopyTo(Reserve(record.Length));
@@ -86,8 +109,33 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
     public Span<byte> Reserve(int size)
     {
         _lock.Enter();
+        if (IsFullFor(size))
+        {
+            WaitForRoom(size);
+        }
         _reserved = true;
         return _pending.Reserve(size);
+    }
+
+    /// <summary>REQUIRES: _lock. A record larger than the bound still goes into an empty queue.</summary>
+    private bool IsFullFor(int size) =>
+        _pending.Length > 0 && _pending.Length > _options.MaxPendingBytes - size && Policy != FsyncPolicy.Always && !_stopping;
+
+    /// <summary>Waits until the writer thread takes the queue. REQUIRES: _lock (released while waiting, held on return).</summary>
+    private void WaitForRoom(int size)
+    {
+        BackpressureWaits++;
+        long deadline = Environment.TickCount64 + MaxRoomWaitMilliseconds;
+        while (IsFullFor(size) && Environment.TickCount64 < deadline)
+        {
+            _roomWaiters++;
+            _room.Reset();
+            _lock.Exit();
+            _wake.Set();
+            _room.Wait(50);
+            _lock.Enter();
+            _roomWaiters--;
+        }
     }
 
     /// <summary>Completes <see cref="Reserve"/>: the record is queued. Returns the offset at which it ends.</summary>
@@ -102,7 +150,7 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
         long end = _appendedOffset;
         bool wake = Policy == FsyncPolicy.Always
             ? wasEmpty
-            : (wasEmpty && _idle) || (before < EagerWriteBytes && _pending.Length >= EagerWriteBytes);
+            : (wasEmpty && _idle) || (before < _options.EagerWriteBytes && _pending.Length >= _options.EagerWriteBytes);
         if (wake)
         {
             _idle = false;
@@ -110,7 +158,7 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
         _lock.Exit();
         if (wake)
         {
-            _signal.Release();
+            _wake.Set();
         }
         return end;
     }
@@ -125,7 +173,7 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
         {
             _pending.Switches.Add((_pending.Length, new FileSwitch(next, path)));
         }
-        _signal.Release();
+        _wake.Set();
     }
 
     /// <summary>The ticket is an offset returned by <see cref="Append"/> or <see cref="Commit"/>.</summary>
@@ -142,15 +190,22 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
             {
                 idle = _idle;
             }
-            _signal.Wait(Policy == FsyncPolicy.Always ? 5000 : idle ? 1000 : LazyWriteIntervalMilliseconds);
+            _wake.Wait(Policy == FsyncPolicy.Always ? 5000 : idle ? 1000 : _options.WriteIntervalMilliseconds);
             PendingBuffer batch;
             lock (_lock)
             {
+                // Reset under the lock with the swap: a record queued after it sets the event again, so no wake-up is lost.
+                _wake.Reset();
                 batch = _pending;
                 _pending = _spare;
                 _spare = batch;
                 _idle = batch.IsEmpty;
+                if (_roomWaiters > 0)
+                {
+                    _room.Set();
+                }
             }
+            AofFormat.SealAll(batch.Bytes.AsSpan(0, batch.Length));
             try
             {
                 bool wrote = false;
@@ -161,6 +216,7 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
                     written = position;
                     _file.Flush();
                     _file.Sync();
+                    Interlocked.Exchange(ref _syncedOffset, _writtenOffset);
                     _file.Dispose();
                     _file = next.File;
                     Path = next.Path;
@@ -177,6 +233,7 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
                 if (sync)
                 {
                     _file.Sync();
+                    Interlocked.Exchange(ref _syncedOffset, _writtenOffset);
                     FsyncCount++;
                     _lastSyncTicks = now;
                     _unsynced = false;
@@ -223,7 +280,7 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
     public void Dispose()
     {
         _stopping = true;
-        _signal.Release();
+        _wake.Set();
         _thread.Join(TimeSpan.FromSeconds(10));
         try
         {
