@@ -25,12 +25,17 @@ public sealed class AofWriterTests
         var options = new AofWriterOptions { WriteIntervalMilliseconds = 1, EagerWriteBytes = 1024, MaxPendingBytes = 4096 };
         const int records = 3000;
         long mostQueued = 0;
-        var writer = new AofWriter(file, FsyncPolicy.EverySecond, FilePath, options);
+        var storeLock = new Lock();
+        var writer = new AofWriter(file, FsyncPolicy.EverySecond, FilePath, storeLock, options);
         try
         {
             for (int i = 0; i < records; i++)
             {
-                Append(writer, i);
+                // Waiting for room holds the store lock, as a command does: the writer must make progress without it.
+                lock (storeLock)
+                {
+                    Append(writer, i);
+                }
                 // Queued = the buffer being written plus the pending one: each at most MaxPendingBytes.
                 mostQueued = Math.Max(mostQueued, writer.AppendedOffset - (file.Length - AofFormat.HeaderBytes));
             }
@@ -63,14 +68,18 @@ public sealed class AofWriterTests
         faulty.SyncDirectory(Directory);
         file.Append(AofFormat.CreateHeader());
         file.Sync();
-        var writer = new AofWriter(file, FsyncPolicy.EverySecond, FilePath, new AofWriterOptions { WriteIntervalMilliseconds = 2 });
+        var storeLock = new Lock();
+        var writer = new AofWriter(file, FsyncPolicy.EverySecond, FilePath, storeLock, new AofWriterOptions { WriteIntervalMilliseconds = 2 });
         const int synced = 500;
         int appended = 0;
         try
         {
             for (; appended < synced; appended++)
             {
-                Append(writer, appended);
+                lock (storeLock)
+                {
+                    Append(writer, appended);
+                }
             }
             long target = writer.AppendedOffset;
             DateTime deadline = DateTime.UtcNow.AddSeconds(10);
@@ -82,7 +91,10 @@ public sealed class AofWriterTests
             // The unsynced tail: some of it reaches the file (not fsynced), some is still queued when the crash hits.
             for (; appended < synced + 2000; appended++)
             {
-                Append(writer, appended);
+                lock (storeLock)
+                {
+                    Append(writer, appended);
+                }
                 if (appended == synced + 1000)
                 {
                     await Task.Delay(20);
