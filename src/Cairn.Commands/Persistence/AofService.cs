@@ -80,7 +80,7 @@ public sealed class AofService : IDisposable
         _server.Logger.LogInformation("DB loaded from append only file: {Records} records from {Files} files", LoadedRecords, manifest.Files.Count);
         _manifest = manifest;
         (IWritableFile file, string path2) = OpenIncrementalFile(manifest.NextSequence);
-        _writer = new AofWriter(file, Policy, path2);
+        _writer = new AofWriter(file, Policy, path2, _server.Store.Lock);
         _server.Store.Dirty = 0;
     }
 
@@ -212,7 +212,7 @@ public sealed class AofService : IDisposable
         {
             pos = AofFormat.WriteArgument(record, pos, args[i]);
         }
-        AofFormat.Seal(record);
+        AofFormat.WriteLength(record); // the writer thread computes the CRC, off the store lock
         ctx.DurabilityTicket = Writer.Commit(size);
     }
 

@@ -65,7 +65,8 @@ public static class AofFormat
 
     /// <summary>
     /// Starts a one-command record in <paramref name="record"/> (sized by <see cref="SingleCommandRecordSize"/>); returns
-    /// the position of the first argument. Write the arguments with <see cref="WriteArgument"/>, then <see cref="Seal"/>.
+    /// the position of the first argument. Write the arguments with <see cref="WriteArgument"/>, then <see cref="Seal"/>
+    /// (or <see cref="WriteLength"/> when the record goes to <see cref="AofWriter"/>, which seals what it writes).
     /// </summary>
     public static int BeginSingleCommand(Span<byte> record, int database, int argumentCount)
     {
@@ -88,6 +89,34 @@ public static class AofFormat
         ReadOnlySpan<byte> payload = record[RecordHeaderBytes..];
         BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)payload.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(record[4..], Crc32C.Mask(Crc32C.Compute(payload)));
+    }
+
+    /// <summary>
+    /// Fills in only the payload length of a record's header, leaving its CRC to <see cref="SealAll"/>: what a command
+    /// does under the store lock, so the checksum is computed by the AOF thread, off the lock.
+    /// </summary>
+    public static void WriteLength(Span<byte> record) =>
+        BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)(record.Length - RecordHeaderBytes));
+
+    /// <summary>
+    /// Seals every record of <paramref name="records"/>, a run of whole records whose lengths are written
+    /// (<see cref="WriteLength"/> or <see cref="Seal"/>). Returns the number of records.
+    /// </summary>
+    public static int SealAll(Span<byte> records)
+    {
+        int count = 0;
+        int pos = 0;
+        while (pos < records.Length)
+        {
+            Invariant.Require(records.Length - pos >= RecordHeaderBytes, "AOF buffer ends inside a record header");
+            uint length = BinaryPrimitives.ReadUInt32LittleEndian(records[pos..]);
+            Invariant.Require(length <= (uint)(records.Length - pos - RecordHeaderBytes), "AOF record overruns its buffer");
+            Span<byte> record = records.Slice(pos, RecordHeaderBytes + (int)length);
+            BinaryPrimitives.WriteUInt32LittleEndian(record[4..], Crc32C.Mask(Crc32C.Compute(record[RecordHeaderBytes..])));
+            pos += record.Length;
+            count++;
+        }
+        return count;
     }
 
     /// <summary>Decodes a payload whose CRC was verified. Returns false when its structure is invalid.</summary>

@@ -6,8 +6,9 @@ namespace Cairn.Engine.Memory.Persistence;
 
 /// <summary>
 /// Reads an AOF file record by record, verifying every CRC. A record cut short by the end of the file is a torn tail;
-/// a checksum failure on the very last record of the file is also treated as torn (a crash can leave a full-length
-/// record of garbage); any other failure is corruption, reported with the file and offset.
+/// a checksum failure on the last complete record of the file (followed by nothing or by an incomplete record) is also
+/// treated as torn (a crash can leave a full-length record of garbage, or garble the end of one record and the start of
+/// the next); any other failure is corruption, reported with the file and offset.
 /// </summary>
 public static class AofReader
 {
@@ -65,7 +66,7 @@ public static class AofReader
             ReadExactly(file, offset + AofFormat.RecordHeaderBytes, payload);
             if (Crc32C.Compute(payload) != Crc32C.Unmask(maskedCrc))
             {
-                return Failure(path, offset, records, end == length, "checksum mismatch");
+                return Failure(path, offset, records, end == length || OnlyATornRecordFollows(file, end, length), "checksum mismatch");
             }
             commands.Clear();
             if (!AofFormat.TryDecodePayload(payload, commands))
@@ -77,6 +78,22 @@ public static class AofReader
             offset = end;
         }
         return new AofReadResult(AofReadStatus.Clean, offset, records, null);
+    }
+
+    /// <summary>
+    /// True when the bytes from <paramref name="offset"/> to the end hold no complete record: a crash that tore the tail
+    /// can garble the end of one record and leave the next one's start (a torn sector spans record boundaries).
+    /// </summary>
+    private static bool OnlyATornRecordFollows(IRandomAccessFile file, long offset, long length)
+    {
+        if (length - offset < AofFormat.RecordHeaderBytes)
+        {
+            return true;
+        }
+        Span<byte> header = stackalloc byte[AofFormat.RecordHeaderBytes];
+        ReadExactly(file, offset, header);
+        uint payloadLength = BinaryPrimitives.ReadUInt32LittleEndian(header);
+        return payloadLength > AofFormat.MaxPayloadBytes || offset + AofFormat.RecordHeaderBytes + payloadLength > length;
     }
 
     private static AofReadResult Failure(string path, long offset, long records, bool isLastRecord, string what) =>

@@ -5,15 +5,24 @@ namespace Cairn.Engine.Memory.Persistence;
 
 /// <summary>
 /// Appends records to the current AOF file from a background thread. Commands encode their record straight into a pending
-/// buffer under the store lock (<see cref="Reserve"/> / <see cref="Commit"/>: no allocation per record); the thread swaps
-/// the buffer out, writes it in one go and, for appendfsync always, fsyncs it, so all clients waiting in that round share
-/// one fsync (group commit). Under "always" the thread is woken only by the first record after each swap, so a burst of
-/// commands costs one wake-up, not one per command; under "everysec" and "no" it is not woken while busy at all but
-/// writes every millisecond (<see cref="LazyWriteIntervalMilliseconds"/>), and only the first record after an idle round
-/// wakes it. Connections wait for <see cref="WaitDurableAsync"/> before sending replies under
-/// "always"; under "everysec" data reaches the OS within about a millisecond and is fsynced every second.
+/// buffer under the store lock (<see cref="Reserve"/> / <see cref="Commit"/>: no allocation, no lock and no atomic
+/// instruction per record) and write only its length; the thread takes the buffer (briefly taking the store lock, which
+/// every producer holds), computes every record's CRC (<see cref="AofFormat.SealAll"/>, off the store lock), writes it in
+/// one go and, for appendfsync always, fsyncs it, so all clients waiting in that round share one fsync (group commit).
+/// Under "always" the thread is woken only by the first record after each swap, so a burst of commands costs one
+/// wake-up, not one per command; under "everysec" and "no" it is not woken while busy at all but writes every
+/// <see cref="AofWriterOptions.WriteIntervalMilliseconds"/> (or once <see cref="AofWriterOptions.EagerWriteBytes"/>
+/// queue), and only the first record after an idle round wakes it. Under everysec and no the queue is bounded
+/// (<see cref="AofWriterOptions.MaxPendingBytes"/>): a command that would pass the bound waits in <see cref="Reserve"/>
+/// until the thread has written its current batch, then hands the queue over itself (the thread cannot take the store
+/// lock while that command holds it). Connections wait for <see cref="WaitDurableAsync"/> before sending replies under
+/// "always"; under "everysec" data reaches the OS within a few milliseconds and is fsynced every second.
 /// Offsets are logical (bytes of records appended since the writer started, across file switches).
-/// Thread safety: Reserve/Commit, Append and SwitchTo are called under the store lock; the rest is internally synchronised.
+/// Invariants: there are two buffers; one is <c>_pending</c>, the other is exactly one of: being written by the thread,
+/// <c>_returned</c> (written and cleared, free), <c>_handed</c> (handed over by a waiting command, not yet taken). The
+/// pending buffer holds whole records, each with its length written (switch points fall between records).
+/// Thread safety: Reserve/Commit, Append and SwitchTo REQUIRE the store lock given to the constructor; the rest is
+/// internally synchronised.
 /// </summary>
 public sealed class AofWriter : IDurabilityGate, IDisposable
 {
@@ -21,33 +30,52 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
     private const int RetainedBufferBytes = 4 * 1024 * 1024;
 
     /// <summary>
-    /// Under everysec and no, nobody waits for a record, so the thread is not woken per burst: it writes what queued every
-    /// this many milliseconds (or at once when <see cref="EagerWriteBytes"/> queue). Waking it per burst cost 10-15% of SET
-    /// throughput on two cores (a futex wake and a context switch per request when unpipelined).
+    /// The longest one command waits for room in the queue before it goes over the bound. Only a writer stuck that long
+    /// (a disk that stopped answering) gets here; growing the queue then is better than hanging every client for ever.
     /// </summary>
-    private const int LazyWriteIntervalMilliseconds = 1;
+    private const int MaxRoomWaitMilliseconds = 5000;
 
-    private const int EagerWriteBytes = 1024 * 1024;
-
-    private readonly Lock _lock = new();
+    private readonly Lock _storeLock;
     private readonly DurabilityWaiters _durability = new();
     private readonly Thread _thread;
-    private readonly SemaphoreSlim _signal = new(0, int.MaxValue);
+    private readonly AofWriterOptions _options;
+
+    /// <summary>
+    /// Wakes the writer thread. No spinning: SemaphoreSlim's spin before each 1 ms sleep was half of the thread's CPU
+    /// (sched_yield).
+    /// </summary>
+    private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
+
+    /// <summary>Set by the writer thread each time it returns a written buffer to <c>_returned</c>.</summary>
+    private readonly ManualResetEventSlim _room = new(false, spinCount: 0);
     private IWritableFile _file;
+
+    /// <summary>Where records go. Guarded by the store lock.</summary>
     private PendingBuffer _pending = new();
-    private PendingBuffer _spare = new();
+
+    /// <summary>The free buffer, returned by the writer thread after writing it (Interlocked).</summary>
+    private PendingBuffer? _returned = new();
+
+    /// <summary>A full queue handed over by a command that waited for room (Interlocked).</summary>
+    private PendingBuffer? _handed;
     private long _appendedOffset;
     private long _writtenOffset;
+    private long _syncedOffset;
     private long _lastSyncTicks;
     private bool _unsynced;
     private bool _reserved;
 
-    /// <summary>The thread found nothing queued in its last round and sleeps long: the next record wakes it. Guarded by _lock.</summary>
+    /// <summary>The thread found nothing queued in its last round and sleeps long: the next record wakes it. Guarded by the store lock.</summary>
     private bool _idle;
     private volatile bool _stopping;
 
-    public AofWriter(IWritableFile file, FsyncPolicy policy, string path)
+    /// <param name="storeLock">The lock every caller of <see cref="Reserve"/>, <see cref="Append"/> and <see cref="SwitchTo"/> holds.</param>
+    public AofWriter(IWritableFile file, FsyncPolicy policy, string path, Lock storeLock, AofWriterOptions? options = null)
     {
+        _options = options ?? AofWriterOptions.Default;
+        Invariant.Require(_options.WriteIntervalMilliseconds > 0 && _options.EagerWriteBytes > 0
+            && _options.MaxPendingBytes >= _options.EagerWriteBytes, "AOF writer options out of range");
+        _storeLock = storeLock;
         _file = file;
         Policy = policy;
         Path = path;
@@ -69,10 +97,19 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
 
     public long FsyncCount { get; private set; }
 
+    /// <summary>The logical offset up to which records are fsynced (what a machine crash cannot take back).</summary>
+    public long SyncedOffset => Interlocked.Read(ref _syncedOffset);
+
     /// <summary>Bytes of records in the current file (for auto-aof-rewrite).</summary>
     public long CurrentFileBytes { get; private set; }
 
-    /// <summary>Queues a record; returns the offset at which it ends (what a client waits for under "always").</summary>
+    /// <summary>Commands that found the queue full and waited for the writer (everysec and no).</summary>
+    public long BackpressureWaits { get; private set; }
+
+    /// <summary>
+    /// Queues a whole record (header and payload; its length must be written, its CRC is computed by the writer thread).
+    /// Returns the offset at which it ends (what a client waits for under "always").
+    /// </summary>
     public long Append(ReadOnlySpan<byte> record)
     {
         record.CopyTo(Reserve(record.Length));
@@ -80,17 +117,48 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
     }
 
     /// <summary>
-    /// Space for a record of exactly <paramref name="size"/> bytes at the end of the pending buffer. The writer's lock is
-    /// held until <see cref="Commit"/>, which must follow at once.
+    /// Space for a record of exactly <paramref name="size"/> bytes at the end of the pending buffer. <see cref="Commit"/>
+    /// must follow at once. REQUIRES: the store lock.
     /// </summary>
     public Span<byte> Reserve(int size)
     {
-        _lock.Enter();
+        Invariant.Require(!_reserved, "Reserve twice without Commit");
+        if (IsFullFor(size))
+        {
+            WaitForRoom(size);
+        }
         _reserved = true;
         return _pending.Reserve(size);
     }
 
-    /// <summary>Completes <see cref="Reserve"/>: the record is queued. Returns the offset at which it ends.</summary>
+    /// <summary>REQUIRES: the store lock. A record larger than the bound still goes into an empty queue.</summary>
+    private bool IsFullFor(int size) =>
+        _pending.Length > 0 && _pending.Length > _options.MaxPendingBytes - size && Policy != FsyncPolicy.Always && !_stopping;
+
+    /// <summary>
+    /// Waits until the writer thread has written its current batch, then hands it the pending buffer and takes the free
+    /// one. REQUIRES: the store lock (held throughout: every client waits, as Redis's loop blocks in write()).
+    /// </summary>
+    private void WaitForRoom(int size)
+    {
+        BackpressureWaits++;
+        long deadline = Environment.TickCount64 + MaxRoomWaitMilliseconds;
+        while (IsFullFor(size) && Environment.TickCount64 < deadline)
+        {
+            _room.Reset();
+            if (Volatile.Read(ref _handed) is null && Interlocked.Exchange(ref _returned, null) is { } free)
+            {
+                Volatile.Write(ref _handed, _pending);
+                _pending = free;
+                _wake.Set();
+                continue;
+            }
+            _wake.Set();
+            _room.Wait(50);
+        }
+    }
+
+    /// <summary>Completes <see cref="Reserve"/>: the record is queued. Returns the offset at which it ends. REQUIRES: the store lock.</summary>
     public long Commit(int size)
     {
         Invariant.Require(_reserved, "Commit without Reserve");
@@ -98,21 +166,16 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
         bool wasEmpty = _pending.IsEmpty;
         int before = _pending.Length;
         _pending.Length += size;
-        _appendedOffset += size;
-        long end = _appendedOffset;
+        Volatile.Write(ref _appendedOffset, _appendedOffset + size);
         bool wake = Policy == FsyncPolicy.Always
             ? wasEmpty
-            : (wasEmpty && _idle) || (before < EagerWriteBytes && _pending.Length >= EagerWriteBytes);
+            : (wasEmpty && _idle) || (before < _options.EagerWriteBytes && _pending.Length >= _options.EagerWriteBytes);
         if (wake)
         {
             _idle = false;
+            _wake.Set();
         }
-        _lock.Exit();
-        if (wake)
-        {
-            _signal.Release();
-        }
-        return end;
+        return _appendedOffset;
     }
 
     /// <summary>
@@ -121,11 +184,9 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
     /// </summary>
     public void SwitchTo(IWritableFile next, string path)
     {
-        lock (_lock)
-        {
-            _pending.Switches.Add((_pending.Length, new FileSwitch(next, path)));
-        }
-        _signal.Release();
+        _pending.Switches.Add((_pending.Length, new FileSwitch(next, path)));
+        _idle = false;
+        _wake.Set();
     }
 
     /// <summary>The ticket is an offset returned by <see cref="Append"/> or <see cref="Commit"/>.</summary>
@@ -137,20 +198,11 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
     {
         while (true)
         {
-            bool idle;
-            lock (_lock)
-            {
-                idle = _idle;
-            }
-            _signal.Wait(Policy == FsyncPolicy.Always ? 5000 : idle ? 1000 : LazyWriteIntervalMilliseconds);
-            PendingBuffer batch;
-            lock (_lock)
-            {
-                batch = _pending;
-                _pending = _spare;
-                _spare = batch;
-                _idle = batch.IsEmpty;
-            }
+            bool idle = Volatile.Read(ref _idle);
+            _wake.Wait(Policy == FsyncPolicy.Always ? 5000 : idle ? 1000 : _options.WriteIntervalMilliseconds);
+            PendingBuffer batch = TakeBatch();
+            bool empty = batch.IsEmpty;
+            AofFormat.SealAll(batch.Bytes.AsSpan(0, batch.Length));
             try
             {
                 bool wrote = false;
@@ -161,6 +213,7 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
                     written = position;
                     _file.Flush();
                     _file.Sync();
+                    Interlocked.Exchange(ref _syncedOffset, _writtenOffset);
                     _file.Dispose();
                     _file = next.File;
                     Path = next.Path;
@@ -177,6 +230,7 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
                 if (sync)
                 {
                     _file.Sync();
+                    Interlocked.Exchange(ref _syncedOffset, _writtenOffset);
                     FsyncCount++;
                     _lastSyncTicks = now;
                     _unsynced = false;
@@ -194,16 +248,52 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
                 LastError = e.Message;
             }
             batch.Clear(RetainedBufferBytes);
-            if (_stopping)
+            Volatile.Write(ref _returned, batch);
+            _room.Set();
+            if (_stopping && empty)
             {
-                lock (_lock)
-                {
-                    if (_pending.IsEmpty)
-                    {
-                        return;
-                    }
-                }
+                return;
             }
+        }
+    }
+
+    /// <summary>
+    /// The batch to write: one a waiting command handed over (taken without the store lock, which that command holds),
+    /// else the pending buffer, swapped for the free one under the store lock.
+    /// </summary>
+    private PendingBuffer TakeBatch()
+    {
+        while (true)
+        {
+            if (Interlocked.Exchange(ref _handed, null) is { } handed)
+            {
+                return handed;
+            }
+            // Not Enter: a command waiting for room holds the store lock until it hands its queue over, and the lock
+            // is not fair (a thread that releases it may take it again at once), so look for a handed batch every 1 ms.
+            if (_storeLock.TryEnter(1))
+            {
+                break;
+            }
+        }
+        try
+        {
+            // Reset with the swap, under the lock: a record queued after it sets the event again, so no wake-up is lost.
+            _wake.Reset();
+            PendingBuffer? batch = Interlocked.Exchange(ref _handed, null);
+            if (batch is null)
+            {
+                batch = _pending;
+                PendingBuffer? free = Interlocked.Exchange(ref _returned, null);
+                Invariant.Require(free is not null, "AOF writer: no free buffer and none handed over");
+                _pending = free;
+            }
+            _idle = batch.IsEmpty;
+            return batch;
+        }
+        finally
+        {
+            _storeLock.Exit();
         }
     }
 
@@ -223,7 +313,7 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
     public void Dispose()
     {
         _stopping = true;
-        _signal.Release();
+        _wake.Set();
         _thread.Join(TimeSpan.FromSeconds(10));
         try
         {

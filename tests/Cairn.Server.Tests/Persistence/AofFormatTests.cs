@@ -32,5 +32,20 @@ public sealed class AofFormatTests
     }
 
     [Fact]
+    public void RecordsFramedByLengthAndSealedTogetherMatchTheGoldenEncoding()
+    {
+        // AofService writes only each record's length under the store lock; the writer thread seals the whole batch.
+        byte[] golden = GoldenRecord();
+        byte[] batch = [.. golden, .. golden];
+        for (int at = 0; at < batch.Length; at += golden.Length)
+        {
+            batch.AsSpan(at + 4, 4).Clear();
+            AofFormat.WriteLength(batch.AsSpan(at, golden.Length));
+        }
+        Assert.Equal(2, AofFormat.SealAll(batch));
+        Assert.Equal([.. golden, .. golden], batch);
+    }
+
+    [Fact]
     public void AVersionConstantChangeIsDeliberate() => Assert.Equal(1, AofFormat.Version);
 }
