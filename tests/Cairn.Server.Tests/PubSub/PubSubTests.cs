@@ -90,16 +90,21 @@ public sealed class PubSubTests : IClassFixture<PubSubTests.Fixture>
         fast.Execute("SUBSCRIBE", "flood");
         using RawClient publisher = server.Raw();
         string payload = new('p', 16 * 1024);
-        // The slow subscriber never reads; the fast one keeps reading in the background.
+        // The slow subscriber never reads; the fast one keeps reading in the background, and the publisher never gets more
+        // than 8 messages (128 KB) ahead of it, so a reader slowed by a loaded machine stays under the 256 KB hard limit.
+        int read = 0;
         var reader = Task.Run(() =>
         {
             for (int i = 0; i < 2000; i++)
             {
                 fast.ReadReply();
+                Volatile.Write(ref read, i + 1);
             }
         });
         for (int i = 0; i < 2000; i++)
         {
+            Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref read) >= i - 8 || reader.IsCompleted, TimeSpan.FromSeconds(30)),
+                "the fast subscriber stopped reading");
             publisher.Execute("PUBLISH", "flood", payload);
         }
         await reader.WaitAsync(TimeSpan.FromSeconds(30));
