@@ -25,6 +25,9 @@ internal sealed class Connection : IClientConnection, IReceiveAheadTarget
 {
     private const long BackpressureThresholdBytes = 4L * 1024 * 1024;
     private const int PrefetchWindow = 16;
+
+    /// <summary>Arguments the look-ahead records per request: 1-3, the key and the two after it (where a member or field is).</summary>
+    private const int Args = 3;
     private const int InputChunkBytes = 16 * 1024;
     private const int MinimumReceiveBytes = 2048;
     private readonly Socket _socket;
@@ -303,8 +306,6 @@ internal sealed class Connection : IClientConnection, IReceiveAheadTarget
     /// </summary>
     private int PrefetchKeysAhead(ReadOnlySpan<byte> buffer)
     {
-        // Per frame: arguments 1-3 (the key, and the two after it, where a member or field is).
-        const int Args = 3;
         Span<int> starts = stackalloc int[PrefetchWindow * Args];
         Span<int> lengths = stackalloc int[PrefetchWindow * Args];
         int frames = 0;
@@ -342,7 +343,6 @@ internal sealed class Connection : IClientConnection, IReceiveAheadTarget
     private static void PrefetchMembersAhead(Database database, ReadOnlySpan<byte> buffer, int frames, ReadOnlySpan<int> starts,
         ReadOnlySpan<int> lengths)
     {
-        const int Args = 3;
         Span<int> memberHashes = stackalloc int[PrefetchWindow];
         int i = 0;
         while (i < frames)
