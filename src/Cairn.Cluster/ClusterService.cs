@@ -617,20 +617,27 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
             return; // the client went away or was unblocked
         }
         _server.Blocking.Unregister(block);
-        waiter.Client.Connection.Push((this, completion), static (w, state) => state.Item1.WriteCompletion(w, state.completion));
         if (!block.ResumesInline)
         {
+            waiter.Client.Connection.Push((this, completion), static (w, state) => state.Item1.WriteCompletion(w, state.completion));
             block.Completion.TrySetResult(true);
             return;
         }
-        // Answered: nothing else may answer it (CLIENT UNBLOCK looks here), but its connection resumes only when Drain has
-        // released the store lock (ResumeAnswered), on this thread.
+        // Answered: nothing else may answer it (CLIENT UNBLOCK looks here), but its reply is written and sent, and its
+        // connection resumed, only when Drain has released the store lock (ResumeAnswered), on this thread.
         if (ReferenceEquals(waiter.Client.Blocked, block))
         {
             waiter.Client.Blocked = null;
         }
-        _answered.Add(block);
+        if (completion.Status is not (CompletionStatus.Ok or CompletionStatus.WouldBlock or CompletionStatus.WatchAborted))
+        {
+            _server.Stats.ErrorReplies++; // counted here, under the store lock, as every other error reply is
+        }
+        _answered.Add(new AnsweredClient(block, waiter.Client, completion));
     }
+
+    /// <summary>A parked client answered in this batch whose reply is not written yet.</summary>
+    private readonly record struct AnsweredClient(BlockRequest Block, Client Client, Completion Completion);
 
     /// <summary>Routed clients resumed on the answering thread, and through the thread pool (in how many work items). Executor only.</summary>
     private long _resumedInline;
@@ -639,10 +646,10 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
 
     private long _poolResumeItems;
 
-    /// <summary>Parked clients answered in this batch (their replies are written), waiting to resume. Executor only.</summary>
-    private List<BlockRequest> _answered = [];
+    /// <summary>Parked clients answered in this batch, waiting for their replies to be written and to resume. Executor only.</summary>
+    private List<AnsweredClient> _answered = [];
 
-    private List<BlockRequest> _answeredSpare = [];
+    private List<AnsweredClient> _answeredSpare = [];
 
     /// <summary>
     /// Resumes the connections of the clients answered in this batch. On a thread that holds no lock (a peer socket's, the
@@ -657,20 +664,33 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         {
             return;
         }
+        List<AnsweredClient> answered = _answered;
+        _answered = _answeredSpare;
+        _answeredSpare = answered;
+        // The replies are written (and sent: Push flushes) here, not in Answer: Drain answers a batch's clients under the
+        // store lock, and sending each reply there held both epoll loops off the store (their clients' commands) for one
+        // send per answered client. A parked client's output is touched by nobody else meanwhile (its read loop waits; a
+        // pub/sub push may come first, which RESP3 allows). Push takes only the client's output lock.
+        foreach (AnsweredClient client in answered)
+        {
+            client.Client.Connection.Push(client.Completion, static (w, completion) => WriteReply(w, completion));
+        }
         bool inline = t_inlineOwner is null && !_server.Store.Lock.IsHeldByCurrentThread;
         if (!inline)
         {
-            ResumeOnThreadPool(_answered.ToArray());
-            _answered.Clear();
+            var blocks = new BlockRequest[answered.Count];
+            for (int i = 0; i < blocks.Length; i++)
+            {
+                blocks[i] = answered[i].Block;
+            }
+            answered.Clear();
+            ResumeOnThreadPool(blocks);
             return;
         }
-        List<BlockRequest> answered = _answered;
-        _answered = _answeredSpare;
-        _answeredSpare = answered;
         _resumedInline += answered.Count;
-        foreach (BlockRequest block in answered)
+        foreach (AnsweredClient client in answered)
         {
-            block.Completion.TrySetResult(true); // a resumed read loop that posts work only queues it: this batch is running
+            client.Block.Completion.TrySetResult(true); // a resumed read loop that posts work only queues it: this batch is running
         }
         answered.Clear();
     }
@@ -691,6 +711,16 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
     /// <summary>The client's reply for a completed request (parked, or answered inline by <see cref="Submit"/>).</summary>
     private void WriteCompletion(RespWriter writer, Completion completion)
     {
+        if (completion.Status is not (CompletionStatus.Ok or CompletionStatus.WouldBlock or CompletionStatus.WatchAborted))
+        {
+            _server.Stats.ErrorReplies++;
+        }
+        WriteReply(writer, completion);
+    }
+
+    /// <summary>Writes a completion's reply without counting it (<see cref="WriteCompletion"/> counts error replies).</summary>
+    private static void WriteReply(RespWriter writer, Completion completion)
+    {
         if (completion.Status is CompletionStatus.Ok or CompletionStatus.WouldBlock)
         {
             writer.WriteRaw(completion.Reply); // WouldBlock: the timeout reply
@@ -701,7 +731,6 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         }
         else
         {
-            _server.Stats.ErrorReplies++;
             writer.WriteError(completion.Error);
         }
     }

@@ -17,6 +17,7 @@ namespace Cairn.Host;
 internal static class Program
 {
     private const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+    private const string SocketThreadCountVariable = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";
 
     private static async Task<int> Main(string[] args)
     {
@@ -69,6 +70,17 @@ internal static class Program
                 Console.Error.WriteLine($"*** FATAL CONFIG FILE ERROR *** {error}");
             }
             return 1;
+        }
+        // A cluster node whose clients are on Cairn's epoll loops reads all its peer links on ONE socket-engine thread (the
+        // engine then serves only peer links and listeners; with inline completions it defaults to one thread per core, and
+        // each link landed on either). Node work runs one batch at a time anyway (NodeExecutor), so a second thread added
+        // no parallelism, only wake-ups: frames from both peers now arrive in one epoll_wait of one thread. 3-node SET at
+        // c50: context switches per request 0.44 -> 0.32 (docs/cluster.md, Measured, sixth pass). Must be set before the
+        // first socket exists (the engine reads it once); an explicit setting in the environment wins.
+        if (config.ClusterEnabled && CairnServer.UsesEventLoops(config) &&
+            Environment.GetEnvironmentVariable(SocketThreadCountVariable) is null)
+        {
+            Environment.SetEnvironmentVariable(SocketThreadCountVariable, "1");
         }
         // Cluster nodes keep the thread pool's no-spin setting (Cairn.Host.csproj) too: peer frames are stepped on the socket
         // threads that read them and routed clients resume there, so the pool runs under 0.01 work items per routed request

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Cairn.Commands.Clients;
+using Cairn.Commands.Config;
 using Cairn.Commands.Execution;
 using Cairn.Engine.Memory.Keyspace;
 using Cairn.Primitives.Networking;
@@ -37,6 +38,13 @@ public sealed class CairnServer : IAsyncDisposable
     /// <summary>The port actually bound (differs from the configured one when that was 0).</summary>
     public int Port { get; private set; }
 
+    /// <summary>
+    /// True when clients will be driven by Cairn's own epoll loops (<c>event-loop epoll</c> on a platform that has them), so
+    /// .NET's socket engine serves only the listeners and other sockets (a cluster node's peer links).
+    /// </summary>
+    public static bool UsesEventLoops(ServerConfig config) =>
+        config.EventLoop == "epoll" && EpollNative.IsSupported;
+
     public void Start()
     {
         int port = _context.Config.Port;
@@ -56,7 +64,7 @@ public sealed class CairnServer : IAsyncDisposable
         }
         Port = port;
         _context.TcpPort = port;
-        if (_context.Config.EventLoop == "epoll" && EpollNative.IsSupported)
+        if (UsesEventLoops(_context.Config))
         {
             _eventLoops = new EpollLoop[Math.Max(1, _context.Config.IoThreads)];
             for (int i = 0; i < _eventLoops.Length; i++)

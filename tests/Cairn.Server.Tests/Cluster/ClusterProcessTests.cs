@@ -102,4 +102,83 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
             }
         }
     }
+
+    /// <summary>The names of the process's threads (Linux: /proc/PID/task/*/comm).</summary>
+    private static List<string> ThreadNames(int processId)
+    {
+        var names = new List<string>();
+        foreach (string task in Directory.GetDirectories($"/proc/{processId}/task"))
+        {
+            try
+            {
+                names.Add(File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n'));
+            }
+            catch (IOException)
+            {
+                // the thread exited meanwhile
+            }
+        }
+        return names;
+    }
+
+    [Fact]
+    public async Task AClusterNodeReadsItsPeerLinksOnOneSocketEngineThreadAndAPlainNodeKeepsOnePerCore()
+    {
+        if (!OperatingSystem.IsLinux() ||
+            System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture is not
+                (System.Runtime.InteropServices.Architecture.X64 or System.Runtime.InteropServices.Architecture.Arm64) ||
+            Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT") is not null)
+        {
+            return; // clients are on Cairn's epoll loops only there; an explicit setting inherited from here would win
+        }
+        string root = Path.Combine(Path.GetTempPath(), "cairn-cluster-threads-" + Guid.NewGuid().ToString("N"));
+        var directories = Enumerable.Range(1, 3).Select(i => Path.Combine(root, $"n{i}")).ToArray();
+        foreach (string directory in directories)
+        {
+            Directory.CreateDirectory(directory);
+        }
+        var nodes = new NodeProcess?[3];
+        try
+        {
+            nodes[0] = Start(directories[0], "node-1", null);
+            string seed = InfoField(nodes[0]!.Port, "cluster_peer_address");
+            nodes[1] = Start(directories[1], "node-2", seed);
+            nodes[2] = new NodeProcess(directories[2], "--save", "");
+            await ClusterTestNode.WaitUntilAsync(() => Task.FromResult(InfoField(nodes[0]!.Port, "cluster_nodes_alive") == "2"
+                && InfoField(nodes[1]!.Port, "cluster_nodes_alive") == "2"), "two processes see each other alive", seconds: 30);
+            // Routed requests cross both nodes' peer links (N = 2 of 2: every write replicates, every read asks both).
+            using (var raw = new RawClient(nodes[1]!.Port))
+            {
+                Assert.Equal("+OK", raw.Execute("SET", "threads:k", "v"));
+                Assert.Equal("v", raw.Execute("GET", "threads:k"));
+            }
+            using (var raw = new RawClient(nodes[2]!.Port))
+            {
+                Assert.Equal("+OK", raw.Execute("SET", "threads:plain", "v"));
+            }
+            foreach (NodeProcess? node in nodes[..2])
+            {
+                List<string> names = ThreadNames(node!.ProcessId);
+                output.WriteLine($"cluster node {node.ProcessId}: {string.Join(", ", names)}");
+                Assert.Single(names, name => name == ".NET Sockets");
+            }
+            // A plain node keeps .NET's default with inline completions: one engine thread per core.
+            List<string> plain = ThreadNames(nodes[2]!.ProcessId);
+            Assert.Equal(Environment.ProcessorCount, plain.Count(name => name == ".NET Sockets"));
+        }
+        finally
+        {
+            foreach (NodeProcess? node in nodes)
+            {
+                node?.Dispose();
+            }
+            try
+            {
+                Directory.Delete(root, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
 }

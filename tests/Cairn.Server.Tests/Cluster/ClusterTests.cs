@@ -285,9 +285,13 @@ public sealed class ClusterTests(ITestOutputHelper output)
             }
             using (var raw = minority.Raw())
             {
+                long errorsBefore = ErrorReplies(raw);
                 string refused = raw.Execute("SET", "p:0", "minority");
                 Assert.StartsWith("-NOQUORUM not enough replicas reachable for this key: need 2 of 3, 1 reachable", refused);
                 Assert.StartsWith("-NOQUORUM", raw.Execute("GET", "p:1")); // R = 2 cannot be met either
+                // A routed refusal is counted once, when the node answers it (under the store lock), not when its reply
+                // is written after the lock is released.
+                Assert.Equal(errorsBefore + 2, ErrorReplies(raw));
                 Assert.Equal("+OK", raw.Execute("CLUSTER", "CONSISTENCY", "ONE"));
                 Assert.Equal("(nil)", raw.Execute("GET", "p:1")); // ONE is served by the minority's own (stale) replica
                 Assert.Equal("+ONE", raw.Execute("CLUSTER", "CONSISTENCY"));
@@ -493,5 +497,11 @@ public sealed class ClusterTests(ITestOutputHelper output)
         {
             await node.DisposeAsync();
         }
+    }
+
+    private static long ErrorReplies(Infrastructure.RawClient raw)
+    {
+        string line = raw.Execute("INFO", "stats").Split('\n').Single(l => l.StartsWith("total_error_replies:", StringComparison.Ordinal));
+        return long.Parse(line["total_error_replies:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }
