@@ -101,18 +101,16 @@ internal static class ListCommands
             return;
         }
         long before = list.MemoryUsageBytes;
-        if (!hasCount)
+        int n = hasCount ? (int)Math.Min(count, list.Count) : 1;
+        if (hasCount)
         {
-            ctx.Reply.WriteBulkString(list.Pop(head));
-        }
-        else
-        {
-            int n = (int)Math.Min(count, list.Count);
             ctx.Reply.WriteArrayHeader(n);
-            for (int i = 0; i < n; i++)
-            {
-                ctx.Reply.WriteBulkString(list.Pop(head));
-            }
+        }
+        for (int i = 0; i < n; i++)
+        {
+            // Written from the list's own bytes, then removed: no copy of the element.
+            ctx.Reply.WriteBulkString(list[head ? 0 : list.Count - 1]);
+            list.RemoveEnd(head);
         }
         ListAccess.ElementsRemoved(ctx, key, index, list, before, head ? "lpop" : "rpop");
     }

@@ -168,10 +168,10 @@ internal static class ListMoveCommands
                 continue;
             }
             long before = list.MemoryUsageBytes;
-            byte[] element = list.Pop(head);
             ctx.Reply.WriteArrayHeader(2);
             ctx.Reply.WriteBulkString(key);
-            ctx.Reply.WriteBulkString(element);
+            ctx.Reply.WriteBulkString(list[head ? 0 : list.Count - 1]);
+            list.RemoveEnd(head);
             ListAccess.ElementsRemoved(ctx, key, index, list, before, head ? "lpop" : "rpop");
             return;
         }
@@ -255,7 +255,8 @@ internal static class ListMoveCommands
             ctx.Reply.WriteArrayHeader(n);
             for (int e = 0; e < n; e++)
             {
-                ctx.Reply.WriteBulkString(list.Pop(head));
+                ctx.Reply.WriteBulkString(list[head ? 0 : list.Count - 1]);
+                list.RemoveEnd(head);
             }
             ListAccess.ElementsRemoved(ctx, key, index, list, before, head ? "lpop" : "rpop");
             served = true;

@@ -91,8 +91,16 @@ internal sealed class ChunkedList
     public byte[] RemoveFirst()
     {
         Invariant.Require(_count > 0, "pop from an empty list");
+        byte[] element = Chunk(0)[0].ToArray();
+        DropFirst();
+        return element;
+    }
+
+    /// <summary>Removes the first element without copying it out (read it first through the indexer).</summary>
+    public void DropFirst()
+    {
+        Invariant.Require(_count > 0, "pop from an empty list");
         ref PackedBuffer first = ref Chunk(0);
-        byte[] element = first[0].ToArray();
         first.RemoveAt(0); // moves the chunk's bytes (at most one chunk), as listpack's delete at the head
         _count--;
         if (first.Count == 0)
@@ -100,7 +108,6 @@ internal sealed class ChunkedList
             RemoveChunk(0);
         }
         ResetCursor();
-        return element;
     }
 
     /// <summary>Removes and returns the last element.</summary>
@@ -109,6 +116,15 @@ internal sealed class ChunkedList
         Invariant.Require(_count > 0, "pop from an empty list");
         ref PackedBuffer last = ref Chunk(_chunkCount - 1);
         byte[] element = last[last.Count - 1].ToArray();
+        DropLast();
+        return element;
+    }
+
+    /// <summary>Removes the last element without copying it out (read it first through the indexer).</summary>
+    public void DropLast()
+    {
+        Invariant.Require(_count > 0, "pop from an empty list");
+        ref PackedBuffer last = ref Chunk(_chunkCount - 1);
         last.RemoveAt(last.Count - 1);
         _count--;
         if (last.Count == 0)
@@ -116,7 +132,6 @@ internal sealed class ChunkedList
             RemoveChunk(_chunkCount - 1);
         }
         ResetCursor();
-        return element;
     }
 
     /// <summary>Inserts so that the element ends up at <paramref name="index"/> (0..Count).</summary>

@@ -122,19 +122,32 @@ public sealed class ListObject : DataObject
 
     public byte[] Pop(bool head)
     {
-        byte[] element;
+        byte[] element = this[head ? 0 : Count - 1].ToArray();
+        RemoveEnd(head);
+        return element;
+    }
+
+    /// <summary>
+    /// Removes the first (<paramref name="head"/>) or last element without copying it out: LPOP and RPOP write it from the
+    /// indexer straight into the reply, where <see cref="Pop"/>'s copy was an allocation per element (and gen0 collections
+    /// under a pipelined LPOP). REQUIRES: the list is not empty.
+    /// </summary>
+    public void RemoveEnd(bool head)
+    {
+        int index = head ? 0 : Count - 1;
+        _listpackBytes -= ListpackSize.Entry(this[index]);
         if (_packed is not null)
         {
-            int index = head ? 0 : _packed.Count - 1;
-            element = _packed[index].ToArray();
             _packed.RemoveAt(index);
+        }
+        else if (head)
+        {
+            _deque!.DropFirst();
         }
         else
         {
-            element = head ? _deque!.RemoveFirst() : _deque!.RemoveLast();
+            _deque!.DropLast();
         }
-        _listpackBytes -= ListpackSize.Entry(element);
-        return element;
     }
 
     /// <summary>Inserts so that the element ends at <paramref name="index"/> (0..Count).</summary>
