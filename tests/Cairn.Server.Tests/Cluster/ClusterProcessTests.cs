@@ -89,17 +89,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
         }
         finally
         {
-            foreach (NodeProcess? node in nodes)
-            {
-                node?.Dispose();
-            }
-            try
-            {
-                Directory.Delete(root, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            StopAll(nodes, root);
         }
     }
 
@@ -168,17 +158,23 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
         }
         finally
         {
-            foreach (NodeProcess? node in nodes)
-            {
-                node?.Dispose();
-            }
-            try
-            {
-                Directory.Delete(root, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            StopAll(nodes, root);
+        }
+    }
+
+    /// <summary>Stops every node that was started (by its own process) and removes their directories.</summary>
+    private static void StopAll(NodeProcess?[] nodes, string root)
+    {
+        foreach (NodeProcess? node in nodes)
+        {
+            node?.Dispose();
+        }
+        try
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        catch (IOException)
+        {
         }
     }
 }
