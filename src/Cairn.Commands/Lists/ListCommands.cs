@@ -109,7 +109,7 @@ internal static class ListCommands
         for (int i = 0; i < n; i++)
         {
             // Written from the list's own bytes, then removed: no copy of the element.
-            ctx.Reply.WriteBulkString(list[head ? 0 : list.Count - 1]);
+            ctx.Reply.WriteBulkString(list.End(head));
             list.RemoveEnd(head);
         }
         ListAccess.ElementsRemoved(ctx, key, index, list, before, head ? "lpop" : "rpop");

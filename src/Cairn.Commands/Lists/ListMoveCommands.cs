@@ -170,7 +170,7 @@ internal static class ListMoveCommands
             long before = list.MemoryUsageBytes;
             ctx.Reply.WriteArrayHeader(2);
             ctx.Reply.WriteBulkString(key);
-            ctx.Reply.WriteBulkString(list[head ? 0 : list.Count - 1]);
+            ctx.Reply.WriteBulkString(list.End(head));
             list.RemoveEnd(head);
             ListAccess.ElementsRemoved(ctx, key, index, list, before, head ? "lpop" : "rpop");
             return;
@@ -255,7 +255,7 @@ internal static class ListMoveCommands
             ctx.Reply.WriteArrayHeader(n);
             for (int e = 0; e < n; e++)
             {
-                ctx.Reply.WriteBulkString(list[head ? 0 : list.Count - 1]);
+                ctx.Reply.WriteBulkString(list.End(head));
                 list.RemoveEnd(head);
             }
             ListAccess.ElementsRemoved(ctx, key, index, list, before, head ? "lpop" : "rpop");

@@ -120,25 +120,27 @@ public sealed class ListObject : DataObject
         }
     }
 
+    /// <summary>The first (<paramref name="head"/>) or last element, valid until the list changes. REQUIRES: not empty.</summary>
+    public ReadOnlySpan<byte> End(bool head) => this[head ? 0 : Count - 1];
+
     public byte[] Pop(bool head)
     {
-        byte[] element = this[head ? 0 : Count - 1].ToArray();
+        byte[] element = End(head).ToArray();
         RemoveEnd(head);
         return element;
     }
 
     /// <summary>
-    /// Removes the first (<paramref name="head"/>) or last element without copying it out: LPOP and RPOP write it from the
-    /// indexer straight into the reply, where <see cref="Pop"/>'s copy was an allocation per element (and gen0 collections
-    /// under a pipelined LPOP). REQUIRES: the list is not empty.
+    /// Removes the first (<paramref name="head"/>) or last element without copying it out: LPOP and RPOP write it from
+    /// <see cref="End"/> straight into the reply, where <see cref="Pop"/>'s copy was an allocation per element (and gen0
+    /// collections under a pipelined LPOP). REQUIRES: the list is not empty.
     /// </summary>
     public void RemoveEnd(bool head)
     {
-        int index = head ? 0 : Count - 1;
-        _listpackBytes -= ListpackSize.Entry(this[index]);
+        _listpackBytes -= ListpackSize.Entry(End(head));
         if (_packed is not null)
         {
-            _packed.RemoveAt(index);
+            _packed.RemoveAt(head ? 0 : _packed.Count - 1);
         }
         else if (head)
         {
