@@ -7,9 +7,15 @@ namespace Cairn.Engine.Memory.Collections;
 /// object and one array, not three objects (measured 1M two-field hashes: 24 bytes a key less than through the class).
 /// The format: every element as [varint length][bytes], back to back. Access by index walks from the start or from a remembered position (the last index reached), so sequential
 /// access (iteration, HGETALL, a linear field search followed by its value) is O(1) a step; random access is O(size),
-/// which the encoding thresholds keep small, as in Redis. Insertion and removal move the bytes after the position.
-/// Invariants: elements [0, _count) fill _buffer[_offset, _used) (offsets are absolute, into the buffer); element
-/// _cursorIndex (&lt;= _count) starts at _cursorOffset. The bytes before _offset are never read or written.
+/// which the encoding thresholds keep small, as in Redis. Insertion and removal in the middle move the bytes after the
+/// position; at the head they do not: removing the first elements advances the start, and inserting at the head writes
+/// into the room before the start (making that room, when there is none, by moving the elements to the buffer's end
+/// once). So LPUSH and LPOP on a list chunk cost the element, not the chunk: listpack's memmove of the whole node per
+/// head operation was most of a pipelined LPOP's CPU on a big list.
+/// Invariants: elements [0, _count) fill _buffer[_offset, _used) (offsets are absolute, into the buffer);
+/// _floor &lt;= _offset, and the bytes before _floor are someone else's (a key sharing the array): never read or written,
+/// kept when the buffer is reallocated; [_floor, _offset) is free head room; element _cursorIndex (&lt;= _count) starts
+/// at _cursorOffset.
 /// Thread safety: none (under the store lock).
 /// </summary>
 public struct PackedBuffer
@@ -18,7 +24,10 @@ public struct PackedBuffer
 
     private byte[]? _buffer;
 
-    /// <summary>Where the elements start in the buffer: bytes before it are someone else's (a key sharing the array).</summary>
+    /// <summary>Where our part of the buffer starts: bytes before it are someone else's (a key sharing the array).</summary>
+    private int _floor;
+
+    /// <summary>Where the elements start in the buffer (at or after <see cref="_floor"/>).</summary>
     private int _offset;
     private int _count;
     private int _used;
@@ -52,7 +61,7 @@ public struct PackedBuffer
     public static PackedBuffer Over(byte[] buffer, int offset, int count, int used)
     {
         Invariant.Require((uint)offset <= (uint)used && (uint)used <= (uint)buffer.Length && count >= 0, "packed region out of bounds");
-        return new PackedBuffer { _buffer = buffer, _offset = offset, _used = used, _count = count, _cursorOffset = offset };
+        return new PackedBuffer { _buffer = buffer, _floor = offset, _offset = offset, _used = used, _count = count, _cursorOffset = offset };
     }
 
     public ReadOnlySpan<byte> this[int index]
@@ -69,12 +78,23 @@ public struct PackedBuffer
     public void Insert(int index, ReadOnlySpan<byte> element)
     {
         Invariant.Require((uint)index <= (uint)_count, "packed insert out of bounds");
-        int at = OffsetOf(index);
         int size = Varint.SizeOf((ulong)element.Length) + element.Length;
-        EnsureCapacity(_used + size);
+        if (index == 0 && _count > 0)
+        {
+            if (_offset - _floor < size)
+            {
+                MakeHeadRoom(size);
+            }
+            _offset -= size;
+            WriteElement(_offset, element);
+            _count++;
+            ResetCursor();
+            return;
+        }
+        EnsureTailRoom(size);
+        int at = OffsetOf(index);
         Buffer.BlockCopy(_buffer!, at, _buffer!, at + size, _used - at);
-        int header = Varint.Write(_buffer.AsSpan(at), (ulong)element.Length);
-        element.CopyTo(_buffer.AsSpan(at + header));
+        WriteElement(at, element);
         _used += size;
         _count++;
     }
@@ -84,7 +104,14 @@ public struct PackedBuffer
     public void RemoveAt(int index) => RemoveRange(index, 1);
 
     /// <summary>Removes <paramref name="count"/> elements starting at <paramref name="index"/>.</summary>
-    public void RemoveRange(int index, int count)
+    public void RemoveRange(int index, int count) => RemoveRange(index, count, shrink: true);
+
+    /// <summary>
+    /// Removes <paramref name="count"/> elements starting at <paramref name="index"/>; with <paramref name="shrink"/>, a
+    /// buffer left three quarters empty is reallocated at half its size. A list chunk being drained passes false: it is
+    /// released whole when its last element goes, and shrinking it on the way was an allocation and a copy every few pops.
+    /// </summary>
+    public void RemoveRange(int index, int count, bool shrink)
     {
         Invariant.Require(index >= 0 && count >= 0 && index + count <= _count, "packed range out of bounds");
         if (count == 0)
@@ -97,14 +124,28 @@ public struct PackedBuffer
         {
             to += ElementSize(to);
         }
-        Buffer.BlockCopy(_buffer!, to, _buffer!, from, _used - to);
-        _used -= to - from;
         _count -= count;
-        _cursorIndex = index;
-        _cursorOffset = from;
-        if (_buffer!.Length > 256 && _used < _buffer.Length / 4)
+        if (index == 0)
         {
-            Array.Resize(ref _buffer, _buffer.Length / 2);
+            _offset = to; // the removed bytes become head room
+            ResetCursor();
+        }
+        else
+        {
+            Buffer.BlockCopy(_buffer!, to, _buffer!, from, _used - to);
+            _used -= to - from;
+            _cursorIndex = index;
+            _cursorOffset = from;
+        }
+        if (_count == 0)
+        {
+            _offset = _floor;
+            _used = _floor;
+            ResetCursor();
+        }
+        if (shrink && _buffer!.Length > 256 && _floor + (_used - _offset) < _buffer.Length / 4)
+        {
+            Relayout(_buffer.Length / 2, headRoom: 0);
         }
     }
 
@@ -117,12 +158,17 @@ public struct PackedBuffer
         int delta = size - (end - start);
         if (delta != 0)
         {
-            EnsureCapacity(_used + delta);
+            if (delta > 0 && _used + delta > _buffer!.Length)
+            {
+                int before = _offset;
+                EnsureTailRoom(delta);
+                start += _offset - before;
+                end += _offset - before;
+            }
             Buffer.BlockCopy(_buffer!, end, _buffer!, end + delta, _used - end);
             _used += delta;
         }
-        int header = Varint.Write(_buffer.AsSpan(start), (ulong)element.Length);
-        element.CopyTo(_buffer.AsSpan(start + header));
+        WriteElement(start, element);
     }
 
     public readonly PackedBuffer Clone()
@@ -139,7 +185,7 @@ public struct PackedBuffer
     }
 
     /// <summary>Makes room for <paramref name="bytes"/> more bytes at once (a command that knows what it will add).</summary>
-    public void Reserve(int bytes) => EnsureCapacity(_used + bytes);
+    public void Reserve(int bytes) => EnsureTailRoom(bytes);
 
     /// <summary>Where element <paramref name="index"/> (or the end, for index == Count) starts; remembers it.</summary>
     private int OffsetOf(int index)
@@ -172,15 +218,72 @@ public struct PackedBuffer
         return header + (int)length;
     }
 
-    private void EnsureCapacity(int bytes)
+    private void WriteElement(int at, ReadOnlySpan<byte> element)
+    {
+        int header = Varint.Write(_buffer.AsSpan(at), (ulong)element.Length);
+        element.CopyTo(_buffer.AsSpan(at + header));
+    }
+
+    private void ResetCursor()
+    {
+        _cursorIndex = 0;
+        _cursorOffset = _offset;
+    }
+
+    /// <summary>Room for <paramref name="bytes"/> more bytes after the elements: moves them down into the head room when
+    /// that makes enough, else grows the buffer (by half, at most 4 KiB at a time).</summary>
+    private void EnsureTailRoom(int bytes)
     {
         if (_buffer is null)
         {
             _buffer = new byte[Math.Max(bytes, MinimumBufferBytes)];
+            return;
         }
-        else if (bytes > _buffer.Length)
+        if (_used + bytes <= _buffer.Length)
         {
-            Array.Resize(ref _buffer, Math.Max(bytes, _buffer.Length + Math.Min(_buffer.Length / 2, 4096)));
+            return;
         }
+        int needed = _floor + (_used - _offset) + bytes;
+        int length = needed <= _buffer.Length ? _buffer.Length : Math.Max(needed, _buffer.Length + Math.Min(_buffer.Length / 2, 4096));
+        Relayout(length, headRoom: 0);
+    }
+
+    /// <summary>Room for <paramref name="bytes"/> more bytes before the elements: moves them to the end of the buffer,
+    /// growing it first when the free space is short, so the head inserts that follow write in place.</summary>
+    private void MakeHeadRoom(int bytes)
+    {
+        int live = _used - _offset;
+        int needed = _floor + live + bytes;
+        int length = _buffer is null ? Math.Max(needed, MinimumBufferBytes)
+            : needed <= _buffer.Length ? _buffer.Length
+            : Math.Max(needed, _buffer.Length + Math.Min(_buffer.Length / 2, 4096));
+        Relayout(length, headRoom: length - _floor - live);
+    }
+
+    /// <summary>Puts the elements at <c>_floor + headRoom</c> of a buffer of <paramref name="length"/> bytes (this one
+    /// when the length is unchanged), keeping the bytes before <see cref="_floor"/>.</summary>
+    private void Relayout(int length, int headRoom)
+    {
+        int live = _used - _offset;
+        Invariant.Require(_floor + headRoom + live <= length, "packed relayout overflows");
+        int start = _floor + headRoom;
+        if (_buffer is null)
+        {
+            _buffer = new byte[length];
+        }
+        else if (length == _buffer.Length)
+        {
+            Buffer.BlockCopy(_buffer, _offset, _buffer, start, live);
+        }
+        else
+        {
+            var next = new byte[length];
+            Buffer.BlockCopy(_buffer, 0, next, 0, _floor);
+            Buffer.BlockCopy(_buffer, _offset, next, start, live);
+            _buffer = next;
+        }
+        _offset = start;
+        _used = start + live;
+        ResetCursor();
     }
 }

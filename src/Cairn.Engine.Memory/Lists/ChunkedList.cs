@@ -9,7 +9,9 @@ namespace Cairn.Engine.Memory.Lists;
 /// thousand arrays rather than a million objects. Per element that saves the object header and the reference (about 32
 /// bytes), and the garbage collector traces and promotes chunks instead of every element: an object per element made LPUSH
 /// cost three times Redis's CPU per request.
-/// Push and pop at both ends are O(chunk); popping the head advances the chunk's start instead of moving its bytes. Access
+/// Push and pop at both ends cost the element, not the chunk (amortized): a chunk keeps free room before its elements for
+/// pushes at the head, and popping the head advances its start (<see cref="PackedBuffer"/>); a chunk drained from either
+/// end is not shrunk on the way while others remain, it is released whole when its last element goes. Access
 /// by index walks chunks from a remembered position (the chunk of the last access), so sequential access (LRANGE, a
 /// snapshot) is O(1) a step; random access is O(chunks) as in Redis. An insert or replace that overflows a chunk splits it.
 /// Invariants: no chunk is empty; _count is the sum of the chunks' counts; chunks [0, _chunkCount) sit in the ring from
@@ -65,6 +67,19 @@ internal sealed class ChunkedList
         }
     }
 
+    /// <summary>The first element, without walking to it through the cursor. REQUIRES: not empty.</summary>
+    public ReadOnlySpan<byte> First => Chunk(0)[0];
+
+    /// <summary>The last element. REQUIRES: not empty.</summary>
+    public ReadOnlySpan<byte> Last
+    {
+        get
+        {
+            ref PackedBuffer last = ref Chunk(_chunkCount - 1);
+            return last[last.Count - 1];
+        }
+    }
+
     public void AddFirst(ReadOnlySpan<byte> element)
     {
         if (_chunkCount == 0 || !Fits(ref Chunk(0), element.Length))
@@ -101,7 +116,7 @@ internal sealed class ChunkedList
     {
         Invariant.Require(_count > 0, "pop from an empty list");
         ref PackedBuffer first = ref Chunk(0);
-        first.RemoveAt(0); // moves the chunk's bytes (at most one chunk), as listpack's delete at the head
+        first.RemoveRange(0, 1, shrink: _chunkCount == 1); // advances the chunk's start; a chunk with others after it drains whole
         _count--;
         if (first.Count == 0)
         {
@@ -125,7 +140,7 @@ internal sealed class ChunkedList
     {
         Invariant.Require(_count > 0, "pop from an empty list");
         ref PackedBuffer last = ref Chunk(_chunkCount - 1);
-        last.RemoveAt(last.Count - 1);
+        last.RemoveRange(last.Count - 1, 1, shrink: _chunkCount == 1);
         _count--;
         if (last.Count == 0)
         {

@@ -54,9 +54,10 @@ public sealed class ListObject : DataObject
             {
                 return RedisObjectBytes + _listpackBytes;
             }
-            (long sizeLimit, _) = NodeLimits(EncodingSettings.ListMaxListpackSize);
-            long nodes = sizeLimit == long.MaxValue ? 1 : 1 + _listpackBytes / sizeLimit;
-            return RedisObjectBytes + QuicklistHeaderBytes + nodes * QuicklistNodeBytes + _listpackBytes;
+            // The quicklist's real nodes, as Redis counts them: a field read, where deriving the count from the node
+            // size limit took two divisions and a configuration read per push and pop (2.6% of a pipelined LPOP), and
+            // drifted from what was accounted when list-max-listpack-size changed under a live list.
+            return RedisObjectBytes + QuicklistHeaderBytes + _deque!.ChunkCount * QuicklistNodeBytes + _listpackBytes;
         }
     }
 
@@ -121,7 +122,7 @@ public sealed class ListObject : DataObject
     }
 
     /// <summary>The first (<paramref name="head"/>) or last element, valid until the list changes. REQUIRES: not empty.</summary>
-    public ReadOnlySpan<byte> End(bool head) => this[head ? 0 : Count - 1];
+    public ReadOnlySpan<byte> End(bool head) => _deque is null ? _packed![head ? 0 : _packed.Count - 1] : head ? _deque.First : _deque.Last;
 
     public byte[] Pop(bool head)
     {
