@@ -202,9 +202,13 @@ public struct PackedBuffer
             i = index;
             offset = _used;
         }
+        byte[]? buffer = _buffer;
         for (; i < index; i++)
         {
-            offset += ElementSize(offset);
+            // Most elements are shorter than 128 bytes: a one-byte header, read without the general varint decoder.
+            // An RPOP walks its whole chunk this way (the format has no back links), so this step is its cost.
+            byte header = buffer![offset];
+            offset += header < 0x80 ? 1 + header : ElementSize(offset);
         }
         _cursorIndex = index;
         _cursorOffset = offset;
