@@ -43,15 +43,6 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
     /// <summary><see cref="AofWriterOptions.MaxPendingBytes"/> and <see cref="AofWriterOptions.EagerWriteBytes"/>, read per record.</summary>
     private readonly int _maxPendingBytes;
     private readonly int _eagerWriteBytes;
-    private readonly int _inlineWriteBytes;
-
-    /// <summary>
-    /// Held by whoever writes to the file: the writer thread for a whole round (from taking its batch to its fsync), or a
-    /// command writing the pending buffer itself (<see cref="AofWriterOptions.InlineWriteBytes"/>). Guards <c>_file</c>,
-    /// <c>_writtenOffset</c>, <c>_unsynced</c> and <see cref="CurrentFileBytes"/>. Lock order: a command holds the store lock
-    /// and only tries this one (never waits); the thread takes this one, then the store lock.
-    /// </summary>
-    private readonly Lock _fileLock = new();
 
     /// <summary>
     /// Wakes the writer thread. No spinning: SemaphoreSlim's spin before each 1 ms sleep was half of the thread's CPU
@@ -90,7 +81,6 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
             && _options.MaxPendingBytes >= _options.EagerWriteBytes, "AOF writer options out of range");
         _maxPendingBytes = _options.MaxPendingBytes;
         _eagerWriteBytes = _options.EagerWriteBytes;
-        _inlineWriteBytes = _options.InlineWriteBytes;
         _storeLock = storeLock;
         _file = file;
         Policy = policy;
@@ -185,10 +175,6 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
         pending.Length = before + size;
         long appended = _appendedOffset + size;
         Volatile.Write(ref _appendedOffset, appended);
-        if (before + size >= _inlineWriteBytes && _inlineWriteBytes > 0 && TryWriteInline(pending))
-        {
-            return appended;
-        }
         bool wake = Policy == FsyncPolicy.Always
             ? wasEmpty
             : (wasEmpty && _idle) || (before < _eagerWriteBytes && before + size >= _eagerWriteBytes);
@@ -198,52 +184,6 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
             _wake.Set();
         }
         return appended;
-    }
-
-    /// <summary>Pending buffers the commands wrote themselves (<see cref="AofWriterOptions.InlineWriteBytes"/>).</summary>
-    public long InlineWrites => Volatile.Read(ref _inlineWrites);
-
-    private long _inlineWrites;
-
-    /// <summary>
-    /// Writes the pending buffer to the file on the calling thread (a command's, under the store lock) and empties it, so
-    /// the same buffer is filled again while still in this core's cache and the writer thread is neither woken nor handed
-    /// anything. Only when the file is free (the thread is not in a round: a batch it took, older than these records, may
-    /// not be written yet otherwise), under everysec and no, with no file switch queued and nothing handed over.
-    /// Returns false (the caller queues as usual) when any of these does not hold. REQUIRES: the store lock.
-    /// </summary>
-    private bool TryWriteInline(PendingBuffer pending)
-    {
-        if (Policy == FsyncPolicy.Always || pending.Switches.Count != 0 || _stopping || Volatile.Read(ref _handed) is not null
-            || !_fileLock.TryEnter())
-        {
-            return false;
-        }
-        try
-        {
-            Span<byte> records = pending.Bytes.AsSpan(0, pending.Length);
-            AofFormat.SealAll(records);
-            try
-            {
-                _file.Append(records);
-                _file.Flush();
-                _writtenOffset += records.Length;
-                CurrentFileBytes += records.Length;
-                _unsynced = true;
-                LastError = null;
-            }
-            catch (IOException e)
-            {
-                LastError = e.Message; // as a failed round of the thread: these records are lost, writes are refused
-            }
-            pending.Length = 0;
-            Volatile.Write(ref _inlineWrites, _inlineWrites + 1);
-            return true;
-        }
-        finally
-        {
-            _fileLock.Exit();
-        }
     }
 
     /// <summary>
@@ -264,43 +204,57 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
 
     private void Run()
     {
-        long inlineWritesSeen = 0;
         while (true)
         {
             bool idle = Volatile.Read(ref _idle);
             _wake.Wait(Policy == FsyncPolicy.Always ? 5000 : idle ? 1000 : _options.WriteIntervalMilliseconds);
-            // Commands wrote the buffer themselves since the last round: they keep it moving, so leave what is queued to
-            // them (it stays in their core's cache) unless a whole interval passes without one; at most two intervals.
-            long inlineWrites = Volatile.Read(ref _inlineWrites);
-            bool leaveToCommands = inlineWrites != inlineWritesSeen && !_stopping && Volatile.Read(ref _handed) is null;
-            inlineWritesSeen = inlineWrites;
-            PendingBuffer? batch = null;
-            bool durable;
-            long written;
-            _fileLock.Enter();
+            PendingBuffer batch = TakeBatch();
+            bool empty = batch.IsEmpty;
+            AofFormat.SealAll(batch.Bytes.AsSpan(0, batch.Length));
             try
             {
-                if (!leaveToCommands)
+                bool wrote = false;
+                int written = 0;
+                foreach ((int position, FileSwitch next) in batch.Switches)
                 {
-                    batch = TakeBatch();
+                    wrote |= WriteRange(batch, written, position);
+                    written = position;
+                    _file.Flush();
+                    _file.Sync();
+                    Interlocked.Exchange(ref _syncedOffset, _writtenOffset);
+                    _file.Dispose();
+                    _file = next.File;
+                    Path = next.Path;
+                    CurrentFileBytes = 0;
                 }
-                durable = WriteBatch(batch);
-                written = _writtenOffset;
+                wrote |= WriteRange(batch, written, batch.Length);
+                if (wrote)
+                {
+                    _file.Flush();
+                    _unsynced = true;
+                }
+                long now = Environment.TickCount64;
+                bool sync = _unsynced && (Policy == FsyncPolicy.Always || (Policy == FsyncPolicy.EverySecond && now - _lastSyncTicks >= 1000));
+                if (sync)
+                {
+                    _file.Sync();
+                    Interlocked.Exchange(ref _syncedOffset, _writtenOffset);
+                    FsyncCount++;
+                    _lastSyncTicks = now;
+                    _unsynced = false;
+                }
+                LastError = null;
+                // Under everysec/no nobody waits for the fsync; under always a record is durable once synced.
+                if (Policy != FsyncPolicy.Always || !_unsynced)
+                {
+                    // Replies of the waiting clients leave from this thread; the next round starts once they are sent.
+                    _durability.MarkDurable(_writtenOffset);
+                }
             }
-            finally
+            catch (IOException e)
             {
-                _fileLock.Exit();
+                LastError = e.Message;
             }
-            if (durable)
-            {
-                // Replies of the waiting clients leave from this thread; the next round starts once they are sent.
-                _durability.MarkDurable(written);
-            }
-            if (batch is null)
-            {
-                continue;
-            }
-            bool empty = batch.IsEmpty;
             batch.Clear(RetainedBufferBytes);
             Volatile.Write(ref _returned, batch);
             _room.Set();
@@ -309,65 +263,6 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
                 return;
             }
         }
-    }
-
-    /// <summary>
-    /// Writes one batch (none: commands wrote the records, only fsync is left) and fsyncs as the policy asks. Returns
-    /// whether everything written so far counts as durable for the clients waiting (always: fsynced; everysec and no:
-    /// written). REQUIRES: <c>_fileLock</c>.
-    /// </summary>
-    private bool WriteBatch(PendingBuffer? batch)
-    {
-        try
-        {
-            if (batch is not null && WriteRecords(batch))
-            {
-                _file.Flush();
-                _unsynced = true;
-            }
-            long now = Environment.TickCount64;
-            bool sync = _unsynced && (Policy == FsyncPolicy.Always || (Policy == FsyncPolicy.EverySecond && now - _lastSyncTicks >= 1000));
-            if (sync)
-            {
-                _file.Sync();
-                Interlocked.Exchange(ref _syncedOffset, _writtenOffset);
-                FsyncCount++;
-                _lastSyncTicks = now;
-                _unsynced = false;
-            }
-            if (batch is not null || sync)
-            {
-                LastError = null;
-            }
-            // Under everysec/no nobody waits for the fsync; under always a record is durable once synced.
-            return Policy != FsyncPolicy.Always || !_unsynced;
-        }
-        catch (IOException e)
-        {
-            LastError = e.Message;
-            return false;
-        }
-    }
-
-    /// <summary>Seals the batch's records and writes them, switching files where it says. Returns whether it wrote any. REQUIRES: <c>_fileLock</c>.</summary>
-    private bool WriteRecords(PendingBuffer batch)
-    {
-        AofFormat.SealAll(batch.Bytes.AsSpan(0, batch.Length));
-        bool wrote = false;
-        int written = 0;
-        foreach ((int position, FileSwitch next) in batch.Switches)
-        {
-            wrote |= WriteRange(batch, written, position);
-            written = position;
-            _file.Flush();
-            _file.Sync();
-            Interlocked.Exchange(ref _syncedOffset, _writtenOffset);
-            _file.Dispose();
-            _file = next.File;
-            Path = next.Path;
-            CurrentFileBytes = 0;
-        }
-        return WriteRange(batch, written, batch.Length) | wrote;
     }
 
     /// <summary>

@@ -17,13 +17,6 @@ public sealed record AofWriterOptions
     public int EagerWriteBytes { get; init; } = 256 * 1024;
 
     /// <summary>
-    /// Under everysec and no, a command whose record brings the pending buffer to this many bytes writes the buffer to the
-    /// file itself (under the store lock) when the writer thread is not writing, instead of leaving it for the thread;
-    /// the thread then only writes what is left at its interval, and fsyncs. 0: never (the thread writes everything).
-    /// </summary>
-    public int InlineWriteBytes { get; init; }
-
-    /// <summary>
     /// The most bytes queued for the writer under everysec and no: a command that would pass it waits (holding the store
     /// lock, so every client waits, as Redis's loop blocks in write()) until the writer has taken the queue. With the
     /// buffer being written, the writer holds at most twice this. Under always clients wait for every fsync anyway.

@@ -55,96 +55,11 @@ public sealed class AofWriterTests
         }
     }
 
-    [Fact]
-    public void CommandsThatWriteTheBufferThemselvesKeepEveryRecordInOrder()
-    {
-        var fileSystem = new MemoryFileSystem();
-        fileSystem.CreateDirectory(Directory);
-        IWritableFile file = fileSystem.CreateWritable(FilePath);
-        file.Append(AofFormat.CreateHeader());
-        // Small buffers and a short interval: the thread and the commands both write, often, in turn.
-        var options = new AofWriterOptions { WriteIntervalMilliseconds = 1, InlineWriteBytes = 512 };
-        const int records = 20000;
-        var storeLock = new Lock();
-        var writer = new AofWriter(file, FsyncPolicy.EverySecond, FilePath, storeLock, options);
-        long lastTicket = 0;
-        try
-        {
-            for (int i = 0; i < records; i++)
-            {
-                lock (storeLock)
-                {
-                    long ticket = Append(writer, i);
-                    Assert.True(ticket > lastTicket);
-                    lastTicket = ticket;
-                }
-                if (i % 2000 == 0)
-                {
-                    Thread.Sleep(3); // the thread takes what is queued when commands pause
-                }
-            }
-            Assert.True(writer.InlineWrites > 0, "no command wrote the buffer itself");
-            Assert.Equal(lastTicket, writer.AppendedOffset);
-        }
-        finally
-        {
-            writer.Dispose();
-        }
-        List<string> keys = ReadKeys(fileSystem, out AofReadResult result);
-        Assert.Equal(AofReadStatus.Clean, result.Status);
-        Assert.Equal(records, keys.Count);
-        for (int i = 0; i < records; i++)
-        {
-            Assert.Equal(Key(i), keys[i]);
-        }
-    }
-
-    [Fact]
-    public async Task AfterCommandsWroteTheBufferTheThreadStillWritesWhatIsLeft()
-    {
-        var fileSystem = new MemoryFileSystem();
-        fileSystem.CreateDirectory(Directory);
-        IWritableFile file = fileSystem.CreateWritable(FilePath);
-        file.Append(AofFormat.CreateHeader());
-        var options = new AofWriterOptions { WriteIntervalMilliseconds = 4, InlineWriteBytes = 1024 };
-        var storeLock = new Lock();
-        var writer = new AofWriter(file, FsyncPolicy.EverySecond, FilePath, storeLock, options);
-        try
-        {
-            int i = 0;
-            while (writer.InlineWrites == 0 && i < 10000)
-            {
-                lock (storeLock)
-                {
-                    Append(writer, i++);
-                }
-            }
-            Assert.True(writer.InlineWrites > 0, "no command wrote the buffer itself");
-            lock (storeLock)
-            {
-                Append(writer, i++); // below the inline size: left for the thread
-            }
-            long target = writer.AppendedOffset;
-            DateTime deadline = DateTime.UtcNow.AddSeconds(5);
-            while (file.Length - AofFormat.HeaderBytes < target && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(1);
-            }
-            Assert.Equal(target, file.Length - AofFormat.HeaderBytes);
-        }
-        finally
-        {
-            writer.Dispose();
-        }
-    }
-
     [Theory]
-    [InlineData(CrashMode.DropUnsynced, 31UL, 0)]
-    [InlineData(CrashMode.TearUnsynced, 32UL, 0)]
-    [InlineData(CrashMode.TearUnsynced, 33UL, 0)]
-    [InlineData(CrashMode.DropUnsynced, 34UL, 2048)]
-    [InlineData(CrashMode.TearUnsynced, 35UL, 2048)]
-    public async Task ACrashMidBufferLosesAtMostTheUnsyncedTail(CrashMode mode, ulong seed, int inlineWriteBytes)
+    [InlineData(CrashMode.DropUnsynced, 31UL)]
+    [InlineData(CrashMode.TearUnsynced, 32UL)]
+    [InlineData(CrashMode.TearUnsynced, 33UL)]
+    public async Task ACrashMidBufferLosesAtMostTheUnsyncedTail(CrashMode mode, ulong seed)
     {
         var memory = new MemoryFileSystem();
         var faulty = new FaultInjectingFileSystem(memory, new SeededRandom(seed));
@@ -154,8 +69,7 @@ public sealed class AofWriterTests
         file.Append(AofFormat.CreateHeader());
         file.Sync();
         var storeLock = new Lock();
-        var writer = new AofWriter(file, FsyncPolicy.EverySecond, FilePath, storeLock,
-            new AofWriterOptions { WriteIntervalMilliseconds = 2, InlineWriteBytes = inlineWriteBytes });
+        var writer = new AofWriter(file, FsyncPolicy.EverySecond, FilePath, storeLock, new AofWriterOptions { WriteIntervalMilliseconds = 2 });
         const int synced = 500;
         int appended = 0;
         try
