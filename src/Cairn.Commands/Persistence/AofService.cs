@@ -257,30 +257,25 @@ public sealed class AofService : IDisposable
         ctx.DurabilityTicket = Writer.Append(AofFormat.EncodeRecord(entries));
     }
 
-    /// <summary>
-    /// The common case (a command logged as it arrived): encoded from the request straight into the writer's buffer.
-    /// Sizes come from the arguments' lengths (no span per argument for them); each argument's span is taken once, to copy it.
-    /// </summary>
+    /// <summary>The common case (a command logged as it arrived): encoded from the request straight into the writer's buffer.</summary>
     private void LogVerbatim(CommandContext ctx)
     {
         Protocol.Resp.CommandArguments args = ctx.Arguments;
-        int count = args.Count;
         int argumentsSize = 0;
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i < args.Count; i++)
         {
-            argumentsSize += AofFormat.ArgumentSize(args.GetMemory(i).Length);
+            argumentsSize += AofFormat.ArgumentSize(args[i].Length);
         }
         int database = ctx.Client.DatabaseIndex;
-        int size = AofFormat.SingleCommandRecordSize(database, count, argumentsSize);
-        AofWriter writer = Writer;
-        Span<byte> record = writer.Reserve(size);
-        int pos = AofFormat.BeginSingleCommand(record, database, count);
-        for (int i = 0; i < count; i++)
+        int size = AofFormat.SingleCommandRecordSize(database, args.Count, argumentsSize);
+        Span<byte> record = Writer.Reserve(size);
+        int pos = AofFormat.BeginSingleCommand(record, database, args.Count);
+        for (int i = 0; i < args.Count; i++)
         {
             pos = AofFormat.WriteArgument(record, pos, args[i]);
         }
         AofFormat.WriteLength(record); // the writer thread computes the CRC, off the store lock
-        ctx.DurabilityTicket = writer.Commit(size);
+        ctx.DurabilityTicket = Writer.Commit(size);
     }
 
     public void AppendGroup(CommandContext ctx, List<(int Database, IReadOnlyList<ReadOnlyMemory<byte>> Arguments)> group) =>

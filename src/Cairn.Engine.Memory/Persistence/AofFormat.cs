@@ -57,7 +57,7 @@ public static class AofFormat
     }
 
     /// <summary>Encoded size of one argument.</summary>
-    public static int ArgumentSize(int length) => length < 0x80 ? 1 + length : Varint.SizeOf((ulong)length) + length;
+    public static int ArgumentSize(int length) => Varint.SizeOf((ulong)length) + length;
 
     /// <summary>Size of a record holding one command whose arguments' <see cref="ArgumentSize"/> sum to <paramref name="argumentsSize"/>.</summary>
     public static int SingleCommandRecordSize(int database, int argumentCount, int argumentsSize) =>
@@ -78,14 +78,7 @@ public static class AofFormat
     /// <summary>Writes one argument at <paramref name="pos"/>; returns the position after it.</summary>
     public static int WriteArgument(Span<byte> record, int pos, ReadOnlySpan<byte> argument)
     {
-        if (argument.Length < 0x80)
-        {
-            record[pos++] = (byte)argument.Length; // a one-byte varint: most keys and small values
-        }
-        else
-        {
-            pos += Varint.Write(record[pos..], (ulong)argument.Length);
-        }
+        pos += Varint.Write(record[pos..], (ulong)argument.Length);
         argument.CopyTo(record[pos..]);
         return pos + argument.Length;
     }

@@ -40,10 +40,6 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
     private readonly Thread _thread;
     private readonly AofWriterOptions _options;
 
-    /// <summary><see cref="AofWriterOptions.MaxPendingBytes"/> and <see cref="AofWriterOptions.EagerWriteBytes"/>, read per record.</summary>
-    private readonly int _maxPendingBytes;
-    private readonly int _eagerWriteBytes;
-
     /// <summary>
     /// Wakes the writer thread. No spinning: SemaphoreSlim's spin before each 1 ms sleep was half of the thread's CPU
     /// (sched_yield).
@@ -79,8 +75,6 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
         _options = options ?? AofWriterOptions.Default;
         Invariant.Require(_options.WriteIntervalMilliseconds > 0 && _options.EagerWriteBytes > 0
             && _options.MaxPendingBytes >= _options.EagerWriteBytes, "AOF writer options out of range");
-        _maxPendingBytes = _options.MaxPendingBytes;
-        _eagerWriteBytes = _options.EagerWriteBytes;
         _storeLock = storeLock;
         _file = file;
         Policy = policy;
@@ -139,7 +133,7 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
 
     /// <summary>REQUIRES: the store lock. A record larger than the bound still goes into an empty queue.</summary>
     private bool IsFullFor(int size) =>
-        _pending.Length > _maxPendingBytes - size && _pending.Length > 0 && Policy != FsyncPolicy.Always && !_stopping;
+        _pending.Length > 0 && _pending.Length > _options.MaxPendingBytes - size && Policy != FsyncPolicy.Always && !_stopping;
 
     /// <summary>
     /// Waits until the writer thread has written its current batch, then hands it the pending buffer and takes the free
@@ -169,21 +163,19 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
     {
         Invariant.Require(_reserved, "Commit without Reserve");
         _reserved = false;
-        PendingBuffer pending = _pending;
-        int before = pending.Length;
-        bool wasEmpty = before == 0 && pending.Switches.Count == 0;
-        pending.Length = before + size;
-        long appended = _appendedOffset + size;
-        Volatile.Write(ref _appendedOffset, appended);
+        bool wasEmpty = _pending.IsEmpty;
+        int before = _pending.Length;
+        _pending.Length += size;
+        Volatile.Write(ref _appendedOffset, _appendedOffset + size);
         bool wake = Policy == FsyncPolicy.Always
             ? wasEmpty
-            : (wasEmpty && _idle) || (before < _eagerWriteBytes && before + size >= _eagerWriteBytes);
+            : (wasEmpty && _idle) || (before < _options.EagerWriteBytes && _pending.Length >= _options.EagerWriteBytes);
         if (wake)
         {
             _idle = false;
             _wake.Set();
         }
-        return appended;
+        return _appendedOffset;
     }
 
     /// <summary>
