@@ -165,7 +165,7 @@ public sealed class AofService : IDisposable
                 (file, path) = OpenIncrementalFile(sequence);
             }
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             LastRewriteStatus = "err";
             _server.Logger.LogWarning("Background AOF rewrite failed: {Error}", e.Message);
