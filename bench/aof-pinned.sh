@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Pinned server CPU per SET -P16 (issue 4): the server and all its threads (event loop, AOF writer, rewrite) on core 1,
+# redis-benchmark on core 0. Each round starts every spec's server in turn in an empty directory of its own, warms it with
+# 200k SETs, then measures AB_REQUESTS (default 600k) SETs at -c 50 -P 16 (64-byte values over 100k keys) and prints
+# requests/s and the server's CPU per SET in µs, summed over every thread from /proc/PID/task/*/schedstat (run time in
+# ns: finer than /proc/PID/stat's ticks). Loopback port 24661 only (AB_PORT overrides); servers are stopped by their PID.
+#   bench/aof-pinned.sh ROUNDS "label|server|args|ENV=value ..." ...
+# Example:
+#   bench/aof-pinned.sh 6 "none|/tmp/aof7-bin/cairn|--appendonly no|" "everysec|/tmp/aof7-bin/cairn|--appendonly yes --appendfsync everysec|"
+set -u
+ROUNDS=${1:?usage: aof-pinned.sh ROUNDS "label|server|args|env" ...}; shift
+PORT=${AB_PORT:-24661}
+N=${AB_REQUESTS:-600000}
+WORK=$(mktemp -d /tmp/cairn-aof-pinned.XXXX)
+trap 'rm -rf "$WORK"' EXIT
+cpu_ns() { local t=0 f; for f in /proc/"$1"/task/*/schedstat; do t=$((t + $(cut -d' ' -f1 "$f" 2>/dev/null || echo 0))); done; echo $t; }
+for r in $(seq "$ROUNDS"); do
+  for spec in "$@"; do
+    IFS='|' read -r label server args envs <<< "$spec"
+    rm -rf "$WORK/data"; mkdir -p "$WORK/data"
+    # shellcheck disable=SC2086
+    ( cd "$WORK/data" && exec env $envs taskset -c 1 "$server" --port $PORT --dir "$WORK/data" --save "" $args ) >/dev/null 2>&1 &
+    pid=$!
+    for _ in $(seq 1 100); do redis-cli -p $PORT ping >/dev/null 2>&1 && break; sleep 0.1; done
+    taskset -c 0 redis-benchmark -p $PORT -t set -n 200000 -c 50 -r 100000 -d 64 -P 16 -q >/dev/null 2>&1
+    t0=$(cpu_ns $pid)
+    rps=$(taskset -c 0 redis-benchmark -p $PORT -t set -n "$N" -c 50 -r 100000 -d 64 -P 16 -q 2>/dev/null | tr '\r' '\n' | grep -a "per second" | tail -1 | awk '{print int($2)}')
+    t1=$(cpu_ns $pid)
+    echo "r$r $label rps=$rps us/SET=$(awk -v d=$((t1 - t0)) -v n="$N" 'BEGIN{printf "%.3f", d / 1000 / n}')"
+    kill $pid 2>/dev/null; wait $pid 2>/dev/null
+  done
+done
