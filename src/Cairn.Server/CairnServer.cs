@@ -78,12 +78,14 @@ public sealed class CairnServer : IAsyncDisposable
         if (UsesEventLoops(_context.Config))
         {
             _eventLoops = new EpollLoop[Math.Max(1, _context.Config.IoThreads)];
+            _clientLoops = _context.Config.ClusterEnabled && _eventLoops.Length > 1 ? _eventLoops.Length - 1 : _eventLoops.Length;
             for (int i = 0; i < _eventLoops.Length; i++)
             {
-                _eventLoops[i] = new EpollLoop($"cairn-io-{i}", _logger, new ReadyKeysPrefetcher(_context));
+                // A loop without clients has no keys to prefetch: the prefetcher would only take the store lock for nothing
+                // whenever two peers' frames arrive in one turn.
+                _eventLoops[i] = new EpollLoop($"cairn-io-{i}", _logger, i < _clientLoops ? new ReadyKeysPrefetcher(_context) : null);
             }
             PeerLinkLoop = new EpollLoopHost(_eventLoops[^1]);
-            _clientLoops = _context.Config.ClusterEnabled && _eventLoops.Length > 1 ? _eventLoops.Length - 1 : _eventLoops.Length;
         }
         foreach (Socket listener in _listeners)
         {
