@@ -62,7 +62,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
     private volatile string _infoText = "";
     private volatile bool _joined;
 
-    private ClusterService(ServerContext server, string bindAddress, ILogger logger)
+    private ClusterService(ServerContext server, string bindAddress, ILogger logger, IEventLoopHost? peerLinkLoop)
     {
         _server = server;
         _config = server.Config;
@@ -81,7 +81,8 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         }
         NodeId = _config.ClusterNodeId.Length > 0 ? _config.ClusterNodeId : Convert.ToHexString(RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
         int peerPort = _config.ClusterPort != 0 ? _config.ClusterPort : _config.Port == 0 ? 0 : _config.Port + 10000;
-        _transport = new TcpPeerTransport(NodeId, Encoding.UTF8.GetBytes(_config.ClusterSecret), bindAddress, peerPort, logger, OnPeerMessages);
+        _transport = new TcpPeerTransport(NodeId, Encoding.UTF8.GetBytes(_config.ClusterSecret), bindAddress, peerPort, logger, OnPeerMessages,
+            peerLinkLoop);
         PeerAddress = $"{bindAddress}:{_transport.Port}";
         _seeds = _config.ClusterSeeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         long tick = _config.ClusterTickMilliseconds;
@@ -122,11 +123,15 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
     public TcpPeerTransport Transport => _transport;
 
     /// <summary>Starts the cluster shell of a running server and attaches it as the server's router.</summary>
-    public static ClusterService Start(ServerContext server, ILogger logger)
+    /// <param name="peerLinkLoop">
+    /// The server's event loop that reads inbound peer links (<c>CairnServer.PeerLinkLoop</c>), so peer frames and the
+    /// clients they answer are handled in that loop's turns; null: .NET's socket engine reads them.
+    /// </param>
+    public static ClusterService Start(ServerContext server, ILogger logger, IEventLoopHost? peerLinkLoop = null)
     {
         string bind = server.Config.Bind.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(a => a != "*" && !a.Contains(':')) ?? "127.0.0.1";
         bind = bind.TrimStart('-') is "localhost" or "*" ? "127.0.0.1" : bind.TrimStart('-');
-        var service = new ClusterService(server, bind, logger);
+        var service = new ClusterService(server, bind, logger, peerLinkLoop);
         using (server.Store.Lock.EnterScope())
         {
             server.Cluster = service;
@@ -487,7 +492,12 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
                 }
             }
         });
-        _executor.Run();
+        // Read on an event loop (peerLinkLoop), the frame is stepped at the end of the loop's turn, in one batch with the
+        // routed requests its clients sent in the same turn: one Drain, one frame per peer, one store-lock hold.
+        if (!EventLoopTurn.TryDefer(_runExecutor))
+        {
+            _executor.Run();
+        }
     }
 
     private void StepPeerMessage(PeerMessage message)

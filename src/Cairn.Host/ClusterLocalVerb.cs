@@ -63,7 +63,7 @@ internal static class ClusterLocalVerb
             var context = new ServerContext(config, TimeProvider.System, loggerFactory) { Version = NodeInfo.RedisVersion };
             var server = new CairnServer(context);
             server.Start();
-            servers.Add((server, ClusterService.Start(context, loggerFactory.CreateLogger("Cairn.Cluster"))));
+            servers.Add((server, ClusterService.Start(context, loggerFactory.CreateLogger("Cairn.Cluster"), server.PeerLinkLoop)));
             Console.WriteLine($"node-{i + 1}: redis-cli -p {server.Port}    (peer port {basePort + 10000 + i})");
         }
         Console.WriteLine($"{nodes} nodes up (N={Math.Min(3, nodes)} R=2 W=2 by default). Try: redis-cli -p {basePort} SET k v; redis-cli -p {basePort} CLUSTER NODES. Ctrl-C stops them all.");

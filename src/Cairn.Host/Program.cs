@@ -71,12 +71,12 @@ internal static class Program
             }
             return 1;
         }
-        // A cluster node whose clients are on Cairn's epoll loops reads all its peer links on ONE socket-engine thread (the
-        // engine then serves only peer links and listeners; with inline completions it defaults to one thread per core, and
-        // each link landed on either). Node work runs one batch at a time anyway (NodeExecutor), so a second thread added
-        // no parallelism, only wake-ups: frames from both peers now arrive in one epoll_wait of one thread. 3-node SET at
-        // c50: context switches per request 0.44 -> 0.32 (docs/cluster.md, Measured, sixth pass). Must be set before the
-        // first socket exists (the engine reads it once); an explicit setting in the environment wins.
+        // A cluster node whose clients are on Cairn's epoll loops reads its inbound peer links on its peer event loop
+        // (CairnServer.PeerLinkLoop), so .NET's socket engine serves only listeners, dials and handshakes: ONE engine thread
+        // is plenty (with inline completions it defaults to one per core). When the engine still read the links, the
+        // second thread added no parallelism (node work runs one batch at a time), only wake-ups: 3-node SET at c50, context
+        // switches per request 0.44 -> 0.32 (docs/cluster.md, Measured, sixth pass). Must be set before the first socket
+        // exists (the engine reads it once); an explicit setting in the environment wins.
         if (config.ClusterEnabled && CairnServer.UsesEventLoops(config) &&
             Environment.GetEnvironmentVariable(SocketThreadCountVariable) is null)
         {
@@ -147,7 +147,7 @@ internal static class Program
         {
             try
             {
-                cluster = Cairn.Cluster.ClusterService.Start(context, loggerFactory.CreateLogger("Cairn.Cluster"));
+                cluster = Cairn.Cluster.ClusterService.Start(context, loggerFactory.CreateLogger("Cairn.Cluster"), server.PeerLinkLoop);
             }
             catch (Exception e) when (e is System.Net.Sockets.SocketException or FormatException)
             {

@@ -45,6 +45,17 @@ public sealed class CairnServer : IAsyncDisposable
     public static bool UsesEventLoops(ServerConfig config) =>
         config.EventLoop == "epoll" && EpollNative.IsSupported;
 
+    /// <summary>
+    /// After <see cref="Start"/>: the event loop (the last) that reads a cluster node's inbound peer links, or null when
+    /// clients are not on Cairn's loops (the links then stay on .NET's socket engine). On a cluster node with more than one
+    /// loop it serves no clients (<see cref="_clientLoops"/>): stepping peer frames is most of a coordinator's work, and a
+    /// loop that carried both was saturated while the other idled.
+    /// </summary>
+    public IEventLoopHost? PeerLinkLoop { get; private set; }
+
+    /// <summary>How many loops (the first ones) clients are spread over.</summary>
+    private int _clientLoops;
+
     public void Start()
     {
         int port = _context.Config.Port;
@@ -67,10 +78,14 @@ public sealed class CairnServer : IAsyncDisposable
         if (UsesEventLoops(_context.Config))
         {
             _eventLoops = new EpollLoop[Math.Max(1, _context.Config.IoThreads)];
+            _clientLoops = _context.Config.ClusterEnabled && _eventLoops.Length > 1 ? _eventLoops.Length - 1 : _eventLoops.Length;
             for (int i = 0; i < _eventLoops.Length; i++)
             {
-                _eventLoops[i] = new EpollLoop($"cairn-io-{i}", _logger, new ReadyKeysPrefetcher(_context));
+                // A loop without clients has no keys to prefetch: the prefetcher would only take the store lock for nothing
+                // whenever two peers' frames arrive in one turn.
+                _eventLoops[i] = new EpollLoop($"cairn-io-{i}", _logger, i < _clientLoops ? new ReadyKeysPrefetcher(_context) : null);
             }
+            PeerLinkLoop = new EpollLoopHost(_eventLoops[^1]);
         }
         foreach (Socket listener in _listeners)
         {
@@ -107,7 +122,7 @@ public sealed class CairnServer : IAsyncDisposable
 
     private async Task ServeAsync(Socket socket)
     {
-        EpollLoop? loop = _eventLoops.Length == 0 ? null : _eventLoops[(uint)Interlocked.Increment(ref _nextEventLoop) % (uint)_eventLoops.Length];
+        EpollLoop? loop = _eventLoops.Length == 0 ? null : _eventLoops[(uint)Interlocked.Increment(ref _nextEventLoop) % (uint)_clientLoops];
         Connection connection;
         try
         {

@@ -20,6 +20,11 @@ namespace Cairn.Cluster.Transport;
 /// into one buffer and hand every message of every complete frame to the receiver in one call, so the node steps a whole
 /// batch and answers it with one frame per peer. (The first version had a task per link fed by a channel and delivered
 /// message by message: three thread hops per message, most of the cluster's CPU on a 2-core machine.)
+/// Given an event loop (<see cref="IEventLoopHost"/>: the server's first epoll loop when clients are on Cairn's loops),
+/// inbound links are read there instead of on .NET's socket engine, so a frame is handled in the same loop turn as the
+/// loop's clients and wakes no other thread. Their handshake then runs with blocking socket calls (on a thread-pool
+/// thread, 5 s timeouts): an asynchronous .NET socket call would register the socket with the engine as well, whose
+/// thread would wake on every frame for nothing.
 /// </remarks>
 public sealed class TcpPeerTransport : IPeerTransport
 {
@@ -33,7 +38,9 @@ public sealed class TcpPeerTransport : IPeerTransport
     private readonly Socket _listener;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<string, Link> _links = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<Socket, byte> _inbound = new();
+    private readonly IEventLoopHost? _loop;
+    /// <summary>Inbound sockets and, once the handshake is done, their readers (disposing one ends its link).</summary>
+    private readonly ConcurrentDictionary<Socket, IEventLoopSocket?> _inbound = new();
     private readonly Task _acceptLoop;
 
     /// <param name="receive">Called with (sender node id, encoded message) for every message, on a transport thread.</param>
@@ -49,11 +56,14 @@ public sealed class TcpPeerTransport : IPeerTransport
     }
 
     /// <param name="receive">
-    /// Called with (sender node id, the messages of the frames read at once), on a transport thread, one call at a time per
-    /// inbound link; the list is reused after the call returns.
+    /// Called with (sender node id, the messages of the frames read at once), on a transport thread (the event loop's when
+    /// <paramref name="loop"/> is given), one call at a time per inbound link; the list is reused after the call returns.
     /// </param>
-    public TcpPeerTransport(string nodeId, byte[] secret, string bindAddress, int port, ILogger logger, Action<string, IReadOnlyList<byte[]>> receive)
+    /// <param name="loop">The event loop that reads inbound links; null: .NET's socket engine does.</param>
+    public TcpPeerTransport(string nodeId, byte[] secret, string bindAddress, int port, ILogger logger, Action<string, IReadOnlyList<byte[]>> receive,
+        IEventLoopHost? loop = null)
     {
+        _loop = loop;
         _nodeId = nodeId;
         _secret = secret;
         _receive = receive;
@@ -213,36 +223,55 @@ public sealed class TcpPeerTransport : IPeerTransport
         }
     }
 
+    /// <summary>
+    /// The listener's side of <see cref="PeerHandshake"/>, with blocking calls (see the remarks on the type): the dialer's
+    /// proven node id, or null when it failed. Throws on socket errors and timeouts.
+    /// </summary>
+    private string? AcceptHandshake(Socket socket)
+    {
+        socket.ReceiveTimeout = 5000;
+        socket.SendTimeout = 5000;
+        using var stream = new NetworkStream(socket, ownsSocket: false);
+        byte[] magic = new byte[PeerHandshake.Magic.Length];
+        stream.ReadExactly(magic);
+        if (!magic.AsSpan().SequenceEqual(PeerHandshake.Magic))
+        {
+            return null;
+        }
+        string dialerId = PeerHandshake.ReadString(stream);
+        byte[] dialerNonce = new byte[PeerHandshake.NonceBytes];
+        stream.ReadExactly(dialerNonce);
+        byte[] listenerNonce = PeerHandshake.NewNonce();
+        PeerHandshake.WriteString(stream, _nodeId);
+        stream.Write(listenerNonce);
+        stream.Write(PeerHandshake.Proof(_secret, "listener", dialerNonce, listenerNonce, dialerId, _nodeId));
+        byte[] proof = new byte[PeerHandshake.ProofBytes];
+        stream.ReadExactly(proof);
+        if (!PeerHandshake.Verify(PeerHandshake.Proof(_secret, "dialer", dialerNonce, listenerNonce, dialerId, _nodeId), proof))
+        {
+            _logger.LogWarning("peer {Address} failed the cluster-secret handshake", socket.RemoteEndPoint);
+            return null;
+        }
+        socket.ReceiveTimeout = 0;
+        socket.SendTimeout = 0;
+        return dialerId;
+    }
+
     private async Task ServeInboundAsync(Socket socket)
     {
-        _inbound[socket] = 0;
+        _inbound[socket] = null;
+        IEventLoopSocket? reader = null;
         try
         {
-            await using var stream = new NetworkStream(socket, ownsSocket: false);
-            string dialerId;
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token))
+            if (_stopping.IsCancellationRequested || AcceptHandshake(socket) is not { } dialerId)
             {
-                timeout.CancelAfter(TimeSpan.FromSeconds(5));
-                byte[] magic = new byte[PeerHandshake.Magic.Length];
-                await stream.ReadExactlyAsync(magic, timeout.Token);
-                if (!magic.AsSpan().SequenceEqual(PeerHandshake.Magic))
-                {
-                    return;
-                }
-                dialerId = await PeerHandshake.ReadStringAsync(stream, timeout.Token);
-                byte[] dialerNonce = new byte[PeerHandshake.NonceBytes];
-                await stream.ReadExactlyAsync(dialerNonce, timeout.Token);
-                byte[] listenerNonce = PeerHandshake.NewNonce();
-                await PeerHandshake.WriteStringAsync(stream, _nodeId, timeout.Token);
-                await stream.WriteAsync(listenerNonce, timeout.Token);
-                await stream.WriteAsync(PeerHandshake.Proof(_secret, "listener", dialerNonce, listenerNonce, dialerId, _nodeId), timeout.Token);
-                byte[] proof = new byte[PeerHandshake.ProofBytes];
-                await stream.ReadExactlyAsync(proof, timeout.Token);
-                if (!PeerHandshake.Verify(PeerHandshake.Proof(_secret, "dialer", dialerNonce, listenerNonce, dialerId, _nodeId), proof))
-                {
-                    _logger.LogWarning("peer {Address} failed the cluster-secret handshake", socket.RemoteEndPoint);
-                    return;
-                }
+                return;
+            }
+            reader = _loop?.Attach(socket) ?? new EngineSocket(socket);
+            _inbound[socket] = reader;
+            if (_stopping.IsCancellationRequested)
+            {
+                return; // DisposeAsync may have looked before the reader was there
             }
             // Read as much as the socket has, then hand over every complete frame's messages in one call.
             byte[] buffer = new byte[64 * 1024];
@@ -264,8 +293,8 @@ public sealed class TcpPeerTransport : IPeerTransport
                         Array.Resize(ref buffer, buffer.Length * 2);
                     }
                 }
-                // No token: DisposeAsync closes inbound sockets, and a token would register and unregister on every read.
-                int read = await socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None);
+                // No token: DisposeAsync disposes the readers, and a token would register and unregister on every read.
+                int read = await reader.ReceiveAsync(buffer.AsMemory(end));
                 if (read == 0)
                 {
                     return;
@@ -315,9 +344,25 @@ public sealed class TcpPeerTransport : IPeerTransport
         }
         finally
         {
+            reader?.Dispose(); // leaves the event loop before the descriptor closes
             _inbound.TryRemove(socket, out _);
             socket.Dispose();
         }
+    }
+
+    /// <summary>An inbound link read through .NET's socket engine (no event loop given).</summary>
+    private sealed class EngineSocket : IEventLoopSocket
+    {
+        private readonly Socket _socket;
+
+        public EngineSocket(Socket socket)
+        {
+            _socket = socket;
+        }
+
+        public ValueTask<int> ReceiveAsync(Memory<byte> buffer) => _socket.ReceiveAsync(buffer, SocketFlags.None);
+
+        public void Dispose() => _socket.Dispose();
     }
 
     public async ValueTask DisposeAsync()
@@ -328,9 +373,16 @@ public sealed class TcpPeerTransport : IPeerTransport
         }
         _stopping.Cancel();
         _listener.Dispose();
-        foreach (Socket socket in _inbound.Keys)
+        foreach ((Socket socket, IEventLoopSocket? reader) in _inbound)
         {
-            socket.Dispose();
+            if (reader is not null)
+            {
+                reader.Dispose(); // fails its waiting read; the link's task then closes the socket
+            }
+            else
+            {
+                socket.Dispose(); // still in its handshake
+            }
         }
         foreach (Link link in _links.Values)
         {

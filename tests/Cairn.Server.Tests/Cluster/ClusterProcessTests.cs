@@ -111,8 +111,36 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
         return names;
     }
 
+    /// <summary>Context switches (voluntary and not) of the process's threads named <paramref name="name"/>, summed.</summary>
+    private static long ContextSwitches(int processId, string name)
+    {
+        long total = 0;
+        foreach (string task in Directory.GetDirectories($"/proc/{processId}/task"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') != name)
+                {
+                    continue;
+                }
+                foreach (string line in File.ReadAllLines(Path.Combine(task, "status")))
+                {
+                    if (line.Contains("ctxt_switches:", StringComparison.Ordinal))
+                    {
+                        total += long.Parse(line[(line.IndexOf(':') + 1)..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                }
+            }
+            catch (IOException)
+            {
+                // the thread exited meanwhile
+            }
+        }
+        return total;
+    }
+
     [Fact]
-    public async Task AClusterNodeReadsItsPeerLinksOnOneSocketEngineThreadAndAPlainNodeKeepsOnePerCore()
+    public async Task AClusterNodeReadsItsPeerLinksOnAnEventLoopNotTheSocketEngineAndAPlainNodeKeepsOneEngineThreadPerCore()
     {
         if (!OperatingSystem.IsLinux() ||
             System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture is not
@@ -151,6 +179,24 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
                 List<string> names = ThreadNames(node!.ProcessId);
                 output.WriteLine($"cluster node {node.ProcessId}: {string.Join(", ", names)}");
                 Assert.Single(names, name => name == ".NET Sockets");
+            }
+            // Peer frames are read on the node's peer event loop (CairnServer.PeerLinkLoop): 200 routed requests, each
+            // crossing both nodes' links, leave the socket-engine thread asleep (it serves only listeners and dials), where
+            // reading the links there woke it for nearly every frame.
+            long[] before = [ContextSwitches(nodes[0]!.ProcessId, ".NET Sockets"), ContextSwitches(nodes[1]!.ProcessId, ".NET Sockets")];
+            using (var raw = new RawClient(nodes[1]!.Port))
+            {
+                for (int i = 0; i < 100; i++)
+                {
+                    Assert.Equal("+OK", raw.Execute("SET", "threads:k", "v" + i));
+                    Assert.Equal("v" + i, raw.Execute("GET", "threads:k"));
+                }
+            }
+            for (int i = 0; i < 2; i++)
+            {
+                long woken = ContextSwitches(nodes[i]!.ProcessId, ".NET Sockets") - before[i];
+                output.WriteLine($"cluster node {nodes[i]!.ProcessId}: socket-engine thread switched {woken} times over 200 routed requests");
+                Assert.True(woken < 40, $"the socket-engine thread switched {woken} times over 200 routed requests");
             }
             // A plain node keeps .NET's default with inline completions: one engine thread per core.
             List<string> plain = ThreadNames(nodes[2]!.ProcessId);

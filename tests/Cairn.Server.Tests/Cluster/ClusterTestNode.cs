@@ -44,7 +44,7 @@ internal sealed class ClusterTestNode : IAsyncDisposable
         Context = new ServerContext(Config, TimeProvider.System, NullLoggerFactory.Instance);
         _server = new CairnServer(Context);
         _server.Start();
-        Cluster = ClusterService.Start(Context, NullLogger.Instance);
+        Cluster = ClusterService.Start(Context, NullLogger.Instance, _server.PeerLinkLoop);
     }
 
     public string NodeId => Cluster.NodeId;

@@ -99,4 +99,101 @@ public sealed class PeerTransportTests
         Assert.True(sent.Zip(received).All(pair => pair.First.AsSpan().SequenceEqual(pair.Second)));
         Assert.Equal(0, client.MessagesDropped);
     }
+
+    [Fact]
+    public async Task InboundLinksGivenAnEventLoopAreReadOnItsThreadInOrderAndStillRefuseAWrongSecret()
+    {
+        if (!Cairn.Server.Networking.Epoll.EpollNative.IsSupported)
+        {
+            return; // no epoll loops on this platform: links stay on .NET's engine (the tests above)
+        }
+        using var loop = new Cairn.Server.Networking.Epoll.EpollLoop("peer-loop-test", NullLogger.Instance);
+        var received = new System.Collections.Concurrent.ConcurrentQueue<(string From, byte[] Message, string? Thread)>();
+        await using var server = new TcpPeerTransport("server", "secret"u8.ToArray(), "127.0.0.1", 0, NullLogger.Instance, (from, messages) =>
+        {
+            foreach (byte[] message in messages)
+            {
+                received.Enqueue((from, message, Thread.CurrentThread.Name));
+            }
+        }, new Cairn.Server.Networking.Epoll.EpollLoopHost(loop));
+        await using var client = new TcpPeerTransport("client", "secret"u8.ToArray(), "127.0.0.1", 0, (_, _) => { }, NullLogger.Instance);
+        await using var intruder = new TcpPeerTransport("intruder", "guess"u8.ToArray(), "127.0.0.1", 0, (_, _) => { }, NullLogger.Instance);
+        string address = $"127.0.0.1:{server.Port}";
+        var random = new Random(11);
+        var sent = new List<byte[]>();
+        for (int i = 0; i < 2000; i++)
+        {
+            // Mostly small messages, some larger than the reader's 64 KiB buffer.
+            var message = new byte[i % 500 == 7 ? 100_000 : random.Next(4, 200)];
+            random.NextBytes(message);
+            BitConverter.TryWriteBytes(message, i);
+            sent.Add(message);
+            client.Send(address, message);
+            intruder.Send(address, BitConverter.GetBytes(-1));
+            if (i % 100 == 0)
+            {
+                await Task.Delay(1);
+            }
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (received.Count < sent.Count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        await Task.Delay(100);
+        Assert.Equal(sent.Count, received.Count);
+        Assert.True(sent.Zip(received).All(pair => pair.First.AsSpan().SequenceEqual(pair.Second.Message)));
+        Assert.All(received, r => Assert.Equal("client", r.From));
+        // The first read may complete on the thread that ran the handshake; every read that waited completes on the loop.
+        Assert.True(received.Count(r => r.Thread == "peer-loop-test") > sent.Count / 2,
+            $"{received.Count(r => r.Thread == "peer-loop-test")} of {sent.Count} messages delivered on the loop thread");
+        Assert.Equal(0, intruder.MessagesSent);
+        Assert.Equal("server", await client.IdentifyAsync(address, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task DisposingATransportWhoseLinksAreOnAnEventLoopEndsThemAndTheDialerReconnectsToANewListener()
+    {
+        if (!Cairn.Server.Networking.Epoll.EpollNative.IsSupported)
+        {
+            return;
+        }
+        using var loop = new Cairn.Server.Networking.Epoll.EpollLoop("peer-loop-test", NullLogger.Instance);
+        var received = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
+        var server = new TcpPeerTransport("server", "secret"u8.ToArray(), "127.0.0.1", 0, NullLogger.Instance, (_, messages) =>
+        {
+            foreach (byte[] message in messages)
+            {
+                received.Enqueue(message);
+            }
+        }, new Cairn.Server.Networking.Epoll.EpollLoopHost(loop));
+        int port = server.Port;
+        await using var client = new TcpPeerTransport("client", "secret"u8.ToArray(), "127.0.0.1", 0, (_, _) => { }, NullLogger.Instance);
+        string address = $"127.0.0.1:{port}";
+        client.Send(address, [1]);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (received.IsEmpty && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        Assert.Single(received);
+        await server.DisposeAsync(); // disposes the link's reader: its waiting read fails and the link closes its socket
+        var again = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
+        await using var restarted = new TcpPeerTransport("server", "secret"u8.ToArray(), "127.0.0.1", port, NullLogger.Instance, (_, messages) =>
+        {
+            foreach (byte[] message in messages)
+            {
+                again.Enqueue(message);
+            }
+        }, new Cairn.Server.Networking.Epoll.EpollLoopHost(loop));
+        // The dialer finds its link broken (a send fails or is dropped), backs off and reconnects to the new listener.
+        deadline = DateTime.UtcNow.AddSeconds(15);
+        while (again.IsEmpty && DateTime.UtcNow < deadline)
+        {
+            client.Send(address, [2]);
+            await Task.Delay(50);
+        }
+        Assert.NotEmpty(again);
+        Assert.All(again, m => Assert.Equal(2, m[0]));
+    }
 }

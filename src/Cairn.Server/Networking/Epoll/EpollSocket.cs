@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Threading.Tasks.Sources;
+using Cairn.Primitives.Networking;
 
 namespace Cairn.Server.Networking.Epoll;
 
@@ -11,9 +12,10 @@ namespace Cairn.Server.Networking.Epoll;
 /// Reads: <see cref="_readReady"/> records that the kernel buffer may hold data (an edge arrived, or the last recv filled
 /// the whole buffer). A read with the flag clear parks instead of calling recv; the next edge performs the recv on the loop
 /// thread and completes the read inline. One receive and one send may be outstanding at a time (a connection's read loop
-/// and its send task).
+/// and its send task). Also the reader of a cluster node's inbound peer link (<see cref="IEventLoopSocket"/>, through
+/// <see cref="EpollLoopHost"/>).
 /// </summary>
-internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IDisposable
+internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IEventLoopSocket, IDisposable
 {
     private const uint Readable = EpollNative.EpollIn | EpollNative.EpollRdHup | EpollNative.EpollHup | EpollNative.EpollErr;
     private const uint HangUp = EpollNative.EpollRdHup | EpollNative.EpollHup | EpollNative.EpollErr;
@@ -102,6 +104,8 @@ internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IDi
         }
         return new ValueTask<int>(this, _read.Version);
     }
+
+    ValueTask<int> IEventLoopSocket.ReceiveAsync(Memory<byte> buffer) => ReceiveAsync(buffer, CancellationToken.None);
 
     /// <summary>
     /// recv into <paramref name="buffer"/>: bytes read (0 at end of stream), or -1 with <paramref name="errno"/>.
