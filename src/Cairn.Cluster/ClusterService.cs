@@ -136,6 +136,9 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         {
             server.Cluster = service;
         }
+        // INFO cluster answers from text the node's batches refresh; build it once now, so a client that connects as soon as
+        // the node says it started (a test reading cluster_peer_address to seed the next node) never finds it empty.
+        service.QueryAsync(_ => service._infoText = service.BuildInfo()).GetAwaiter().GetResult();
         logger.LogInformation("Cluster node {NodeId} listening for peers on {Address}", service.NodeId, service.PeerAddress);
         return service;
     }

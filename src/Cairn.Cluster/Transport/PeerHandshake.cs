@@ -36,27 +36,6 @@ public static class PeerHandshake
         await stream.WriteAsync(bytes, cancellation);
     }
 
-    /// <summary>The synchronous <see cref="WriteStringAsync"/>, for a socket that must not touch .NET's async engine.</summary>
-    public static void WriteString(Stream stream, string value)
-    {
-        byte[] bytes = Encoding.UTF8.GetBytes(value);
-        stream.WriteByte((byte)bytes.Length);
-        stream.Write(bytes);
-    }
-
-    /// <summary>The synchronous <see cref="ReadStringAsync"/>.</summary>
-    public static string ReadString(Stream stream)
-    {
-        int length = stream.ReadByte();
-        if (length < 0)
-        {
-            throw new EndOfStreamException();
-        }
-        byte[] bytes = new byte[length];
-        stream.ReadExactly(bytes);
-        return Encoding.UTF8.GetString(bytes);
-    }
-
     public static async Task<string> ReadStringAsync(Stream stream, CancellationToken cancellation)
     {
         byte[] length = new byte[1];

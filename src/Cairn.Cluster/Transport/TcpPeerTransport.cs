@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using Cairn.Primitives.Networking;
 using Microsoft.Extensions.Logging;
 
@@ -20,11 +21,13 @@ namespace Cairn.Cluster.Transport;
 /// into one buffer and hand every message of every complete frame to the receiver in one call, so the node steps a whole
 /// batch and answers it with one frame per peer. (The first version had a task per link fed by a channel and delivered
 /// message by message: three thread hops per message, most of the cluster's CPU on a 2-core machine.)
-/// Given an event loop (<see cref="IEventLoopHost"/>: the server's first epoll loop when clients are on Cairn's loops),
-/// inbound links are read there instead of on .NET's socket engine, so a frame is handled in the same loop turn as the
-/// loop's clients and wakes no other thread. Their handshake then runs with blocking socket calls (on a thread-pool
-/// thread, 5 s timeouts): an asynchronous .NET socket call would register the socket with the engine as well, whose
-/// thread would wake on every frame for nothing.
+/// Given an event loop (<see cref="IEventLoopHost"/>: the server's peer loop when clients are on Cairn's loops),
+/// inbound links are read there instead of on .NET's socket engine, so a frame is handled in the loop's own turns and
+/// wakes no other thread. The listener's side of the handshake reads through the same reader (an asynchronous .NET socket
+/// call would register the socket with the engine as well, whose thread would then wake on every frame for nothing) and
+/// writes its one small reply with a plain send; a timer ends a handshake that takes over 5 s. No thread waits on a
+/// handshake: a blocking version held a pool thread per connection, and 16 idle connections to the peer port starved a
+/// 2-core node's thread pool for seconds.
 /// </remarks>
 public sealed class TcpPeerTransport : IPeerTransport
 {
@@ -34,7 +37,17 @@ public sealed class TcpPeerTransport : IPeerTransport
     private readonly string _nodeId;
     private readonly byte[] _secret;
     private readonly Action<string, IReadOnlyList<byte[]>> _receive;
+    /// <summary>
+    /// Most listener-side handshakes in progress at once (each holds a socket, a 64 KiB buffer and a timer for up to 5 s);
+    /// connections past this are closed at once, so a flood of idle connections to the peer port is bounded. A real peer
+    /// caught in such a flood redials with back-off.
+    /// </summary>
+    private const int MaxConcurrentHandshakes = 64;
+
+    private const int HandshakeTimeoutMilliseconds = 5000;
+
     private readonly ILogger _logger;
+    private int _handshakes;
     private readonly Socket _listener;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<string, Link> _links = new(StringComparer.Ordinal);
@@ -218,43 +231,16 @@ public sealed class TcpPeerTransport : IPeerTransport
                 }
                 continue;
             }
+            if (Interlocked.Increment(ref _handshakes) > MaxConcurrentHandshakes)
+            {
+                Interlocked.Decrement(ref _handshakes);
+                _logger.LogDebug("peer port: {Count} handshakes in progress, closing a connection from {Address}", MaxConcurrentHandshakes, socket.RemoteEndPoint);
+                socket.Dispose();
+                continue;
+            }
             socket.NoDelay = true;
             _ = Task.Run(() => ServeInboundAsync(socket));
         }
-    }
-
-    /// <summary>
-    /// The listener's side of <see cref="PeerHandshake"/>, with blocking calls (see the remarks on the type): the dialer's
-    /// proven node id, or null when it failed. Throws on socket errors and timeouts.
-    /// </summary>
-    private string? AcceptHandshake(Socket socket)
-    {
-        socket.ReceiveTimeout = 5000;
-        socket.SendTimeout = 5000;
-        using var stream = new NetworkStream(socket, ownsSocket: false);
-        byte[] magic = new byte[PeerHandshake.Magic.Length];
-        stream.ReadExactly(magic);
-        if (!magic.AsSpan().SequenceEqual(PeerHandshake.Magic))
-        {
-            return null;
-        }
-        string dialerId = PeerHandshake.ReadString(stream);
-        byte[] dialerNonce = new byte[PeerHandshake.NonceBytes];
-        stream.ReadExactly(dialerNonce);
-        byte[] listenerNonce = PeerHandshake.NewNonce();
-        PeerHandshake.WriteString(stream, _nodeId);
-        stream.Write(listenerNonce);
-        stream.Write(PeerHandshake.Proof(_secret, "listener", dialerNonce, listenerNonce, dialerId, _nodeId));
-        byte[] proof = new byte[PeerHandshake.ProofBytes];
-        stream.ReadExactly(proof);
-        if (!PeerHandshake.Verify(PeerHandshake.Proof(_secret, "dialer", dialerNonce, listenerNonce, dialerId, _nodeId), proof))
-        {
-            _logger.LogWarning("peer {Address} failed the cluster-secret handshake", socket.RemoteEndPoint);
-            return null;
-        }
-        socket.ReceiveTimeout = 0;
-        socket.SendTimeout = 0;
-        return dialerId;
     }
 
     private async Task ServeInboundAsync(Socket socket)
@@ -263,23 +249,56 @@ public sealed class TcpPeerTransport : IPeerTransport
         IEventLoopSocket? reader = null;
         try
         {
-            if (_stopping.IsCancellationRequested || AcceptHandshake(socket) is not { } dialerId)
+            InboundBuffer inbound;
+            string? dialerId = null;
+            int handshake = 0; // 0 running, 1 done, 2 timed out (the timer disposed the reader, failing the waiting read)
+            try
+            {
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                IEventLoopSocket link = _loop?.Attach(socket) ?? new EngineSocket(socket);
+                reader = link;
+                _inbound[socket] = link;
+                if (_stopping.IsCancellationRequested)
+                {
+                    return; // DisposeAsync may have looked before the reader was there
+                }
+                // The handshake's bytes and then the frames are read into one buffer: the dialer may send its first
+                // frames right behind its proof, in the same segment.
+                inbound = new InboundBuffer(link);
+                using (new Timer(_ =>
+                {
+                    if (Interlocked.CompareExchange(ref handshake, 2, 0) == 0)
+                    {
+                        link.Dispose();
+                    }
+                }, null, HandshakeTimeoutMilliseconds, Timeout.Infinite))
+                {
+                    dialerId = await AcceptHandshakeAsync(socket, inbound);
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _handshakes);
+            }
+            if (dialerId is null || Interlocked.CompareExchange(ref handshake, 1, 0) != 0)
             {
                 return;
             }
-            reader = _loop?.Attach(socket) ?? new EngineSocket(socket);
-            _inbound[socket] = reader;
-            if (_stopping.IsCancellationRequested)
-            {
-                return; // DisposeAsync may have looked before the reader was there
-            }
-            // Read as much as the socket has, then hand over every complete frame's messages in one call.
-            byte[] buffer = new byte[64 * 1024];
-            int start = 0;
-            int end = 0;
+            byte[] buffer = inbound.Buffer;
+            int start = inbound.Start;
+            int end = inbound.End;
             var messages = new List<byte[]>();
+            bool unparsed = end > start; // frames that arrived with the handshake's last bytes are parsed before any read
             while (!_stopping.IsCancellationRequested)
             {
+                if (unparsed)
+                {
+                    unparsed = false;
+                    goto Parse;
+                }
                 if (end == buffer.Length)
                 {
                     if (start > 0)
@@ -301,6 +320,7 @@ public sealed class TcpPeerTransport : IPeerTransport
                 }
                 end += read;
                 Interlocked.Add(ref _bytesReceived, read);
+            Parse:
                 messages.Clear();
                 while (end - start >= FrameCodec.HeaderBytes)
                 {
@@ -347,6 +367,76 @@ public sealed class TcpPeerTransport : IPeerTransport
             reader?.Dispose(); // leaves the event loop before the descriptor closes
             _inbound.TryRemove(socket, out _);
             socket.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The listener's side of <see cref="PeerHandshake"/> (the same exchange as the dialer's <c>HandshakeAsync</c>): the
+    /// dialer's proven node id, or null when it failed or the stream ended. Reads through <paramref name="inbound"/>; the
+    /// reply (id, nonce, proof: about 100 bytes into an empty send buffer) is one plain send.
+    /// </summary>
+    private async ValueTask<string?> AcceptHandshakeAsync(Socket socket, InboundBuffer inbound)
+    {
+        byte[] magic = PeerHandshake.Magic;
+        if (!await inbound.FillAsync(magic.Length) || !inbound.Take(magic.Length).SequenceEqual(magic) || !await inbound.FillAsync(1))
+        {
+            return null;
+        }
+        int idLength = inbound.Take(1)[0];
+        if (!await inbound.FillAsync(idLength + PeerHandshake.NonceBytes))
+        {
+            return null;
+        }
+        string dialerId = Encoding.UTF8.GetString(inbound.Take(idLength));
+        byte[] dialerNonce = inbound.Take(PeerHandshake.NonceBytes).ToArray();
+        byte[] listenerNonce = PeerHandshake.NewNonce();
+        byte[] id = Encoding.UTF8.GetBytes(_nodeId);
+        byte[] reply = [(byte)id.Length, .. id, .. listenerNonce, .. PeerHandshake.Proof(_secret, "listener", dialerNonce, listenerNonce, dialerId, _nodeId)];
+        for (int sent = 0; sent < reply.Length;)
+        {
+            sent += socket.Send(reply.AsSpan(sent));
+        }
+        if (!await inbound.FillAsync(PeerHandshake.ProofBytes))
+        {
+            return null;
+        }
+        if (!PeerHandshake.Verify(PeerHandshake.Proof(_secret, "dialer", dialerNonce, listenerNonce, dialerId, _nodeId), inbound.Take(PeerHandshake.ProofBytes).ToArray()))
+        {
+            _logger.LogWarning("peer {Address} failed the cluster-secret handshake", socket.RemoteEndPoint);
+            return null;
+        }
+        return dialerId;
+    }
+
+    /// <summary>An inbound link's receive buffer while it handshakes: bytes [Start, End) are read and not yet consumed.</summary>
+    private sealed class InboundBuffer(IEventLoopSocket reader)
+    {
+        public byte[] Buffer { get; } = new byte[64 * 1024];
+
+        public int Start { get; private set; }
+
+        public int End { get; private set; }
+
+        /// <summary>Reads until at least <paramref name="count"/> unconsumed bytes are there (false: the stream ended).</summary>
+        public async ValueTask<bool> FillAsync(int count)
+        {
+            while (End - Start < count)
+            {
+                int read = await reader.ReceiveAsync(Buffer.AsMemory(End));
+                if (read == 0)
+                {
+                    return false;
+                }
+                End += read;
+            }
+            return true;
+        }
+
+        /// <summary>Consumes <paramref name="count"/> bytes. REQUIRES: <see cref="FillAsync"/> made them available.</summary>
+        public ReadOnlySpan<byte> Take(int count)
+        {
+            Start += count;
+            return Buffer.AsSpan(Start - count, count);
         }
     }
 

@@ -63,6 +63,62 @@ public sealed class PeerTransportTests
     }
 
     [Fact]
+    public async Task ConnectionsPastTheHandshakeBoundAreClosedAndAPeerStillGetsThroughOnceTheyGo()
+    {
+        // At most 64 listener-side handshakes at once (TcpPeerTransport.MaxConcurrentHandshakes): idle connections past
+        // that are closed at once; the ones within it wait (5 s) without holding a thread, so the peer's own work goes on.
+        var received = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
+        await using var server = new TcpPeerTransport("server", "secret"u8.ToArray(), "127.0.0.1", 0, (_, m) => received.Enqueue(m), NullLogger.Instance);
+        var idle = new List<System.Net.Sockets.Socket>();
+        try
+        {
+            for (int i = 0; i < 68; i++)
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                await socket.ConnectAsync("127.0.0.1", server.Port);
+                idle.Add(socket);
+            }
+            int closed = 0;
+            var deadline = DateTime.UtcNow.AddSeconds(3);
+            foreach (System.Net.Sockets.Socket socket in idle)
+            {
+                socket.ReceiveTimeout = Math.Max(1, (int)(deadline - DateTime.UtcNow).TotalMilliseconds);
+                try
+                {
+                    if (socket.Receive(new byte[1]) == 0)
+                    {
+                        closed++;
+                    }
+                }
+                catch (System.Net.Sockets.SocketException e) when (e.SocketErrorCode == System.Net.Sockets.SocketError.TimedOut)
+                {
+                    // still in its handshake: the listener is waiting for it to speak
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                    closed++; // reset
+                }
+            }
+            Assert.Equal(4, closed);
+        }
+        finally
+        {
+            foreach (System.Net.Sockets.Socket socket in idle)
+            {
+                socket.Dispose();
+            }
+        }
+        await using var client = new TcpPeerTransport("client", "secret"u8.ToArray(), "127.0.0.1", 0, (_, _) => { }, NullLogger.Instance);
+        client.Send($"127.0.0.1:{server.Port}", [42]);
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (received.IsEmpty && DateTime.UtcNow < until)
+        {
+            await Task.Delay(20);
+        }
+        Assert.Equal([42], Assert.Single(received));
+    }
+
+    [Fact]
     public async Task LargeAndSmallMessagesInterleavedArriveWholeAndInOrder()
     {
         var received = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
