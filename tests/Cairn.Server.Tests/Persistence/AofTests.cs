@@ -77,8 +77,10 @@ public sealed class AofTests
         }
     }
 
-    [Fact]
-    public async Task ATornLastRecordIsTruncatedAndEverythingBeforeItLoads()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ATornLastRecordIsTruncatedAndEverythingBeforeItLoads(bool followedByAnEmptyIncrementalFile)
     {
         string dir = NewDirectory();
         try
@@ -91,52 +93,21 @@ public sealed class AofTests
                     client.Execute("SET", $"k{i}", $"v{i}");
                 }
             }
+            if (followedByAnEmptyIncrementalFile)
+            {
+                // A restart lists a new incremental file holding only its header: the shape a crash leaves between a
+                // rewrite listing its new file and records switching to it. The torn file is still the log's end.
+                await using (new TestServer(c => c.AppendOnly = true, dir))
+                {
+                }
+                Assert.Contains("appendonly.aof.2.incr.caof", File.ReadAllText(Path.Combine(dir, "appendonlydir", AofManifest.FileName)), StringComparison.Ordinal);
+            }
             string file = LastAofFile(dir);
+            Assert.EndsWith("appendonly.aof.1.incr.caof", file, StringComparison.Ordinal);
             long length = new FileInfo(file).Length;
             using (var stream = new FileStream(file, FileMode.Open))
             {
                 stream.SetLength(length - 3); // a crash in the middle of the last record
-            }
-            await using (var server = new TestServer(c => c.AppendOnly = true, dir))
-            {
-                using RawClient client = server.Raw();
-                Assert.Equal("v8", client.Execute("GET", "k8"));
-                Assert.Equal("(nil)", client.Execute("GET", "k9"));
-            }
-            Assert.Equal(AofReadStatus.Clean, AofReader.Read(new PhysicalFileSystem(), file, null).Status);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    [Fact]
-    public async Task ATornRecordFollowedOnlyByAnEmptyIncrementalFileIsTruncatedAndEverythingBeforeItLoads()
-    {
-        // A rewrite lists its new incremental file before records switch to it: a crash in between leaves the file being
-        // appended to (maybe torn) followed by one holding only its header. A restart makes the same shape.
-        string dir = NewDirectory();
-        try
-        {
-            await using (var server = new TestServer(c => { c.AppendOnly = true; c.AppendFsync = "always"; }, dir))
-            {
-                using RawClient client = server.Raw();
-                for (int i = 0; i < 10; i++)
-                {
-                    client.Execute("SET", $"k{i}", $"v{i}");
-                }
-            }
-            await using (new TestServer(c => c.AppendOnly = true, dir))
-            {
-            }
-            string file = LastAofFile(dir);
-            Assert.EndsWith("appendonly.aof.1.incr.caof", file, StringComparison.Ordinal);
-            Assert.Contains("appendonly.aof.2.incr.caof", File.ReadAllText(Path.Combine(dir, "appendonlydir", AofManifest.FileName)), StringComparison.Ordinal);
-            long length = new FileInfo(file).Length;
-            using (var stream = new FileStream(file, FileMode.Open))
-            {
-                stream.SetLength(length - 3);
             }
             await using (var server = new TestServer(c => c.AppendOnly = true, dir))
             {
