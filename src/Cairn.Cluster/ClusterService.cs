@@ -642,7 +642,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         {
             waiter.Client.Blocked = null;
         }
-        if (completion.Status is not (CompletionStatus.Ok or CompletionStatus.WouldBlock or CompletionStatus.WatchAborted))
+        if (IsErrorReply(completion))
         {
             _server.Stats.ErrorReplies++; // counted here, under the store lock, as every other error reply is
         }
@@ -724,12 +724,16 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
     /// <summary>The client's reply for a completed request (parked, or answered inline by <see cref="Submit"/>).</summary>
     private void WriteCompletion(RespWriter writer, Completion completion)
     {
-        if (completion.Status is not (CompletionStatus.Ok or CompletionStatus.WouldBlock or CompletionStatus.WatchAborted))
+        if (IsErrorReply(completion))
         {
             _server.Stats.ErrorReplies++;
         }
         WriteReply(writer, completion);
     }
+
+    /// <summary>Whether <see cref="WriteReply"/> answers this completion with an error (what INFO's error count counts).</summary>
+    private static bool IsErrorReply(Completion completion) =>
+        completion.Status is not (CompletionStatus.Ok or CompletionStatus.WouldBlock or CompletionStatus.WatchAborted);
 
     /// <summary>Writes a completion's reply without counting it (<see cref="WriteCompletion"/> counts error replies).</summary>
     private static void WriteReply(RespWriter writer, Completion completion)

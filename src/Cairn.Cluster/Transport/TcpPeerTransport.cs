@@ -52,7 +52,7 @@ public sealed class TcpPeerTransport : IPeerTransport
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<string, Link> _links = new(StringComparer.Ordinal);
     private readonly IEventLoopHost? _loop;
-    /// <summary>Inbound sockets and, once the handshake is done, their readers (disposing one ends its link).</summary>
+    /// <summary>Inbound sockets and their readers (null until attached; disposing a reader ends its link, handshake included).</summary>
     private readonly ConcurrentDictionary<Socket, IEventLoopSocket?> _inbound = new();
     private readonly Task _acceptLoop;
 
@@ -471,7 +471,7 @@ public sealed class TcpPeerTransport : IPeerTransport
             }
             else
             {
-                socket.Dispose(); // still in its handshake
+                socket.Dispose(); // not attached to a reader yet
             }
         }
         foreach (Link link in _links.Values)

@@ -102,16 +102,7 @@ internal sealed class ChunkedList
         _count++;
     }
 
-    /// <summary>Removes and returns the first element.</summary>
-    public byte[] RemoveFirst()
-    {
-        Invariant.Require(_count > 0, "pop from an empty list");
-        byte[] element = Chunk(0)[0].ToArray();
-        DropFirst();
-        return element;
-    }
-
-    /// <summary>Removes the first element without copying it out (read it first through the indexer).</summary>
+    /// <summary>Removes the first element without copying it out (read it first through <see cref="First"/>).</summary>
     public void DropFirst()
     {
         Invariant.Require(_count > 0, "pop from an empty list");
@@ -125,17 +116,7 @@ internal sealed class ChunkedList
         ResetCursor();
     }
 
-    /// <summary>Removes and returns the last element.</summary>
-    public byte[] RemoveLast()
-    {
-        Invariant.Require(_count > 0, "pop from an empty list");
-        ref PackedBuffer last = ref Chunk(_chunkCount - 1);
-        byte[] element = last[last.Count - 1].ToArray();
-        DropLast();
-        return element;
-    }
-
-    /// <summary>Removes the last element without copying it out (read it first through the indexer).</summary>
+    /// <summary>Removes the last element without copying it out (read it first through <see cref="Last"/>).</summary>
     public void DropLast()
     {
         Invariant.Require(_count > 0, "pop from an empty list");

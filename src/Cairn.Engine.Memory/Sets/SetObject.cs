@@ -282,9 +282,9 @@ public sealed class SetObject : DataObject
         return slot < 0 ? 0 : slot;
     }
 
-    /// <summary>A deep copy; its memory figure is recomputed from the members, which also checks the incremental one.</summary>
     public override void PrefetchMembers(ReadOnlySpan<int> hashes) => _map?.Prefetch(hashes);
 
+    /// <summary>A deep copy; its memory figure is recomputed from the members, which also checks the incremental one.</summary>
     public override DataObject Clone()
     {
         var copy = new SetObject(_encoding, Count)

@@ -52,11 +52,13 @@ public sealed class ChunkedListModelTests
                         break;
                     }
                 case 4 when model.Count > 0:
-                    Assert.Equal(model[0], list.RemoveFirst());
+                    Assert.Equal(model[0], list.First.ToArray());
+                    list.DropFirst();
                     model.RemoveAt(0);
                     break;
                 case 5 when model.Count > 0:
-                    Assert.Equal(model[^1], list.RemoveLast());
+                    Assert.Equal(model[^1], list.Last.ToArray());
+                    list.DropLast();
                     model.RemoveAt(model.Count - 1);
                     break;
                 case 6:
