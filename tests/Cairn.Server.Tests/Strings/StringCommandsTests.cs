@@ -150,9 +150,10 @@ public sealed class StringCommandsTests : IClassFixture<StringsFixture>
     public void ValueSetWithPxDisappearsAfterItsDeadline()
     {
         using RawClient client = _server.Raw();
-        Assert.Equal("+OK", client.Execute("SET", "px:short", "v", "PX", "50"));
+        // A second of margin so that a stall on a loaded machine cannot expire it before the first GET.
+        Assert.Equal("+OK", client.Execute("SET", "px:short", "v", "PX", "1000"));
         Assert.Equal("v", client.Execute("GET", "px:short"));
-        Thread.Sleep(120);
+        Thread.Sleep(1_100);
         Assert.Equal("(nil)", client.Execute("GET", "px:short"));
         Assert.Equal("+OK", client.Execute("SET", "px:past", "v", "PXAT", "1"));
         Assert.Equal("(nil)", client.Execute("GET", "px:past"));
