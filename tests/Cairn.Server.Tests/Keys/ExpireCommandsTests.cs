@@ -241,7 +241,9 @@ public sealed class ExpireCommandsTests : IClassFixture<ExpireCommandsTests.Fixt
         using RawClient client = _server.Raw();
         Assert.Equal(":1", client.Execute("EXISTS", "lazy:a"));
         while (Now <= deadline + 20)
+        {
             Thread.Sleep(50);
+        }
         // Whichever comes first (this access or the active cycle) deletes it; the reply and the count are the same.
         Assert.Equal(":0", client.Execute("EXISTS", "lazy:a"));
         Assert.Equal(":-2", client.Execute("TTL", "lazy:a"));
