@@ -28,8 +28,9 @@ namespace Cairn.Cluster;
 /// messages, timer ticks, client requests) through a <see cref="NodeExecutor"/>, which runs them on the posting thread when
 /// no other thread is running them, so a peer frame is stepped and answered on the socket thread that read it; does its IO (peer transport, engine through
 /// <see cref="EngineReplicaStore"/>), and routes client commands to it as the dispatcher's <see cref="IClusterRouter"/>.
-/// A routed client is parked through the dispatcher's blocking mechanism and answered with a push when its request
-/// completes, so the connection code needs no cluster knowledge.
+/// A routed client's reply is deferred (<see cref="CommandContext.DeferReply"/>): its connection stops at the request and
+/// is resumed by the thread that writes the answer (<see cref="IDeferredReplyConnection"/>), with no cluster knowledge of
+/// its own; blocking, admin and keyless commands park the client through the dispatcher's blocking mechanism instead.
 /// Thread safety: TryRoute/Admin/AppendInfo run under the store lock on client threads and post to the executor; the
 /// node, the waiters and the store adapter are touched only by executor work items, which take the store lock themselves
 /// (it is reentrant: a client thread that posts while holding it may run the batch). A poster never waits for another
@@ -319,8 +320,8 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         Client client = ctx.Client;
         long id = Interlocked.Increment(ref _nextRequestId);
         // A read this replica may answer alone runs now, on this thread, under the store lock, and is answered at once when it
-        // completes here. Anything else waits for peers: it is only queued, and runs once the connection has parked the client
-        // and released the store lock (BlockRequest.Parked, a few microseconds later, on this same thread). Run under the lock,
+        // completes here. Anything else waits for peers: it is only queued, and runs once the connection has stopped for it
+        // and released the store lock (the action given to DeferReply, or BlockRequest.Parked, on this same thread). Run under the lock,
         // such a batch held every other client and peer message off the store while it stepped whatever peers had sent
         // meanwhile, and the clients it answered could not resume on this thread (the thread pool took them).
         bool runHere = !write && required == 1;
