@@ -28,8 +28,9 @@ namespace Cairn.Cluster;
 /// messages, timer ticks, client requests) through a <see cref="NodeExecutor"/>, which runs them on the posting thread when
 /// no other thread is running them, so a peer frame is stepped and answered on the socket thread that read it; does its IO (peer transport, engine through
 /// <see cref="EngineReplicaStore"/>), and routes client commands to it as the dispatcher's <see cref="IClusterRouter"/>.
-/// A routed client is parked through the dispatcher's blocking mechanism and answered with a push when its request
-/// completes, so the connection code needs no cluster knowledge.
+/// A routed client's reply is deferred (<see cref="CommandContext.DeferReply"/>): its connection stops at the request and
+/// is resumed by the thread that writes the answer (<see cref="IDeferredReplyConnection"/>), with no cluster knowledge of
+/// its own; blocking, admin and keyless commands park the client through the dispatcher's blocking mechanism instead.
 /// Thread safety: TryRoute/Admin/AppendInfo run under the store lock on client threads and post to the executor; the
 /// node, the waiters and the store adapter are touched only by executor work items, which take the store lock themselves
 /// (it is reentrant: a client thread that posts while holding it may run the batch). A poster never waits for another
@@ -319,20 +320,30 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         Client client = ctx.Client;
         long id = Interlocked.Increment(ref _nextRequestId);
         // A read this replica may answer alone runs now, on this thread, under the store lock, and is answered at once when it
-        // completes here. Anything else waits for peers: it is only queued, and runs once the connection has parked the client
-        // and released the store lock (BlockRequest.Parked, a few microseconds later, on this same thread). Run under the lock,
+        // completes here. Anything else waits for peers: it is only queued, and runs once the connection has stopped for it
+        // and released the store lock (the action given to DeferReply, or BlockRequest.Parked, on this same thread). Run under the lock,
         // such a batch held every other client and peer message off the store while it stepped whatever peers had sent
         // meanwhile, and the clients it answered could not resume on this thread (the thread pool took them).
         bool runHere = !write && required == 1;
-        // Completed by the node within its request timeout, so the connection need not watch for the client closing.
-        var block = new BlockRequest([RequestKey(id)], 0, TimeoutReply.NullBulk,
-            resumesInline: true)
+        // The reply is deferred: the connection stops its batch here and waits for TryWriteDeferredReply (no BlockRequest,
+        // registry entry or re-execution; the node completes every request within its request timeout). Blocking
+        // commands keep the blocking machinery (CLIENT UNBLOCK, their own timeouts), as do connections that cannot defer.
+        Waiter waiter;
+        bool defer = !blocking && ctx.Client.Connection is IDeferredReplyConnection;
+        if (defer)
         {
-            WatchPeerClose = false,
-            Parked = runHere ? null : _runExecutorAfterTurn,
-        };
-        ctx.Block = block;
-        var waiter = new Waiter(block, ctx.Client);
+            waiter = new Waiter(null, client);
+        }
+        else
+        {
+            var block = new BlockRequest([RequestKey(id)], 0, TimeoutReply.NullBulk, resumesInline: true)
+            {
+                WatchPeerClose = false,
+                Parked = runHere ? null : _runExecutorAfterTurn,
+            };
+            ctx.Block = block;
+            waiter = new Waiter(block, client);
+        }
         Action submit = () =>
         {
             _waiters[id] = waiter;
@@ -361,6 +372,10 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         if (!runHere)
         {
             _executor.Enqueue(submit); // run by Parked, or by whichever thread runs the executor first
+            if (defer)
+            {
+                ctx.DeferReply(_runExecutorAfterTurn);
+            }
             return;
         }
         // If this thread runs the batch and the request completes in it (a read served by this replica alone, a refusal),
@@ -382,6 +397,10 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
             t_inlineCompletion = null;
             ctx.Block = null;
             WriteCompletion(ctx.Reply, done);
+        }
+        else if (defer)
+        {
+            ctx.DeferReply(null); // in flight: the executor has run already
         }
     }
 
@@ -624,7 +643,16 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
     /// <summary>Writes the reply to a parked client and releases it. REQUIRES the store lock.</summary>
     private void Answer(Waiter waiter, Completion completion)
     {
-        BlockRequest block = waiter.Block;
+        if (waiter.Block is not { } block)
+        {
+            // A deferred reply: written and the connection resumed after the store lock is released (ResumeAnswered).
+            if (IsErrorReply(completion) && !waiter.Client.IsClosing)
+            {
+                _server.Stats.ErrorReplies++;
+            }
+            _answered.Add(new AnsweredClient(null, waiter.Client, completion));
+            return;
+        }
         if (block.IsDone)
         {
             return; // the client went away or was unblocked
@@ -650,7 +678,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
     }
 
     /// <summary>A parked client answered in this batch whose reply is not written yet.</summary>
-    private readonly record struct AnsweredClient(BlockRequest Block, Client Client, Completion Completion);
+    private readonly record struct AnsweredClient(BlockRequest? Block, Client Client, Completion Completion);
 
     /// <summary>Routed clients resumed on the answering thread, and through the thread pool (in how many work items). Executor only.</summary>
     private long _resumedInline;
@@ -684,41 +712,65 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         // store lock, and sending each reply there held both epoll loops off the store (their clients' commands) for one
         // send per answered client. A parked client's output is touched by nobody else meanwhile (its read loop waits; a
         // pub/sub push may come first, which RESP3 allows). Push takes only the client's output lock.
-        foreach (AnsweredClient client in answered)
+        // Every reply is written first, then the clients resume (each may go on with its next buffered requests here).
+        int resumable = 0;
+        for (int i = 0; i < answered.Count; i++)
         {
-            client.Client.Connection.Push(client.Completion, static (w, completion) => WriteReply(w, completion));
+            AnsweredClient client = answered[i];
+            if (client.Block is null)
+            {
+                if (!((IDeferredReplyConnection)client.Client.Connection).TryWriteDeferredReply(client.Completion,
+                    static (w, completion) => WriteReply(w, completion)))
+                {
+                    continue; // the client was closed while its request was in flight
+                }
+            }
+            else
+            {
+                client.Client.Connection.Push(client.Completion, static (w, completion) => WriteReply(w, completion));
+            }
+            answered[resumable++] = client;
         }
+        answered.RemoveRange(resumable, answered.Count - resumable);
         bool inline = t_inlineOwner is null && !_server.Store.Lock.IsHeldByCurrentThread;
         if (!inline)
         {
-            var blocks = new BlockRequest[answered.Count];
-            for (int i = 0; i < blocks.Length; i++)
-            {
-                blocks[i] = answered[i].Block;
-            }
+            AnsweredClient[] clients = answered.ToArray();
             answered.Clear();
-            ResumeOnThreadPool(blocks);
+            ResumeOnThreadPool(clients);
             return;
         }
         _resumedInline += answered.Count;
         foreach (AnsweredClient client in answered)
         {
-            client.Block.Completion.TrySetResult(true); // a resumed read loop that posts work only queues it: this batch is running
+            Resume(client); // a resumed read loop that posts work only queues it: this batch is running
         }
         answered.Clear();
     }
 
-    private void ResumeOnThreadPool(BlockRequest[] blocks)
+    private static void Resume(AnsweredClient client)
     {
-        Interlocked.Add(ref _resumedByPool, blocks.Length);
-        Interlocked.Increment(ref _poolResumeItems);
-        ThreadPool.UnsafeQueueUserWorkItem(static blocks =>
+        if (client.Block is { } block)
         {
-            foreach (BlockRequest block in blocks)
+            block.Completion.TrySetResult(true);
+        }
+        else
+        {
+            ((IDeferredReplyConnection)client.Client.Connection).ResumeAfterDeferredReply();
+        }
+    }
+
+    private void ResumeOnThreadPool(AnsweredClient[] clients)
+    {
+        Interlocked.Add(ref _resumedByPool, clients.Length);
+        Interlocked.Increment(ref _poolResumeItems);
+        ThreadPool.UnsafeQueueUserWorkItem(static clients =>
+        {
+            foreach (AnsweredClient client in clients)
             {
-                block.Completion.TrySetResult(true);
+                Resume(client);
             }
-        }, blocks, preferLocal: false);
+        }, clients, preferLocal: false);
     }
 
     /// <summary>The client's reply for a completed request (parked, or answered inline by <see cref="Submit"/>).</summary>
@@ -756,19 +808,20 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
     {
         using (_server.Store.Lock.EnterScope())
         {
-            if (waiter.Block.IsDone)
+            BlockRequest block = waiter.Block ?? throw new InvalidOperationException("Reply answers parked (admin, keyless) clients only");
+            if (block.IsDone)
             {
                 return;
             }
-            _server.Blocking.Unregister(waiter.Block);
+            _server.Blocking.Unregister(block);
             waiter.Client.Connection.Push(write);
-            if (waiter.Block.ResumesInline)
+            if (block.ResumesInline)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(static b => b.Completion.TrySetResult(true), waiter.Block, preferLocal: false); // never under the lock
+                ThreadPool.UnsafeQueueUserWorkItem(static b => b.Completion.TrySetResult(true), block, preferLocal: false); // never under the lock
             }
             else
             {
-                waiter.Block.Completion.TrySetResult(true);
+                block.Completion.TrySetResult(true);
             }
         }
     }
@@ -1081,7 +1134,13 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         _hintLog?.Dispose();
     }
 
-    internal sealed record Waiter(BlockRequest Block, Client Client);
+    /// <summary>A client waiting for a routed request: parked through <paramref name="Block"/> (blocking, admin and keyless
+    /// commands), or, when Block is null, waiting for a deferred reply (<see cref="IDeferredReplyConnection"/>).</summary>
+    internal sealed record Waiter(BlockRequest? Block, Client Client)
+    {
+        /// <summary>The client no longer waits (unblocked, gone).</summary>
+        public bool IsDone => Block?.IsDone ?? Client.IsClosing;
+    }
 
     private sealed record ConsistencyLevel(string Name);
 }

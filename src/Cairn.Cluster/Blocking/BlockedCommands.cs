@@ -102,7 +102,7 @@ internal sealed class BlockedCommands
             {
                 continue;
             }
-            if (!_cluster.TryPeekWaiter(id, out ClusterService.Waiter? waiter) || waiter!.Block.IsDone)
+            if (!_cluster.TryPeekWaiter(id, out ClusterService.Waiter? waiter) || waiter!.IsDone)
             {
                 _cluster.TryTakeWaiter(id, out _);
                 _parked.Remove(id); // the client disconnected (a watch left on the primary expires by itself)
@@ -121,7 +121,7 @@ internal sealed class BlockedCommands
 
     private void Retry(long requestId, Parked parked)
     {
-        if (!_cluster.TryPeekWaiter(requestId, out ClusterService.Waiter? waiter) || waiter!.Block.IsDone)
+        if (!_cluster.TryPeekWaiter(requestId, out ClusterService.Waiter? waiter) || waiter!.IsDone)
         {
             _cluster.TryTakeWaiter(requestId, out _);
             _parked.Remove(requestId);

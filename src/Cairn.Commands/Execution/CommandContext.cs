@@ -41,6 +41,36 @@ public sealed class CommandContext
     /// <summary>Set by a handler that must wait for keys (BLPOP...); the connection parks the client until woken.</summary>
     public BlockRequest? Block { get; set; }
 
+    /// <summary>
+    /// True when the command's reply comes later, through the connection's <see cref="Clients.IDeferredReplyConnection"/>
+    /// (a request the cluster router sent to peers); set by <see cref="DeferReply"/>, read and cleared by the connection.
+    /// </summary>
+    public bool ReplyDeferred { get; private set; }
+
+    /// <summary>What the connection runs once it has stopped for a deferred reply and released the store lock (see
+    /// <see cref="DeferReply"/>); null: nothing.</summary>
+    public Action? DeferredReplyParked { get; private set; }
+
+    /// <summary>
+    /// The reply of this command is written later through the client's <see cref="Clients.IDeferredReplyConnection"/>:
+    /// write none now. The connection stops the batch here, releases the store lock, flushes earlier replies, runs
+    /// <paramref name="parked"/> on its thread and waits. Only for a client whose connection implements that interface.
+    /// </summary>
+    public void DeferReply(Action? parked)
+    {
+        ReplyDeferred = true;
+        DeferredReplyParked = parked;
+    }
+
+    /// <summary>Called by the connection when it has seen <see cref="ReplyDeferred"/>: returns the parked action.</summary>
+    public Action? TakeDeferredReply()
+    {
+        Action? parked = DeferredReplyParked;
+        ReplyDeferred = false;
+        DeferredReplyParked = null;
+        return parked;
+    }
+
     /// <summary>What the AOF records instead of the command as sent (random effects, e.g. SPOP -> SREM); null = derive.</summary>
     public List<ReadOnlyMemory<byte>[]>? Propagated { get; set; }
 

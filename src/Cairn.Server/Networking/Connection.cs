@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using System.Threading.Tasks.Sources;
 using Cairn.Commands.Clients;
 using Cairn.Commands.Config;
 using Cairn.Commands.Execution;
@@ -20,8 +21,11 @@ namespace Cairn.Server.Networking;
 /// for room. Other clients' commands (PUBLISH, MONITOR, a served BLPOP) write into this connection's output through
 /// <see cref="Push"/> the same way, flushed by the pushing thread. Lock order: store lock, then this connection's output
 /// lock; a client's own replies are never sent under the store lock.
+/// A command whose reply comes later (a cluster-routed request, <see cref="CommandContext.DeferReply"/>) ends the batch;
+/// the loop waits on a reusable awaitable until the answerer writes the reply (<see cref="TryWriteDeferredReply"/>) and
+/// resumes it (<see cref="ResumeAfterDeferredReply"/>) on its own thread, and then goes on with the buffered requests.
 /// </summary>
-internal sealed class Connection : IClientConnection, IReceiveAheadTarget
+internal sealed class Connection : IClientConnection, IDeferredReplyConnection, IReceiveAheadTarget
 {
     private const long BackpressureThresholdBytes = 4L * 1024 * 1024;
     private const int PrefetchWindow = 16;
@@ -56,6 +60,22 @@ internal sealed class Connection : IClientConnection, IReceiveAheadTarget
 
     /// <summary>The task sending output the socket could not take at once; null when none. Guarded by the output lock.</summary>
     private Task? _sending;
+
+    /// <summary>The read loop's wait for a deferred reply; reused for every one (no allocation per routed request).</summary>
+    private readonly DeferredReplyWait _deferredReply = new();
+
+    /// <summary>Where the deferred reply stands (guarded by the output lock): the read loop waits for it
+    /// (<see cref="DeferredWaiting"/>), it was written and the answerer is about to resume the loop
+    /// (<see cref="DeferredWritten"/>), or none is expected (<see cref="DeferredNone"/>).</summary>
+    private int _deferredState;
+    private const int DeferredNone = 0;
+    private const int DeferredWaiting = 1;
+    private const int DeferredWritten = 2;
+
+    /// <summary>The deferred command ran under CLIENT REPLY OFF or SKIP: its reply is discarded too. Output lock.</summary>
+    private bool _deferredReplyDiscarded;
+
+    private bool _closeEndsDeferredWait;
 
     /// <param name="loop">The event loop that drives the socket, or null for .NET's socket engine.</param>
     public Connection(Socket socket, ServerContext server, ILogger logger, Epoll.EpollLoop? loop = null)
@@ -168,6 +188,8 @@ internal sealed class Connection : IClientConnection, IReceiveAheadTarget
             bool close = false;
             BlockRequest? blocked = null;
             bool paused = false;
+            bool deferred = false;
+            Action? deferredParked = null;
 
             _context.DurabilityTicket = 0;
             IDurabilityGate? waitFor = null;
@@ -205,11 +227,19 @@ internal sealed class Connection : IClientConnection, IReceiveAheadTarget
                         close = true;
                         break;
                     }
+                    bool discarding = Client.ReplyMode != ReplyMode.On;
                     ExecuteWithReplyMode();
                     if (_context.Block is { } block)
                     {
                         blocked = RegisterBlock(block);
                         break;
+                    }
+                    if (_context.ReplyDeferred)
+                    {
+                        deferredParked = _context.TakeDeferredReply();
+                        BeginDeferredReply(discarding);
+                        deferred = true;
+                        break; // later requests wait in the buffer: replies stay in request order
                     }
                     if (_context.CloseAfterReply)
                     {
@@ -257,7 +287,7 @@ internal sealed class Connection : IClientConnection, IReceiveAheadTarget
             {
                 ReleaseInput();
             }
-            bool stoppedEarly = blocked is not null || paused; // complete requests may still be buffered
+            bool stoppedEarly = blocked is not null || paused || deferred; // complete requests may still be buffered
             if (buffer.Length > _server.Config.ClientQueryBufferLimitBytes)
             {
                 Interlocked.Increment(ref _server.Stats.ClientQueryBufferLimitDisconnections);
@@ -274,6 +304,13 @@ internal sealed class Connection : IClientConnection, IReceiveAheadTarget
             {
                 blocked.Parked?.Invoke();
                 await WaitWhileBlockedAsync(blocked);
+            }
+            if (deferred)
+            {
+                deferredParked?.Invoke();
+                await new ValueTask<bool>(_deferredReply, _deferredReply.Version);
+                // Nothing buffered: read the client's next request at once rather than run an empty batch first.
+                stoppedEarly = _inputStart != _inputEnd;
             }
             if (paused)
             {
@@ -455,6 +492,95 @@ internal sealed class Connection : IClientConnection, IReceiveAheadTarget
                 _writer.WriteOk(); // CLIENT REPLY ON is the one command answered while replies are off
             }
         }
+    }
+
+    /// <summary>The batch stops at a command whose reply is deferred: from now on the answer may arrive. REQUIRES: the
+    /// output lock (held by the batch, so the answer is written after this batch's replies).</summary>
+    private void BeginDeferredReply(bool discarded)
+    {
+        Invariant.Require(_deferredState == DeferredNone, "a connection defers one reply at a time");
+        if (!_closeEndsDeferredWait)
+        {
+            _closeEndsDeferredWait = true;
+            // Once per connection: a close (CLIENT KILL, output limit, failed send) ends the wait at once. Cancel may run
+            // under the store or output lock, so the wait is ended from the thread pool, never inline.
+            _closed.Token.UnsafeRegister(static state =>
+                ThreadPool.UnsafeQueueUserWorkItem(static c => c.EndDeferredWaitOnClose(), (Connection)state!, preferLocal: false), this);
+        }
+        _deferredReply.Reset();
+        _deferredReplyDiscarded = discarded;
+        _deferredState = DeferredWaiting;
+    }
+
+    public bool TryWriteDeferredReply<TState>(TState state, Action<RespWriter, TState> write)
+    {
+        _outputLock.Enter();
+        try
+        {
+            if (_deferredState != DeferredWaiting)
+            {
+                return false; // closed meanwhile
+            }
+            _deferredState = DeferredWritten;
+            if (_deferredReplyDiscarded)
+            {
+                _writer.Output = _discard;
+                try
+                {
+                    write(_writer, state);
+                }
+                finally
+                {
+                    _writer.Output = _output;
+                }
+            }
+            else
+            {
+                write(_writer, state);
+            }
+            FlushUnderOutputLock();
+            return true;
+        }
+        finally
+        {
+            _outputLock.Exit();
+        }
+    }
+
+    public void ResumeAfterDeferredReply()
+    {
+        _outputLock.Enter();
+        try
+        {
+            if (_deferredState != DeferredWritten)
+            {
+                return;
+            }
+            _deferredState = DeferredNone;
+        }
+        finally
+        {
+            _outputLock.Exit();
+        }
+        _deferredReply.SetResult(true); // the read loop continues here, on this thread
+    }
+
+    private void EndDeferredWaitOnClose()
+    {
+        _outputLock.Enter();
+        try
+        {
+            if (_deferredState != DeferredWaiting)
+            {
+                return; // nothing waits, or the answerer has written the reply and resumes the loop itself
+            }
+            _deferredState = DeferredNone;
+        }
+        finally
+        {
+            _outputLock.Exit();
+        }
+        _deferredReply.SetResult(false);
     }
 
     private BlockRequest RegisterBlock(BlockRequest block)
@@ -922,5 +1048,25 @@ internal sealed class Connection : IClientConnection, IReceiveAheadTarget
                 _server.Blocking.Abandon(block);
             }
         }
+    }
+
+    /// <summary>The reusable awaitable the read loop waits on for a deferred reply (true: answered; false: closed).
+    /// Continuations run on the thread that completes it.</summary>
+    private sealed class DeferredReplyWait : IValueTaskSource<bool>
+    {
+        private ManualResetValueTaskSourceCore<bool> _core;
+
+        public short Version => _core.Version;
+
+        public void Reset() => _core.Reset();
+
+        public void SetResult(bool answered) => _core.SetResult(answered);
+
+        public bool GetResult(short token) => _core.GetResult(token);
+
+        public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _core.OnCompleted(continuation, state, token, flags);
     }
 }
