@@ -56,7 +56,11 @@ public sealed class EvictionTests
         Assert.True(UsedMemory(server) <= 300_000 + 2000, $"used {UsedMemory(server)}");
         string info = client.Execute("INFO", "stats");
         Assert.Matches(@"evicted_keys:[1-9]\d*", info);
-        Assert.Equal(value, client.Execute("GET", "k4999")); // the newest key survives
+        // The newest keys survive. Not each one for sure: every command evicts while memory is over the limit (as Redis
+        // does), the last SET leaves it just over, and under allkeys-random (or LRU ties within one clock second) the
+        // key evicted next may be among the newest.
+        int newestKept = Enumerable.Range(4990, 10).Count(i => client.Execute("GET", $"k{i}") == value);
+        Assert.True(newestKept >= 8, $"only {newestKept} of the 10 newest keys survived");
     }
 
     [Fact]
