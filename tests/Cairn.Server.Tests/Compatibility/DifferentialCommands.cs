@@ -2,7 +2,8 @@ namespace Cairn.Server.Tests.Compatibility;
 
 /// <summary>
 /// Random commands over a handful of keys for <see cref="DifferentialTests"/>: strings, bitmaps, keys, lists, hashes,
-/// sets, sorted sets (lex ranges on all-equal scores), streams (explicit IDs, consumer groups) and SORT, with arguments
+/// sets, sorted sets (lex ranges on all-equal scores), streams (explicit IDs, consumer groups), SORT, transactions
+/// (MULTI/EXEC/DISCARD/WATCH) and databases (SELECT, MOVE, SWAPDB, FLUSHDB), with arguments
 /// drawn from small pools so that the same keys and members meet again (types collide, members repeat, indexes fall
 /// inside and outside), plus malformed numbers, unknown options and wrong arities. Only commands whose reply is
 /// deterministic are generated (no SPOP, SRANDMEMBER, RANDOMKEY, SCAN, TTL readings, OBJECT ENCODING, XINFO); replies
@@ -62,7 +63,7 @@ public sealed class DifferentialCommands
             // Keys that RENAME, COPY, MSET or a STORE gave another family's type would otherwise answer WRONGTYPE for good.
             return ["DEL", s_keys[_random.Next(s_keys.Length)]];
         }
-        return _random.Next(11) switch
+        return _random.Next(12) switch
         {
             0 => StringCommand(),
             1 => KeyCommand(),
@@ -74,6 +75,7 @@ public sealed class DifferentialCommands
             7 => LexCommand(),
             8 => StreamCommand(),
             9 => BitCommand(),
+            10 => TransactionCommand(),
             _ => Pick(SortedSetCommand, ListCommand, SetCommand),
         };
     }
@@ -347,6 +349,24 @@ public sealed class DifferentialCommands
             _ => ["OVERFLOW", Pick(() => ["WRAP"], () => ["SAT"], () => ["FAIL"], () => ["BAD"])[0]],
         };
     }
+
+    // Transactions and databases: MULTI queues what follows (errors in queueing abort the EXEC), WATCH over keys the
+    // same client then writes, SELECT/MOVE/SWAPDB between databases 0 and 1 (the other commands then run in whichever
+    // is selected, in both servers alike).
+    private string[] TransactionCommand() => _random.Next(14) switch
+    {
+        0 or 1 => ["MULTI"],
+        2 or 3 or 4 => ["EXEC"],
+        5 => ["DISCARD"],
+        6 => ["WATCH", .. Keys(1, 2)],
+        7 => ["UNWATCH"],
+        8 => ["SELECT", Chance(6) ? Pick(() => ["99"], () => ["x"], () => ["-1"])[0] : Chance(2) ? "0" : "1"],
+        9 => ["MOVE", Key(), Chance(6) ? "0" : "1"],
+        10 => ["SWAPDB", "0", Chance(6) ? "16" : "1"],
+        11 => Chance(20) ? ["FLUSHDB"] : ["DBSIZE"],
+        12 => ["ECHO", Value()],
+        _ => Chance(2) ? ["PING"] : ["PING", Value()],
+    };
 
     private string[] ZaddFlags()
     {
