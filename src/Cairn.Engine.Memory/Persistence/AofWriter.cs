@@ -10,16 +10,18 @@ namespace Cairn.Engine.Memory.Persistence;
 /// every producer holds), computes every record's CRC (<see cref="AofFormat.SealAll"/>, off the store lock), writes it in
 /// one go and, for appendfsync always, fsyncs it, so all clients waiting in that round share one fsync (group commit).
 /// Under "always" the thread is woken only by the first record after each swap, so a burst of commands costs one
-/// wake-up, not one per command; under "everysec" and "no" it is not woken while busy at all but writes every
-/// <see cref="AofWriterOptions.WriteIntervalMilliseconds"/> (or once <see cref="AofWriterOptions.EagerWriteBytes"/>
-/// queue), and only the first record after an idle round wakes it. Under everysec and no the queue is bounded
+/// wake-up, not one per command; under "everysec" and "no" the command that finds the queue
+/// <see cref="AofWriterOptions.WriteIntervalMilliseconds"/> old (or <see cref="AofWriterOptions.EagerWriteBytes"/>
+/// queued) hands it to the thread and wakes it (<see cref="Commit(int, long)"/>), the thread's own timer takes what no
+/// command handed over (the tail before a pause), and only the first record after an idle round wakes it. Under
+/// everysec and no the queue is bounded
 /// (<see cref="AofWriterOptions.MaxPendingBytes"/>): a command that would pass the bound waits in <see cref="Reserve"/>
 /// until the thread has written its current batch, then hands the queue over itself (the thread cannot take the store
 /// lock while that command holds it). Connections wait for <see cref="WaitDurableAsync"/> before sending replies under
 /// "always"; under "everysec" data reaches the OS within a few milliseconds and is fsynced every second.
 /// Offsets are logical (bytes of records appended since the writer started, across file switches).
 /// Invariants: there are two buffers; one is <c>_pending</c>, the other is exactly one of: being written by the thread,
-/// <c>_returned</c> (written and cleared, free), <c>_handed</c> (handed over by a waiting command, not yet taken). The
+/// <c>_returned</c> (written and cleared, free), <c>_handed</c> (handed over by a command, not yet taken). The
 /// pending buffer holds whole records, each with its length written (switch points fall between records).
 /// Thread safety: Reserve/Commit, Append and SwitchTo REQUIRE the store lock given to the constructor; the rest is
 /// internally synchronised.
