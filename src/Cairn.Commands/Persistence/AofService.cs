@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using Cairn.Commands.Execution;
 using Cairn.Engine.Memory.Persistence;
+using Cairn.Primitives;
 using Cairn.Primitives.FileSystem;
 using Microsoft.Extensions.Logging;
 
@@ -25,7 +27,8 @@ public sealed class AofService : IDisposable
         _directory = Path.Combine(server.Config.Dir, DirectoryName).Replace('\\', '/');
     }
 
-    public AofWriter Writer => _writer ?? throw new InvalidOperationException("AOF not started");
+    /// <summary>The writer (read three times per logged command: the throw is kept out of line so this inlines).</summary>
+    public AofWriter Writer => _writer ?? ThrowNotStarted();
 
     public FsyncPolicy Policy => ParsePolicy(_server.Config.AppendFsync);
 
@@ -254,32 +257,43 @@ public sealed class AofService : IDisposable
         {
             entries.Add((ctx.Client.DatabaseIndex, command));
         }
-        ctx.DurabilityTicket = Writer.Append(AofFormat.EncodeRecord(entries));
+        ctx.DurabilityTicket = Writer.Append(AofFormat.EncodeRecord(entries), ctx.Now);
     }
 
-    /// <summary>The common case (a command logged as it arrived): encoded from the request straight into the writer's buffer.</summary>
+    /// <summary>
+    /// The common case (a command logged as it arrived): encoded from the request straight into the writer's buffer.
+    /// The size is taken from the arguments' lengths (no span per argument) and one-byte lengths are written inline:
+    /// a loop microbenchmark of the encoding (SET, 16-byte key, 64-byte value) measured 49-52 ns per record against 57-62
+    /// with the generic varint helpers (bench/README.md, AOF section, aof9).
+    /// </summary>
     private void LogVerbatim(CommandContext ctx)
     {
         Protocol.Resp.CommandArguments args = ctx.Arguments;
+        int count = args.Count;
         int argumentsSize = 0;
-        for (int i = 0; i < args.Count; i++)
+        for (int i = 0; i < count; i++)
         {
-            argumentsSize += AofFormat.ArgumentSize(args[i].Length);
+            argumentsSize += AofFormat.ArgumentSize(args.GetMemory(i).Length);
         }
         int database = ctx.Client.DatabaseIndex;
-        int size = AofFormat.SingleCommandRecordSize(database, args.Count, argumentsSize);
-        Span<byte> record = Writer.Reserve(size);
-        int pos = AofFormat.BeginSingleCommand(record, database, args.Count);
-        for (int i = 0; i < args.Count; i++)
+        int size = AofFormat.SingleCommandRecordSize(database, count, argumentsSize);
+        AofWriter writer = Writer;
+        Span<byte> record = writer.Reserve(size);
+        int pos = AofFormat.BeginSingleCommand(record, database, count);
+        for (int i = 0; i < count; i++)
         {
             pos = AofFormat.WriteArgument(record, pos, args[i]);
         }
+        Invariant.Require(pos == size, "AOF record size mismatch");
         AofFormat.WriteLength(record); // the writer thread computes the CRC, off the store lock
-        ctx.DurabilityTicket = Writer.Commit(size);
+        ctx.DurabilityTicket = writer.Commit(size, ctx.Now);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static AofWriter ThrowNotStarted() => throw new InvalidOperationException("AOF not started");
+
     public void AppendGroup(CommandContext ctx, List<(int Database, IReadOnlyList<ReadOnlyMemory<byte>> Arguments)> group) =>
-        ctx.DurabilityTicket = Writer.Append(AofFormat.EncodeRecord(group));
+        ctx.DurabilityTicket = Writer.Append(AofFormat.EncodeRecord(group), ctx.Now);
 
     public void Dispose()
     {

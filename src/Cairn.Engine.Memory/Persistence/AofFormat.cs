@@ -57,11 +57,25 @@ public static class AofFormat
     }
 
     /// <summary>Encoded size of one argument.</summary>
-    public static int ArgumentSize(int length) => Varint.SizeOf((ulong)length) + length;
+    public static int ArgumentSize(int length) => VarintSize(length) + length;
 
     /// <summary>Size of a record holding one command whose arguments' <see cref="ArgumentSize"/> sum to <paramref name="argumentsSize"/>.</summary>
     public static int SingleCommandRecordSize(int database, int argumentCount, int argumentsSize) =>
-        RecordHeaderBytes + 1 + Varint.SizeOf((ulong)database) + Varint.SizeOf((ulong)argumentCount) + argumentsSize;
+        RecordHeaderBytes + 1 + VarintSize(database) + VarintSize(argumentCount) + argumentsSize;
+
+    /// <summary><see cref="Varint.SizeOf"/> of a non-negative int, with the one-byte case (nearly every length) inline.</summary>
+    private static int VarintSize(int value) => (uint)value < 0x80 ? 1 : Varint.SizeOf((ulong)value);
+
+    /// <summary><see cref="Varint.Write"/> of a non-negative int, with the one-byte case inline.</summary>
+    private static int WriteVarint(Span<byte> destination, int pos, int value)
+    {
+        if ((uint)value < 0x80)
+        {
+            destination[pos] = (byte)value;
+            return pos + 1;
+        }
+        return pos + Varint.Write(destination[pos..], (ulong)value);
+    }
 
     /// <summary>
     /// Starts a one-command record in <paramref name="record"/> (sized by <see cref="SingleCommandRecordSize"/>); returns
@@ -70,15 +84,14 @@ public static class AofFormat
     /// </summary>
     public static int BeginSingleCommand(Span<byte> record, int database, int argumentCount)
     {
-        int pos = RecordHeaderBytes + Varint.Write(record[RecordHeaderBytes..], 1);
-        pos += Varint.Write(record[pos..], (ulong)database);
-        return pos + Varint.Write(record[pos..], (ulong)argumentCount);
+        record[RecordHeaderBytes] = 1; // command count
+        return WriteVarint(record, WriteVarint(record, RecordHeaderBytes + 1, database), argumentCount);
     }
 
     /// <summary>Writes one argument at <paramref name="pos"/>; returns the position after it.</summary>
     public static int WriteArgument(Span<byte> record, int pos, ReadOnlySpan<byte> argument)
     {
-        pos += Varint.Write(record[pos..], (ulong)argument.Length);
+        pos = WriteVarint(record, pos, argument.Length);
         argument.CopyTo(record[pos..]);
         return pos + argument.Length;
     }

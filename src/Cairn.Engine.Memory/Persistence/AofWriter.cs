@@ -10,16 +10,18 @@ namespace Cairn.Engine.Memory.Persistence;
 /// every producer holds), computes every record's CRC (<see cref="AofFormat.SealAll"/>, off the store lock), writes it in
 /// one go and, for appendfsync always, fsyncs it, so all clients waiting in that round share one fsync (group commit).
 /// Under "always" the thread is woken only by the first record after each swap, so a burst of commands costs one
-/// wake-up, not one per command; under "everysec" and "no" it is not woken while busy at all but writes every
-/// <see cref="AofWriterOptions.WriteIntervalMilliseconds"/> (or once <see cref="AofWriterOptions.EagerWriteBytes"/>
-/// queue), and only the first record after an idle round wakes it. Under everysec and no the queue is bounded
+/// wake-up, not one per command; under "everysec" and "no" the command that finds the queue
+/// <see cref="AofWriterOptions.WriteIntervalMilliseconds"/> old (or <see cref="AofWriterOptions.EagerWriteBytes"/>
+/// queued) hands it to the thread and wakes it (<see cref="Commit(int, long)"/>), the thread's own timer takes what no
+/// command handed over (the tail before a pause), and only the first record after an idle round wakes it. Under
+/// everysec and no the queue is bounded
 /// (<see cref="AofWriterOptions.MaxPendingBytes"/>): a command that would pass the bound waits in <see cref="Reserve"/>
 /// until the thread has written its current batch, then hands the queue over itself (the thread cannot take the store
 /// lock while that command holds it). Connections wait for <see cref="WaitDurableAsync"/> before sending replies under
 /// "always"; under "everysec" data reaches the OS within a few milliseconds and is fsynced every second.
 /// Offsets are logical (bytes of records appended since the writer started, across file switches).
 /// Invariants: there are two buffers; one is <c>_pending</c>, the other is exactly one of: being written by the thread,
-/// <c>_returned</c> (written and cleared, free), <c>_handed</c> (handed over by a waiting command, not yet taken). The
+/// <c>_returned</c> (written and cleared, free), <c>_handed</c> (handed over by a command, not yet taken). The
 /// pending buffer holds whole records, each with its length written (switch points fall between records).
 /// Thread safety: Reserve/Commit, Append and SwitchTo REQUIRE the store lock given to the constructor; the rest is
 /// internally synchronised.
@@ -41,10 +43,10 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
     private readonly AofWriterOptions _options;
 
     /// <summary>
-    /// Wakes the writer thread. No spinning: SemaphoreSlim's spin before each 1 ms sleep was half of the thread's CPU
-    /// (sched_yield).
+    /// Wakes the writer thread. No spinning (SemaphoreSlim's spin before each 1 ms sleep was half of the thread's CPU:
+    /// sched_yield), and no lock held while waking it (<see cref="WakeSignal"/>).
     /// </summary>
-    private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
+    private readonly WakeSignal _wake = new();
 
     /// <summary>Set by the writer thread each time it returns a written buffer to <c>_returned</c>.</summary>
     private readonly ManualResetEventSlim _room = new(false, spinCount: 0);
@@ -64,6 +66,9 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
     private long _lastSyncTicks;
     private bool _unsynced;
     private bool _reserved;
+
+    /// <summary>The clock value the command that queued the pending buffer's first record gave. Guarded by the store lock.</summary>
+    private long _pendingSinceMilliseconds;
 
     /// <summary>The thread found nothing queued in its last round and sleeps long: the next record wakes it. Guarded by the store lock.</summary>
     private bool _idle;
@@ -110,10 +115,11 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
     /// Queues a whole record (header and payload; its length must be written, its CRC is computed by the writer thread).
     /// Returns the offset at which it ends (what a client waits for under "always").
     /// </summary>
-    public long Append(ReadOnlySpan<byte> record)
+    /// <param name="nowMilliseconds">The command's clock, as for <see cref="Commit(int, long)"/>; omitted, the queue is only taken by the thread.</param>
+    public long Append(ReadOnlySpan<byte> record, long nowMilliseconds = long.MinValue)
     {
         record.CopyTo(Reserve(record.Length));
-        return Commit(record.Length);
+        return Commit(record.Length, nowMilliseconds);
     }
 
     /// <summary>
@@ -159,7 +165,17 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
     }
 
     /// <summary>Completes <see cref="Reserve"/>: the record is queued. Returns the offset at which it ends. REQUIRES: the store lock.</summary>
-    public long Commit(int size)
+    public long Commit(int size) => Commit(size, nowMilliseconds: long.MinValue);
+
+    /// <summary>
+    /// As <see cref="Commit(int)"/>, with the command's clock (any millisecond clock; only differences are used): under
+    /// everysec and no, the command that finds the oldest queued record <see cref="AofWriterOptions.WriteIntervalMilliseconds"/>
+    /// old (or <see cref="AofWriterOptions.EagerWriteBytes"/> queued) hands the queue to the writer thread itself, when
+    /// the thread has a free buffer, and wakes it. Under load the thread then wakes once per batch, for a batch already
+    /// handed over, instead of waking on its own timer and taking the store lock (which a busy event loop held for a
+    /// good part of the time: the thread waited for it, and the loop's exit had to wake it). REQUIRES: the store lock.
+    /// </summary>
+    public long Commit(int size, long nowMilliseconds)
     {
         Invariant.Require(_reserved, "Commit without Reserve");
         _reserved = false;
@@ -167,15 +183,55 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
         int before = _pending.Length;
         _pending.Length += size;
         Volatile.Write(ref _appendedOffset, _appendedOffset + size);
-        bool wake = Policy == FsyncPolicy.Always
-            ? wasEmpty
-            : (wasEmpty && _idle) || (before < _options.EagerWriteBytes && _pending.Length >= _options.EagerWriteBytes);
-        if (wake)
+        if (Policy == FsyncPolicy.Always)
+        {
+            if (wasEmpty)
+            {
+                _idle = false;
+                _wake.Set();
+            }
+            return _appendedOffset;
+        }
+        if (wasEmpty)
+        {
+            _pendingSinceMilliseconds = nowMilliseconds;
+        }
+        if (nowMilliseconds != long.MinValue
+            && (_pending.Length >= _options.EagerWriteBytes
+                || (ulong)(nowMilliseconds - _pendingSinceMilliseconds) >= (ulong)_options.WriteIntervalMilliseconds)
+            && TryHandOver())
+        {
+            return _appendedOffset;
+        }
+        if ((wasEmpty && _idle) || (before < _options.EagerWriteBytes && _pending.Length >= _options.EagerWriteBytes))
         {
             _idle = false;
             _wake.Set();
         }
         return _appendedOffset;
+    }
+
+    /// <summary>
+    /// Hands the pending buffer to the writer thread and takes the free one, when the thread has one and holds no other
+    /// handed buffer; wakes the thread. False when the thread is still writing (it then takes the queue itself, or a
+    /// later command hands it over). REQUIRES: the store lock.
+    /// </summary>
+    private bool TryHandOver()
+    {
+        if (Volatile.Read(ref _returned) is null || Volatile.Read(ref _handed) is not null)
+        {
+            return false;
+        }
+        PendingBuffer? free = Interlocked.Exchange(ref _returned, null);
+        if (free is null)
+        {
+            return false;
+        }
+        Volatile.Write(ref _handed, _pending);
+        _pending = free;
+        _idle = false;
+        _wake.Set();
+        return true;
     }
 
     /// <summary>
@@ -199,7 +255,9 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
         while (true)
         {
             bool idle = Volatile.Read(ref _idle);
-            _wake.Wait(Policy == FsyncPolicy.Always ? 5000 : idle ? 1000 : _options.WriteIntervalMilliseconds);
+            // Under load, commands hand the queue over every WriteIntervalMilliseconds (Commit); the thread's own timer
+            // is a little later, for the records of the last commands before a pause.
+            _wake.Wait(Policy == FsyncPolicy.Always ? 5000 : idle ? 1000 : _options.WriteIntervalMilliseconds + 1);
             PendingBuffer batch = TakeBatch();
             bool empty = batch.IsEmpty;
             AofFormat.SealAll(batch.Bytes.AsSpan(0, batch.Length));
@@ -265,6 +323,9 @@ public sealed class AofWriter : IDurabilityGate, IDisposable
     {
         while (true)
         {
+            // Reset before looking: a buffer handed over after this sets the event again, so no wake-up is lost, and
+            // the hand-over that woke this round does not wake the next one for nothing.
+            _wake.Reset();
             if (Interlocked.Exchange(ref _handed, null) is { } handed)
             {
                 return handed;

@@ -7,9 +7,10 @@ public sealed record AofWriterOptions
 
     /// <summary>
     /// Under everysec and no, nobody waits for a record, so the writer thread is not woken per burst: while records keep
-    /// coming it writes what queued this often (or at once when <see cref="EagerWriteBytes"/> queue). This is also the
-    /// longest a record waits in Cairn's memory before it reaches the OS (what a kill -9 of the process may lose;
-    /// a machine crash may lose up to the last second, as everysec promises).
+    /// coming the command that finds the oldest queued record this old hands the queue to the thread (or at once when
+    /// <see cref="EagerWriteBytes"/> queue), and the thread's own timer (this + 1 ms) takes what is left before a pause.
+    /// This is also about the longest a record waits in Cairn's memory before it reaches the OS while the thread keeps
+    /// up (what a kill -9 of the process may lose; a machine crash may lose up to the last second, as everysec promises).
     /// </summary>
     public int WriteIntervalMilliseconds { get; init; } = 4;
 

@@ -15,8 +15,10 @@ public sealed class AofWriterTests
     private const string Directory = "/aof";
     private const string FilePath = Directory + "/appendonly.aof.1.incr.caof";
 
-    [Fact]
-    public void AWriterThatCannotKeepUpMakesCommandsWaitAndLosesNothing()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // commands give their clock: they hand the queue over too, between the writer's own takes
+    public void AWriterThatCannotKeepUpMakesCommandsWaitAndLosesNothing(bool commandsGiveTheirClock)
     {
         var fileSystem = new MemoryFileSystem();
         fileSystem.CreateDirectory(Directory);
@@ -34,7 +36,7 @@ public sealed class AofWriterTests
                 // Waiting for room holds the store lock, as a command does: the writer must make progress without it.
                 lock (storeLock)
                 {
-                    Append(writer, i);
+                    Append(writer, i, commandsGiveTheirClock ? Environment.TickCount64 : long.MinValue);
                 }
                 // Queued = the buffer being written plus the pending one: each at most MaxPendingBytes.
                 mostQueued = Math.Max(mostQueued, writer.AppendedOffset - (file.Length - AofFormat.HeaderBytes));
@@ -115,10 +117,50 @@ public sealed class AofWriterTests
         }
     }
 
+    [Fact]
+    public async Task ACommandThatFindsTheQueueOlderThanTheIntervalHandsItToTheWriter()
+    {
+        var fileSystem = new MemoryFileSystem();
+        fileSystem.CreateDirectory(Directory);
+        IWritableFile file = fileSystem.CreateWritable(FilePath);
+        file.Append(AofFormat.CreateHeader());
+        var storeLock = new Lock();
+        // The thread's own timer would take the queue only after 30 s: what reaches the file sooner was handed over.
+        var writer = new AofWriter(file, FsyncPolicy.EverySecond, FilePath, storeLock, new AofWriterOptions { WriteIntervalMilliseconds = 30_000 });
+        try
+        {
+            lock (storeLock)
+            {
+                Append(writer, 0, nowMilliseconds: 1_000);
+                Append(writer, 1, nowMilliseconds: 20_000); // the first record is 19 s old: not yet the interval
+            }
+            await Task.Delay(100);
+            Assert.Equal(0, writer.DurableOffset);
+            lock (storeLock)
+            {
+                Append(writer, 2, nowMilliseconds: 31_000); // 30 s after the first record: hand the queue over
+            }
+            long target = writer.AppendedOffset;
+            DateTime deadline = DateTime.UtcNow.AddSeconds(10);
+            while (writer.DurableOffset < target && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(5);
+            }
+            Assert.Equal(target, writer.DurableOffset);
+            Assert.Equal(AofFormat.HeaderBytes + target, file.Length);
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+        Assert.Equal(["key000000", "key000001", "key000002"], ReadKeys(fileSystem, out AofReadResult result));
+        Assert.Equal(AofReadStatus.Clean, result.Status);
+    }
+
     private static string Key(int i) => $"key{i:D6}";
 
     /// <summary>Queues SET key{i} value as one record, the way AofService.LogVerbatim does.</summary>
-    private static long Append(AofWriter writer, int i)
+    private static long Append(AofWriter writer, int i, long nowMilliseconds = long.MinValue)
     {
         byte[] key = Encoding.ASCII.GetBytes(Key(i));
         ReadOnlySpan<byte> value = "value"u8;
@@ -131,7 +173,7 @@ public sealed class AofWriterTests
         pos = AofFormat.WriteArgument(record, pos, value);
         Assert.Equal(size, pos);
         AofFormat.WriteLength(record);
-        return writer.Commit(size);
+        return writer.Commit(size, nowMilliseconds);
     }
 
     private static List<string> ReadKeys(IFileSystem fileSystem, out AofReadResult result)
