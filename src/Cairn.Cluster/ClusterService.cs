@@ -183,16 +183,24 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         {
             return RouteTransaction(ctx);
         }
-        if (spec.Name is "unwatch" or "discard" or "reset" || (spec.Name == "exec" && !client.InMulti))
+        if (spec.Name is "unwatch" or "reset" || (spec.Name == "discard" && client.InMulti))
         {
             _watches.Clear(client); // the local handler answers
             return false;
+        }
+        if (spec.Name is "exec" or "discard")
+        {
+            return false; // without MULTI: the local handler's error, and the watches stay (as Redis's)
         }
         if (spec.Name == "watch")
         {
             return !client.InMulti && RouteWatch(ctx); // inside MULTI the local handler answers Redis's error
         }
-        List<int> positions = KeyPositions.Of(spec, args.Count, args.GetMemory);
+        List<int> positions = KeyPositions.Of(spec, args.Count, args.GetMemory, out bool valid);
+        if (!valid)
+        {
+            return false; // a malformed key count (LMPOP 9 k LEFT): no key to route by, and the local handler answers its error
+        }
         if (positions.Count == 0)
         {
             return _keyless.TryRoute(ctx, spec); // DBSIZE, KEYS, SCAN, RANDOMKEY, FLUSHALL/FLUSHDB: every node; the rest: here
@@ -265,8 +273,23 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         int slot = watched is { Count: > 0 } ? HashSlots.ForKey(watched[0].Key) : -1;
         foreach (QueuedCommand queued in client.Queue)
         {
+            if (queued.Spec.Name is "flushall" or "flushdb")
+            {
+                // The transaction runs on one partition's primary: a flush there would reach no other node (and
+                // anti-entropy would hand the keys back), while a FLUSHALL outside MULTI reaches every node.
+                client.Queue.Clear();
+                client.InMulti = false;
+                ctx.Error($"ERR {queued.Spec.Name.ToUpperInvariant()} inside MULTI is not supported in cluster mode: a transaction runs on one partition's primary");
+                return true;
+            }
             byte[][] arguments = queued.Arguments;
-            foreach (int position in KeyPositions.Of(queued.Spec, arguments.Length, i => arguments[i]))
+            List<int> positions = KeyPositions.Of(queued.Spec, arguments.Length, i => arguments[i], out bool valid);
+            if (!valid)
+            {
+                // A malformed key count names no key (as Redis Cluster's key specs): the command answers its error in EXEC.
+                positions.Clear();
+            }
+            foreach (int position in positions)
             {
                 int keySlot = HashSlots.ForKey(arguments[position]);
                 if (slot >= 0 && keySlot != slot)

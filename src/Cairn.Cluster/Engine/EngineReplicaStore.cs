@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using Cairn.Commands.Clients;
 using Cairn.Commands.Execution;
+using Cairn.Commands.Specs;
 using Cairn.Engine.Memory.Keyspace;
 using Cairn.Engine.Memory.Persistence.Rdb;
 using Cairn.Protocol.Resp;
@@ -82,17 +83,104 @@ internal sealed class EngineReplicaStore : IReplicaStore
             long dirtyBefore = _server.Store.Dirty;
             byte[] reply = [];
             _blockedCommand = null;
-            foreach (byte[][] arguments in commands)
+            // A write naming several keys learns which it touched (as WATCH does), so that the keys it only read keep
+            // their versions (ExecuteResult.ChangedKeys).
+            KeyTouch[]? touches = write && keys.Count > 1 ? WatchKeys(keys) : null;
+            try
             {
-                reply = Run(arguments);
+                foreach (byte[][] arguments in commands)
+                {
+                    reply = Run(arguments);
+                }
+            }
+            finally
+            {
+                if (touches is not null)
+                {
+                    UnwatchKeys(keys, touches);
+                }
+            }
+            bool changed = _server.Store.Dirty != dirtyBefore;
+            if (touches is not null && changed)
+            {
+                MarkQuietChanges(commands, keys, touches);
             }
             if (_blockedCommand is not null && commands.Count == 1)
             {
-                return new ExecuteResult(reply, _server.Store.Dirty != dirtyBefore,
-                    CommandEncoding.Encode(protocol, [_blockedCommand]), _blockedTimeoutMilliseconds);
+                return new ExecuteResult(reply, changed, CommandEncoding.Encode(protocol, [_blockedCommand]), _blockedTimeoutMilliseconds);
             }
-            return new ExecuteResult(reply, _server.Store.Dirty != dirtyBefore);
+            return new ExecuteResult(reply, changed, ChangedKeys: touches is null ? null : Array.ConvertAll(touches, t => t.Touched));
         }
+    }
+
+    private KeyTouch[] WatchKeys(IReadOnlyList<byte[]> keys)
+    {
+        Database db = _server.Store[0];
+        var touches = new KeyTouch[keys.Count];
+        for (int i = 0; i < keys.Count; i++)
+        {
+            touches[i] = new KeyTouch();
+            db.Watch(keys[i], touches[i]);
+        }
+        return touches;
+    }
+
+    private void UnwatchKeys(IReadOnlyList<byte[]> keys, KeyTouch[] touches)
+    {
+        Database db = _server.Store[0];
+        for (int i = 0; i < keys.Count; i++)
+        {
+            db.Unwatch(keys[i], touches[i]);
+        }
+    }
+
+    /// <summary>
+    /// Consumer groups and pending entries change without touching their stream (as in Redis: XGROUP, XREADGROUP, XACK,
+    /// XCLAIM, XAUTOCLAIM and XSETID break no WATCH), yet the change must be versioned and replicated: the keys of such
+    /// commands count as changed.
+    /// </summary>
+    private void MarkQuietChanges(List<byte[][]> commands, IReadOnlyList<byte[]> keys, KeyTouch[] touches)
+    {
+        foreach (byte[][] arguments in commands)
+        {
+            if (arguments.Length < 2 || !IsQuietStreamWrite(arguments[0]))
+            {
+                continue;
+            }
+            CommandSpec? spec = _server.Table.Find(arguments[0]);
+            if (spec?.Subcommands is not null)
+            {
+                spec = CommandTable.FindSubcommand(spec, arguments[1]);
+            }
+            if (spec is null)
+            {
+                continue;
+            }
+            foreach (int position in KeyPositions.Of(spec, arguments.Length, i => arguments[i]))
+            {
+                for (int k = 0; k < keys.Count; k++)
+                {
+                    if (keys[k].AsSpan().SequenceEqual(arguments[position]))
+                    {
+                        touches[k].Mark();
+                    }
+                }
+            }
+        }
+    }
+
+    private static bool IsQuietStreamWrite(ReadOnlySpan<byte> name) =>
+        Ascii.EqualsIgnoreCase(name, "XGROUP"u8) || Ascii.EqualsIgnoreCase(name, "XREADGROUP"u8) || Ascii.EqualsIgnoreCase(name, "XACK"u8)
+        || Ascii.EqualsIgnoreCase(name, "XCLAIM"u8) || Ascii.EqualsIgnoreCase(name, "XAUTOCLAIM"u8) || Ascii.EqualsIgnoreCase(name, "XSETID"u8);
+
+    /// <summary>Records that a key was touched (signalled modified) while a write ran.</summary>
+    private sealed class KeyTouch : IKeyWatcher
+    {
+        public bool Touched { get; private set; }
+
+        public void OnWatchedKeyTouched() => Touched = true;
+
+        public void Mark() => Touched = true;
     }
 
     public byte[]? Export(byte[] key)

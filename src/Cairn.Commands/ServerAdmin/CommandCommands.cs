@@ -213,16 +213,21 @@ internal static class CommandCommands
         {
             spec = CommandTable.FindSubcommand(spec, ctx.Arg(3)) ?? spec;
         }
+        if (!KeyPositions.HasKeys(spec))
+        {
+            ctx.Error("ERR The command has no key arguments");
+            return;
+        }
         int argc = ctx.ArgumentCount - offset;
         if (!spec.AcceptsArgumentCount(argc))
         {
             ctx.Error("ERR Invalid number of arguments specified for command");
             return;
         }
-        List<int> positions = KeyPositions.Of(spec, argc, i => ctx.Arguments.GetMemory(offset + i));
-        if (positions.Count == 0)
+        List<int> positions = KeyPositions.Of(spec, argc, i => ctx.Arguments.GetMemory(offset + i), out bool valid);
+        if (!valid || positions.Count == 0)
         {
-            ctx.Error("ERR The command has no key arguments");
+            ctx.Error("ERR Invalid arguments specified for command");
             return;
         }
         ctx.Reply.WriteArrayHeader(positions.Count);

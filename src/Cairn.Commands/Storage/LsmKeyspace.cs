@@ -289,22 +289,6 @@ public sealed class LsmKeyspace : IKeyspaceBacking, IDisposable
     {
         Protocol.Resp.CommandArguments args = ctx.Arguments;
         List<int> positions = Specs.KeyPositions.Of(spec, args.Count, args.GetMemory);
-        if (positions.Count == 0)
-        {
-            // XREADGROUP's keys have no fixed place: they are the first half of what follows STREAMS.
-            for (int i = 1; i < args.Count; i++)
-            {
-                if (CommandContext.EqualsIgnoreCase(args[i], "STREAMS"u8))
-                {
-                    int keys = (args.Count - i - 1) / 2;
-                    for (int k = 0; k < keys; k++)
-                    {
-                        positions.Add(i + 1 + k);
-                    }
-                    break;
-                }
-            }
-        }
         foreach (int position in positions)
         {
             OnModified(ctx.Database, args[position]);

@@ -449,11 +449,28 @@ public sealed class ReplicationNode
             AnswerWrite(coordinator, coordinatorRequestId, true, result.Reply, "");
             return;
         }
-        var versions = new ValueVersion[operation.Keys.Count];
-        var payloads = new byte[]?[operation.Keys.Count];
-        for (int i = 0; i < operation.Keys.Count; i++)
+        IReadOnlyList<byte[]> changedKeys = operation.Keys;
+        if (result.ChangedKeys is { } changed && changed.Length == operation.Keys.Count && Array.IndexOf(changed, false) >= 0
+            && Array.IndexOf(changed, true) >= 0)
         {
-            byte[] key = operation.Keys[i];
+            // Only the keys the command changed get a new version (and are replicated): a new version of a key it only
+            // read would abort a WATCH on it that Redis keeps (BITOP's sources), and would ship a copy for nothing. (A
+            // change that touched none of them, such as a consumer group's, still versions them all.)
+            var touched = new List<byte[]>(operation.Keys.Count);
+            for (int i = 0; i < changed.Length; i++)
+            {
+                if (changed[i])
+                {
+                    touched.Add(operation.Keys[i]);
+                }
+            }
+            changedKeys = touched;
+        }
+        var versions = new ValueVersion[changedKeys.Count];
+        var payloads = new byte[]?[changedKeys.Count];
+        for (int i = 0; i < changedKeys.Count; i++)
+        {
+            byte[] key = changedKeys[i];
             ValueVersion current = Versions.VersionOf(operation.Partition, key);
             versions[i] = new ValueVersion(_clock.Now(_physicalMilliseconds), current.Clock.Increment(Id));
             payloads[i] = _store.Export(key);
@@ -461,14 +478,14 @@ public sealed class ReplicationNode
             WakeWatchers(key);
         }
         long writeId = _nextWriteId++;
-        var pending = new PendingWrite(coordinator, coordinatorRequestId, operation.Partition, operation.Keys, versions, payloads,
+        var pending = new PendingWrite(coordinator, coordinatorRequestId, operation.Partition, changedKeys, versions, payloads,
             new WriteQuorum(replicas, required), CurrentTick + _options.RequestTimeoutTicks, result.Reply);
         pending.Quorum.Acknowledge(Id);
         foreach (string node in replicas)
         {
             if (node != Id && LivenessOf(node) == Liveness.Down)
             {
-                bool stored = StoreHints(node, operation.Keys, versions, payloads);
+                bool stored = StoreHints(node, changedKeys, versions, payloads);
                 if (stored && _options.SloppyQuorum)
                 {
                     pending.Quorum.Acknowledge(node); // sloppy: the hint stands in for the replica
@@ -522,7 +539,7 @@ public sealed class ReplicationNode
                 To = node,
                 RequestId = writeId,
                 Partition = operation.Partition,
-                Keys = operation.Keys,
+                Keys = changedKeys,
                 Versions = versions,
                 Payloads = payloads,
                 Ok = answers,

@@ -41,7 +41,19 @@ public sealed class DifferentialCommands
 
     private readonly Random _random;
 
-    public DifferentialCommands(int seed) => _random = new Random(seed);
+    private readonly string _keyPrefix;
+    private readonly bool _databases;
+
+    /// <param name="seed">The sequence's seed: the same seed gives the same commands.</param>
+    /// <param name="keyPrefix">Put before every key name: a hash tag such as "{c}" keeps every key in one cluster slot.</param>
+    /// <param name="databases">Whether SELECT, MOVE, SWAPDB and FLUSHDB are drawn (a cluster has database 0 only, and
+    /// refuses a flush inside MULTI).</param>
+    public DifferentialCommands(int seed, string keyPrefix = "", bool databases = true)
+    {
+        _random = new Random(seed);
+        _keyPrefix = keyPrefix;
+        _databases = databases;
+    }
 
     /// <summary>Commands whose array reply is a set in Redis (hash-table order): compared sorted.</summary>
     public static bool IsUnordered(string[] command) => command[0] switch
@@ -61,7 +73,12 @@ public sealed class DifferentialCommands
         if (Chance(30))
         {
             // Keys that RENAME, COPY, MSET or a STORE gave another family's type would otherwise answer WRONGTYPE for good.
-            return ["DEL", s_keys[_random.Next(s_keys.Length)]];
+            return ["DEL", _keyPrefix + s_keys[_random.Next(s_keys.Length)]];
+        }
+        if (Chance(40))
+        {
+            // Where the command's keys are, as Redis finds them (what a cluster routes by).
+            return ["COMMAND", "GETKEYS", .. Next()];
         }
         return _random.Next(12) switch
         {
@@ -85,7 +102,7 @@ public sealed class DifferentialCommands
     private string Key()
     {
         string[] keys = _family != LexFamily && Chance(6) ? s_keys : s_familyKeys[_family];
-        return keys[_random.Next(keys.Length)];
+        return _keyPrefix + keys[_random.Next(keys.Length)];
     }
 
     private string[] Family(int family, Func<string[]> generator)
@@ -143,7 +160,7 @@ public sealed class DifferentialCommands
         8 => ["DECRBY", Key(), Integer()],
         9 => ["INCRBYFLOAT", Key(), Float()],
         10 => ["SETNX", Key(), Value()],
-        11 => ["MSET", .. Repeat(1, 3, () => [Key(), Value()]), .. (Chance(8) ? ["dangling"] : Array.Empty<string>())],
+        11 => ["MSET", .. Repeat(1, 3, () => [Key(), Value()]), .. (Chance(8) ? [Key()] : Array.Empty<string>())],
         12 => ["MGET", .. Keys(1, 4)],
         13 => ["GETRANGE", Key(), Index(), Index()],
         14 => ["SETRANGE", Key(), _random.Next(0, 12).ToString(System.Globalization.CultureInfo.InvariantCulture), Value()],
@@ -360,10 +377,11 @@ public sealed class DifferentialCommands
         5 => ["DISCARD"],
         6 => ["WATCH", .. Keys(1, 2)],
         7 => ["UNWATCH"],
-        8 => ["SELECT", Chance(6) ? Pick(() => ["99"], () => ["x"], () => ["-1"])[0] : Chance(2) ? "0" : "1"],
-        9 => ["MOVE", Key(), Chance(6) ? "0" : "1"],
-        10 => ["SWAPDB", "0", Chance(6) ? "16" : "1"],
-        11 => Chance(20) ? ["FLUSHDB"] : ["DBSIZE"],
+        8 when _databases => ["SELECT", Chance(6) ? Pick(() => ["99"], () => ["x"], () => ["-1"])[0] : Chance(2) ? "0" : "1"],
+        9 when _databases => ["MOVE", Key(), Chance(6) ? "0" : "1"],
+        10 when _databases => ["SWAPDB", "0", Chance(6) ? "16" : "1"],
+        8 or 9 or 10 => ["EXISTS", Key()],
+        11 => _databases && Chance(20) ? ["FLUSHDB"] : ["DBSIZE"],
         12 => ["ECHO", Value()],
         _ => Chance(2) ? ["PING"] : ["PING", Value()],
     };

@@ -10,6 +10,7 @@ namespace Cairn.Server.Tests.Compatibility;
 /// integers, nulls, error strings, float formatting. On the first difference the test fails with the command and the
 /// commands before it, so the case can be replayed by hand.
 /// </summary>
+[Collection(ProcessWideSettingsCollection.Name)] // the two-entry encoding limits are process-wide
 public sealed class DifferentialTests
 {
     private const int CommandsPerSeed = 5_000;
@@ -36,37 +37,64 @@ public sealed class DifferentialTests
         using var cairn = new TestServer();
         using var redisClient = new RawClient(redis.Port);
         using RawClient cairnClient = cairn.Raw();
+        string[] names = [.. s_tinyEncodings.Where((_, i) => i % 2 == 0), "set-max-listpack-entries"];
+        string[] saved = [.. names.Select(name => cairnClient.Execute("CONFIG", "GET", name).TrimEnd(']').Split(", ")[1])]; // RESP2 "[name, value]"
         if (resp3)
         {
             // The HELLO replies name the servers, so only their shape is checked; from then on replies are RESP3.
             Assert.StartsWith("{server: redis", redisClient.Execute("HELLO", "3"), StringComparison.Ordinal);
             Assert.StartsWith("{server: ", cairnClient.Execute("HELLO", "3"), StringComparison.Ordinal);
         }
-        if (tinyEncodings)
+        try
         {
-            for (int i = 0; i < s_tinyEncodings.Length; i += 2)
+            if (tinyEncodings)
             {
-                Assert.Equal("+OK", redisClient.Execute("CONFIG", "SET", s_tinyEncodings[i], s_tinyEncodings[i + 1]));
-                Assert.Equal("+OK", cairnClient.Execute("CONFIG", "SET", s_tinyEncodings[i], s_tinyEncodings[i + 1]));
+                for (int i = 0; i < s_tinyEncodings.Length; i += 2)
+                {
+                    Assert.Equal("+OK", redisClient.Execute("CONFIG", "SET", s_tinyEncodings[i], s_tinyEncodings[i + 1]));
+                    Assert.Equal("+OK", cairnClient.Execute("CONFIG", "SET", s_tinyEncodings[i], s_tinyEncodings[i + 1]));
+                }
+                Assert.Equal("+OK", cairnClient.Execute("CONFIG", "SET", "set-max-listpack-entries", "0"));
             }
-            Assert.Equal("+OK", cairnClient.Execute("CONFIG", "SET", "set-max-listpack-entries", "0"));
+            Compare(redisClient, cairnClient, new DifferentialCommands(seed), CommandsPerSeed, $"seed {seed}");
         }
-        var generator = new DifferentialCommands(seed);
+        finally
+        {
+            for (int i = 0; i < names.Length; i++)
+            {
+                cairnClient.Execute("CONFIG", "SET", names[i], saved[i]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="count"/> commands of <paramref name="generator"/> to Redis and to Cairn, one at a time, and
+    /// fails at the first reply that differs, with the commands before it.
+    /// </summary>
+    internal static void Compare(RawClient redis, RawClient cairn, DifferentialCommands generator, int count, string label)
+    {
         var history = new Queue<string>();
         bool inMulti = false;
-        for (int i = 0; i < CommandsPerSeed; i++)
+        for (int i = 0; i < count; i++)
         {
             string[] command = generator.Next();
             while (inMulti && (DifferentialCommands.IsUnordered(command) || DifferentialCommands.IsUnorderedPairs(command)))
             {
                 command = generator.Next(); // an EXEC reply nests it, where Normalize does not look
             }
-            string expected = Normalize(command, redisClient.Execute(command));
-            string actual = Normalize(command, cairnClient.Execute(command));
+            string expected = Normalize(command, redis.Execute(command));
+            string actual = Normalize(command, cairn.Execute(command));
             string shown = string.Join(' ', command.Select(Quote));
             if (expected != actual)
             {
-                Assert.Fail($"seed {seed}, command {i}: {shown}\n  Redis: {expected}\n  Cairn: {actual}\n" +
+                if (inMulti)
+                {
+                    redis.Execute("DISCARD");
+                    cairn.Execute("DISCARD");
+                }
+                // The types each argument names, as a key, in both servers: what the state was.
+                string types = string.Join(", ", command.Skip(1).Distinct().Select(a => $"{a}: {redis.Execute("TYPE", a)}/{cairn.Execute("TYPE", a)}"));
+                Assert.Fail($"{label}, command {i}: {shown}\n  Redis: {expected}\n  Cairn: {actual}\n  types (Redis/Cairn): {types}\n" +
                     $"after (oldest first):\n  {string.Join("\n  ", history)}");
             }
             inMulti = command[0] switch
