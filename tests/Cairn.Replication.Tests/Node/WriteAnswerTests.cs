@@ -203,10 +203,60 @@ public sealed class WriteAnswerTests
         PeerMessage read = Assert.Single(sent, m => m.Type == PeerMessageType.Read);
         Assert.Single(read.Versions); // the coordinator's version of the key
         PeerMessage result = Assert.Single(sent, m => m.Type == PeerMessageType.ReadResult);
-        Assert.Empty(result.Reply); // nothing newer there: versions only
+        Assert.Empty(result.Reply); // nothing newer there
+        Assert.Empty(result.Versions); // and the same version: it is not sent back (the coordinator counts its own)
+        Assert.Equal(2UL, result.Hash);
         Assert.Equal(1, nodes[coordinator].Store.Reads);
         Assert.Equal(1, nodes.Values.Sum(n => n.Store.Reads));
         Assert.DoesNotContain(sent, m => m.Type is PeerMessageType.Push or PeerMessageType.Replicate);
+    }
+
+    [Fact]
+    public void AReplicaOlderThanTheCoordinatorAnswersItsVersionsAloneAndIsRepaired()
+    {
+        (Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes, string coordinator, byte[] key, int partition) =
+            ClusterWithKeyWritten();
+        ReplicationNode a = nodes[coordinator].Node;
+        // Only the coordinator gets a newer state: its read partner holds an older version (not the same one).
+        var newer = new ValueVersion(HybridTimestamp.Create(9000, 0), VectorClock.FromEntries([("z", 1)]));
+        string other = Ids.First(id => id != coordinator);
+        a.Step(new PeerMessage
+        {
+            Type = PeerMessageType.Replicate,
+            From = other,
+            To = coordinator,
+            Keys = [key],
+            Versions = [newer],
+            Payloads = ["v2"u8.ToArray()],
+        }, 2000);
+        a.TakeMessages();
+
+        a.Submit(2, new Operation(partition, [key], "GET"u8.ToArray(), false, 3, 2), 2000);
+        List<PeerMessage> sent = [];
+        Pump(nodes, sent, 2000);
+
+        Assert.Equal("v2"u8.ToArray(), Assert.Single(a.TakeCompletions()).Reply);
+        PeerMessage result = Assert.Single(sent, m => m.Type == PeerMessageType.ReadResult);
+        Assert.Empty(result.Reply);
+        Assert.Single(result.Versions); // older: its version travels, and read repair brings the replica up to date
+        Assert.Equal(1UL, result.Hash);
+        Assert.Equal("v2"u8.ToArray(), nodes[result.From].Store.Data[key]);
+    }
+
+    [Fact]
+    public void AReadResultWithTheSameVersionsForARequestThisNodeDidNotReadIsIgnored()
+    {
+        (Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes, string coordinator, byte[] key, int partition) =
+            ClusterWithKeyWritten();
+        ReplicationNode a = nodes[coordinator].Node;
+        a.Submit(2, new Operation(partition, [key], "GET"u8.ToArray(), false, 3, 2), 2000);
+        PeerMessage read = Assert.Single(a.TakeMessages(), m => m.Type == PeerMessageType.Read);
+        // A "same versions" answer from a replica that is not a target of this read counts for nothing.
+        string stranger = Ids.First(id => id != coordinator && id != read.To);
+        a.Step(new PeerMessage { Type = PeerMessageType.ReadResult, From = stranger, To = coordinator, RequestId = 2, Ok = true, Hash = 2 }, 2000);
+        Assert.Empty(a.TakeCompletions());
+        a.Step(new PeerMessage { Type = PeerMessageType.ReadResult, From = read.To, To = coordinator, RequestId = 2, Ok = true, Hash = 2 }, 2000);
+        Assert.Equal("v1"u8.ToArray(), Assert.Single(a.TakeCompletions()).Reply);
     }
 
     [Fact]
