@@ -309,20 +309,21 @@ public sealed class ReplicationNode
         live.CopyTo(0, targets, 0, required);
         var quorum = new ReadQuorum(targets, required);
         _clients[requestId] = new PendingClient(operation, CurrentTick + _options.RequestTimeoutTicks, quorum, "");
-        // This node reads first when it is a target, and the others get its versions: one that holds nothing newer answers
-        // with its versions alone (no command run, no reply sent), and this node's reply stands. The usual read (R = 2,
-        // replicas in step) then runs the command once instead of twice.
-        ValueVersion[] local = [];
+        // This node reads first when it is a target, and the others get its versions' digests (8 bytes a key, no clock to
+        // encode or decode): one whose versions are the same answers with neither versions nor reply (no command run), and
+        // this node's reply stands. The usual read (R = 2, replicas in step) then runs the command once instead of twice.
+        ulong[] digests = [];
         if (Array.IndexOf(targets, Id) >= 0)
         {
-            (local, byte[] reply) = ExecuteRead(operation.Partition, operation.Keys, operation.Command);
+            digests = new ulong[operation.Keys.Count];
+            (ValueVersion[] local, byte[] reply) = ExecuteRead(operation.Partition, operation.Keys, operation.Command, digests);
             quorum.Respond(Id, local, reply);
         }
         foreach (string target in targets)
         {
             if (target != Id)
             {
-                SendRead(target, requestId, operation, local);
+                SendRead(target, requestId, operation, digests);
             }
         }
         MaybeFinishRead(requestId);
@@ -370,7 +371,17 @@ public sealed class ReplicationNode
             case PeerMessageType.Read:
                 {
                     // A replica holding nothing newer than the coordinator's versions answers with versions only.
-                    ValueVersion[]? held = VersionsNoNewerThan(message.Partition, message.Keys, message.Versions, out bool same);
+                    // A coordinator of this build sends its versions' digests: the same ones, answer so; else run the command
+                    // (the coordinator's quorum picks the newest and repairs). One of an older build sends its versions.
+                    bool same = false;
+                    ValueVersion[]? held = message.Versions.Count > 0
+                        ? VersionsNoNewerThan(message.Partition, message.Keys, message.Versions, out same)
+                        : null;
+                    if (message.Versions.Count == 0 && SameDigests(message.Partition, message.Keys, message.Hashes))
+                    {
+                        same = true;
+                        held = [];
+                    }
                     (ValueVersion[] versions, byte[] reply) = held is null
                         ? ExecuteRead(message.Partition, message.Keys, message.Command)
                         : (same ? [] : held, []);
@@ -798,15 +809,42 @@ public sealed class ReplicationNode
 
     // ---- reads ----
 
-    private (ValueVersion[] Versions, byte[] Reply) ExecuteRead(int partition, IReadOnlyList<byte[]> keys, byte[] command)
+    /// <param name="digests">When given (one slot per key), receives each version's digest.</param>
+    private (ValueVersion[] Versions, byte[] Reply) ExecuteRead(int partition, IReadOnlyList<byte[]> keys, byte[] command,
+        ulong[]? digests = null)
     {
         ExecuteResult result = _store.Execute(command, keys, write: false);
         var versions = new ValueVersion[keys.Count];
         for (int i = 0; i < keys.Count; i++)
         {
-            versions[i] = Versions.VersionOf(partition, keys[i]);
+            versions[i] = Versions.VersionOf(partition, keys[i], out ulong digest);
+            if (digests is not null)
+            {
+                digests[i] = digest;
+            }
         }
         return (versions, result.Reply);
+    }
+
+    /// <summary>
+    /// Whether this replica's versions of <paramref name="keys"/> have exactly the digests a reading coordinator sent
+    /// (<paramref name="theirs"/>, parallel to the keys); false when they differ or none were sent.
+    /// </summary>
+    private bool SameDigests(int partition, IReadOnlyList<byte[]> keys, IReadOnlyList<ulong> theirs)
+    {
+        if (theirs.Count == 0 || theirs.Count != keys.Count)
+        {
+            return false;
+        }
+        for (int i = 0; i < keys.Count; i++)
+        {
+            Versions.VersionOf(partition, keys[i], out ulong digest);
+            if (digest != theirs[i])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>
@@ -879,9 +917,9 @@ public sealed class ReplicationNode
         }
     }
 
-    /// <summary>Asks <paramref name="target"/> to run a read; <paramref name="versions"/> are this node's, so that a
-    /// replica holding nothing newer answers with its versions alone (empty: it runs the command).</summary>
-    private void SendRead(string target, long requestId, Operation operation, ValueVersion[] versions) =>
+    /// <summary>Asks <paramref name="target"/> to run a read; <paramref name="digests"/> are those of this node's versions, so
+    /// that a replica holding the same versions answers with neither versions nor reply (empty: it runs the command).</summary>
+    private void SendRead(string target, long requestId, Operation operation, ulong[] digests) =>
         Send(new PeerMessage
         {
             Type = PeerMessageType.Read,
@@ -891,7 +929,7 @@ public sealed class ReplicationNode
             Partition = operation.Partition,
             Keys = operation.Keys,
             Command = operation.Command,
-            Versions = versions,
+            Hashes = digests,
         });
 
     private void MaybeFinishRead(long requestId)

@@ -201,7 +201,8 @@ public sealed class WriteAnswerTests
         Completion done = Assert.Single(a.TakeCompletions());
         Assert.Equal("v1"u8.ToArray(), done.Reply);
         PeerMessage read = Assert.Single(sent, m => m.Type == PeerMessageType.Read);
-        Assert.Single(read.Versions); // the coordinator's version of the key
+        Assert.Empty(read.Versions); // the coordinator's version of the key travels as its digest
+        Assert.Single(read.Hashes);
         PeerMessage result = Assert.Single(sent, m => m.Type == PeerMessageType.ReadResult);
         Assert.Empty(result.Reply); // nothing newer there
         Assert.Empty(result.Versions); // and the same version: it is not sent back (the coordinator counts its own)
@@ -212,7 +213,7 @@ public sealed class WriteAnswerTests
     }
 
     [Fact]
-    public void AReplicaOlderThanTheCoordinatorAnswersItsVersionsAloneAndIsRepaired()
+    public void AReplicaOlderThanTheCoordinatorAnswersItsValueAndIsRepaired()
     {
         (Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes, string coordinator, byte[] key, int partition) =
             ClusterWithKeyWritten();
@@ -235,12 +236,43 @@ public sealed class WriteAnswerTests
         List<PeerMessage> sent = [];
         Pump(nodes, sent, 2000);
 
-        Assert.Equal("v2"u8.ToArray(), Assert.Single(a.TakeCompletions()).Reply);
+        Assert.Equal("v2"u8.ToArray(), Assert.Single(a.TakeCompletions()).Reply); // the newest reply wins
         PeerMessage result = Assert.Single(sent, m => m.Type == PeerMessageType.ReadResult);
-        Assert.Empty(result.Reply);
-        Assert.Single(result.Versions); // older: its version travels, and read repair brings the replica up to date
-        Assert.Equal(1UL, result.Hash);
-        Assert.Equal("v2"u8.ToArray(), nodes[result.From].Store.Data[key]);
+        Assert.Equal("v1"u8.ToArray(), result.Reply); // a different digest: it ran the command
+        Assert.Single(result.Versions);
+        Assert.Equal(0UL, result.Hash);
+        Assert.Equal("v2"u8.ToArray(), nodes[result.From].Store.Data[key]); // and read repair brought it up to date
+    }
+
+    [Fact]
+    public void AReadCarryingVersionsFromAnOlderCoordinatorIsAnsweredWithVersionsAloneWhenNoneIsNewer()
+    {
+        (Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes, string coordinator, byte[] key, int partition) =
+            ClusterWithKeyWritten();
+        string replica = Ids.First(id => id != coordinator);
+        ReplicationNode r = nodes[replica].Node;
+        ValueVersion held = r.Versions.VersionOf(partition, key);
+        var newer = new ValueVersion(HybridTimestamp.Create(9000, 0), VectorClock.FromEntries([("z", 1)]));
+        foreach ((ValueVersion theirs, ulong hash) in new[] { (held, 2UL), (newer, 1UL) })
+        {
+            nodes[replica].Store.Reads = 0;
+            r.Step(new PeerMessage
+            {
+                Type = PeerMessageType.Read,
+                From = coordinator,
+                To = replica,
+                RequestId = 7,
+                Partition = partition,
+                Keys = [key],
+                Command = "GET"u8.ToArray(),
+                Versions = [theirs],
+            }, 2000);
+            PeerMessage answer = Assert.Single(r.TakeMessages(), m => m.Type == PeerMessageType.ReadResult);
+            Assert.Equal(hash, answer.Hash);
+            Assert.Empty(answer.Reply);
+            Assert.Equal(hash == 2 ? 0 : 1, answer.Versions.Count);
+            Assert.Equal(0, nodes[replica].Store.Reads);
+        }
     }
 
     [Fact]
