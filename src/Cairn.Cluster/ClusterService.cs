@@ -227,7 +227,8 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         // Anything that may write (scripts are may_replicate, not write) goes through the primary and is replicated; so do
         // blocking commands (XREAD too), which the primary parks until a key changes (see BlockedCommands).
         bool blocking = spec.Has(CommandFlags.Blocking);
-        Submit(ctx, keys, [args.ToOwnedArray()], blocking || !spec.Has(CommandFlags.ReadOnly) || spec.Has(CommandFlags.MayReplicate), blocking);
+        Submit(ctx, keys, [args.ToOwnedArray()], blocking || !spec.Has(CommandFlags.ReadOnly) || spec.Has(CommandFlags.MayReplicate), blocking,
+            slot: slot);
         return true;
     }
 
@@ -323,10 +324,11 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
     }
 
     private void Submit(CommandContext ctx, byte[][] keys, List<byte[][]> commands, bool write, bool blocking,
-        bool watchRead = false, List<WatchedKey>? watched = null)
+        bool watchRead = false, List<WatchedKey>? watched = null, int slot = -1)
     {
         KeyPolicy policy = PolicyFor(keys[0]);
-        int partition = _node.Layout.PartitionOfKey(keys[0]);
+        // The keys' slot when the caller has hashed them already (CRC16 of the key once per request, not twice).
+        int partition = slot >= 0 ? _node.Layout.PartitionOfSlot(slot) : _node.Layout.PartitionOfKey(keys[0]);
         int required = write ? policy.WriteQuorum : policy.ReadQuorum;
         if (_consistency.TryGetValue(ctx.Client, out ConsistencyLevel? level))
         {

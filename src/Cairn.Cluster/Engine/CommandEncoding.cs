@@ -14,18 +14,35 @@ internal static class CommandEncoding
 
     public static byte[] Encode(RespVersion protocol, IReadOnlyList<byte[][]> commands)
     {
-        var writer = new Cairn.Replication.Protocol.PeerMessageCodec.Writer();
-        writer.Byte(protocol == RespVersion.Resp3 ? (byte)3 : (byte)2);
-        writer.Varint((ulong)commands.Count);
-        foreach (byte[][] command in commands)
+        // Sized exactly and written in place: a growing writer cost its object and a 256-byte buffer per routed request,
+        // plus the copy to a right-sized array (about 300 of the coordinator's ~2.7 KB allocated per GET).
+        int length = 1 + Varint.SizeOf((ulong)commands.Count);
+        for (int c = 0; c < commands.Count; c++)
         {
-            writer.Varint((ulong)command.Length);
+            byte[][] command = commands[c];
+            length += Varint.SizeOf((ulong)command.Length);
             foreach (byte[] argument in command)
             {
-                writer.Bytes(argument);
+                length += Varint.SizeOf((ulong)argument.Length) + argument.Length;
             }
         }
-        return writer.ToArray();
+        var bytes = new byte[length];
+        Span<byte> span = bytes;
+        span[0] = protocol == RespVersion.Resp3 ? (byte)3 : (byte)2;
+        int position = 1 + Varint.Write(span[1..], (ulong)commands.Count);
+        for (int c = 0; c < commands.Count; c++)
+        {
+            byte[][] command = commands[c];
+            position += Varint.Write(span[position..], (ulong)command.Length);
+            foreach (byte[] argument in command)
+            {
+                position += Varint.Write(span[position..], (ulong)argument.Length);
+                argument.CopyTo(span[position..]);
+                position += argument.Length;
+            }
+        }
+        Invariant.Require(position == length, "encoded exactly the size computed");
+        return bytes;
     }
 
     public static bool TryDecode(byte[] bytes, out RespVersion protocol, out List<byte[][]> commands)

@@ -37,6 +37,7 @@ internal sealed class EngineReplicaStore : IReplicaStore
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     private readonly CommandContext _context;
     private readonly Client _client;
+    private readonly byte[] _expiryText = new byte[20]; // a PXAT argument (a long's digits), reused
     private byte[][]? _blockedCommand;
     private long _blockedTimeoutMilliseconds;
 
@@ -234,19 +235,25 @@ internal sealed class EngineReplicaStore : IReplicaStore
                 // SET through the dispatcher like RESTORE (AOF, WATCH, keyspace events); an expiry already past leaves no key.
                 _client.Protocol = RespVersion.Resp2;
                 _context.Reply.Version = RespVersion.Resp2;
-                byte[] value = payload[HeaderBytes..];
-                if (expiresAt <= 0)
-                {
-                    Run([s_set, key, value], wantReply: false);
-                }
-                else if (expiresAt <= _server.NowMilliseconds)
+                if (expiresAt > 0 && expiresAt <= _server.NowMilliseconds)
                 {
                     Run([s_del, key], wantReply: false);
+                    return;
                 }
-                else
+                // The arguments are slices: the value straight out of the state (no copy of it, no argument array), the
+                // expiry formatted into a reused buffer. SET copies the value into the keyspace as for a client's SET.
+                CommandArguments arguments = _context.Arguments;
+                arguments.Clear();
+                arguments.Add(s_set);
+                arguments.Add(key);
+                arguments.Add(payload.AsMemory(HeaderBytes));
+                if (expiresAt > 0)
                 {
-                    Run([s_set, key, value, s_pxat, Encoding.ASCII.GetBytes(expiresAt.ToString(CultureInfo.InvariantCulture))], wantReply: false);
+                    expiresAt.TryFormat(_expiryText, out int digits, default, CultureInfo.InvariantCulture);
+                    arguments.Add(s_pxat);
+                    arguments.Add(_expiryText.AsMemory(0, digits));
                 }
+                RunArguments(wantReply: false);
                 return;
             }
             byte[] ttl = Encoding.ASCII.GetBytes(expiresAt.ToString(CultureInfo.InvariantCulture));
@@ -259,9 +266,15 @@ internal sealed class EngineReplicaStore : IReplicaStore
     /// <summary>Runs one command on db 0 and returns its reply (empty unless <paramref name="wantReply"/>). REQUIRES the store lock.</summary>
     private byte[] Run(byte[][] arguments, bool wantReply = true)
     {
+        _context.Arguments.SetFrom(arguments);
+        return RunArguments(wantReply);
+    }
+
+    /// <summary>Runs the command already in the context's arguments (see <see cref="Run"/>). REQUIRES the store lock.</summary>
+    private byte[] RunArguments(bool wantReply)
+    {
         _buffer.ResetWrittenCount();
         _client.DatabaseIndex = 0;
-        _context.Arguments.SetFrom(arguments);
         _context.Block = null;
         Dispatcher.Execute(_context);
         if (_context.Block is { } block)

@@ -32,6 +32,24 @@ public sealed class VersionTable
     public ValueVersion VersionOf(int partition, byte[] key) =>
         _partitions[partition].TryGetValue(key, out var entry) ? entry.Version : ValueVersion.None;
 
+    /// <summary>
+    /// The version of <paramref name="key"/> and its digest (<see cref="ValueVersion.Digest"/>, kept for the Merkle tree, so
+    /// not recomputed here); <see cref="ValueVersion.None"/> and its digest for a key without one.
+    /// </summary>
+    public ValueVersion VersionOf(int partition, byte[] key, out ulong digest)
+    {
+        if (_partitions[partition].TryGetValue(key, out var entry))
+        {
+            digest = entry.Digest?.Value ?? entry.Version.Digest();
+            return entry.Version;
+        }
+        digest = NoneDigest;
+        return ValueVersion.None;
+    }
+
+    /// <summary>The digest of <see cref="ValueVersion.None"/>.</summary>
+    public static ulong NoneDigest { get; } = ValueVersion.None.Digest();
+
     public bool IsDeleted(int partition, byte[] key) => _partitions[partition].TryGetValue(key, out var entry) && entry.Deleted;
 
     public int KeyCount(int partition) => _partitions[partition].Count;

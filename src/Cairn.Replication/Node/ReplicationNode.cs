@@ -48,6 +48,13 @@ public sealed class ReplicationNode
     /// </summary>
     private const ulong VersionsOnlyReadResult = 1;
 
+    /// <summary>
+    /// <c>Hash</c> of a ReadResult that carries neither versions nor a reply: the replica's versions are exactly those its Read
+    /// carried (the coordinator's own), the usual case with replicas in step. The coordinator counts its own versions for
+    /// it: no clock encoded on the replica, none decoded on the coordinator (a version, its clock and entries, an array).
+    /// </summary>
+    private const ulong SameVersionsReadResult = 2;
+
     /// <summary>Held acknowledgements for one primary are sent at once past this many.</summary>
     private const int MaxLazyAcks = 512;
 
@@ -244,25 +251,28 @@ public sealed class ReplicationNode
         ObserveTime(physicalMilliseconds);
         Invariant.Require(!_clients.ContainsKey(requestId), "request ids are unique");
         Invariant.Require(operation.Replicas >= 1 && operation.Required >= 1 && operation.Required <= operation.Replicas, "1 <= R/W <= N");
-        string[] replicas = ReplicasFor(operation.Partition, operation.Replicas);
-        int required = Math.Min(operation.Required, replicas.Length);
-        var live = new List<string>(replicas.Length);
-        foreach (string node in replicas)
+        // The preference list read in place and the live replicas in a reused list: two allocations per request fewer.
+        IReadOnlyList<string> preference = Map.Replicas(operation.Partition);
+        int replicaCount = Math.Min(operation.Replicas, preference.Count);
+        int required = Math.Min(operation.Required, replicaCount);
+        List<string> live = _liveScratch;
+        live.Clear();
+        for (int i = 0; i < replicaCount; i++)
         {
-            if (LivenessOf(node) != Liveness.Down)
+            if (LivenessOf(preference[i]) != Liveness.Down)
             {
-                live.Add(node);
+                live.Add(preference[i]);
             }
         }
         // Live first, then suspects; writes keep preference order within each (the primary first), reads ask this node first
         // and then its successors on the ring of node ids (see ReadsBefore).
         SortByRank(live, operation.IsWrite);
-        int reachable = live.Count + (operation.IsWrite && _options.SloppyQuorum ? replicas.Length - live.Count : 0);
+        int reachable = live.Count + (operation.IsWrite && _options.SloppyQuorum ? replicaCount - live.Count : 0);
         if (live.Count == 0 || reachable < required)
         {
             Stats.NoQuorumRefusals++;
             _completions.Add(new Completion(requestId, CompletionStatus.NoQuorum, [],
-                $"NOQUORUM not enough replicas reachable for this key: need {required} of {replicas.Length}, {live.Count} reachable"));
+                $"NOQUORUM not enough replicas reachable for this key: need {required} of {replicaCount}, {live.Count} reachable"));
             return;
         }
         if (operation.IsWrite)
@@ -299,20 +309,21 @@ public sealed class ReplicationNode
         live.CopyTo(0, targets, 0, required);
         var quorum = new ReadQuorum(targets, required);
         _clients[requestId] = new PendingClient(operation, CurrentTick + _options.RequestTimeoutTicks, quorum, "");
-        // This node reads first when it is a target, and the others get its versions: one that holds nothing newer answers
-        // with its versions alone (no command run, no reply sent), and this node's reply stands. The usual read (R = 2,
-        // replicas in step) then runs the command once instead of twice.
-        ValueVersion[] local = [];
+        // This node reads first when it is a target, and the others get its versions' digests (8 bytes a key, no clock to
+        // encode or decode): one whose versions are the same answers with neither versions nor reply (no command run), and
+        // this node's reply stands. The usual read (R = 2, replicas in step) then runs the command once instead of twice.
+        ulong[] digests = [];
         if (Array.IndexOf(targets, Id) >= 0)
         {
-            (local, byte[] reply) = ExecuteRead(operation.Partition, operation.Keys, operation.Command);
+            digests = new ulong[operation.Keys.Count];
+            (ValueVersion[] local, byte[] reply) = ExecuteRead(operation.Partition, operation.Keys, operation.Command, digests);
             quorum.Respond(Id, local, reply);
         }
         foreach (string target in targets)
         {
             if (target != Id)
             {
-                SendRead(target, requestId, operation, local);
+                SendRead(target, requestId, operation, digests);
             }
         }
         MaybeFinishRead(requestId);
@@ -360,10 +371,20 @@ public sealed class ReplicationNode
             case PeerMessageType.Read:
                 {
                     // A replica holding nothing newer than the coordinator's versions answers with versions only.
-                    ValueVersion[]? held = VersionsNoNewerThan(message.Partition, message.Keys, message.Versions);
+                    // A coordinator of this build sends its versions' digests: the same ones, answer so; else run the command
+                    // (the coordinator's quorum picks the newest and repairs). One of an older build sends its versions.
+                    bool same = false;
+                    ValueVersion[]? held = message.Versions.Count > 0
+                        ? VersionsNoNewerThan(message.Partition, message.Keys, message.Versions, out same)
+                        : null;
+                    if (message.Versions.Count == 0 && SameDigests(message.Partition, message.Keys, message.Hashes))
+                    {
+                        same = true;
+                        held = [];
+                    }
                     (ValueVersion[] versions, byte[] reply) = held is null
                         ? ExecuteRead(message.Partition, message.Keys, message.Command)
-                        : (held, []);
+                        : (same ? [] : held, []);
                     Send(new PeerMessage
                     {
                         Type = PeerMessageType.ReadResult,
@@ -373,15 +394,25 @@ public sealed class ReplicationNode
                         Ok = true,
                         Versions = versions,
                         Reply = reply,
-                        Hash = held is null ? 0 : VersionsOnlyReadResult,
+                        Hash = held is null ? 0 : same ? SameVersionsReadResult : VersionsOnlyReadResult,
                     });
                     break;
                 }
             case PeerMessageType.ReadResult:
-                if (_clients.TryGetValue(message.RequestId, out PendingClient? reader) && reader.Reads is { } quorum
-                    && message.Versions.Count == reader.Operation.Keys.Count)
+                if (_clients.TryGetValue(message.RequestId, out PendingClient? reader) && reader.Reads is { } quorum)
                 {
-                    quorum.Respond(message.From, [.. message.Versions], message.Reply, versionsOnly: message.Hash == VersionsOnlyReadResult);
+                    // Versions equal to this node's own (sent with the Read): count those. Else the replica's, one per key.
+                    ValueVersion[]? versions = message.Hash == SameVersionsReadResult && message.Versions.Count == 0
+                        ? quorum.VersionsOf(Id)
+                        : message.Versions.Count == reader.Operation.Keys.Count
+                        ? message.Versions as ValueVersion[] ?? [.. message.Versions]
+                        : null;
+                    if (versions is null || versions.Length != reader.Operation.Keys.Count)
+                    {
+                        break;
+                    }
+                    quorum.Respond(message.From, versions, message.Reply,
+                        versionsOnly: message.Hash is VersionsOnlyReadResult or SameVersionsReadResult);
                     MaybeFinishRead(message.RequestId);
                 }
                 break;
@@ -795,15 +826,42 @@ public sealed class ReplicationNode
 
     // ---- reads ----
 
-    private (ValueVersion[] Versions, byte[] Reply) ExecuteRead(int partition, IReadOnlyList<byte[]> keys, byte[] command)
+    /// <param name="digests">When given (one slot per key), receives each version's digest.</param>
+    private (ValueVersion[] Versions, byte[] Reply) ExecuteRead(int partition, IReadOnlyList<byte[]> keys, byte[] command,
+        ulong[]? digests = null)
     {
         ExecuteResult result = _store.Execute(command, keys, write: false);
         var versions = new ValueVersion[keys.Count];
         for (int i = 0; i < keys.Count; i++)
         {
-            versions[i] = Versions.VersionOf(partition, keys[i]);
+            versions[i] = Versions.VersionOf(partition, keys[i], out ulong digest);
+            if (digests is not null)
+            {
+                digests[i] = digest;
+            }
         }
         return (versions, result.Reply);
+    }
+
+    /// <summary>
+    /// Whether this replica's versions of <paramref name="keys"/> have exactly the digests a reading coordinator sent
+    /// (<paramref name="theirs"/>, parallel to the keys); false when they differ or none were sent.
+    /// </summary>
+    private bool SameDigests(int partition, IReadOnlyList<byte[]> keys, IReadOnlyList<ulong> theirs)
+    {
+        if (theirs.Count == 0 || theirs.Count != keys.Count)
+        {
+            return false;
+        }
+        for (int i = 0; i < keys.Count; i++)
+        {
+            Versions.VersionOf(partition, keys[i], out ulong digest);
+            if (digest != theirs[i])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>
@@ -811,21 +869,28 @@ public sealed class ReplicationNode
     /// (<paramref name="theirs"/>, parallel to the keys); null when one is, or the read carried no versions (the command must
     /// run here).
     /// </summary>
-    private ValueVersion[]? VersionsNoNewerThan(int partition, IReadOnlyList<byte[]> keys, IReadOnlyList<ValueVersion> theirs)
+    /// <param name="same">Set when every version is identical to theirs (the answer need not carry them).</param>
+    private ValueVersion[]? VersionsNoNewerThan(int partition, IReadOnlyList<byte[]> keys, IReadOnlyList<ValueVersion> theirs,
+        out bool same)
     {
+        same = false;
         if (theirs.Count == 0 || theirs.Count != keys.Count)
         {
             return null;
         }
         var versions = new ValueVersion[keys.Count];
+        bool allSame = true;
         for (int i = 0; i < keys.Count; i++)
         {
             versions[i] = Versions.VersionOf(partition, keys[i]);
-            if (versions[i].CompareNewness(theirs[i]) > 0)
+            int newness = versions[i].CompareNewness(theirs[i]);
+            if (newness > 0)
             {
                 return null;
             }
+            allSame &= newness == 0;
         }
+        same = allSame;
         return versions;
     }
 
@@ -869,9 +934,9 @@ public sealed class ReplicationNode
         }
     }
 
-    /// <summary>Asks <paramref name="target"/> to run a read; <paramref name="versions"/> are this node's, so that a
-    /// replica holding nothing newer answers with its versions alone (empty: it runs the command).</summary>
-    private void SendRead(string target, long requestId, Operation operation, ValueVersion[] versions) =>
+    /// <summary>Asks <paramref name="target"/> to run a read; <paramref name="digests"/> are those of this node's versions, so
+    /// that a replica holding the same versions answers with neither versions nor reply (empty: it runs the command).</summary>
+    private void SendRead(string target, long requestId, Operation operation, ulong[] digests) =>
         Send(new PeerMessage
         {
             Type = PeerMessageType.Read,
@@ -881,7 +946,7 @@ public sealed class ReplicationNode
             Partition = operation.Partition,
             Keys = operation.Keys,
             Command = operation.Command,
-            Versions = versions,
+            Hashes = digests,
         });
 
     private void MaybeFinishRead(long requestId)
@@ -1266,6 +1331,9 @@ public sealed class ReplicationNode
     }
 
     // ---- helpers ----
+
+    /// <summary>Submit's live replicas, reused (the node is single-threaded; Submit does not re-enter itself).</summary>
+    private readonly List<string> _liveScratch = new(8);
 
     private string[] ReplicasFor(int partition, int count)
     {

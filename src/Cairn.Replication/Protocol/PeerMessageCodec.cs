@@ -300,6 +300,16 @@ public static class PeerMessageCodec
 
         public void String(string value)
         {
+            if (value.Length <= 42)
+            {
+                // At most 126 UTF-8 bytes: the length's varint is one byte, written after the text (one UTF-8 pass, not two:
+                // node ids go out in every version's clock). Same bytes as the general path.
+                Ensure(1 + value.Length * 3);
+                int written = Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length + 1));
+                _buffer[_length] = (byte)written;
+                _length += 1 + written;
+                return;
+            }
             int length = Encoding.UTF8.GetByteCount(value);
             Varint((ulong)length);
             Ensure(length);

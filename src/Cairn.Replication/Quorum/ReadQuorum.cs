@@ -14,12 +14,16 @@ public sealed class ReadQuorum
     private readonly List<(string Node, ValueVersion[] Versions, byte[] Reply, bool VersionsOnly)> _responses;
     private HashSet<string>? _failed;
 
-    private readonly List<string> _targets;
+    private string[] _targets;
 
+    /// <summary>No repairs (returned by <see cref="RepairPlan"/> for replicas in step: callers only read it).</summary>
+    private static readonly List<(int KeyIndex, string Source, List<string> Stale)> s_noRepairs = [];
+
+    /// <param name="targets">The replicas asked; a <c>string[]</c> is kept as is (the caller hands it over), else copied.</param>
     public ReadQuorum(IReadOnlyList<string> targets, int required)
     {
         Invariant.Require(required >= 1 && required <= targets.Count, "1 <= R <= targets");
-        _targets = [.. targets];
+        _targets = targets as string[] ?? [.. targets];
         _responses = new(targets.Count);
         Required = required;
     }
@@ -29,11 +33,11 @@ public sealed class ReadQuorum
     /// <summary>Asks one more replica (a retry when a target is slow to answer); false when it is a target already.</summary>
     public bool AddTarget(string node)
     {
-        if (_targets.Contains(node))
+        if (Array.IndexOf(_targets, node) >= 0)
         {
             return false;
         }
-        _targets.Add(node);
+        _targets = [.. _targets, node];
         return true;
     }
 
@@ -52,11 +56,24 @@ public sealed class ReadQuorum
     /// </param>
     public QuorumOutcome Respond(string node, ValueVersion[] versions, byte[] reply, bool versionsOnly = false)
     {
-        if (_targets.Contains(node) && _failed?.Contains(node) != true && !HasResponded(node))
+        if (Array.IndexOf(_targets, node) >= 0 && _failed?.Contains(node) != true && !HasResponded(node))
         {
             _responses.Add((node, versions, reply, versionsOnly));
         }
         return Outcome;
+    }
+
+    /// <summary>The versions <paramref name="node"/> responded with; null when it has not responded.</summary>
+    public ValueVersion[]? VersionsOf(string node)
+    {
+        foreach (var response in _responses)
+        {
+            if (response.Node == node)
+            {
+                return response.Versions;
+            }
+        }
+        return null;
     }
 
     /// <summary>Per key, the newest version any responder holds (what a WATCH must see unchanged at EXEC).</summary>
@@ -115,12 +132,13 @@ public sealed class ReadQuorum
     }
 
     /// <summary>For each key index: the node holding the newest version and the responders that hold an older one.</summary>
+    /// <remarks>With nothing to repair (the usual read) this is a shared empty list, so callers must not modify it.</remarks>
     public List<(int KeyIndex, string Source, List<string> Stale)> RepairPlan()
     {
-        var plan = new List<(int, string, List<string>)>();
+        List<(int, string, List<string>)>? plan = null; // made only when a key needs repair
         if (_responses.Count == 0)
         {
-            return plan;
+            return s_noRepairs;
         }
         int keys = _responses[0].Versions.Length;
         for (int k = 0; k < keys; k++)
@@ -143,10 +161,10 @@ public sealed class ReadQuorum
             }
             if (stale is not null)
             {
-                plan.Add((k, _responses[newest].Node, stale));
+                (plan ??= []).Add((k, _responses[newest].Node, stale));
             }
         }
-        return plan;
+        return plan ?? s_noRepairs;
     }
 
     private static int CompareResponses(ValueVersion[] a, ValueVersion[] b)

@@ -201,12 +201,94 @@ public sealed class WriteAnswerTests
         Completion done = Assert.Single(a.TakeCompletions());
         Assert.Equal("v1"u8.ToArray(), done.Reply);
         PeerMessage read = Assert.Single(sent, m => m.Type == PeerMessageType.Read);
-        Assert.Single(read.Versions); // the coordinator's version of the key
+        Assert.Empty(read.Versions); // the coordinator's version of the key travels as its digest
+        Assert.Single(read.Hashes);
         PeerMessage result = Assert.Single(sent, m => m.Type == PeerMessageType.ReadResult);
-        Assert.Empty(result.Reply); // nothing newer there: versions only
+        Assert.Empty(result.Reply); // nothing newer there
+        Assert.Empty(result.Versions); // and the same version: it is not sent back (the coordinator counts its own)
+        Assert.Equal(2UL, result.Hash);
         Assert.Equal(1, nodes[coordinator].Store.Reads);
         Assert.Equal(1, nodes.Values.Sum(n => n.Store.Reads));
         Assert.DoesNotContain(sent, m => m.Type is PeerMessageType.Push or PeerMessageType.Replicate);
+    }
+
+    [Fact]
+    public void AReplicaOlderThanTheCoordinatorAnswersItsValueAndIsRepaired()
+    {
+        (Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes, string coordinator, byte[] key, int partition) =
+            ClusterWithKeyWritten();
+        ReplicationNode a = nodes[coordinator].Node;
+        // Only the coordinator gets a newer state: its read partner holds an older version (not the same one).
+        var newer = new ValueVersion(HybridTimestamp.Create(9000, 0), VectorClock.FromEntries([("z", 1)]));
+        string other = Ids.First(id => id != coordinator);
+        a.Step(new PeerMessage
+        {
+            Type = PeerMessageType.Replicate,
+            From = other,
+            To = coordinator,
+            Keys = [key],
+            Versions = [newer],
+            Payloads = ["v2"u8.ToArray()],
+        }, 2000);
+        a.TakeMessages();
+
+        a.Submit(2, new Operation(partition, [key], "GET"u8.ToArray(), false, 3, 2), 2000);
+        List<PeerMessage> sent = [];
+        Pump(nodes, sent, 2000);
+
+        Assert.Equal("v2"u8.ToArray(), Assert.Single(a.TakeCompletions()).Reply); // the newest reply wins
+        PeerMessage result = Assert.Single(sent, m => m.Type == PeerMessageType.ReadResult);
+        Assert.Equal("v1"u8.ToArray(), result.Reply); // a different digest: it ran the command
+        Assert.Single(result.Versions);
+        Assert.Equal(0UL, result.Hash);
+        Assert.Equal("v2"u8.ToArray(), nodes[result.From].Store.Data[key]); // and read repair brought it up to date
+    }
+
+    [Fact]
+    public void AReadCarryingVersionsFromAnOlderCoordinatorIsAnsweredWithVersionsAloneWhenNoneIsNewer()
+    {
+        (Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes, string coordinator, byte[] key, int partition) =
+            ClusterWithKeyWritten();
+        string replica = Ids.First(id => id != coordinator);
+        ReplicationNode r = nodes[replica].Node;
+        ValueVersion held = r.Versions.VersionOf(partition, key);
+        var newer = new ValueVersion(HybridTimestamp.Create(9000, 0), VectorClock.FromEntries([("z", 1)]));
+        foreach ((ValueVersion theirs, ulong hash) in new[] { (held, 2UL), (newer, 1UL) })
+        {
+            nodes[replica].Store.Reads = 0;
+            r.Step(new PeerMessage
+            {
+                Type = PeerMessageType.Read,
+                From = coordinator,
+                To = replica,
+                RequestId = 7,
+                Partition = partition,
+                Keys = [key],
+                Command = "GET"u8.ToArray(),
+                Versions = [theirs],
+            }, 2000);
+            PeerMessage answer = Assert.Single(r.TakeMessages(), m => m.Type == PeerMessageType.ReadResult);
+            Assert.Equal(hash, answer.Hash);
+            Assert.Empty(answer.Reply);
+            Assert.Equal(hash == 2 ? 0 : 1, answer.Versions.Count);
+            Assert.Equal(0, nodes[replica].Store.Reads);
+        }
+    }
+
+    [Fact]
+    public void AReadResultWithTheSameVersionsForARequestThisNodeDidNotReadIsIgnored()
+    {
+        (Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes, string coordinator, byte[] key, int partition) =
+            ClusterWithKeyWritten();
+        ReplicationNode a = nodes[coordinator].Node;
+        a.Submit(2, new Operation(partition, [key], "GET"u8.ToArray(), false, 3, 2), 2000);
+        PeerMessage read = Assert.Single(a.TakeMessages(), m => m.Type == PeerMessageType.Read);
+        // A "same versions" answer from a replica that is not a target of this read counts for nothing.
+        string stranger = Ids.First(id => id != coordinator && id != read.To);
+        a.Step(new PeerMessage { Type = PeerMessageType.ReadResult, From = stranger, To = coordinator, RequestId = 2, Ok = true, Hash = 2 }, 2000);
+        Assert.Empty(a.TakeCompletions());
+        a.Step(new PeerMessage { Type = PeerMessageType.ReadResult, From = read.To, To = coordinator, RequestId = 2, Ok = true, Hash = 2 }, 2000);
+        Assert.Equal("v1"u8.ToArray(), Assert.Single(a.TakeCompletions()).Reply);
     }
 
     [Fact]

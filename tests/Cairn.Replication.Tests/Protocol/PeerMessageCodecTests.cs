@@ -36,6 +36,31 @@ public sealed class PeerMessageCodecTests
         Hashes = [1, ulong.MaxValue],
     };
 
+    [Theory]
+    [InlineData(0, "a")]
+    [InlineData(1, "a")]
+    [InlineData(42, "a")]
+    [InlineData(43, "a")]
+    [InlineData(200, "a")]
+    [InlineData(42, "\u20ac")] // 126 UTF-8 bytes: the short path's longest
+    [InlineData(43, "\u20ac")]
+    [InlineData(30, "\u00e9")]
+    public void StringsOfEveryLengthRoundTripWithAVarintLengthPrefix(int repeat, string unit)
+    {
+        string text = string.Concat(Enumerable.Repeat(unit, repeat));
+        var writer = new PeerMessageCodec.Writer();
+        writer.String(text);
+        writer.Byte(0x7F);
+        byte[] bytes = writer.ToArray();
+        byte[] utf8 = Encoding.UTF8.GetBytes(text);
+        Span<byte> prefix = stackalloc byte[Varint.MaxLength64];
+        int prefixLength = Varint.Write(prefix, (ulong)utf8.Length);
+        Assert.Equal([.. prefix[..prefixLength].ToArray(), .. utf8, 0x7F], bytes);
+        var reader = new PeerMessageCodec.Reader(bytes);
+        Assert.True(reader.String(out string decoded));
+        Assert.Equal(text, decoded);
+    }
+
     [Fact]
     public void RoundTripsEveryField()
     {
