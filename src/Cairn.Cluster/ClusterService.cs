@@ -183,14 +183,14 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         {
             return RouteTransaction(ctx);
         }
-        if (spec.Name is "unwatch" or "reset" || (spec.Name == "discard" && client.InMulti))
+        if (spec.Name is "unwatch" or "reset" or "discard" or "exec")
         {
-            _watches.Clear(client); // the local handler answers
+            // The local handler answers. EXEC and DISCARD without MULTI answer an error and keep the watches, as Redis's.
+            if (spec.Name is "unwatch" or "reset" || client.InMulti)
+            {
+                _watches.Clear(client);
+            }
             return false;
-        }
-        if (spec.Name is "exec" or "discard")
-        {
-            return false; // without MULTI: the local handler's error, and the watches stay (as Redis's)
         }
         if (spec.Name == "watch")
         {

@@ -7,7 +7,10 @@ namespace Cairn.Commands.Specs;
 public static class KeyPositions
 {
     /// <summary>Whether the command names keys at all (COMMAND GETKEYS: "The command has no key arguments" otherwise).</summary>
-    public static bool HasKeys(CommandSpec spec) => spec.FirstKey > 0 || spec.NumKeysIndex > 0 || spec.Name is "xread" or "xreadgroup";
+    public static bool HasKeys(CommandSpec spec) => spec.FirstKey > 0 || spec.NumKeysIndex > 0 || HasStreamKeys(spec);
+
+    /// <summary>XREAD and XREADGROUP: keys after STREAMS (<see cref="AddStreamKeys"/>), none in the spec.</summary>
+    private static bool HasStreamKeys(CommandSpec spec) => spec.Name is "xread" or "xreadgroup";
 
     /// <summary>Positions of key arguments; <paramref name="arg"/> gives argument i (0 = command name).</summary>
     public static List<int> Of(CommandSpec spec, int argc, Func<int, ReadOnlyMemory<byte>> arg) => Of(spec, argc, arg, out _);
@@ -37,7 +40,7 @@ public static class KeyPositions
             }
             return positions;
         }
-        if (spec.Name is "xread" or "xreadgroup")
+        if (HasStreamKeys(spec))
         {
             AddStreamKeys(positions, argc, arg);
             valid = positions.Count > 0;
