@@ -372,10 +372,9 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
 
     /// <summary>
     /// For runs of consecutive requests on one key (a pipeline of SADD, HSET, ZADD... on one set, hash or sorted set), prefetches
-    /// the members they name in that value's own table (<see cref="DataObject.PrefetchMembers"/>): on a large collection the
-    /// member look-up, not the key's, is where such a batch waits for memory. The member is argument 2, or argument 3 after
-    /// a number on a sorted set (ZADD key score member, ZINCRBY); a wrong guess (ZADD with flags, SMOVE) wastes a prefetch.
-    /// Runs of one are left alone: finding their key here would take the misses the key prefetch meant to overlap.
+    /// the members they name in that value's own table (<see cref="DataObject.PrefetchMembers"/>, members found by
+    /// <see cref="LookAheadMember"/>): on a large collection the member look-up, not the key's, is where such a batch waits
+    /// for memory. Runs of one are left alone: finding their key here would take the misses the key prefetch meant to overlap.
     /// </summary>
     private static void PrefetchMembersAhead(Database database, ReadOnlySpan<byte> buffer, int frames, ReadOnlySpan<int> starts,
         ReadOnlySpan<int> lengths)
@@ -402,14 +401,9 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
                 int members = 0;
                 for (int f = i; f < end; f++)
                 {
-                    int arg = f * Args + 1;
-                    if (scoreFirst && lengths[arg] > 0 && lengths[arg + 1] >= 0 && LooksNumeric(buffer[starts[arg]]))
+                    if (LookAheadMember.TryHash(buffer, starts.Slice(f * Args, Args), lengths.Slice(f * Args, Args), scoreFirst, out int hash))
                     {
-                        arg++;
-                    }
-                    if (lengths[arg] >= 0)
-                    {
-                        memberHashes[members++] = ByteArrayComparer.Hash(buffer.Slice(starts[arg], lengths[arg]));
+                        memberHashes[members++] = hash;
                     }
                 }
                 value.PrefetchMembers(memberHashes[..members]);
@@ -418,14 +412,10 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
         }
     }
 
-    private static bool LooksNumeric(byte first) => (uint)(first - '0') <= 9 || first is (byte)'-' or (byte)'+' or (byte)'.';
-
-    public bool TryFirstKey(int receivedBytes, out Database database, out int hash)
+    public bool TryFirstRequest(int receivedBytes, ref AheadRequest request)
     {
-        database = _context.Database;
-        hash = 0;
         // Read once and checked: a connection closed from another thread meanwhile may be releasing its buffer, and a
-        // wrong guess only prefetches the wrong key.
+        // wrong guess only prefetches the wrong key or member.
         byte[]? input = _input;
         int start0 = _inputStart;
         int end = _inputEnd + receivedBytes;
@@ -435,11 +425,22 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
         }
         ReadOnlySpan<byte> buffered = input.AsSpan(start0, end - start0);
         int pos = 0;
-        if (!RequestParser.TrySkipFrame(buffered, ref pos, out int start, out int length) || length < 0)
+        Span<int> starts = stackalloc int[Args];
+        Span<int> lengths = stackalloc int[Args];
+        if (!RequestParser.TrySkipFrame(buffered, ref pos, starts, lengths) || lengths[0] < 0)
         {
             return false;
         }
-        hash = Database.HashKey(buffered.Slice(start, length));
+        request.Database = _context.Database;
+        request.Input = input;
+        request.Offset = start0;
+        request.KeyStart = starts[0];
+        request.KeyLength = lengths[0];
+        request.Arg2Start = starts[1];
+        request.Arg2Length = lengths[1];
+        request.Arg3Start = starts[2];
+        request.Arg3Length = lengths[2];
+        request.KeyHash = Database.HashKey(buffered.Slice(starts[0], lengths[0]));
         return true;
     }
 
