@@ -122,19 +122,42 @@ public static class RequestParser
     /// </summary>
     public static bool TrySkipFrame(ReadOnlySpan<byte> span, ref int pos, Span<int> starts, Span<int> lengths)
     {
+        Span<int> allStarts = stackalloc int[starts.Length + 1];
+        Span<int> allLengths = stackalloc int[lengths.Length + 1];
+        if (!TrySkipFrame(span, ref pos, allStarts, allLengths, out _))
+        {
+            starts.Clear();
+            lengths.Fill(-1);
+            return false;
+        }
+        allStarts[1..].CopyTo(starts);
+        allLengths[1..].CopyTo(lengths);
+        return true;
+    }
+
+    /// <summary>
+    /// As <see cref="TrySkipFrame(ReadOnlySpan{byte}, ref int, out int, out int)"/>, giving the offsets and lengths of
+    /// arguments 0, 1, ... (the command's name first) in <paramref name="starts"/>/<paramref name="lengths"/>, as many as
+    /// they hold (length -1 for those the frame lacks), and how many arguments the frame has. The frames it accepts are
+    /// exactly those the parser's fast path accepts when no limit applies, with the same arguments
+    /// (<see cref="FrameIndex"/> relies on it).
+    /// </summary>
+    public static bool TrySkipFrame(ReadOnlySpan<byte> span, ref int pos, Span<int> starts, Span<int> lengths, out int count)
+    {
         starts.Clear();
         lengths.Fill(-1);
+        count = 0;
         int p = pos;
         if (p >= span.Length || span[p] != '*')
         {
             return false;
         }
         p++;
-        if (!TryReadPlainNumber(span, ref p, out long count) || count <= 0)
+        if (!TryReadPlainNumber(span, ref p, out long frameCount) || frameCount <= 0 || frameCount > int.MaxValue)
         {
             return false;
         }
-        for (long i = 0; i < count; i++)
+        for (long i = 0; i < frameCount; i++)
         {
             if (p >= span.Length || span[p] != '$')
             {
@@ -145,14 +168,15 @@ public static class RequestParser
             {
                 return false;
             }
-            if (i >= 1 && i <= lengths.Length)
+            if (i < lengths.Length)
             {
-                starts[(int)i - 1] = p;
-                lengths[(int)i - 1] = (int)length;
+                starts[(int)i] = p;
+                lengths[(int)i] = (int)length;
             }
             p += (int)length + 2;
         }
         pos = p;
+        count = (int)frameCount;
         return true;
     }
 

@@ -28,13 +28,13 @@ namespace Cairn.Server.Networking;
 internal sealed class Connection : IClientConnection, IDeferredReplyConnection, IReceiveAheadTarget
 {
     private const long BackpressureThresholdBytes = 4L * 1024 * 1024;
-    private const int PrefetchWindow = 16;
 
     /// <summary>Arguments the look-ahead records per request: 1-3, the key and the two after it (where a member or field is).</summary>
     private const int Args = 3;
     private const int InputChunkBytes = 16 * 1024;
     private const int MinimumReceiveBytes = 2048;
     private readonly Socket _socket;
+    private readonly FrameIndex _frames = new();
     private readonly IClientTransport _transport;
     private readonly ServerContext _server;
     private readonly ILogger _logger;
@@ -208,7 +208,17 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
                         prefetched = PrefetchKeysAhead(buffer.FirstSpan) - 1;
                     }
                     ReadOnlySequence<byte> unparsed = buffer;
-                    ParseResult parse = RequestParser.TryParse(ref buffer, _context.Arguments, _limits, Client.Authenticated, out string? error);
+                    ParseResult parse;
+                    string? error = null;
+                    if (_frames.TryTake(buffer.First, _context.Arguments, _limits, Client.Authenticated, out int taken))
+                    {
+                        buffer = buffer.Slice(taken);
+                        parse = ParseResult.Complete;
+                    }
+                    else
+                    {
+                        parse = RequestParser.TryParse(ref buffer, _context.Arguments, _limits, Client.Authenticated, out error);
+                    }
                     if (parse == ParseResult.Incomplete)
                     {
                         break;
@@ -336,36 +346,33 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
     }
 
     /// <summary>
-    /// Looks ahead over the next requests of a pipelined batch (up to <see cref="PrefetchWindow"/>) and prefetches their keys'
-    /// look-up paths together, so that the cache misses of a large keyspace overlap instead of stalling each command in
-    /// turn (see KeyTable.Prefetch). Returns how many requests it looked at (at least 1), so that the next look-ahead
-    /// happens once they have run. REQUIRES: the store lock.
+    /// Looks ahead over the next requests of the batch (up to <see cref="FrameIndex.MaxFrames"/>), recording them in
+    /// <see cref="_frames"/> so that each is then taken from the index rather than parsed again, and with pipelining
+    /// prefetches their keys' look-up paths together, so that the cache misses of a large keyspace overlap instead of
+    /// stalling each command in turn (see KeyTable.Prefetch). Returns how many requests it looked at (at least 1), so
+    /// that the next look-ahead happens once they have run. REQUIRES: the store lock.
     /// </summary>
     private int PrefetchKeysAhead(ReadOnlySpan<byte> buffer)
     {
-        Span<int> starts = stackalloc int[PrefetchWindow * Args];
-        Span<int> lengths = stackalloc int[PrefetchWindow * Args];
-        int frames = 0;
-        int pos = 0;
-        while (frames < PrefetchWindow
-            && RequestParser.TrySkipFrame(buffer, ref pos, starts.Slice(frames * Args, Args), lengths.Slice(frames * Args, Args)))
+        FrameIndex index = _frames;
+        int frames = index.Build(buffer);
+        if (frames > 1)
         {
-            frames++;
-        }
-        Span<int> hashes = stackalloc int[PrefetchWindow];
-        int keys = 0;
-        for (int i = 0; i < frames; i++)
-        {
-            if (lengths[i * Args] >= 0)
+            Span<int> hashes = stackalloc int[FrameIndex.MaxFrames];
+            int keys = 0;
+            for (int i = 0; i < frames; i++)
             {
-                hashes[keys++] = Database.HashKey(buffer.Slice(starts[i * Args], lengths[i * Args]));
+                if (index.ArgLength(i, 1) >= 0)
+                {
+                    hashes[keys++] = Database.HashKey(buffer.Slice(index.ArgStart(i, 1), index.ArgLength(i, 1)));
+                }
             }
-        }
-        if (keys > 1)
-        {
-            Database database = _context.Database;
-            database.PrefetchKeys(hashes[..keys]);
-            PrefetchMembersAhead(database, buffer, frames, starts, lengths);
+            if (keys > 1)
+            {
+                Database database = _context.Database;
+                database.PrefetchKeys(hashes[..keys]);
+                PrefetchMembersAhead(database, buffer, index);
+            }
         }
         return Math.Max(frames, 1);
     }
@@ -376,22 +383,22 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
     /// <see cref="LookAheadMember"/>): on a large collection the member look-up, not the key's, is where such a batch waits
     /// for memory. Runs of one are left alone: finding their key here would take the misses the key prefetch meant to overlap.
     /// </summary>
-    private static void PrefetchMembersAhead(Database database, ReadOnlySpan<byte> buffer, int frames, ReadOnlySpan<int> starts,
-        ReadOnlySpan<int> lengths)
+    private static void PrefetchMembersAhead(Database database, ReadOnlySpan<byte> buffer, FrameIndex index)
     {
-        Span<int> memberHashes = stackalloc int[PrefetchWindow];
+        Span<int> memberHashes = stackalloc int[FrameIndex.MaxFrames];
+        int frames = index.Count;
         int i = 0;
         while (i < frames)
         {
-            int keyLength = lengths[i * Args];
+            int keyLength = index.ArgLength(i, 1);
             if (keyLength < 0)
             {
                 i++;
                 continue;
             }
-            ReadOnlySpan<byte> key = buffer.Slice(starts[i * Args], keyLength);
+            ReadOnlySpan<byte> key = buffer.Slice(index.ArgStart(i, 1), keyLength);
             int end = i + 1;
-            while (end < frames && lengths[end * Args] == keyLength && buffer.Slice(starts[end * Args], keyLength).SequenceEqual(key))
+            while (end < frames && index.ArgLength(end, 1) == keyLength && buffer.Slice(index.ArgStart(end, 1), keyLength).SequenceEqual(key))
             {
                 end++;
             }
@@ -401,7 +408,7 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
                 int members = 0;
                 for (int f = i; f < end; f++)
                 {
-                    if (LookAheadMember.TryHash(buffer, starts.Slice(f * Args, Args), lengths.Slice(f * Args, Args), scoreFirst, out int hash))
+                    if (LookAheadMember.TryHash(buffer, index.ArgStarts(f, 1), index.ArgLengths(f, 1), scoreFirst, out int hash))
                     {
                         memberHashes[members++] = hash;
                     }

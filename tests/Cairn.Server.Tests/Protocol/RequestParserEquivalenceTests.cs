@@ -63,6 +63,102 @@ public sealed class RequestParserEquivalenceTests
         Assert.True(checkedFrames > 1000, $"only {checkedFrames} frames were skipped");
     }
 
+    [Fact]
+    public void FramesTakenFromTheIndexAreWhatTheParserParses()
+    {
+        // The connection records a batch's frames in a FrameIndex during its look-ahead and takes each frame's arguments
+        // from it, falling back to the parser for frames the index cannot give. Every frame, valid or broken, over a
+        // limit or not, must come out as the parser alone gives it: same result, error, arguments and leftover bytes.
+        var random = new Random(20261201);
+        var index = new FrameIndex();
+        int taken = 0;
+        for (int round = 0; round < 5000; round++)
+        {
+            byte[] input = DistinctFrames(random);
+            bool authenticated = random.Next(4) != 0;
+            var limits = new RequestParserLimits
+            {
+                MaxBulkLengthBytes = random.Next(3) == 0 ? 5 : 512L * 1024 * 1024,
+                MaxMultibulkLength = random.Next(5) == 0 ? 3 : int.MaxValue,
+            };
+            string parsed = ParseAll(new ReadOnlySequence<byte>(input), limits, authenticated);
+            string indexed = ParseWithIndex(index, input, limits, authenticated, ref taken);
+            Assert.True(parsed == indexed, $"round {round}: '{Encoding.ASCII.GetString(input)}'\n parser: {parsed}\n index: {indexed}");
+        }
+        Assert.True(taken > 3000, $"only {taken} frames were taken from the index");
+    }
+
+    /// <summary>What Connection's batch loop does: a look-ahead, then each frame from the index or else the parser.</summary>
+    private static string ParseWithIndex(FrameIndex index, byte[] input, RequestParserLimits limits, bool authenticated, ref int taken)
+    {
+        var arguments = new CommandArguments();
+        var log = new StringBuilder();
+        var buffer = new ReadOnlySequence<byte>(input);
+        int lookedAt = 0;
+        while (true)
+        {
+            if (lookedAt-- == 0)
+            {
+                lookedAt = Math.Max(index.Build(buffer.FirstSpan), 1) - 1;
+            }
+            ParseResult result;
+            string? error = null;
+            if (index.TryTake(buffer.First, arguments, limits, authenticated, out int length))
+            {
+                buffer = buffer.Slice(length);
+                result = ParseResult.Complete;
+                taken++;
+            }
+            else
+            {
+                result = RequestParser.TryParse(ref buffer, arguments, limits, authenticated, out error);
+            }
+            log.Append(result).Append(' ').Append(error ?? "").Append(" [");
+            for (int i = 0; i < arguments.Count && result == ParseResult.Complete; i++)
+            {
+                log.Append(Encoding.ASCII.GetString(arguments[i])).Append('|');
+            }
+            log.Append("] left=").Append(buffer.Length).Append('\n');
+            if (result != ParseResult.Complete)
+            {
+                return log.ToString();
+            }
+        }
+    }
+
+    /// <summary>Up to 20 frames of 0-9 arguments, each argument distinct, now and then cut short or with a byte flipped.</summary>
+    private static byte[] DistinctFrames(Random random)
+    {
+        var text = new StringBuilder();
+        int frames = random.Next(1, 21);
+        for (int f = 0; f < frames; f++)
+        {
+            if (random.Next(30) == 0)
+            {
+                text.Append("PING inline\r\n");
+                continue;
+            }
+            int count = random.Next(0, 10);
+            text.Append('*').Append(count).Append("\r\n");
+            for (int a = 0; a < count; a++)
+            {
+                string value = $"f{f}a{a}" + new string('x', random.Next(0, 12));
+                text.Append('$').Append(value.Length).Append("\r\n").Append(value).Append("\r\n");
+            }
+        }
+        byte[] bytes = Encoding.ASCII.GetBytes(text.ToString());
+        if (random.Next(4) == 0)
+        {
+            bytes = bytes[..random.Next(bytes.Length + 1)];
+        }
+        if (random.Next(6) == 0 && bytes.Length > 0)
+        {
+            const string noise = "0123456789*$\r\n-x";
+            bytes[random.Next(bytes.Length)] = (byte)noise[random.Next(noise.Length)];
+        }
+        return bytes;
+    }
+
     private static string ParseAll(ReadOnlySequence<byte> buffer, RequestParserLimits limits, bool authenticated)
     {
         var arguments = new CommandArguments();
