@@ -113,13 +113,7 @@ public sealed class RequestParserEquivalenceTests
             {
                 result = RequestParser.TryParse(ref buffer, arguments, limits, authenticated, out error);
             }
-            log.Append(result).Append(' ').Append(error ?? "").Append(" [");
-            for (int i = 0; i < arguments.Count && result == ParseResult.Complete; i++)
-            {
-                log.Append(Encoding.ASCII.GetString(arguments[i])).Append('|');
-            }
-            log.Append("] left=").Append(buffer.Length).Append('\n');
-            if (result != ParseResult.Complete)
+            if (!Log(log, result, error, arguments, buffer.Length))
             {
                 return log.ToString();
             }
@@ -146,7 +140,38 @@ public sealed class RequestParserEquivalenceTests
                 text.Append('$').Append(value.Length).Append("\r\n").Append(value).Append("\r\n");
             }
         }
-        byte[] bytes = Encoding.ASCII.GetBytes(text.ToString());
+        return Damage(random, Encoding.ASCII.GetBytes(text.ToString()));
+    }
+
+    private static string ParseAll(ReadOnlySequence<byte> buffer, RequestParserLimits limits, bool authenticated)
+    {
+        var arguments = new CommandArguments();
+        var log = new StringBuilder();
+        while (true)
+        {
+            ParseResult result = RequestParser.TryParse(ref buffer, arguments, limits, authenticated, out string? error);
+            if (!Log(log, result, error, arguments, buffer.Length))
+            {
+                return log.ToString();
+            }
+        }
+    }
+
+    /// <summary>Appends one parse step to the log; false once the parse stopped (incomplete or an error).</summary>
+    private static bool Log(StringBuilder log, ParseResult result, string? error, CommandArguments arguments, long left)
+    {
+        log.Append(result).Append(' ').Append(error ?? "").Append(" [");
+        for (int i = 0; i < arguments.Count && result == ParseResult.Complete; i++)
+        {
+            log.Append(Encoding.ASCII.GetString(arguments[i])).Append('|');
+        }
+        log.Append("] left=").Append(left).Append('\n');
+        return result == ParseResult.Complete;
+    }
+
+    /// <summary>Sometimes cuts the input short, or flips a byte.</summary>
+    private static byte[] Damage(Random random, byte[] bytes)
+    {
         if (random.Next(4) == 0)
         {
             bytes = bytes[..random.Next(bytes.Length + 1)];
@@ -157,26 +182,6 @@ public sealed class RequestParserEquivalenceTests
             bytes[random.Next(bytes.Length)] = (byte)noise[random.Next(noise.Length)];
         }
         return bytes;
-    }
-
-    private static string ParseAll(ReadOnlySequence<byte> buffer, RequestParserLimits limits, bool authenticated)
-    {
-        var arguments = new CommandArguments();
-        var log = new StringBuilder();
-        while (true)
-        {
-            ParseResult result = RequestParser.TryParse(ref buffer, arguments, limits, authenticated, out string? error);
-            log.Append(result).Append(' ').Append(error ?? "").Append(" [");
-            for (int i = 0; i < arguments.Count && result == ParseResult.Complete; i++)
-            {
-                log.Append(Encoding.ASCII.GetString(arguments[i])).Append('|');
-            }
-            log.Append("] left=").Append(buffer.Length).Append('\n');
-            if (result != ParseResult.Complete)
-            {
-                return log.ToString();
-            }
-        }
     }
 
     private static byte[] RandomFrames(Random random)
@@ -193,18 +198,7 @@ public sealed class RequestParserEquivalenceTests
                 text.Append(random.Next(40) == 0 ? '#' : '$').Append(Number(random, value.Length)).Append("\r\n").Append(value).Append("\r\n");
             }
         }
-        byte[] bytes = Encoding.ASCII.GetBytes(text.ToString());
-        // Sometimes cut the input short, or flip a byte.
-        if (random.Next(4) == 0)
-        {
-            bytes = bytes[..random.Next(bytes.Length + 1)];
-        }
-        if (random.Next(6) == 0 && bytes.Length > 0)
-        {
-            const string noise = "0123456789*$\r\n-x";
-            bytes[random.Next(bytes.Length)] = (byte)noise[random.Next(noise.Length)];
-        }
-        return bytes;
+        return Damage(random, Encoding.ASCII.GetBytes(text.ToString()));
     }
 
     /// <summary>The number, or now and then a form the protocol rejects or that only the general path handles.</summary>
