@@ -25,7 +25,6 @@ public sealed class DifferentialTests
     ];
 
     // Checked once with 60 seeds (100-159, all four combinations): every reply matched.
-    // Checked once with 60 seeds (100-159, all four combinations): every reply matched.
     [Theory]
     [InlineData(1, false, false)]
     [InlineData(2, false, true)]
