@@ -28,6 +28,7 @@ public class CollectionBenchmarks
     private int _saddNext;
     private int _hsetNext;
     private ReadOnlySequence<byte> _lrangeBatch;
+    private ReadOnlySequence<byte> _zrangeBatch;
     private ReadOnlySequence<byte> _pushPopBatch;
     private BatchRunner _runner = null!;
 
@@ -116,6 +117,12 @@ public class CollectionBenchmarks
             lrange.Append("*4\r\n$6\r\nLRANGE\r\n$6\r\nmylist\r\n$1\r\n0\r\n$2\r\n99\r\n");
         }
         _lrangeBatch = Sequence(lrange);
+        var zrange = new StringBuilder();
+        for (int i = 0; i < Batch / 16; i++)
+        {
+            zrange.Append("*4\r\n$6\r\nZRANGE\r\n$6\r\nmyzset\r\n$1\r\n0\r\n$2\r\n99\r\n");
+        }
+        _zrangeBatch = Sequence(zrange);
 
         var longList = new StringBuilder();
         for (int i = 0; i < 10_000; i++)
@@ -162,6 +169,10 @@ public class CollectionBenchmarks
     /// <summary>64 LRANGE 0 99 of a 100-element list (per-operation time = result / 64).</summary>
     [Benchmark(OperationsPerInvoke = Batch / 16)]
     public int LRange100() => Run(_lrangeBatch);
+
+    /// <summary>64 ZRANGE 0 99 of the 100k-member sorted set (per-operation time = result / 64).</summary>
+    [Benchmark(OperationsPerInvoke = Batch / 16)]
+    public int ZRange100() => Run(_zrangeBatch);
 
     /// <summary>512 LPUSH + LPOP pairs on a 10k-element list.</summary>
     [Benchmark(OperationsPerInvoke = Batch)]

@@ -4,7 +4,7 @@ namespace Cairn.Server.Bench;
 
 /// <summary>
 /// Micro-benchmarks of the request path without sockets: `dotnet run -c Release --project bench/Cairn.Server.Bench`.
-/// `-- loop get|set|zadd|sadd|hset|lrange|pushpop SECONDS` runs one batch benchmark in a plain loop instead, for attaching a
+/// `-- loop get|set|zadd|sadd|hset|lrange|zrange|pushpop SECONDS` runs one batch benchmark in a plain loop instead, for attaching a
 /// profiler (perf, dotnet-trace); it prints the commands run, their rate and the process's CPU time per command (steadier
 /// than the rate when other work shares the machine).
 /// </summary>
@@ -31,6 +31,7 @@ internal static class Program
                         "sadd" => collections.SAddRandom,
                         "hset" => collections.HSetRandom,
                         "lrange" => collections.LRange100,
+                        "zrange" => collections.ZRange100,
                         "pushpop" => collections.PushPop,
                         _ => throw new ArgumentException($"unknown loop mode {args[1]}"),
                     };
