@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Cairn.Engine.Memory.Collections;
 using Cairn.Primitives;
 
@@ -460,16 +462,20 @@ internal sealed class SortedSetTree
         return member.SequenceCompareTo(Element(id).Member);
     }
 
-    /// <summary>The first of a leaf's first <paramref name="n"/> entries at or after (score, member).</summary>
+    /// <summary>
+    /// The first of a leaf's first <paramref name="n"/> entries at or after (score, member). The scores are counted with
+    /// vector compares rather than bisected: the leaf's cache lines are then loaded in parallel instead of one dependent
+    /// miss per probe; only entries whose score ties are compared by member (bisected, loading their elements).
+    /// </summary>
     private int LowerBound(Span<double> scores, Span<int> ids, int n, double score, ReadOnlySpan<byte> member)
     {
-        int low = 0;
-        int high = n;
+        (int below, int atMost) = CountBelowAndAtMost(scores.Slice(0, n), score);
+        int low = below;
+        int high = atMost;
         while (low < high)
         {
             int middle = (low + high) >>> 1;
-            double s = scores[middle];
-            if (s < score || (s == score && Element(ids[middle]).Member.AsSpan().SequenceCompareTo(member) < 0))
+            if (Element(ids[middle]).Member.AsSpan().SequenceCompareTo(member) < 0)
             {
                 low = middle + 1;
             }
@@ -481,19 +487,49 @@ internal sealed class SortedSetTree
         return low;
     }
 
+    /// <summary>How many of the sorted <paramref name="scores"/> are below <paramref name="score"/>, and how many at most it.</summary>
+    private static (int Below, int AtMost) CountBelowAndAtMost(ReadOnlySpan<double> scores, double score)
+    {
+        int i = 0;
+        long below = 0;
+        long atMost = 0;
+        if (Vector256.IsHardwareAccelerated && scores.Length >= Vector256<double>.Count)
+        {
+            Vector256<double> key = Vector256.Create(score);
+            Vector256<long> belowLanes = Vector256<long>.Zero;
+            Vector256<long> atMostLanes = Vector256<long>.Zero;
+            ref double first = ref MemoryMarshal.GetReference(scores);
+            for (; i <= scores.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                Vector256<double> values = Vector256.LoadUnsafe(ref first, (nuint)i);
+                // A true lane is all ones (-1): subtracting counts it.
+                belowLanes -= Vector256.LessThan(values, key).AsInt64();
+                atMostLanes -= Vector256.LessThanOrEqual(values, key).AsInt64();
+            }
+            below = Vector256.Sum(belowLanes);
+            atMost = Vector256.Sum(atMostLanes);
+        }
+        for (; i < scores.Length; i++)
+        {
+            double value = scores[i];
+            below += value < score ? 1 : 0;
+            atMost += value <= score ? 1 : 0;
+        }
+        return ((int)below, (int)atMost);
+    }
+
     /// <summary>The child of an inner node whose range holds (score, member): the last whose separator is at most it
-    /// (child 0 when none of the others is).</summary>
+    /// (child 0 when none of the others is). Separators are counted as a leaf's scores are (<see cref="LowerBound"/>).</summary>
     private int ChildFor(int node, double score, ReadOnlySpan<byte> member)
     {
         int start = node * InnerCapacity;
-        int low = 1;
-        int high = _innerSize[node];
-        double[] scores = _innerScores;
+        (int below, int atMost) = CountBelowAndAtMost(_innerScores.AsSpan(start + 1, _innerSize[node] - 1), score);
+        int low = below + 1;
+        int high = atMost + 1;
         while (low < high)
         {
             int middle = (low + high) >>> 1;
-            double s = scores[start + middle];
-            if (s < score || (s == score && _innerMembers[start + middle].AsSpan().SequenceCompareTo(member) <= 0))
+            if (_innerMembers[start + middle].AsSpan().SequenceCompareTo(member) <= 0)
             {
                 low = middle + 1;
             }
