@@ -156,12 +156,13 @@ public sealed class SortedSetTreeModelTests
     [InlineData(22, true)]
     public void GrowsThreeInnerLevelsAndDrainsBackToALeaf(int seed, bool ascending)
     {
-        // Three inner levels (64 children a node: 140k elements loaded in order, whose leaves are full, or 200k in random
-        // order); draining them by single deletes and runs merges and borrows at every level until the root is a leaf.
+        // Three inner levels (32 entries a leaf, 64 children an inner node: 100k elements loaded in order, whose leaves
+        // are full, or 120k in random order); draining them by single deletes and runs merges and borrows at every level
+        // until the root is a leaf.
         var random = new Random(seed);
         var tree = new SortedSetTree(4);
         var model = new SortedDictionary<(double Score, string Member), bool>(s_order);
-        int size = ascending ? 140_000 : 200_000;
+        int size = ascending ? 100_000 : 120_000;
         for (int i = 0; i < size; i++)
         {
             double score = ascending ? i : random.Next(1_000_000);
@@ -343,7 +344,7 @@ public sealed class SortedSetTreeModelTests
     {
         // memory.sh loads members in score order: every split but the last leaf's keeps a full leaf.
         var tree = new SortedSetTree(4);
-        for (int i = 0; i < 64 * 100; i++)
+        for (int i = 0; i < SortedSetTree.LeafCapacity * 100; i++)
         {
             Insert(tree, i, "a" + i);
         }
