@@ -8,14 +8,15 @@ using Cairn.Primitives;
 namespace Cairn.Engine.Memory.SortedSets;
 
 /// <summary>
-/// The member → node table of a skiplist-encoded sorted set (the dict half of Redis's zset): open addressing with linear
-/// probing over the node numbers of a <see cref="SkipList"/>, one 32-bit slot per entry and no per-entry objects.
+/// The member → element table of a skiplist-encoded sorted set (the dict half of Redis's zset): open addressing with
+/// linear probing over the element ids of a <see cref="SortedSetTree"/> (called nodes here), one 32-bit slot per entry
+/// and no per-entry objects.
 /// A slot holds the node number in its low <c>nodeBits</c> bits and, above them, a tag of the member's hash (bits the
 /// slot index does not use), so a probe rejects almost every other member without loading its node: a hit costs the
-/// slot, the node and the member's bytes. The table has twice as many slots as the power of two covering the list's node
+/// slot, the node and the member's bytes. The table has twice as many slots as the power of two covering the tree's element
 /// numbers (load below 1/2) and is rebuilt, from the hashes the nodes keep, when the node capacity passes that power of
 /// two. Deletion shifts the following entries back (no tombstones).
-/// Invariants: 0 is an empty slot (node 0 is the header, never indexed); every live node is in exactly one slot, reachable
+/// Invariants: 0 is an empty slot (id 0 is never used); every live node is in exactly one slot, reachable
 /// by probing from its hash's home slot without crossing an empty slot.
 /// Thread safety: none; the store lock serialises access.
 /// </summary>
@@ -29,7 +30,7 @@ internal sealed class MemberIndex
     private int _slotMask;
 
     /// <summary>A table for node numbers below <paramref name="nodeCapacity"/> (a power of two, at most 2^29). Nodes are
-    /// read from the list's chunked node array (<see cref="SlotChunks"/>).</summary>
+    /// read from the tree's chunked element slab (<see cref="SlotChunks"/>).</summary>
     public MemberIndex(int nodeCapacity)
     {
         _slots = [];
@@ -40,7 +41,7 @@ internal sealed class MemberIndex
     public long SlotBytes => (long)_slots.Length * sizeof(uint);
 
     /// <summary>The node holding <paramref name="member"/> (whose hash is <paramref name="hash"/>), or 0.</summary>
-    public int Find(ReadOnlySpan<byte> member, int hash, SkipListNode[][] nodes)
+    public int Find(ReadOnlySpan<byte> member, int hash, SortedSetElement[][] nodes)
     {
         uint[] slots = _slots;
         uint tag = Tag(hash);
@@ -69,7 +70,7 @@ internal sealed class MemberIndex
     /// nodes their tags point to, then those nodes' member arrays (what <see cref="Find"/> touches, three cache lines that
     /// a large set rarely has cached). Done for a pipelined batch the waits overlap. Only hints: a wrong guess costs a line.
     /// </summary>
-    public unsafe void Prefetch(ReadOnlySpan<int> hashes, SkipListNode[][] nodes)
+    public unsafe void Prefetch(ReadOnlySpan<int> hashes, SortedSetElement[][] nodes)
     {
         if (!Sse.IsSupported || hashes.Length > MaxPrefetch)
         {
@@ -127,7 +128,7 @@ internal sealed class MemberIndex
     }
 
     /// <summary>Removes a node (its member's hash is <paramref name="hash"/>). REQUIRES: it is in the table.</summary>
-    public void Remove(int node, int hash, SkipListNode[][] nodes)
+    public void Remove(int node, int hash, SortedSetElement[][] nodes)
     {
         uint[] slots = _slots;
         int mask = _slotMask;
@@ -171,12 +172,12 @@ internal sealed class MemberIndex
     }
 
     /// <summary>Re-sizes for a grown node array and re-enters its live nodes [1, limit) from their stored hashes.</summary>
-    public void Rebuild(int nodeCapacity, SkipListNode[][] nodes, int limit)
+    public void Rebuild(int nodeCapacity, SortedSetElement[][] nodes, int limit)
     {
         Reset(nodeCapacity);
         for (int node = 1; node < limit; node++)
         {
-            ref SkipListNode n = ref nodes[node >> SlotChunks.Shift][node & SlotChunks.Mask];
+            ref SortedSetElement n = ref nodes[node >> SlotChunks.Shift][node & SlotChunks.Mask];
             if (n.Member is not null)
             {
                 Add(node, n.Hash);

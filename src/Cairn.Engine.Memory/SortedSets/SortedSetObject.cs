@@ -9,8 +9,9 @@ namespace Cairn.Engine.Memory.SortedSets;
 /// <item>listpack: a sorted array of entries, searched linearly; while it holds at most
 /// <see cref="SortedSetEncodingLimits.MaxListpackEntries"/> members of at most
 /// <see cref="SortedSetEncodingLimits.MaxListpackValueBytes"/> bytes.</item>
-/// <item>skiplist: a <see cref="SkipList"/> with spans (O(log n) ranks) and its member → node index (O(1) scores), in
-/// flat arrays by node number (node numbers serve as ZSCAN cursors).</item>
+/// <item>skiplist (Redis's name, kept for OBJECT ENCODING): a <see cref="SortedSetTree"/>, an order-statistic B+tree
+/// (O(log n) ranks) over an element slab with a member → element index (O(1) scores), in flat arrays (element ids serve
+/// as ZSCAN cursors).</item>
 /// </list>
 /// Writes convert a listpack to a skiplist past the limits; nothing converts back except building a new set
 /// (<see cref="FromEntries"/>), as in Redis. Ranks here are 0-based. <see cref="MemoryUsageBytes"/> is kept incrementally.
@@ -20,10 +21,10 @@ public sealed class SortedSetObject : DataObject
 {
     private const long BaseBytes = 48;
     private const long ListpackEntryOverheadBytes = 12;
-    private const long SkipListEntryOverheadBytes = 96;
+    private const long TreeEntryOverheadBytes = 96;
 
     private List<SortedSetEntry>? _entries;
-    private SkipList? _skipList;
+    private SortedSetTree? _tree;
     private long _memoryBytes = BaseBytes;
 
     private SortedSetObject(bool listpack, int capacity)
@@ -34,13 +35,13 @@ public sealed class SortedSetObject : DataObject
         }
         else
         {
-            _skipList = new SkipList(capacity);
+            _tree = new SortedSetTree(capacity);
         }
     }
 
-    private SortedSetObject(SkipList skipList, long memoryBytes)
+    private SortedSetObject(SortedSetTree tree, long memoryBytes)
     {
-        _skipList = skipList;
+        _tree = tree;
         _memoryBytes = memoryBytes;
     }
 
@@ -82,7 +83,7 @@ public sealed class SortedSetObject : DataObject
 
     public override long MemoryUsageBytes => _memoryBytes;
 
-    public override long Length => _entries?.Count ?? _skipList!.Length;
+    public override long Length => _entries?.Count ?? _tree!.Length;
 
     public bool TryGetScore(ReadOnlySpan<byte> member, out double score)
     {
@@ -92,9 +93,9 @@ public sealed class SortedSetObject : DataObject
             score = index >= 0 ? _entries[index].Score : 0;
             return index >= 0;
         }
-        int node = _skipList!.Find(member, out _);
-        score = node != 0 ? _skipList.ScoreOf(node) : 0;
-        return node != 0;
+        int id = _tree!.Find(member, out _);
+        score = id != 0 ? _tree.ScoreOf(id) : 0;
+        return id != 0;
     }
 
     /// <summary>0-based rank in ascending order, or -1 when absent.</summary>
@@ -104,8 +105,8 @@ public sealed class SortedSetObject : DataObject
         {
             return ListIndexOf(member);
         }
-        int node = _skipList!.Find(member, out _);
-        return node != 0 ? _skipList.GetRank(node) - 1 : -1;
+        int id = _tree!.Find(member, out _);
+        return id != 0 ? _tree.RankOf(id) : -1;
     }
 
     /// <summary>The element at a 0-based rank. REQUIRES: 0 &lt;= rank &lt; Length.</summary>
@@ -116,8 +117,8 @@ public sealed class SortedSetObject : DataObject
         {
             return _entries[(int)rank];
         }
-        int node = _skipList!.GetByRank(rank + 1);
-        return new SortedSetEntry(_skipList.MemberOf(node), _skipList.ScoreOf(node));
+        int id = _tree!.IdAtRank(rank);
+        return new SortedSetEntry(_tree.MemberOf(id), _tree.ScoreOf(id));
     }
 
     /// <summary>The ranks [Start, End) of the elements whose scores lie in <paramref name="range"/>; empty when Start == End.</summary>
@@ -179,16 +180,16 @@ public sealed class SortedSetObject : DataObject
                 ListInsert(score, member.ToArray());
                 return ZAddResult.Added;
             }
-            ConvertToSkipList();
+            ConvertToTree();
         }
         // One hash of the member serves the look-up and, when absent, the insert.
-        int existing = _skipList!.Find(member, out int hash);
+        int existing = _tree!.Find(member, out int hash);
         if (existing != 0)
         {
-            ZAddResult result = UpdateExisting(_skipList.ScoreOf(existing), ref score, flags, out newScore);
+            ZAddResult result = UpdateExisting(_tree.ScoreOf(existing), ref score, flags, out newScore);
             if (result == ZAddResult.Updated)
             {
-                _skipList.UpdateScore(existing, score);
+                _tree.UpdateScore(existing, score);
             }
             return result;
         }
@@ -196,7 +197,7 @@ public sealed class SortedSetObject : DataObject
         {
             return ZAddResult.Skipped;
         }
-        SkipListAdd(score, member.ToArray(), hash);
+        TreeAdd(score, member.ToArray(), hash);
         return ZAddResult.Added;
     }
 
@@ -213,12 +214,13 @@ public sealed class SortedSetObject : DataObject
             ListRemoveRange(index, 1);
             return true;
         }
-        int node = _skipList!.Find(member, out _);
-        if (node == 0)
+        int id = _tree!.Find(member, out _);
+        if (id == 0)
         {
             return false;
         }
-        SkipListRemove(node);
+        _memoryBytes -= _tree.MemberOf(id).Length + TreeEntryOverheadBytes;
+        _tree.Delete(id);
         return true;
     }
 
@@ -232,14 +234,8 @@ public sealed class SortedSetObject : DataObject
             ListRemoveRange((int)start, (int)count);
             return count;
         }
-        int first = _skipList!.GetByRank(start + 1);
-        int node = first;
-        for (long i = 0; i < count; i++)
-        {
-            _memoryBytes -= _skipList.MemberOf(node).Length + SkipListEntryOverheadBytes;
-            node = _skipList.Next(node);
-        }
-        _skipList.DeleteRun(first, count);
+        long memberBytes = _tree!.DeleteRun(start, count);
+        _memoryBytes -= memberBytes + count * TreeEntryOverheadBytes;
         return count;
     }
 
@@ -251,8 +247,8 @@ public sealed class SortedSetObject : DataObject
         {
             return _entries[random.NextInt(_entries.Count)];
         }
-        int node = _skipList!.RandomNode(random);
-        return new SortedSetEntry(_skipList.MemberOf(node), _skipList.ScoreOf(node));
+        int id = _tree!.RandomElement(random);
+        return new SortedSetEntry(_tree.MemberOf(id), _tree.ScoreOf(id));
     }
 
     /// <summary>
@@ -266,17 +262,17 @@ public sealed class SortedSetObject : DataObject
             output.AddRange(_entries);
             return 0;
         }
-        return _skipList!.Scan(cursor, count, output);
+        return _tree!.Scan(cursor, count, output);
     }
 
-    public override void PrefetchMembers(ReadOnlySpan<int> hashes) => _skipList?.PrefetchMembers(hashes);
+    public override void PrefetchMembers(ReadOnlySpan<int> hashes) => _tree?.PrefetchMembers(hashes);
 
     public override DataObject Clone()
     {
-        if (_skipList is not null)
+        if (_tree is not null)
         {
-            // Same arrays, same node numbers: a copy of the blocks instead of n inserts.
-            return new SortedSetObject(_skipList.Clone(), _memoryBytes);
+            // Same arrays, same ids: a copy of the arrays instead of n inserts.
+            return new SortedSetObject(_tree.Clone(), _memoryBytes);
         }
         var copy = new SortedSetObject(_entries is not null, (int)Length);
         for (Walker walker = Length == 0 ? default : Walk(0, reverse: false); walker.MoveNext();)
@@ -286,13 +282,14 @@ public sealed class SortedSetObject : DataObject
         return copy;
     }
 
-    /// <summary>Iterates elements by rank from a start, following level-0 links (O(1) a step after an O(log n) seek).</summary>
+    /// <summary>Iterates elements by rank from a start, along the tree's leaves (O(1) a step after an O(log n) seek).</summary>
     public struct Walker
     {
         private readonly SortedSetObject? _set;
         private readonly bool _reverse;
         private long _rank;
-        private int _node;
+        private int _leaf;
+        private int _index;
         private bool _started;
 
         internal Walker(SortedSetObject set, long startRank, bool reverse)
@@ -301,7 +298,8 @@ public sealed class SortedSetObject : DataObject
             _set = set;
             _reverse = reverse;
             _rank = startRank;
-            _node = 0;
+            _leaf = 0;
+            _index = 0;
             _started = false;
             Current = default;
         }
@@ -328,21 +326,22 @@ public sealed class SortedSetObject : DataObject
                 Current = entries[(int)_rank];
                 return true;
             }
-            SkipList list = _set._skipList!;
+            SortedSetTree tree = _set._tree!;
             if (!_started)
             {
-                _node = list.GetByRank(_rank + 1);
+                _leaf = tree.Locate(_rank, out _index);
                 _started = true;
             }
-            else if (_node != 0)
+            else if (_leaf != 0 && !(_reverse ? tree.StepBackward(ref _leaf, ref _index) : tree.StepForward(ref _leaf, ref _index)))
             {
-                _node = _reverse ? list.Previous(_node) : list.Next(_node);
+                _leaf = 0;
             }
-            if (_node == 0)
+            if (_leaf == 0)
             {
                 return false;
             }
-            Current = new SortedSetEntry(list.MemberOf(_node), list.ScoreOf(_node));
+            int id = tree.IdAt(_leaf, _index);
+            Current = new SortedSetEntry(tree.MemberOf(id), tree.ScoreOf(id));
             return true;
         }
     }
@@ -375,7 +374,7 @@ public sealed class SortedSetObject : DataObject
     {
         if (_entries is null)
         {
-            return _skipList!.CountPrefix(predicate);
+            return _tree!.CountPrefix(predicate);
         }
         int count = 0;
         while (count < _entries.Count && predicate.Holds(_entries[count].Score, _entries[count].Member))
@@ -393,7 +392,7 @@ public sealed class SortedSetObject : DataObject
         }
         else
         {
-            SkipListAdd(score, member, ByteArrayComparer.Hash(member));
+            TreeAdd(score, member, ByteArrayComparer.Hash(member));
         }
     }
 
@@ -462,27 +461,21 @@ public sealed class SortedSetObject : DataObject
         _entries!.RemoveRange(index, count);
     }
 
-    private void SkipListAdd(double score, byte[] member, int hash)
+    private void TreeAdd(double score, byte[] member, int hash)
     {
-        _skipList!.Insert(score, member, hash);
-        _memoryBytes += member.Length + SkipListEntryOverheadBytes;
+        _tree!.Insert(score, member, hash);
+        _memoryBytes += member.Length + TreeEntryOverheadBytes;
     }
 
-    private void SkipListRemove(int node)
-    {
-        _memoryBytes -= _skipList!.MemberOf(node).Length + SkipListEntryOverheadBytes;
-        _skipList.Delete(node);
-    }
-
-    private void ConvertToSkipList()
+    private void ConvertToTree()
     {
         List<SortedSetEntry> entries = _entries!;
         _entries = null;
-        _skipList = new SkipList(entries.Count + 1);
+        _tree = new SortedSetTree(entries.Count + 1);
         _memoryBytes = BaseBytes;
         foreach (SortedSetEntry entry in entries)
         {
-            SkipListAdd(entry.Score, entry.Member, ByteArrayComparer.Hash(entry.Member));
+            TreeAdd(entry.Score, entry.Member, ByteArrayComparer.Hash(entry.Member));
         }
     }
 
