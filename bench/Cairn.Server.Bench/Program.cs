@@ -37,6 +37,7 @@ internal static class Program
                     };
                     break;
             }
+            long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             TimeSpan cpuStarted = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
             long started = Environment.TickCount64;
             long until = started + long.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) * 1000;
@@ -47,7 +48,8 @@ internal static class Program
             }
             double seconds = (Environment.TickCount64 - started) / 1000.0;
             double cpuNanoseconds = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuStarted).TotalNanoseconds;
-            Console.WriteLine($"{commands} commands, {commands / seconds:F0}/s, {cpuNanoseconds / commands:F0} ns CPU per command");
+            long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            Console.WriteLine($"{commands} commands, {commands / seconds:F0}/s, {cpuNanoseconds / commands:F0} ns CPU per command, {allocated / commands} B allocated per command");
             return;
         }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

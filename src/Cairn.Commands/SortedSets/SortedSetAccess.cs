@@ -65,16 +65,22 @@ internal static class SortedSetAccess
     /// <summary>One element of a range reply: the member, or with scores [member, score] (nested in RESP3).</summary>
     public static void WriteElement(CommandContext ctx, in SortedSetEntry entry, bool withScores)
     {
-        if (!withScores)
+        var batch = new BulkStringBatch(ctx.Reply);
+        WriteElement(ref batch, entry, withScores);
+        batch.Flush();
+    }
+
+    /// <summary>As <see cref="WriteElement(CommandContext, in SortedSetEntry, bool)"/>, into a batch (a reply's run of elements).</summary>
+    public static void WriteElement(ref BulkStringBatch batch, in SortedSetEntry entry, bool withScores)
+    {
+        if (withScores && batch.IsResp3)
         {
-            ctx.Reply.WriteBulkString(entry.Member);
-            return;
+            batch.WriteArrayHeader(2);
         }
-        if (ctx.Reply.IsResp3)
+        batch.Write(entry.Member);
+        if (withScores)
         {
-            ctx.Reply.WriteArrayHeader(2);
+            batch.WriteDouble(entry.Score);
         }
-        ctx.Reply.WriteBulkString(entry.Member);
-        ctx.Reply.WriteDouble(entry.Score);
     }
 }

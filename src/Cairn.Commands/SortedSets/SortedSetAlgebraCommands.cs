@@ -187,10 +187,12 @@ internal static class SortedSetAlgebraCommands
         }
         result.Sort(static (a, b) => SortedSetEntry.Compare(a.Score, a.Member, b.Score, b.Member));
         SortedSetAccess.WriteElementsHeader(ctx, result.Count, withScores);
+        var batch = new BulkStringBatch(ctx.Reply);
         foreach (SortedSetEntry entry in result)
         {
-            SortedSetAccess.WriteElement(ctx, entry, withScores);
+            SortedSetAccess.WriteElement(ref batch, entry, withScores);
         }
+        batch.Flush();
     }
 
     private static List<SortedSetEntry> Intersect(Source[] sources, Aggregate aggregate, long limit, bool countOnly)

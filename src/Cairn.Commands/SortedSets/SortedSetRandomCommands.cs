@@ -120,10 +120,12 @@ internal static class SortedSetRandomCommands
         {
             // The whole set, in the order Redis's zset iterator walks it: from the highest element down.
             SortedSetAccess.WriteElementsHeader(ctx, size, withScores);
+            var batch = new BulkStringBatch(ctx.Reply);
             for (SortedSetObject.Walker walker = set.Walk(size - 1, reverse: true); walker.MoveNext();)
             {
-                SortedSetAccess.WriteElement(ctx, walker.Current, withScores);
+                SortedSetAccess.WriteElement(ref batch, walker.Current, withScores);
             }
+            batch.Flush();
             return;
         }
         int count = (int)requested;

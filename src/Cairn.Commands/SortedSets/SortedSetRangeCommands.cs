@@ -176,10 +176,21 @@ internal static class SortedSetRangeCommands
             return;
         }
         SortedSetAccess.WriteElementsHeader(ctx, count, withScores);
-        for (SortedSetObject.Walker walker = count > 0 ? set!.Walk(first, reverse) : default; count > 0 && walker.MoveNext(); count--)
+        if (count > 0)
         {
-            SortedSetAccess.WriteElement(ctx, walker.Current, withScores);
+            WriteRange(ctx, set!, first, count, reverse, withScores);
         }
+    }
+
+    /// <summary>Writes <paramref name="count"/> elements from rank <paramref name="first"/> on, as one batch of bulk strings.</summary>
+    private static void WriteRange(CommandContext ctx, SortedSetObject set, long first, long count, bool reverse, bool withScores)
+    {
+        var batch = new BulkStringBatch(ctx.Reply);
+        for (SortedSetObject.Walker walker = set.Walk(first, reverse); count > 0 && walker.MoveNext(); count--)
+        {
+            SortedSetAccess.WriteElement(ref batch, walker.Current, withScores);
+        }
+        batch.Flush();
     }
 
     /// <summary>ZRANGE by index: negative indices count from the end; the result is (first rank walked, how many).</summary>

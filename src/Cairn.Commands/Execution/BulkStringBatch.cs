@@ -1,12 +1,13 @@
 using System.Buffers.Text;
 using Cairn.Protocol.Resp;
 
-namespace Cairn.Commands.Lists;
+namespace Cairn.Commands.Execution;
 
 /// <summary>
-/// Writes a run of bulk strings (the elements of an LRANGE reply) into one span of the reply buffer at a time instead of
-/// asking the buffer writer for a span per element: for 100 short elements that was most of LRANGE's time (a GetSpan, an
-/// Advance and a general integer format each). Lengths under 100 are formatted inline.
+/// Writes a run of bulk strings (the elements of an LRANGE or ZRANGE reply, with ZRANGE's scores) into one span of the
+/// reply buffer at a time instead of asking the buffer writer for a span per element: for 100 short elements that was
+/// most of LRANGE's time (a GetSpan, an Advance and a general integer format each). Lengths under 100 are formatted
+/// inline.
 /// REQUIRES: nothing else writes to the <see cref="RespWriter"/> between the first <see cref="Write"/> and
 /// <see cref="Flush"/> (the span held here would be overwritten); <see cref="Flush"/> must be called at the end.
 /// </summary>
@@ -27,7 +28,10 @@ internal ref struct BulkStringBatch
         _position = 0;
     }
 
-    public void Write(ReadOnlySpan<byte> value)
+    /// <summary>Whether the reply is RESP3 (pairs nest there).</summary>
+    public readonly bool IsResp3 => _writer.IsResp3;
+
+    public void Write(scoped ReadOnlySpan<byte> value)
     {
         int needed = value.Length + FramingBytes;
         if (_span.Length - _position < needed)
@@ -66,6 +70,47 @@ internal ref struct BulkStringBatch
         span[position++] = (byte)'\r';
         span[position++] = (byte)'\n';
         _position = position;
+    }
+
+    /// <summary>
+    /// A double as <see cref="RespWriter.WriteDouble"/> writes it: a RESP3 double (',') or, in RESP2, a bulk string of
+    /// its %.17g text.
+    /// </summary>
+    public void WriteDouble(double value)
+    {
+        Span<byte> text = stackalloc byte[32];
+        int length = NumberFormat.FormatDouble(value, text);
+        if (_writer.IsResp3)
+        {
+            WriteLine((byte)',', text[..length]);
+        }
+        else
+        {
+            Write(text[..length]);
+        }
+    }
+
+    /// <summary>An array header, as <see cref="RespWriter.WriteArrayHeader"/> writes it (a small count).</summary>
+    public void WriteArrayHeader(int count)
+    {
+        Span<byte> text = stackalloc byte[11];
+        Utf8Formatter.TryFormat(count, text, out int digits);
+        WriteLine((byte)'*', text[..digits]);
+    }
+
+    private void WriteLine(byte prefix, scoped ReadOnlySpan<byte> text)
+    {
+        int needed = text.Length + 3;
+        if (_span.Length - _position < needed)
+        {
+            Flush();
+            _span = _writer.Output.GetSpan(needed);
+        }
+        _span[_position++] = prefix;
+        text.CopyTo(_span[_position..]);
+        _position += text.Length;
+        _span[_position++] = (byte)'\r';
+        _span[_position++] = (byte)'\n';
     }
 
     /// <summary>Commits what was written; the batch can go on with a new span afterwards.</summary>
