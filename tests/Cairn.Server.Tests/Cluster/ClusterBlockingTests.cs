@@ -45,7 +45,7 @@ public sealed class ClusterBlockingTests
         }
         finally
         {
-            await DisposeAllAsync(nodes);
+            await ClusterTestNode.DisposeAllAsync(nodes);
         }
     }
 
@@ -86,15 +86,7 @@ public sealed class ClusterBlockingTests
         }
         finally
         {
-            await DisposeAllAsync(nodes);
-        }
-    }
-
-    private static async Task DisposeAllAsync(IEnumerable<ClusterTestNode> nodes)
-    {
-        foreach (ClusterTestNode node in nodes)
-        {
-            await node.DisposeAsync();
+            await ClusterTestNode.DisposeAllAsync(nodes);
         }
     }
 }

@@ -58,7 +58,7 @@ public sealed class ClusterDeferredReplyTests
         }
         finally
         {
-            await DisposeAllAsync(nodes);
+            await ClusterTestNode.DisposeAllAsync(nodes);
         }
     }
 
@@ -84,7 +84,7 @@ public sealed class ClusterDeferredReplyTests
         }
         finally
         {
-            await DisposeAllAsync(nodes);
+            await ClusterTestNode.DisposeAllAsync(nodes);
         }
     }
 
@@ -109,7 +109,7 @@ public sealed class ClusterDeferredReplyTests
         }
         finally
         {
-            await DisposeAllAsync(nodes);
+            await ClusterTestNode.DisposeAllAsync(nodes);
         }
     }
 
@@ -137,7 +137,7 @@ public sealed class ClusterDeferredReplyTests
         }
         finally
         {
-            await DisposeAllAsync(nodes);
+            await ClusterTestNode.DisposeAllAsync(nodes);
         }
     }
 
@@ -169,7 +169,7 @@ public sealed class ClusterDeferredReplyTests
         }
         finally
         {
-            await DisposeAllAsync(nodes);
+            await ClusterTestNode.DisposeAllAsync(nodes);
         }
     }
 
@@ -188,13 +188,5 @@ public sealed class ClusterDeferredReplyTests
             text.Append('$').Append(Encoding.UTF8.GetByteCount(arg)).Append("\r\n").Append(arg).Append("\r\n");
         }
         return text.ToString();
-    }
-
-    private static async Task DisposeAllAsync(List<ClusterTestNode> nodes)
-    {
-        foreach (ClusterTestNode node in nodes)
-        {
-            await node.DisposeAsync();
-        }
     }
 }

@@ -37,10 +37,7 @@ public sealed class ClusterDifferentialTests
         }
         finally
         {
-            foreach (ClusterTestNode node in nodes)
-            {
-                await node.DisposeAsync();
-            }
+            await ClusterTestNode.DisposeAllAsync(nodes);
         }
     }
 }

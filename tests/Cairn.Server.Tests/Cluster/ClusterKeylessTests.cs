@@ -78,7 +78,7 @@ public sealed class ClusterKeylessTests
         }
         finally
         {
-            await DisposeAllAsync(nodes);
+            await ClusterTestNode.DisposeAllAsync(nodes);
         }
     }
 
@@ -144,7 +144,7 @@ public sealed class ClusterKeylessTests
         }
         finally
         {
-            await DisposeAllAsync(nodes);
+            await ClusterTestNode.DisposeAllAsync(nodes);
         }
     }
 
@@ -162,13 +162,5 @@ public sealed class ClusterKeylessTests
         int comma = rendered.IndexOf(", ", StringComparison.Ordinal);
         cursor = rendered[1..comma];
         return ParseArray(rendered[(comma + 2)..^1]);
-    }
-
-    private static async Task DisposeAllAsync(IEnumerable<ClusterTestNode> nodes)
-    {
-        foreach (ClusterTestNode node in nodes)
-        {
-            await node.DisposeAsync();
-        }
     }
 }

@@ -164,4 +164,13 @@ internal sealed class ClusterTestNode : IAsyncDisposable
         }, "every node sees every other as alive");
         return nodes;
     }
+
+    /// <summary>Stops every node, one after the other.</summary>
+    public static async Task DisposeAllAsync(IEnumerable<ClusterTestNode> nodes)
+    {
+        foreach (ClusterTestNode node in nodes)
+        {
+            await node.DisposeAsync();
+        }
+    }
 }

@@ -34,7 +34,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
         finally
         {
-            await DisposeAllAsync(nodes);
+            await ClusterTestNode.DisposeAllAsync(nodes);
         }
     }
 
@@ -72,7 +72,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
         finally
         {
-            await DisposeAllAsync(nodes);
+            await ClusterTestNode.DisposeAllAsync(nodes);
         }
 
         static void RawClientHelper(ClusterTestNode node, params string[] command)
@@ -118,7 +118,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
         finally
         {
-            await DisposeAllAsync(nodes);
+            await ClusterTestNode.DisposeAllAsync(nodes);
         }
 
         static string Resp(params string[] args)
@@ -170,7 +170,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
         finally
         {
-            await DisposeAllAsync(nodes);
+            await ClusterTestNode.DisposeAllAsync(nodes);
         }
     }
 
@@ -198,7 +198,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
         finally
         {
-            await DisposeAllAsync(nodes);
+            await ClusterTestNode.DisposeAllAsync(nodes);
         }
     }
 
@@ -262,7 +262,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
         finally
         {
-            await DisposeAllAsync(nodes.Take(2));
+            await ClusterTestNode.DisposeAllAsync(nodes.Take(2));
         }
     }
 
@@ -311,7 +311,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
         finally
         {
-            await DisposeAllAsync(nodes);
+            await ClusterTestNode.DisposeAllAsync(nodes);
         }
     }
 
@@ -342,7 +342,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
         finally
         {
-            await DisposeAllAsync(nodes);
+            await ClusterTestNode.DisposeAllAsync(nodes);
         }
         await using var standalone = new Infrastructure.TestServer();
         using var client = standalone.Raw();
@@ -365,7 +365,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
         finally
         {
-            await DisposeAllAsync(nodes);
+            await ClusterTestNode.DisposeAllAsync(nodes);
         }
     }
 
@@ -401,7 +401,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
         finally
         {
-            await DisposeAllAsync(nodes);
+            await ClusterTestNode.DisposeAllAsync(nodes);
         }
     }
 
@@ -487,15 +487,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
         finally
         {
-            await DisposeAllAsync(nodes);
-        }
-    }
-
-    private static async Task DisposeAllAsync(IEnumerable<ClusterTestNode> nodes)
-    {
-        foreach (ClusterTestNode node in nodes)
-        {
-            await node.DisposeAsync();
+            await ClusterTestNode.DisposeAllAsync(nodes);
         }
     }
 

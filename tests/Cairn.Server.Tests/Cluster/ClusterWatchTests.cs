@@ -57,10 +57,7 @@ public sealed class ClusterWatchTests
         }
         finally
         {
-            foreach (ClusterTestNode node in nodes)
-            {
-                await node.DisposeAsync();
-            }
+            await ClusterTestNode.DisposeAllAsync(nodes);
         }
     }
 
@@ -101,10 +98,7 @@ public sealed class ClusterWatchTests
         }
         finally
         {
-            foreach (ClusterTestNode node in nodes)
-            {
-                await node.DisposeAsync();
-            }
+            await ClusterTestNode.DisposeAllAsync(nodes);
         }
     }
 
@@ -135,10 +129,7 @@ public sealed class ClusterWatchTests
         }
         finally
         {
-            foreach (ClusterTestNode node in nodes)
-            {
-                await node.DisposeAsync();
-            }
+            await ClusterTestNode.DisposeAllAsync(nodes);
         }
     }
 }
