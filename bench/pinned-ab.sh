@@ -4,7 +4,8 @@
 # (200k), each as requests/s and server CPU per request. Loopback port 23876 only (AB_PORT overrides); each server is
 # started here and stopped by its PID.
 #   bench/pinned-ab.sh ROUNDS "label|/path/to/server|server args|ENV=value ..." ...
-# AB_TESTS="zadd sadd hset" measures those tests at -P 16 instead (AB_REQUESTS each, default 400000; no -c 50 GET).
+# AB_TESTS="zadd sadd hset" measures those tests at -P 16 instead (AB_REQUESTS each, default 400000; no -c 50 GET);
+# AB_P=1 measures them unpipelined. AB_WARMUPS=3 repeats the warm-up three times (tiered code takes seconds to settle).
 # Example (tiering on against off, and Redis):
 #   bench/pinned-ab.sh 2 "tc0|/tmp/cairn/cairn||" "tiered|/tmp/cairn/cairn||DOTNET_TieredCompilation=1" "redis|redis-server||"
 set -u
@@ -12,7 +13,7 @@ ROUNDS=${1:?usage: pinned-ab.sh ROUNDS "label|server|args|env" ...}; shift
 PORT=${AB_PORT:-23876}
 WORK=$(mktemp -d /tmp/cairn-ab.XXXX)
 trap 'rm -rf "$WORK"' EXIT
-rps() { taskset -c 0 redis-benchmark -p $PORT -q -n "$1" -c 50 -r 100000 -d 64 -P "$2" -t "$3" 2>/dev/null | tr '\r' '\n' | grep -a "per second" | awk '{print int($2/1000)"k"}'; }
+rps() { taskset -c 0 redis-benchmark -p $PORT -q -n "$1" -c 50 -r 100000 -d 64 -P "$2" -t "$3" 2>/dev/null | tr '\r' '\n' | grep -a "per second" | tail -1 | awk '{for (i = 2; i <= NF; i++) if ($i == "requests") print int($(i-1)/1000)"k"}'; }
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 # requests/s, and the server's CPU time (user + system) per request in microseconds: far steadier than requests/s when
 # other work shares the machine.
@@ -25,10 +26,12 @@ for r in $(seq "$ROUNDS"); do
     ( cd "$WORK/data" && exec env $envs taskset -c 1 "$server" --port $PORT --save '' --appendonly no $args ) >/dev/null 2>&1 &
     pid=$!
     for _ in $(seq 1 100); do redis-cli -p $PORT ping >/dev/null 2>&1 && break; sleep 0.1; done
-    for P in 1 16; do rps 60000 $P set,get,incr,lpush,lpop,sadd,hset,zadd >/dev/null; done
+    for _ in $(seq "${AB_WARMUPS:-1}"); do
+      for P in 1 16; do rps 60000 $P set,get,incr,lpush,lpop,sadd,hset,zadd >/dev/null; done
+    done
     if [[ -n "${AB_TESTS:-}" ]]; then
-      line="r$r $label -P16:"
-      for t in $AB_TESTS; do line="$line $t=$(measure "${AB_REQUESTS:-400000}" 16 "$t")"; done
+      line="r$r $label -P${AB_P:-16}:"
+      for t in $AB_TESTS; do line="$line $t=$(measure "${AB_REQUESTS:-400000}" "${AB_P:-16}" "$t")"; done
       echo "$line"
     else
       echo "r$r $label -P16: set=$(measure 400000 16 set) get=$(measure 400000 16 get) incr=$(measure 400000 16 incr) | -c50 get=$(measure 200000 1 get)"

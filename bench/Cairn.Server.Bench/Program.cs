@@ -6,17 +6,21 @@ namespace Cairn.Server.Bench;
 /// Micro-benchmarks of the request path without sockets: `dotnet run -c Release --project bench/Cairn.Server.Bench`.
 /// `-- loop get|set|zadd|sadd|hset|lrange|zrange|pushpop SECONDS` runs one batch benchmark in a plain loop instead, for attaching a
 /// profiler (perf, dotnet-trace); it prints the commands run, their rate and the process's CPU time per command (steadier
-/// than the rate when other work shares the machine).
+/// than the rate when other work shares the machine). `-- loop command SECONDS "ZRANGE zset 0 99"` loops any one command
+/// (<see cref="CommandLoop"/> lists the keys there).
 /// </summary>
 internal static class Program
 {
     private static void Main(string[] args)
     {
-        if (args.Length == 3 && args[0] == "loop")
+        if (args.Length is 3 or 4 && args[0] == "loop")
         {
             Func<int> batch;
             switch (args[1])
             {
+                case "command" when args.Length == 4:
+                    batch = new CommandLoop(args[3]).RunBatch;
+                    break;
                 case "get" or "set":
                     var request = new RequestPathBenchmarks();
                     request.Setup();
