@@ -4,10 +4,11 @@ namespace Cairn.Server.Bench;
 
 /// <summary>
 /// Micro-benchmarks of the request path without sockets: `dotnet run -c Release --project bench/Cairn.Server.Bench`.
-/// `-- loop get|set|zadd|sadd|hset|lrange|zrange|pushpop SECONDS` runs one batch benchmark in a plain loop instead, for attaching a
+/// `-- loop get|set|setrandom|setrandom-aof|zadd|sadd|hset|lrange|zrange|pushpop SECONDS` runs one batch benchmark in a plain loop instead, for attaching a
 /// profiler (perf, dotnet-trace); it prints the commands run, their rate and the process's CPU time per command (steadier
 /// than the rate when other work shares the machine). `-- loop command SECONDS "ZRANGE zset 0 99"` loops any one command
-/// (<see cref="CommandLoop"/> lists the keys there).
+/// (<see cref="CommandLoop"/> lists the keys there). `setrandom-aof` is `setrandom` (SET of random keys out of 100k)
+/// with the AOF on, appendfsync everysec, in a new temporary directory (removed by hand); the AOF thread's CPU is counted.
 /// </summary>
 internal static class Program
 {
@@ -21,10 +22,19 @@ internal static class Program
                 case "command" when args.Length == 4:
                     batch = new CommandLoop(args[3]).RunBatch;
                     break;
-                case "get" or "set":
+                case "get" or "set" or "setrandom" or "setrandom-aof":
                     var request = new RequestPathBenchmarks();
+                    if (args[1] == "setrandom-aof")
+                    {
+                        request.AofDirectory = Directory.CreateTempSubdirectory("cairn-bench-aof-").FullName;
+                    }
                     request.Setup();
-                    batch = args[1] == "set" ? request.Set16 : request.Get16;
+                    batch = args[1] switch
+                    {
+                        "set" => request.Set16,
+                        "get" => request.Get16,
+                        _ => request.SetRandom,
+                    };
                     break;
                 default:
                     var collections = new CollectionBenchmarks();

@@ -17,10 +17,13 @@ public class RequestPathBenchmarks
     private ReadOnlySequence<byte> _setRandomBatch;
     private BatchRunner _runner = null!;
 
+    /// <summary>Set before <see cref="Setup"/>: the node logs writes to an AOF in this directory (appendfsync everysec).</summary>
+    public string? AofDirectory { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
-        _runner = new BatchRunner(1 << 20);
+        _runner = new BatchRunner(1 << 20, AofDirectory);
         var get = new StringBuilder();
         var set = new StringBuilder();
         string value = new('v', 64);

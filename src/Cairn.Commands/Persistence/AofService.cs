@@ -129,7 +129,7 @@ public sealed class AofService : IDisposable
     {
         string name = AofManifest.IncrementalFileName(sequence);
         string path = _directory + "/" + name;
-        IWritableFile file = _fileSystem.CreateWritable(path);
+        IWritableFile file = _fileSystem.CreateLog(path);
         file.Append(AofFormat.CreateHeader());
         file.Sync();
         _manifest.Files.Add((name, sequence, 'i'));

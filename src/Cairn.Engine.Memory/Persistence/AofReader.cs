@@ -8,7 +8,8 @@ namespace Cairn.Engine.Memory.Persistence;
 /// Reads an AOF file record by record, verifying every CRC. A record cut short by the end of the file is a torn tail;
 /// a checksum failure on the last complete record of the file (followed by nothing or by an incomplete record) is also
 /// treated as torn (a crash can leave a full-length record of garbage, or garble the end of one record and the start of
-/// the next); any other failure is corruption, reported with the file and offset.
+/// the next); any other failure is corruption, reported with the file and offset. Zero bytes after the last record, to a
+/// 4 KiB boundary that ends the file, are padding (docs/formats/aof.md), not a torn record.
 /// </summary>
 public static class AofReader
 {
@@ -49,6 +50,10 @@ public static class AofReader
             ReadExactly(file, offset, recordHeader);
             uint payloadLength = BinaryPrimitives.ReadUInt32LittleEndian(recordHeader);
             uint maskedCrc = BinaryPrimitives.ReadUInt32LittleEndian(recordHeader[4..]);
+            if (payloadLength == 0 && maskedCrc == 0 && IsPadding(file, offset, length))
+            {
+                break;
+            }
             long end = offset + AofFormat.RecordHeaderBytes + payloadLength;
             if (payloadLength > AofFormat.MaxPayloadBytes)
             {
@@ -78,6 +83,24 @@ public static class AofReader
             offset = end;
         }
         return new AofReadResult(AofReadStatus.Clean, offset, records, null);
+    }
+
+    /// <summary>
+    /// True when the file ends, on a 4 KiB boundary, in fewer than 4096 zero bytes from <paramref name="offset"/>: the
+    /// padding a log written around the page cache leaves after its last flush (IFileSystem.CreateLog). No record has an
+    /// empty payload, so a header of eight zero bytes never starts one.
+    /// </summary>
+    private static bool IsPadding(IRandomAccessFile file, long offset, long length)
+    {
+        const int Block = 4096;
+        if (length % Block != 0 || length - offset >= Block)
+        {
+            return false;
+        }
+        Span<byte> tail = stackalloc byte[Block];
+        tail = tail[..(int)(length - offset)];
+        ReadExactly(file, offset, tail);
+        return !tail.ContainsAnyExcept((byte)0);
     }
 
     /// <summary>

@@ -11,6 +11,9 @@ public sealed partial class PhysicalFileSystem : IFileSystem
 
     public IWritableFile CreateWritable(string path) => new PhysicalWritableFile(path);
 
+    /// <summary>On Linux (x64, arm64) a <see cref="DirectLogFile"/> when the file system takes O_DIRECT, else as <see cref="CreateWritable"/>.</summary>
+    public IWritableFile CreateLog(string path) => (IWritableFile?)DirectLogFile.TryCreate(path) ?? new PhysicalWritableFile(path);
+
     public IRandomAccessFile OpenRandomAccess(string path) => new PhysicalRandomAccessFile(path);
 
     public void Rename(string sourcePath, string destinationPath) => File.Move(sourcePath, destinationPath, overwrite: true);

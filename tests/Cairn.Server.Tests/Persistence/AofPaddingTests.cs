@@ -1,0 +1,79 @@
+using System.Text;
+using Cairn.Engine.Memory.Persistence;
+using Cairn.Primitives.FileSystem;
+
+namespace Cairn.Server.Tests.Persistence;
+
+/// <summary>
+/// The zero padding a log written around the page cache can end in after a crash (docs/formats/aof.md, Padding) is the
+/// end of the records, read as a clean file; zeros that are not that padding stay torn or corrupt.
+/// </summary>
+public sealed class AofPaddingTests
+{
+    private const string Path = "/aof/file.caof";
+
+    private static byte[] Record(int i) =>
+        AofFormat.EncodeRecord([(0, [ "SET"u8.ToArray(), Encoding.ASCII.GetBytes($"key{i}"), "value"u8.ToArray() ])]);
+
+    /// <summary>The header, <paramref name="records"/> records, then <paramref name="tail"/> as given.</summary>
+    private static (MemoryFileSystem FileSystem, long RecordsEnd) Write(int records, byte[] tail)
+    {
+        var fileSystem = new MemoryFileSystem();
+        fileSystem.CreateDirectory("/aof");
+        using IWritableFile file = fileSystem.CreateWritable(Path);
+        file.Append(AofFormat.CreateHeader());
+        for (int i = 0; i < records; i++)
+        {
+            file.Append(Record(i));
+        }
+        long end = file.Length;
+        file.Append(tail);
+        file.Sync();
+        return (fileSystem, end);
+    }
+
+    private static int PaddingTo4K(long end) => (int)((4096 - end % 4096) % 4096);
+
+    [Fact]
+    public void ZerosToTheNextBlockBoundaryAreTheCleanEndOfTheRecords()
+    {
+        long end = Write(50, []).RecordsEnd;
+        (MemoryFileSystem fileSystem, _) = Write(50, new byte[PaddingTo4K(end)]);
+        AofReadResult result = AofReader.Read(fileSystem, Path, null);
+        Assert.Equal(AofReadStatus.Clean, result.Status);
+        Assert.Equal(50, result.Records);
+        Assert.Equal(end, result.ValidLength);
+    }
+
+    /// <summary>Not what the log writer leaves, so not dropped silently: start-up stops at them (as before padding).</summary>
+    [Fact]
+    public void ZerosThatDoNotEndOnABlockBoundaryAreNotPadding()
+    {
+        long end = Write(50, []).RecordsEnd;
+        (MemoryFileSystem fileSystem, _) = Write(50, new byte[PaddingTo4K(end) - 1]);
+        AofReadResult result = AofReader.Read(fileSystem, Path, null);
+        Assert.Equal(AofReadStatus.Corrupt, result.Status);
+        Assert.Equal(50, result.Records);
+        Assert.Equal(end, result.ValidLength);
+    }
+
+    [Fact]
+    public void AZeroHeaderFollowedByARecordIsNotPadding()
+    {
+        long end = Write(50, []).RecordsEnd;
+        byte[] record = Record(99);
+        byte[] tail = [.. new byte[8], .. record, .. new byte[PaddingTo4K(end + 8 + record.Length)]];
+        (MemoryFileSystem fileSystem, _) = Write(50, tail);
+        AofReadResult result = AofReader.Read(fileSystem, Path, null);
+        Assert.Equal(AofReadStatus.Corrupt, result.Status);
+        Assert.Equal(end, result.ValidLength);
+    }
+
+    [Fact]
+    public void AWholeBlockOfZerosIsNotPadding()
+    {
+        long end = Write(50, []).RecordsEnd;
+        (MemoryFileSystem fileSystem, _) = Write(50, new byte[PaddingTo4K(end) + 4096]);
+        Assert.Equal(AofReadStatus.Corrupt, AofReader.Read(fileSystem, Path, null).Status);
+    }
+}
