@@ -30,6 +30,9 @@ public sealed class AofService : IDisposable
     /// <summary>The writer (read three times per logged command: the throw is kept out of line so this inlines).</summary>
     public AofWriter Writer => _writer ?? ThrowNotStarted();
 
+    /// <summary>Makes the wake-up of the AOF thread that commands deferred under the store lock (<see cref="AofWriter.WakeDeferred"/>). Call after releasing it.</summary>
+    public void WakeDeferred() => _writer?.WakeDeferred();
+
     public FsyncPolicy Policy => ParsePolicy(_server.Config.AppendFsync);
 
     public long LoadedRecords { get; private set; }

@@ -264,6 +264,7 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
                 _context.BatchClock = 0;
                 _context.ClockMark = 0;
                 _server.Store.Lock.Exit();
+                _server.Aof?.WakeDeferred(); // not under the store lock: the woken thread would preempt its holder
                 try
                 {
                     // appendfsync always: replies leave only once the writes they depend on are fsynced.

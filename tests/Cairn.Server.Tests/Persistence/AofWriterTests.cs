@@ -140,6 +140,11 @@ public sealed class AofWriterTests
             {
                 Append(writer, 2, nowMilliseconds: 31_000); // 30 s after the first record: hand the queue over
             }
+            // Handed over, but the wake-up waits for the caller to leave the store lock and ask for it (as a connection
+            // does after its batch): a thread woken under the lock would preempt the lock's holder.
+            await Task.Delay(100);
+            Assert.Equal(0, writer.DurableOffset);
+            writer.WakeDeferred();
             long target = writer.AppendedOffset;
             DateTime deadline = DateTime.UtcNow.AddSeconds(10);
             while (writer.DurableOffset < target && DateTime.UtcNow < deadline)
