@@ -15,6 +15,9 @@ public static class AofReader
 {
     private const int ReadChunkBytes = 1 << 20;
 
+    /// <summary>The block a log written around the page cache pads its last flush to (IFileSystem.CreateLog).</summary>
+    private const int PaddingBlock = 4096;
+
     public static AofReadResult Read(IFileSystem fileSystem, string path, Action<List<(int Database, byte[][] Arguments)>>? apply)
     {
         using IRandomAccessFile file = fileSystem.OpenRandomAccess(path);
@@ -43,6 +46,10 @@ public static class AofReader
         Span<byte> recordHeader = stackalloc byte[AofFormat.RecordHeaderBytes];
         while (offset < length)
         {
+            if (length - offset < PaddingBlock && IsPadding(file, offset, length))
+            {
+                break; // even fewer than a header's 8 bytes of it
+            }
             if (length - offset < AofFormat.RecordHeaderBytes)
             {
                 return new AofReadResult(AofReadStatus.TornTail, offset, records, $"{path} at offset {offset}: incomplete record header");
@@ -50,10 +57,6 @@ public static class AofReader
             ReadExactly(file, offset, recordHeader);
             uint payloadLength = BinaryPrimitives.ReadUInt32LittleEndian(recordHeader);
             uint maskedCrc = BinaryPrimitives.ReadUInt32LittleEndian(recordHeader[4..]);
-            if (payloadLength == 0 && maskedCrc == 0 && IsPadding(file, offset, length))
-            {
-                break;
-            }
             long end = offset + AofFormat.RecordHeaderBytes + payloadLength;
             if (payloadLength > AofFormat.MaxPayloadBytes)
             {
@@ -92,12 +95,11 @@ public static class AofReader
     /// </summary>
     private static bool IsPadding(IRandomAccessFile file, long offset, long length)
     {
-        const int Block = 4096;
-        if (length % Block != 0 || length - offset >= Block)
+        if (length % PaddingBlock != 0 || length - offset >= PaddingBlock)
         {
             return false;
         }
-        Span<byte> tail = stackalloc byte[Block];
+        Span<byte> tail = stackalloc byte[PaddingBlock];
         tail = tail[..(int)(length - offset)];
         ReadExactly(file, offset, tail);
         return !tail.ContainsAnyExcept((byte)0);

@@ -45,6 +45,27 @@ public sealed class AofPaddingTests
         Assert.Equal(end, result.ValidLength);
     }
 
+    [Fact]
+    public void PaddingShorterThanARecordHeaderIsTheCleanEndToo()
+    {
+        long end = Write(50, []).RecordsEnd;
+        // One more record, its key sized so that it ends 3 bytes before a block boundary.
+        for (int keyLength = 1; keyLength < 5000; keyLength++)
+        {
+            byte[] last = AofFormat.EncodeRecord([(0, [ "SET"u8.ToArray(), new byte[keyLength], "value"u8.ToArray() ])]);
+            if (PaddingTo4K(end + last.Length) == 3)
+            {
+                (MemoryFileSystem fileSystem, _) = Write(50, [.. last, 0, 0, 0]);
+                AofReadResult result = AofReader.Read(fileSystem, Path, null);
+                Assert.Equal(AofReadStatus.Clean, result.Status);
+                Assert.Equal(51, result.Records);
+                Assert.Equal(end + last.Length, result.ValidLength);
+                return;
+            }
+        }
+        Assert.Fail("no key length ends the record 3 bytes before a block boundary");
+    }
+
     /// <summary>Not what the log writer leaves, so not dropped silently: start-up stops at them (as before padding).</summary>
     [Fact]
     public void ZerosThatDoNotEndOnABlockBoundaryAreNotPadding()
