@@ -39,6 +39,9 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
     private readonly ServerContext _server;
     private readonly ILogger _logger;
     private readonly OutputBuffer _output = new();
+
+    /// <summary>The output chunks of one gather send (<see cref="FlushUnderOutputLock"/>; guarded by the output lock).</summary>
+    private readonly ReadOnlyMemory<byte>[] _sendSegments = new ReadOnlyMemory<byte>[Epoll.EpollSocket.MaxGatherBuffers];
     private readonly Lock _outputLock = new();
     private readonly RespWriter _writer;
     private readonly CommandContext _context;
@@ -910,12 +913,19 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
         {
             try
             {
+                ReadOnlyMemory<byte>[] segments = _sendSegments;
                 while (_output.Length > 0)
                 {
-                    ReadOnlyMemory<byte> head = _output.Head;
-                    int sent = _transport.TrySend(head.Span);
-                    _output.Consume(sent);
-                    if (sent < head.Length)
+                    int count = _output.GetSegments(segments);
+                    long offered = 0;
+                    for (int i = 0; i < count; i++)
+                    {
+                        offered += segments[i].Length;
+                    }
+                    int sent = _transport.TrySend(segments.AsSpan(0, count));
+                    segments.AsSpan(0, count).Clear(); // hold no chunk the pool may hand out again
+                    _output.ConsumeAcross(sent);
+                    if (sent < offered)
                     {
                         _sending = SendRestAsync();
                         break;

@@ -15,6 +15,12 @@ internal interface IClientTransport : IAsyncDisposable
     /// <see cref="System.Net.Sockets.SocketException"/> or <see cref="ObjectDisposedException"/> when the socket failed.</summary>
     int TrySend(ReadOnlySpan<byte> data);
 
+    /// <summary>
+    /// As <see cref="TrySend(ReadOnlySpan{byte})"/> for several buffers in order, in one system call where the
+    /// implementation can (sendmsg): bytes sent, counted across the buffers.
+    /// </summary>
+    int TrySend(ReadOnlySpan<ReadOnlyMemory<byte>> buffers);
+
     /// <summary>Sends at least one byte of <paramref name="data"/>, waiting for room: bytes sent.</summary>
     ValueTask<int> SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
 }

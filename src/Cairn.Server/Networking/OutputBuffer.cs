@@ -69,6 +69,45 @@ internal sealed class OutputBuffer : IBufferWriter<byte>
         return _tail.AsMemory(_tailWritten);
     }
 
+    /// <summary>
+    /// The unsent bytes in order, as up to <paramref name="segments"/>.Length buffers (the rest of the head chunk, the
+    /// sealed chunks, the tail): how many were filled.
+    /// </summary>
+    public int GetSegments(Span<ReadOnlyMemory<byte>> segments)
+    {
+        if (_length == 0 || segments.IsEmpty)
+        {
+            return 0;
+        }
+        int count = 0;
+        int offset = _headOffset;
+        foreach (Chunk chunk in _sealed)
+        {
+            segments[count++] = chunk.Array.AsMemory(offset, chunk.Length - offset);
+            offset = 0;
+            if (count == segments.Length)
+            {
+                return count;
+            }
+        }
+        if (_tail is not null && _tailWritten > offset)
+        {
+            segments[count++] = _tail.AsMemory(offset, _tailWritten - offset);
+        }
+        return count;
+    }
+
+    /// <summary>Drops <paramref name="count"/> sent bytes from the head, across chunks (at most <see cref="Length"/>).</summary>
+    public void ConsumeAcross(long count)
+    {
+        while (count > 0)
+        {
+            int take = (int)Math.Min(count, Head.Length);
+            Consume(take);
+            count -= take;
+        }
+    }
+
     /// <summary>Drops <paramref name="count"/> sent bytes from the head (at most <see cref="Head"/>'s length).</summary>
     public void Consume(int count)
     {

@@ -30,6 +30,22 @@ internal sealed class SocketTransport : IClientTransport
         };
     }
 
+    /// <summary>One send per buffer, in order, until one is not taken whole.</summary>
+    public int TrySend(ReadOnlySpan<ReadOnlyMemory<byte>> buffers)
+    {
+        int total = 0;
+        foreach (ReadOnlyMemory<byte> buffer in buffers)
+        {
+            int sent = TrySend(buffer.Span);
+            total += sent;
+            if (sent < buffer.Length)
+            {
+                break;
+            }
+        }
+        return total;
+    }
+
     public ValueTask<int> SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
         _socket.SendAsync(data, SocketFlags.None, cancellationToken);
 

@@ -4,7 +4,8 @@ namespace Cairn.Server.Tests.Protocol;
 
 /// <summary>
 /// <see cref="OutputBuffer"/> against a plain byte queue: random writes (small replies, chunk-crossing and larger-than-
-/// chunk values), partial sends of the head and clears, in every order; the bytes sent must be exactly the bytes written.
+/// chunk values), partial sends of the head or of a gather of chunks (sendmsg), and clears, in every order; the bytes
+/// sent must be exactly the bytes written.
 /// </summary>
 public sealed class OutputBufferModelTests
 {
@@ -49,6 +50,26 @@ public sealed class OutputBufferModelTests
                     buffer.Advance(n);
                     written += n;
                 }
+            }
+            else if (action < 9 && random.Next(2) == 0)
+            {
+                // A gather send (sendmsg): the segments in order, a prefix of them taken, consumed across chunks.
+                var segments = new ReadOnlyMemory<byte>[random.Next(1, 17)];
+                int count = buffer.GetSegments(segments);
+                Assert.Equal(model.Count == 0, count == 0);
+                byte[] offered = segments.Take(count).SelectMany(segment => segment.ToArray()).ToArray();
+                Assert.True(offered.Length <= model.Count);
+                if (count < segments.Length)
+                {
+                    Assert.Equal(model.Count, offered.Length); // room left: every pending byte was offered
+                }
+                int take = offered.Length == 0 ? 0 : random.Next(1, offered.Length + 1);
+                sent.AddRange(offered[..take]);
+                for (int i = 0; i < take; i++)
+                {
+                    expected.Add(model.Dequeue());
+                }
+                buffer.ConsumeAcross(take);
             }
             else if (action < 9)
             {

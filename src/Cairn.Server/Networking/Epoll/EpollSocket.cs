@@ -1,3 +1,5 @@
+using System.Buffers;
+using Cairn.Primitives;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Threading.Tasks.Sources;
@@ -301,6 +303,68 @@ internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IEv
             }
         }
     }
+
+    /// <summary>
+    /// As <see cref="TrySend(ReadOnlySpan{byte})"/>, with one sendmsg for all of <paramref name="buffers"/> (at most
+    /// <see cref="MaxGatherBuffers"/>): a large reply spans several 16 KB output chunks, and one send per chunk woke the
+    /// reader once per chunk (LRANGE 0 99 of 64-byte values, pipelined by 16, is 114 KB a batch: 8 sends).
+    /// </summary>
+    public unsafe int TrySend(ReadOnlySpan<ReadOnlyMemory<byte>> buffers)
+    {
+        if (buffers.Length == 1)
+        {
+            return TrySend(buffers[0].Span);
+        }
+        Invariant.Require(buffers.Length <= MaxGatherBuffers, "too many buffers for one sendmsg");
+        MemoryHandle[] pins = _pins ??= new MemoryHandle[MaxGatherBuffers];
+        EpollNative.IoVector* vectors = stackalloc EpollNative.IoVector[buffers.Length];
+        try
+        {
+            for (int i = 0; i < buffers.Length; i++)
+            {
+                pins[i] = buffers[i].Pin();
+                vectors[i].Base = pins[i].Pointer;
+                vectors[i].Length = (nuint)buffers[i].Length;
+            }
+            var message = new EpollNative.MessageHeader { Vectors = vectors, VectorCount = (nuint)buffers.Length };
+            lock (_lock)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                _writeReady = false; // as in the single-buffer send
+                while (true)
+                {
+                    nint n = EpollNative.SendMessage(FileDescriptor, &message, EpollNative.MsgDontWait | EpollNative.MsgNoSignal);
+                    if (n >= 0)
+                    {
+                        return (int)n;
+                    }
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno == EpollNative.Eagain)
+                    {
+                        return 0;
+                    }
+                    if (errno != EpollNative.Eintr)
+                    {
+                        throw SocketError(errno);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            for (int i = 0; i < buffers.Length; i++)
+            {
+                pins[i].Dispose();
+                pins[i] = default;
+            }
+        }
+    }
+
+    /// <summary>The most buffers one gather send takes.</summary>
+    public const int MaxGatherBuffers = 16;
+
+    /// <summary>Pins of the buffers of the gather send in progress (one at a time: the connection's output lock).</summary>
+    private MemoryHandle[]? _pins;
 
     private static SocketException SocketError(int errno) =>
         new((int)(errno switch
