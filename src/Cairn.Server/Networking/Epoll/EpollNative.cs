@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Cairn.Server.Networking.Epoll;
 
 /// <summary>
-/// The few libc calls the client event loop needs (epoll(7), eventfd(2), recv(2)/send(2)/sendmsg(2) with MSG_DONTWAIT).
+/// The few libc calls the client event loop needs (epoll(7), eventfd(2), recv(2)/sendmsg(2) with MSG_DONTWAIT).
 /// <c>struct epoll_event</c> is packed to 12 bytes on x86-64 and naturally aligned (16 bytes) elsewhere; only x86-64 and
 /// arm64 Linux are supported (<see cref="IsSupported"/>), anything else uses .NET's socket engine.
 /// </summary>
@@ -82,9 +82,6 @@ internal static unsafe partial class EpollNative
 
     [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
     public static partial nint Receive(int fd, byte* buffer, nint length, int flags);
-
-    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
-    public static partial nint Send(int fd, byte* buffer, nint length, int flags);
 
     /// <summary><c>struct iovec</c>.</summary>
     public struct IoVector

@@ -270,37 +270,13 @@ internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IEv
         }
     }
 
-    /// <summary>
-    /// A non-blocking send: bytes sent, 0 when the socket buffer is full. The syscall runs under the lock that
-    /// <see cref="DisposeAsync"/> takes, so a send never reaches a descriptor that was closed (and perhaps reused).
-    /// </summary>
+    /// <summary>A non-blocking send: bytes sent, 0 when the socket buffer is full (<see cref="Send"/>).</summary>
     public unsafe int TrySend(ReadOnlySpan<byte> data)
     {
-        lock (_lock)
+        fixed (byte* p = data)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _writeReady = false; // from here on an EPOLLOUT edge means space was freed after this attempt
-            while (true)
-            {
-                nint n;
-                fixed (byte* p = data)
-                {
-                    n = EpollNative.Send(FileDescriptor, p, data.Length, EpollNative.MsgDontWait | EpollNative.MsgNoSignal);
-                }
-                if (n >= 0)
-                {
-                    return (int)n;
-                }
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == EpollNative.Eagain)
-                {
-                    return 0;
-                }
-                if (errno != EpollNative.Eintr)
-                {
-                    throw SocketError(errno);
-                }
-            }
+            var vector = new EpollNative.IoVector { Base = p, Length = (nuint)data.Length };
+            return Send(&vector, 1);
         }
     }
 
@@ -326,29 +302,7 @@ internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IEv
                 vectors[i].Base = pins[i].Pointer;
                 vectors[i].Length = (nuint)buffers[i].Length;
             }
-            var message = new EpollNative.MessageHeader { Vectors = vectors, VectorCount = (nuint)buffers.Length };
-            lock (_lock)
-            {
-                ObjectDisposedException.ThrowIf(_disposed, this);
-                _writeReady = false; // as in the single-buffer send
-                while (true)
-                {
-                    nint n = EpollNative.SendMessage(FileDescriptor, &message, EpollNative.MsgDontWait | EpollNative.MsgNoSignal);
-                    if (n >= 0)
-                    {
-                        return (int)n;
-                    }
-                    int errno = Marshal.GetLastPInvokeError();
-                    if (errno == EpollNative.Eagain)
-                    {
-                        return 0;
-                    }
-                    if (errno != EpollNative.Eintr)
-                    {
-                        throw SocketError(errno);
-                    }
-                }
-            }
+            return Send(vectors, buffers.Length);
         }
         finally
         {
@@ -356,6 +310,37 @@ internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IEv
             {
                 pins[i].Dispose();
                 pins[i] = default;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One non-blocking sendmsg of the buffers: bytes sent, 0 when the socket buffer is full. The syscall runs under the
+    /// lock that <see cref="DisposeAsync"/> takes, so a send never reaches a descriptor that was closed (and perhaps reused).
+    /// </summary>
+    private unsafe int Send(EpollNative.IoVector* vectors, int count)
+    {
+        var message = new EpollNative.MessageHeader { Vectors = vectors, VectorCount = (nuint)count };
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _writeReady = false; // from here on an EPOLLOUT edge means space was freed after this attempt
+            while (true)
+            {
+                nint n = EpollNative.SendMessage(FileDescriptor, &message, EpollNative.MsgDontWait | EpollNative.MsgNoSignal);
+                if (n >= 0)
+                {
+                    return (int)n;
+                }
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == EpollNative.Eagain)
+                {
+                    return 0;
+                }
+                if (errno != EpollNative.Eintr)
+                {
+                    throw SocketError(errno);
+                }
             }
         }
     }
