@@ -100,46 +100,12 @@ public static class RequestParser
 
     /// <summary>
     /// Skips one ordinary multibulk frame that lies wholly in <paramref name="span"/> at <paramref name="pos"/> without
-    /// parsing it into arguments, and gives its first key candidate (argument 1; length -1 when the frame has fewer than two
-    /// arguments). False, with <paramref name="pos"/> unchanged, when the frame is incomplete, inline, unusual or invalid:
-    /// the caller stops looking ahead there and <see cref="TryParse"/> decides. For look-ahead only (prefetching a batch's
-    /// keys), so it checks no limits: the frame is parsed properly when its turn comes.
-    /// </summary>
-    public static bool TrySkipFrame(ReadOnlySpan<byte> span, ref int pos, out int keyStart, out int keyLength)
-    {
-        Span<int> starts = stackalloc int[1];
-        Span<int> lengths = stackalloc int[1];
-        bool skipped = TrySkipFrame(span, ref pos, starts, lengths);
-        keyStart = starts[0];
-        keyLength = lengths[0];
-        return skipped;
-    }
-
-    /// <summary>
-    /// As <see cref="TrySkipFrame(ReadOnlySpan{byte}, ref int, out int, out int)"/>, giving the offsets and lengths of
-    /// arguments 1, 2, ... (the key candidate and what follows it, such as a member or a field) in
-    /// <paramref name="starts"/>/<paramref name="lengths"/>, as many as they hold; length -1 for those the frame lacks.
-    /// </summary>
-    public static bool TrySkipFrame(ReadOnlySpan<byte> span, ref int pos, Span<int> starts, Span<int> lengths)
-    {
-        Span<int> allStarts = stackalloc int[starts.Length + 1];
-        Span<int> allLengths = stackalloc int[lengths.Length + 1];
-        if (!TrySkipFrame(span, ref pos, allStarts, allLengths, out _))
-        {
-            starts.Clear();
-            lengths.Fill(-1);
-            return false;
-        }
-        allStarts[1..].CopyTo(starts);
-        allLengths[1..].CopyTo(lengths);
-        return true;
-    }
-
-    /// <summary>
-    /// As <see cref="TrySkipFrame(ReadOnlySpan{byte}, ref int, out int, out int)"/>, giving the offsets and lengths of
-    /// arguments 0, 1, ... (the command's name first) in <paramref name="starts"/>/<paramref name="lengths"/>, as many as
-    /// they hold (length -1 for those the frame lacks), and how many arguments the frame has. The frames it accepts are
-    /// exactly those the parser's fast path accepts when no limit applies, with the same arguments
+    /// parsing it into arguments, giving the offsets and lengths of arguments 0, 1, ... (the command's name first) in
+    /// <paramref name="starts"/>/<paramref name="lengths"/>, as many as they hold (length -1 for those the frame lacks),
+    /// and how many arguments the frame has. False, with <paramref name="pos"/> unchanged, when the frame is incomplete,
+    /// inline, unusual or invalid: the caller stops looking ahead there and <see cref="TryParse"/> decides. It checks no
+    /// limits (the frame is parsed, or taken from a <see cref="FrameIndex"/> that checks them, when its turn comes). The
+    /// frames it accepts are exactly those the parser's fast path accepts when no limit applies, with the same arguments
     /// (<see cref="FrameIndex"/> relies on it).
     /// </summary>
     public static bool TrySkipFrame(ReadOnlySpan<byte> span, ref int pos, Span<int> starts, Span<int> lengths, out int count)

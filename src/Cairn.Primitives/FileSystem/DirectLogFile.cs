@@ -157,25 +157,7 @@ internal sealed partial class DirectLogFile : IWritableFile
         SyncFlushed();
     }
 
-    public void SyncFlushed()
-    {
-        bool added = false;
-        _handle.DangerousAddRef(ref added); // the descriptor stays open (not reused) while fdatasync runs
-        try
-        {
-            if (FDataSync(_fd) != 0)
-            {
-                throw new IOException($"fdatasync failed: errno {Marshal.GetLastPInvokeError()}");
-            }
-        }
-        finally
-        {
-            if (added)
-            {
-                _handle.DangerousRelease();
-            }
-        }
-    }
+    public void SyncFlushed() => PhysicalFileSystem.SyncData(_handle);
 
     public unsafe void Dispose()
     {
@@ -201,9 +183,6 @@ internal sealed partial class DirectLogFile : IWritableFile
 
     [LibraryImport("libc", EntryPoint = "pwrite", SetLastError = true)]
     private static unsafe partial nint PWrite(int fd, byte* buffer, nint count, long offset);
-
-    [LibraryImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
-    private static partial int FDataSync(int fd);
 
     [LibraryImport("libc", EntryPoint = "ftruncate", SetLastError = true)]
     private static partial int FTruncate(int fd, long length);

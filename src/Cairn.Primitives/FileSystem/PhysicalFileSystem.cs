@@ -72,6 +72,38 @@ public sealed partial class PhysicalFileSystem : IFileSystem
         }
     }
 
+    /// <summary>
+    /// Makes the file's written data durable: fdatasync on Linux, fsync on other Unix, FlushToDisk on Windows. May run
+    /// while another thread appends (<see cref="IWritableFile.SyncFlushed"/>).
+    /// </summary>
+    internal static void SyncData(SafeFileHandle handle)
+    {
+        bool added = false;
+        handle.DangerousAddRef(ref added); // the descriptor stays open (not reused) while fsync runs
+        try
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                RandomAccess.FlushToDisk(handle);
+            }
+            else
+            {
+                int fd = (int)handle.DangerousGetHandle();
+                if ((OperatingSystem.IsLinux() ? FDataSync(fd) : FSync(fd)) != 0)
+                {
+                    throw new IOException($"fsync failed: errno {Marshal.GetLastPInvokeError()}");
+                }
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);
 
@@ -116,33 +148,7 @@ public sealed partial class PhysicalFileSystem : IFileSystem
             SyncFlushed();
         }
 
-        public void SyncFlushed()
-        {
-            bool added = false;
-            _handle.DangerousAddRef(ref added); // the descriptor stays open (not reused) while fsync runs
-            try
-            {
-                if (OperatingSystem.IsWindows())
-                {
-                    RandomAccess.FlushToDisk(_handle);
-                }
-                else
-                {
-                    int fd = (int)_handle.DangerousGetHandle();
-                    if ((OperatingSystem.IsLinux() ? FDataSync(fd) : FSync(fd)) != 0)
-                    {
-                        throw new IOException($"fsync failed: errno {Marshal.GetLastPInvokeError()}");
-                    }
-                }
-            }
-            finally
-            {
-                if (added)
-                {
-                    _handle.DangerousRelease();
-                }
-            }
-        }
+        public void SyncFlushed() => SyncData(_handle);
 
         public void Dispose() => _stream.Dispose();
     }

@@ -29,8 +29,6 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
 {
     private const long BackpressureThresholdBytes = 4L * 1024 * 1024;
 
-    /// <summary>Arguments the look-ahead records per request: 1-3, the key and the two after it (where a member or field is).</summary>
-    private const int Args = 3;
     private const int InputChunkBytes = 16 * 1024;
     private const int MinimumReceiveBytes = 2048;
     private readonly Socket _socket;
@@ -436,22 +434,14 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
         }
         ReadOnlySpan<byte> buffered = input.AsSpan(start0, end - start0);
         int pos = 0;
-        Span<int> starts = stackalloc int[Args];
-        Span<int> lengths = stackalloc int[Args];
-        if (!RequestParser.TrySkipFrame(buffered, ref pos, starts, lengths) || lengths[0] < 0)
+        if (!RequestParser.TrySkipFrame(buffered, ref pos, request.Starts, request.Lengths, out _) || request.Lengths[1] < 0)
         {
             return false;
         }
         request.Database = _context.Database;
         request.Input = input;
         request.Offset = start0;
-        request.KeyStart = starts[0];
-        request.KeyLength = lengths[0];
-        request.Arg2Start = starts[1];
-        request.Arg2Length = lengths[1];
-        request.Arg3Start = starts[2];
-        request.Arg3Length = lengths[2];
-        request.KeyHash = Database.HashKey(buffered.Slice(starts[0], lengths[0]));
+        request.KeyHash = Database.HashKey(request.Key);
         return true;
     }
 
@@ -916,12 +906,7 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
                 ReadOnlyMemory<byte>[] segments = _sendSegments;
                 while (_output.Length > 0)
                 {
-                    int count = _output.GetSegments(segments);
-                    long offered = 0;
-                    for (int i = 0; i < count; i++)
-                    {
-                        offered += segments[i].Length;
-                    }
+                    int count = _output.GetSegments(segments, out long offered);
                     int sent = _transport.TrySend(segments.AsSpan(0, count));
                     segments.AsSpan(0, count).Clear(); // hold no chunk the pool may hand out again
                     _output.ConsumeAcross(sent);

@@ -13,8 +13,8 @@ internal static class LookAheadMember
     /// <summary>
     /// The hash (<see cref="ByteArrayComparer.Hash"/>) of the member a request names. <paramref name="starts"/> and
     /// <paramref name="lengths"/> are the offsets and lengths in <paramref name="buffer"/> of its arguments 1-3 (length -1
-    /// for an argument the request lacks), as <see cref="Cairn.Protocol.Resp.RequestParser.TrySkipFrame(System.ReadOnlySpan{byte}, ref int, System.Span{int}, System.Span{int})"/>
-    /// gives them. False when it names none.
+    /// for an argument the request lacks), as <see cref="Cairn.Protocol.Resp.RequestParser.TrySkipFrame"/> gives them
+    /// from argument 1 on. False when it names none.
     /// </summary>
     public static bool TryHash(ReadOnlySpan<byte> buffer, ReadOnlySpan<int> starts, ReadOnlySpan<int> lengths, bool scoreFirst, out int hash)
     {

@@ -71,10 +71,11 @@ internal sealed class OutputBuffer : IBufferWriter<byte>
 
     /// <summary>
     /// The unsent bytes in order, as up to <paramref name="segments"/>.Length buffers (the rest of the head chunk, the
-    /// sealed chunks, the tail): how many were filled.
+    /// sealed chunks, the tail): how many were filled, and in <paramref name="bytes"/> how many bytes they hold.
     /// </summary>
-    public int GetSegments(Span<ReadOnlyMemory<byte>> segments)
+    public int GetSegments(Span<ReadOnlyMemory<byte>> segments, out long bytes)
     {
+        bytes = 0;
         if (_length == 0 || segments.IsEmpty)
         {
             return 0;
@@ -84,6 +85,7 @@ internal sealed class OutputBuffer : IBufferWriter<byte>
         foreach (Chunk chunk in _sealed)
         {
             segments[count++] = chunk.Array.AsMemory(offset, chunk.Length - offset);
+            bytes += chunk.Length - offset;
             offset = 0;
             if (count == segments.Length)
             {
@@ -93,6 +95,7 @@ internal sealed class OutputBuffer : IBufferWriter<byte>
         if (_tail is not null && _tailWritten > offset)
         {
             segments[count++] = _tail.AsMemory(offset, _tailWritten - offset);
+            bytes += _tailWritten - offset;
         }
         return count;
     }

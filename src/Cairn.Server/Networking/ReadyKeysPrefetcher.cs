@@ -16,7 +16,6 @@ namespace Cairn.Server.Networking;
 internal sealed class ReadyKeysPrefetcher(ServerContext server) : IReceiveAheadBatch
 {
     private const int MaxKeys = 64;
-    private const int Args = 3;
     private readonly AheadRequest[] _requests = new AheadRequest[MaxKeys];
     private readonly int[] _hashes = new int[MaxKeys];
     private readonly bool[] _grouped = new bool[MaxKeys];
@@ -77,8 +76,6 @@ internal sealed class ReadyKeysPrefetcher(ServerContext server) : IReceiveAheadB
     {
         Span<bool> grouped = _grouped.AsSpan(0, count);
         grouped.Clear();
-        Span<int> starts = stackalloc int[Args];
-        Span<int> lengths = stackalloc int[Args];
         for (int i = 0; i < count - 1; i++)
         {
             if (grouped[i])
@@ -101,24 +98,20 @@ internal sealed class ReadyKeysPrefetcher(ServerContext server) : IReceiveAheadB
             {
                 continue;
             }
-            int members = AddMember(ref first, value, starts, lengths, 0);
+            int members = AddMember(ref first, value, 0);
             foreach (int j in _matches.AsSpan(0, matches))
             {
-                members = AddMember(ref _requests[j], value, starts, lengths, members);
+                members = AddMember(ref _requests[j], value, members);
             }
             value.PrefetchMembers(_hashes.AsSpan(0, members));
         }
     }
 
-    private int AddMember(ref AheadRequest request, DataObject value, Span<int> starts, Span<int> lengths, int members)
+    private int AddMember(ref AheadRequest request, DataObject value, int members)
     {
-        starts[0] = request.KeyStart;
-        lengths[0] = request.KeyLength;
-        starts[1] = request.Arg2Start;
-        lengths[1] = request.Arg2Length;
-        starts[2] = request.Arg3Start;
-        lengths[2] = request.Arg3Length;
-        if (LookAheadMember.TryHash(request.Buffer, starts, lengths, value.Type == DataType.SortedSet, out int hash))
+        ReadOnlySpan<int> starts = request.Starts;
+        ReadOnlySpan<int> lengths = request.Lengths;
+        if (LookAheadMember.TryHash(request.Buffer, starts[1..], lengths[1..], value.Type == DataType.SortedSet, out int hash))
         {
             _hashes[members++] = hash;
         }

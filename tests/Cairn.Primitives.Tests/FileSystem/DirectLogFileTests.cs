@@ -75,7 +75,7 @@ public sealed class DirectLogFileTests : IDisposable
     }
 
     [Fact]
-    public async Task AFlushWithNothingNewWritesNothingAndSyncFlushedMayRunBesideAppends()
+    public async Task RepeatedFlushesAndASyncFlushedBesideTheAppendsKeepEveryByteInOrder()
     {
         string path = Path.Combine(_root, "c.log");
         var expected = new List<byte>();

@@ -34,12 +34,17 @@ public sealed class AofPaddingTests
 
     private static int PaddingTo4K(long end) => (int)((4096 - end % 4096) % 4096);
 
+    /// <summary>Where <paramref name="records"/> records end after the header.</summary>
+    private static long RecordsEnd(int records) => Write(records, []).RecordsEnd;
+
+    /// <summary>Reads a file of the header, <paramref name="records"/> records, then <paramref name="tail"/>.</summary>
+    private static AofReadResult ReadAfter(int records, byte[] tail) => AofReader.Read(Write(records, tail).FileSystem, Path, null);
+
     [Fact]
     public void ZerosToTheNextBlockBoundaryAreTheCleanEndOfTheRecords()
     {
-        long end = Write(50, []).RecordsEnd;
-        (MemoryFileSystem fileSystem, _) = Write(50, new byte[PaddingTo4K(end)]);
-        AofReadResult result = AofReader.Read(fileSystem, Path, null);
+        long end = RecordsEnd(50);
+        AofReadResult result = ReadAfter(50, new byte[PaddingTo4K(end)]);
         Assert.Equal(AofReadStatus.Clean, result.Status);
         Assert.Equal(50, result.Records);
         Assert.Equal(end, result.ValidLength);
@@ -48,15 +53,14 @@ public sealed class AofPaddingTests
     [Fact]
     public void PaddingShorterThanARecordHeaderIsTheCleanEndToo()
     {
-        long end = Write(50, []).RecordsEnd;
+        long end = RecordsEnd(50);
         // One more record, its key sized so that it ends 3 bytes before a block boundary.
         for (int keyLength = 1; keyLength < 5000; keyLength++)
         {
             byte[] last = AofFormat.EncodeRecord([(0, [ "SET"u8.ToArray(), new byte[keyLength], "value"u8.ToArray() ])]);
             if (PaddingTo4K(end + last.Length) == 3)
             {
-                (MemoryFileSystem fileSystem, _) = Write(50, [.. last, 0, 0, 0]);
-                AofReadResult result = AofReader.Read(fileSystem, Path, null);
+                AofReadResult result = ReadAfter(50, [.. last, 0, 0, 0]);
                 Assert.Equal(AofReadStatus.Clean, result.Status);
                 Assert.Equal(51, result.Records);
                 Assert.Equal(end + last.Length, result.ValidLength);
@@ -70,9 +74,8 @@ public sealed class AofPaddingTests
     [Fact]
     public void ZerosThatDoNotEndOnABlockBoundaryAreNotPadding()
     {
-        long end = Write(50, []).RecordsEnd;
-        (MemoryFileSystem fileSystem, _) = Write(50, new byte[PaddingTo4K(end) - 1]);
-        AofReadResult result = AofReader.Read(fileSystem, Path, null);
+        long end = RecordsEnd(50);
+        AofReadResult result = ReadAfter(50, new byte[PaddingTo4K(end) - 1]);
         Assert.Equal(AofReadStatus.Corrupt, result.Status);
         Assert.Equal(50, result.Records);
         Assert.Equal(end, result.ValidLength);
@@ -81,11 +84,10 @@ public sealed class AofPaddingTests
     [Fact]
     public void AZeroHeaderFollowedByARecordIsNotPadding()
     {
-        long end = Write(50, []).RecordsEnd;
+        long end = RecordsEnd(50);
         byte[] record = Record(99);
         byte[] tail = [.. new byte[8], .. record, .. new byte[PaddingTo4K(end + 8 + record.Length)]];
-        (MemoryFileSystem fileSystem, _) = Write(50, tail);
-        AofReadResult result = AofReader.Read(fileSystem, Path, null);
+        AofReadResult result = ReadAfter(50, tail);
         Assert.Equal(AofReadStatus.Corrupt, result.Status);
         Assert.Equal(end, result.ValidLength);
     }
@@ -93,8 +95,7 @@ public sealed class AofPaddingTests
     [Fact]
     public void AWholeBlockOfZerosIsNotPadding()
     {
-        long end = Write(50, []).RecordsEnd;
-        (MemoryFileSystem fileSystem, _) = Write(50, new byte[PaddingTo4K(end) + 4096]);
-        Assert.Equal(AofReadStatus.Corrupt, AofReader.Read(fileSystem, Path, null).Status);
+        long end = RecordsEnd(50);
+        Assert.Equal(AofReadStatus.Corrupt, ReadAfter(50, new byte[PaddingTo4K(end) + 4096]).Status);
     }
 }

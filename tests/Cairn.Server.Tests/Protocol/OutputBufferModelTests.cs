@@ -55,9 +55,10 @@ public sealed class OutputBufferModelTests
             {
                 // A gather send (sendmsg): the segments in order, a prefix of them taken, consumed across chunks.
                 var segments = new ReadOnlyMemory<byte>[random.Next(1, 17)];
-                int count = buffer.GetSegments(segments);
+                int count = buffer.GetSegments(segments, out long bytes);
                 Assert.Equal(model.Count == 0, count == 0);
                 byte[] offered = segments.Take(count).SelectMany(segment => segment.ToArray()).ToArray();
+                Assert.Equal(offered.Length, bytes);
                 Assert.True(offered.Length <= model.Count);
                 if (count < segments.Length)
                 {

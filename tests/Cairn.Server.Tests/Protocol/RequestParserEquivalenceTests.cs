@@ -33,8 +33,8 @@ public sealed class RequestParserEquivalenceTests
         // reads: a prefetch hint built on it guesses the right key and members.
         var random = new Random(20261130);
         int checkedFrames = 0;
-        Span<int> starts = stackalloc int[3];
-        Span<int> lengths = stackalloc int[3];
+        Span<int> starts = stackalloc int[4];
+        Span<int> lengths = stackalloc int[4];
         for (int round = 0; round < 5000; round++)
         {
             byte[] input = RandomFrames(random);
@@ -42,15 +42,16 @@ public sealed class RequestParserEquivalenceTests
             var buffer = new ReadOnlySequence<byte>(input);
             var limits = new RequestParserLimits { MaxBulkLengthBytes = 512L * 1024 * 1024 };
             int pos = 0;
-            while (RequestParser.TrySkipFrame(input, ref pos, starts, lengths))
+            while (RequestParser.TrySkipFrame(input, ref pos, starts, lengths, out int count))
             {
                 Assert.Equal(ParseResult.Complete, RequestParser.TryParse(ref buffer, arguments, limits, true, out _));
                 Assert.Equal(input.Length - pos, buffer.Length);
-                for (int a = 0; a < 3; a++)
+                Assert.Equal(arguments.Count, count);
+                for (int a = 0; a < 4; a++)
                 {
-                    if (a + 1 < arguments.Count)
+                    if (a < arguments.Count)
                     {
-                        Assert.Equal(Encoding.ASCII.GetString(arguments[a + 1]), Encoding.ASCII.GetString(input, starts[a], lengths[a]));
+                        Assert.Equal(Encoding.ASCII.GetString(arguments[a]), Encoding.ASCII.GetString(input, starts[a], lengths[a]));
                     }
                     else
                     {
