@@ -12,15 +12,11 @@ ROUNDS=${1:?usage: aof-ab.sh ROUNDS "label|server|args|env" ...}; shift
 PORT=${AB_PORT:-24652}
 WORK=$(mktemp -d /tmp/cairn-aof-ab.XXXX)
 trap 'rm -rf "$WORK"' EXIT
+source "$(dirname "$0")/spec-server.sh"
 rps() { redis-benchmark -p $PORT -t set -n "$1" -c 50 -r 100000 -d 64 $2 -q 2>/dev/null | tr '\r' '\n' | grep -a "requests per second" | tail -1 | awk '{print int($2)}'; }
 for r in $(seq "$ROUNDS"); do
   for spec in "$@"; do
-    IFS='|' read -r label server args envs <<< "$spec"
-    rm -rf "$WORK/data"; mkdir -p "$WORK/data"
-    # shellcheck disable=SC2086
-    ( cd "$WORK/data" && exec env $envs "$server" --port $PORT --dir "$WORK/data" --save "" $args ) >/dev/null 2>&1 &
-    pid=$!
-    for _ in $(seq 1 100); do redis-cli -p $PORT ping >/dev/null 2>&1 && break; sleep 0.1; done
+    start_spec "$spec"
     rps 100000 "" >/dev/null
     echo "r$r $label c50=$(rps 200000 '') P16=$(rps 1000000 '-P 16')"
     kill $pid 2>/dev/null; wait $pid 2>/dev/null

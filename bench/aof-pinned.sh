@@ -18,6 +18,7 @@ N=${AB_REQUESTS:-600000}
 PER_THREAD=${AB_PER_THREAD:-0}
 WORK=$(mktemp -d /tmp/cairn-aof-pinned.XXXX)
 trap 'rm -rf "$WORK"' EXIT
+source "$(dirname "$0")/spec-server.sh"
 cpu_ns() { local t=0 f; for f in /proc/"$1"/task/*/schedstat; do t=$((t + $(cut -d' ' -f1 "$f" 2>/dev/null || echo 0))); done; echo $t; }
 ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
 snapshot() { # tid:name run_ns voluntary involuntary, for every live thread
@@ -27,12 +28,7 @@ snapshot() { # tid:name run_ns voluntary involuntary, for every live thread
 }
 for r in $(seq "$ROUNDS"); do
   for spec in "$@"; do
-    IFS='|' read -r label server args envs <<< "$spec"
-    rm -rf "$WORK/data"; mkdir -p "$WORK/data"
-    # shellcheck disable=SC2086
-    ( cd "$WORK/data" && exec env $envs taskset -c 1 "$server" --port $PORT --dir "$WORK/data" --save "" $args ) >/dev/null 2>&1 &
-    pid=$!
-    for _ in $(seq 1 100); do redis-cli -p $PORT ping >/dev/null 2>&1 && break; sleep 0.1; done
+    start_spec "$spec" taskset -c 1
     taskset -c 0 redis-benchmark -p $PORT -t set -n 200000 -c 50 -r 100000 -d 64 -P 16 -q >/dev/null 2>&1
     [ "$PER_THREAD" = 1 ] && { snapshot $pid > "$WORK/before"; k0=$(ticks $pid); }
     t0=$(cpu_ns $pid)

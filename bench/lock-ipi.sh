@@ -12,16 +12,12 @@ PORT=${AB_PORT:-24677}
 COUNTERS=$(command -v dotnet-counters || ls ~/.dotnet/tools/dotnet-counters 2>/dev/null)
 WORK=$(mktemp -d /tmp/cairn-lock-ipi.XXXX)
 trap 'rm -rf "$WORK"' EXIT
+source "$(dirname "$0")/spec-server.sh"
 irqs() { awk -v k="$1:" '$1 == k { s = 0; for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i; print s }' /proc/interrupts; }
 commands() { redis-cli -p $PORT info stats | tr -d '\r' | awk -F: '/^total_commands_processed:/ {print $2}'; }
 for r in $(seq "$ROUNDS"); do
   for spec in "$@"; do
-    IFS='|' read -r label server args envs <<< "$spec"
-    rm -rf "$WORK/data"; mkdir -p "$WORK/data"
-    # shellcheck disable=SC2086
-    ( cd "$WORK/data" && exec env $envs "$server" --port $PORT --dir "$WORK/data" --save "" $args ) >/dev/null 2>&1 &
-    pid=$!
-    for _ in $(seq 1 100); do redis-cli -p $PORT ping >/dev/null 2>&1 && break; sleep 0.1; done
+    start_spec "$spec"
     timeout 60 redis-benchmark -p $PORT -t set -n 1000000 -c 50 -r 100000 -d 64 -P 16 -q >/dev/null 2>&1
     timeout 60 redis-benchmark -p $PORT -t set -n 6000000 -c 50 -r 100000 -d 64 -P 16 -q >/dev/null 2>&1 &
     load=$!

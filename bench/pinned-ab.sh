@@ -13,6 +13,7 @@ ROUNDS=${1:?usage: pinned-ab.sh ROUNDS "label|server|args|env" ...}; shift
 PORT=${AB_PORT:-23876}
 WORK=$(mktemp -d /tmp/cairn-ab.XXXX)
 trap 'rm -rf "$WORK"' EXIT
+source "$(dirname "$0")/spec-server.sh"
 rps() { taskset -c 0 redis-benchmark -p $PORT -q -n "$1" -c 50 -r 100000 -d 64 -P "$2" -t "$3" 2>/dev/null | tr '\r' '\n' | grep -a "per second" | tail -1 | awk '{for (i = 2; i <= NF; i++) if ($i == "requests") print int($(i-1)/1000)"k"}'; }
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 # requests/s, and the server's CPU time (user + system) per request in microseconds: far steadier than requests/s when
@@ -20,12 +21,7 @@ ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 measure() { local t0 r t1; t0=$(ticks); r=$(rps "$@"); t1=$(ticks); echo "$r/$(awk -v t="$((t1 - t0))" -v n="$1" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.2fus", t * 1e6 / hz / n}')"; }
 for r in $(seq "$ROUNDS"); do
   for spec in "$@"; do
-    IFS='|' read -r label server args envs <<< "$spec"
-    rm -rf "$WORK/data"; mkdir -p "$WORK/data"
-    # shellcheck disable=SC2086
-    ( cd "$WORK/data" && exec env $envs taskset -c 1 "$server" --port $PORT --save '' --appendonly no $args ) >/dev/null 2>&1 &
-    pid=$!
-    for _ in $(seq 1 100); do redis-cli -p $PORT ping >/dev/null 2>&1 && break; sleep 0.1; done
+    SPEC_ARGS="--appendonly no" start_spec "$spec" taskset -c 1
     for _ in $(seq "${AB_WARMUPS:-1}"); do
       for P in 1 16; do rps 60000 $P set,get,incr,lpush,lpop,sadd,hset,zadd >/dev/null; done
     done
