@@ -47,6 +47,20 @@ public static class EventLoopTurn
     }
 
     /// <summary>
+    /// As <see cref="TryDefer"/> for work the caller knows is not queued in this turn yet (it keeps its own flag), without
+    /// the look for a duplicate: one per ready client in a turn would make that look quadratic.
+    /// </summary>
+    public static bool TryDeferNew(Action work)
+    {
+        if (!t_inTurn)
+        {
+            return false;
+        }
+        (t_deferred ??= []).Add(work);
+        return true;
+    }
+
+    /// <summary>
     /// Called by the event loop after the batch: ends the turn, then runs the deferred work in order (work deferred while it
     /// runs is not in a turn any more, so it runs at once). <paramref name="onError"/> gets an item's exception.
     /// </summary>

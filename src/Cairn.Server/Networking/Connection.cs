@@ -8,6 +8,7 @@ using Cairn.Commands.Execution;
 using Cairn.Engine.Memory.Keyspace;
 using Cairn.Engine.Memory.Persistence;
 using Cairn.Primitives;
+using Cairn.Primitives.Networking;
 using Cairn.Protocol.Resp;
 using Microsoft.Extensions.Logging;
 
@@ -130,6 +131,7 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
             Task? sending;
             lock (_outputLock)
             {
+                FlushUnderOutputLock(); // a last batch's replies left for the end of the turn (TryDeferFlush)
                 sending = _sending; // replies still going out, e.g. to a client that half-closed after its requests
             }
             if (sending is not null)
@@ -270,7 +272,10 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
                 {
                     // appendfsync always: replies leave only once the writes they depend on are fsynced.
                     waitFor = HoldFlushUntilDurable(_context.DurabilityTicket);
-                    FlushUnderOutputLock();
+                    if (waitFor is not null || close || !TryDeferFlush())
+                    {
+                        FlushUnderOutputLock();
+                    }
                 }
                 finally
                 {
@@ -865,6 +870,54 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
             return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// Output a batch may leave for the end of the event-loop turn before it is sent at once: above this, replies go out
+    /// as they are made, so that a client that keeps its socket full is never answered late or held in memory.
+    /// </summary>
+    private const int MaxDeferredFlushBytes = 64 * 1024;
+
+    /// <summary>A flush of this connection is queued for the end of an event-loop turn. Set under the output lock.</summary>
+    private bool _flushDeferred;
+
+    /// <summary>Cached so that deferring a flush allocates nothing.</summary>
+    private Action? _flushDeferredAction;
+
+    /// <summary>
+    /// Leaves the send of a batch's replies to the end of the event-loop turn (one epoll_wait's ready sockets), when the
+    /// batch ran on an event loop: every ready client's requests run first, then all their replies leave together, as
+    /// Redis's loop writes replies in beforeSleep. A client asleep in epoll_wait is then woken once per turn, not once per
+    /// reply: under a pinned SET -P16 load that wake-up (an IPI, a VM exit in a guest) was the loop's costliest single
+    /// item, 111 ns per SET without the AOF and 340 with it (bench/README.md, "Replies at the end of the turn").
+    /// False when not on an event loop, or when the output is already large: the caller flushes now. REQUIRES: the
+    /// output lock.
+    /// </summary>
+    private bool TryDeferFlush()
+    {
+        if (!EventLoopTurn.InTurn || _output.Length > MaxDeferredFlushBytes)
+        {
+            return false;
+        }
+        if (!_flushDeferred)
+        {
+            _flushDeferred = EventLoopTurn.TryDeferNew(_flushDeferredAction ??= FlushDeferred);
+        }
+        return _flushDeferred;
+    }
+
+    /// <summary>
+    /// The end-of-turn flush <see cref="TryDeferFlush"/> queued, on the thread whose turn it was (a read loop resumed by
+    /// another loop's command, a served BLPOP, queues it in that loop's turn). The flag is cleared before the output lock
+    /// is taken and set under it, so a batch that sees it set has its replies sent by this flush.
+    /// </summary>
+    private void FlushDeferred()
+    {
+        _flushDeferred = false;
+        lock (_outputLock)
+        {
+            FlushUnderOutputLock();
+        }
     }
 
     /// <summary>Ticket of <see cref="_heldBy"/> that must be durable before output may leave (0: none). Guarded by the

@@ -34,6 +34,20 @@ public sealed class EventLoopTurnTests
     }
 
     [Fact]
+    public void TryDeferNewQueuesWithoutLookingForTheSameWorkAndOnlyInATurn()
+    {
+        int runs = 0;
+        Action work = () => runs++;
+        Assert.False(EventLoopTurn.TryDeferNew(work));
+        EventLoopTurn.Begin();
+        Assert.True(EventLoopTurn.TryDeferNew(work));
+        Assert.True(EventLoopTurn.TryDeferNew(work)); // the caller keeps its own flag; queued twice, runs twice
+        Assert.Equal(0, runs);
+        EventLoopTurn.End(e => throw e);
+        Assert.Equal(2, runs);
+    }
+
+    [Fact]
     public void AFailingItemIsReportedAndTheRestStillRun()
     {
         var errors = new List<Exception>();

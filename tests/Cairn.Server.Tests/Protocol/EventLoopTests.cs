@@ -157,6 +157,51 @@ public sealed class EventLoopTests
 
     [Theory]
     [MemberData(nameof(Loops))]
+    public async Task The_replies_pipelined_before_a_BLPOP_arrive_while_it_waits(string loop, int threads)
+    {
+        // The epoll loop sends a batch's replies at the end of its turn: a batch that ends in a block must still send them.
+        await using TestServer server = Start(loop, threads);
+        using var blocked = new RawClient(server.Port);
+        blocked.Send("*3\r\n$3\r\nSET\r\n$6\r\nbefore\r\n$1\r\n1\r\n*2\r\n$4\r\nECHO\r\n$3\r\ntwo\r\n*3\r\n$5\r\nBLPOP\r\n$5\r\nqueue\r\n$1\r\n0\r\n");
+        Assert.Equal("+OK", blocked.ReadReply());
+        Assert.Equal("two", blocked.ReadReply());
+        Assert.False(blocked.HasDataWithin(200));
+        using var pusher = new RawClient(server.Port);
+        Assert.Equal(":1", pusher.Execute("RPUSH", "queue", "job"));
+        Assert.Equal("[queue, job]", blocked.ReadReply());
+    }
+
+    [Theory]
+    [MemberData(nameof(Loops))]
+    public async Task Clients_whose_requests_arrive_in_one_wake_up_each_get_their_reply_and_QUIT_still_answers(string loop, int threads)
+    {
+        await using TestServer server = Start(loop, threads);
+        var clients = Enumerable.Range(0, 40).Select(_ => new RawClient(server.Port)).ToList();
+        try
+        {
+            for (int round = 0; round < 20; round++)
+            {
+                for (int i = 0; i < clients.Count; i++)
+                {
+                    clients[i].SendCommand("INCRBY", "c" + i, "2"); // all sent before any reply is read
+                }
+                for (int i = 0; i < clients.Count; i++)
+                {
+                    Assert.Equal(":" + (2 * (round + 1)), clients[i].ReadReply());
+                }
+            }
+            clients[0].Send("*2\r\n$4\r\nECHO\r\n$4\r\nlast\r\n*1\r\n$4\r\nQUIT\r\n");
+            Assert.Equal("last", clients[0].ReadReply());
+            Assert.Equal("+OK", clients[0].ReadReply());
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Loops))]
     public async Task Commands_a_blocked_client_sends_while_it_waits_run_once_it_is_served(string loop, int threads)
     {
         await using TestServer server = Start(loop, threads);
