@@ -100,6 +100,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
             DownAfterTicks = Math.Max(2, _config.ClusterDownAfterMilliseconds / tick),
             RequestTimeoutTicks = (int)Math.Max(1, _config.ClusterRequestTimeoutMilliseconds / tick),
             HintWindowTicks = Math.Max(1, _config.ClusterHintWindowMilliseconds / tick),
+            TombstoneGraceMilliseconds = _config.ClusterTombstoneGraceMilliseconds,
             HintMaxBytes = _config.ClusterHintMaxBytes,
             AntiEntropyIntervalTicks = (int)(_config.ClusterAntiEntropyIntervalMilliseconds / tick),
             SloppyQuorum = _config.ClusterSloppyQuorum,
@@ -1051,6 +1052,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         Field("cluster_hints_pending", _node.Hints.Count);
         Field("cluster_hints_bytes", _node.Hints.SizeBytes);
         Field("cluster_hints_replayed", s.HintsReplayed);
+        Field("cluster_tombstones_collected", s.TombstonesCollected);
         Field("cluster_hints_dropped", _node.Hints.Dropped);
         Field("cluster_blocked_commands", _blocked.Count);
         Field("cluster_block_watches", _node.Watches.Count);

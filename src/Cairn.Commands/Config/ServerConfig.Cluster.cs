@@ -39,6 +39,9 @@ public sealed partial class ServerConfig
 
     public long ClusterHintWindowMilliseconds { get; set; } = 3 * 3600 * 1000;
 
+    /// <summary>cluster-tombstone-grace-ms: how long a delete's tombstone is kept before it is collected (0: for ever).</summary>
+    public long ClusterTombstoneGraceMilliseconds { get; set; } = 24 * 3600 * 1000;
+
     public long ClusterHintMaxBytes { get; set; } = 64L * 1024 * 1024;
 
     public long ClusterAntiEntropyIntervalMilliseconds { get; set; } = 1_000;
@@ -70,6 +73,7 @@ public sealed partial class ServerConfig
         AddInt("cluster-down-ms", () => ClusterDownAfterMilliseconds, v => ClusterDownAfterMilliseconds = v, 2, long.MaxValue, mutable: false);
         AddInt("cluster-request-timeout-ms", () => ClusterRequestTimeoutMilliseconds, v => ClusterRequestTimeoutMilliseconds = v, 1, long.MaxValue, mutable: false);
         AddInt("cluster-hint-window-ms", () => ClusterHintWindowMilliseconds, v => ClusterHintWindowMilliseconds = v, 1, long.MaxValue, mutable: false);
+        AddInt("cluster-tombstone-grace-ms", () => ClusterTombstoneGraceMilliseconds, v => ClusterTombstoneGraceMilliseconds = v, 0, long.MaxValue, mutable: false);
         AddMemory("cluster-hint-max-bytes", () => ClusterHintMaxBytes, v => ClusterHintMaxBytes = v, 1024, long.MaxValue);
         AddInt("cluster-anti-entropy-interval-ms", () => ClusterAntiEntropyIntervalMilliseconds, v => ClusterAntiEntropyIntervalMilliseconds = v, 0, long.MaxValue, mutable: false);
         AddInt("cluster-max-clock-offset-ms", () => ClusterMaxClockOffsetMilliseconds, v => ClusterMaxClockOffsetMilliseconds = v, 1, long.MaxValue, mutable: false);

@@ -6,7 +6,7 @@ namespace Cairn.Replication.AntiEntropy;
 
 /// <summary>
 /// The version of every key this replica holds, per partition, with deletions kept as tombstones (so a delete is not undone
-/// by a replica that missed it), and one <see cref="MerkleTree"/> per partition kept in step with it. The values themselves
+/// by a replica that missed it) until they are older than the grace period (<see cref="CollectTombstones"/>), and one <see cref="MerkleTree"/> per partition kept in step with it. The values themselves
 /// live in the store; this is the replication metadata beside them. Thread safety: not thread safe.
 /// </summary>
 public sealed class VersionTable
@@ -63,6 +63,36 @@ public sealed class VersionTable
         {
             _partitions[p].Clear();
             _trees[p] = new MerkleTree(_trees[p].Depth);
+        }
+    }
+
+    /// <summary>
+    /// Forgets the tombstones of <paramref name="partition"/> whose timestamp is older than <paramref name="cutoffMilliseconds"/>
+    /// (physical time): their keys then have no version, here and in the partition's Merkle tree, as on a replica that never
+    /// held them. Live keys are kept. Returns how many were collected.
+    /// </summary>
+    public int CollectTombstones(int partition, long cutoffMilliseconds)
+    {
+        Dictionary<byte[], (ValueVersion Version, bool Deleted, KeyDigest? Digest)> versions = _partitions[partition];
+        int collected = 0;
+        foreach ((byte[] key, (ValueVersion version, bool deleted, _)) in versions)
+        {
+            if (deleted && version.Timestamp.PhysicalMilliseconds < cutoffMilliseconds)
+            {
+                versions.Remove(key); // allowed while enumerating a Dictionary
+                _trees[partition].Set(key, ValueVersion.None);
+                collected++;
+            }
+        }
+        return collected;
+    }
+
+    /// <summary>Forgets the version of <paramref name="key"/> (a tombstone just recorded past its grace), here and in the tree.</summary>
+    public void Forget(int partition, byte[] key)
+    {
+        if (_partitions[partition].Remove(key))
+        {
+            _trees[partition].Set(key, ValueVersion.None);
         }
     }
 

@@ -242,6 +242,36 @@ public sealed class ReplicationNode
         {
             AntiEntropyStep();
         }
+        CollectTombstones();
+    }
+
+    /// <summary>Whether a tombstone with this version is past the grace period (and so may be forgotten).</summary>
+    private bool IsCollectable(ValueVersion version) =>
+        _options.TombstoneGraceMilliseconds > 0
+        && version.Timestamp.PhysicalMilliseconds < _physicalMilliseconds - _options.TombstoneGraceMilliseconds;
+
+    /// <summary>The next partition <see cref="CollectTombstones"/> looks at.</summary>
+    private int _tombstoneSweepPartition;
+
+    /// <summary>
+    /// Forgets the tombstones older than the grace period in the next few partitions (round robin, so each tick's cost is
+    /// bounded). Every replica collects by the same rule on the tombstone's own timestamp, so their Merkle trees agree again
+    /// once each has swept the partition; until then anti-entropy may push a tombstone back to a replica that collected it,
+    /// which collects it again on its next pass.
+    /// </summary>
+    private void CollectTombstones()
+    {
+        if (_options.TombstoneGraceMilliseconds <= 0)
+        {
+            return;
+        }
+        long cutoff = _physicalMilliseconds - _options.TombstoneGraceMilliseconds;
+        int partitions = Math.Min(_options.TombstoneSweepPartitionsPerTick, Versions.PartitionCount);
+        for (int i = 0; i < partitions; i++)
+        {
+            Stats.TombstonesCollected += Versions.CollectTombstones(_tombstoneSweepPartition, cutoff);
+            _tombstoneSweepPartition = (_tombstoneSweepPartition + 1) % Versions.PartitionCount;
+        }
     }
 
     /// <summary>Starts coordinating a client request; its answer appears in <see cref="TakeCompletions"/>.</summary>
@@ -727,6 +757,13 @@ public sealed class ReplicationNode
         _clock.Observe(version.Timestamp, _physicalMilliseconds);
         _store.Install(key, payload);
         Versions.Record(partition, key, version, payload is null);
+        if (payload is null && IsCollectable(version))
+        {
+            // A tombstone past its grace (pushed by a replica that has not swept it yet): the delete is applied, the
+            // tombstone not kept, or replicas sweeping at different moments would hand it back and forth.
+            Versions.Forget(partition, key);
+            Stats.TombstonesCollected++;
+        }
         Stats.ReplicasApplied++;
         WakeWatchers(key);
         return true;
@@ -993,9 +1030,9 @@ public sealed class ReplicationNode
         {
             int p = Layout.PartitionOfKey(key);
             ValueVersion version = Versions.VersionOf(p, key);
-            if (version.IsNone)
+            if (version.IsNone || (Versions.IsDeleted(p, key) && IsCollectable(version)))
             {
-                continue;
+                continue; // a tombstone past its grace is as good as none: the next sweep here forgets it
             }
             sendKeys.Add(key);
             versions.Add(version);

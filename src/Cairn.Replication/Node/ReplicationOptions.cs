@@ -33,6 +33,17 @@ public sealed class ReplicationOptions
     public long MaxClockOffsetMilliseconds { get; init; } = 500;
     /// <summary>How long a primary keeps a parked blocking command's watch on its keys (the coordinator retries before that).</summary>
     public int BlockWatchTicks { get; init; } = 300;
+
+    /// <summary>
+    /// How long a delete's tombstone is kept (by its timestamp's physical time) before it is collected: long enough for
+    /// every replica to learn of the delete through the quorum, a hint (<see cref="HintWindowTicks"/>) or anti-entropy. A
+    /// replica that was cut off for longer and still holds the key's old value brings it back (Cassandra's gc_grace_seconds
+    /// has the same rule). 0 keeps tombstones for ever.
+    /// </summary>
+    public long TombstoneGraceMilliseconds { get; init; } = 24 * 3600 * 1000;
+
+    /// <summary>Partitions whose tombstones are looked at per tick (a full pass over the layout every PartitionCount / this ticks).</summary>
+    public int TombstoneSweepPartitionsPerTick { get; init; } = 32;
     /// <summary>Sloppy quorum: hints for down replicas count toward W (availability over consistency).</summary>
     public bool SloppyQuorum { get; init; }
 }

@@ -15,6 +15,9 @@ public sealed class ReplicationStats
     /// <summary>Replicas asked again because a quorum read was still short of replies halfway to its deadline.</summary>
     public long ReadRetries;
     public long HintsReplayed;
+
+    /// <summary>Tombstones forgotten once older than <see cref="ReplicationOptions.TombstoneGraceMilliseconds"/>.</summary>
+    public long TombstonesCollected;
     public long AntiEntropyRounds;
     public long AntiEntropyAgreeing;
     public long AntiEntropyKeysSent;

@@ -39,6 +39,60 @@ public sealed class ClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task DeletedKeysTombstonesAreCollectedOnEveryNodeAfterTheGraceAndTheReplicasStillAgree()
+    {
+        List<ClusterTestNode> nodes = await ClusterTestNode.StartClusterAsync(3, c => c.ClusterTombstoneGraceMilliseconds = 1000);
+        try
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                Assert.True(await nodes[i % 3].Database.StringSetAsync($"t:{i}", $"v{i}"));
+            }
+            for (int i = 0; i < 20; i += 2)
+            {
+                Assert.True(await nodes[(i + 1) % 3].Database.KeyDeleteAsync($"t:{i}"));
+            }
+            // N = 3 on 3 nodes: each node held all 10 tombstones, and forgets each one once it is a second old.
+            await ClusterTestNode.WaitUntilAsync(async () =>
+            {
+                foreach (ClusterTestNode node in nodes)
+                {
+                    int versions = await node.Cluster.QueryAsync(n => Enumerable.Range(0, n.Versions.PartitionCount).Sum(n.Versions.KeyCount));
+                    if (versions != 10)
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            }, "only the live keys keep a version");
+            foreach (ClusterTestNode node in nodes)
+            {
+                Assert.InRange(await node.Cluster.QueryAsync(n => n.Stats.TombstonesCollected), 10, 20);
+                using Infrastructure.RawClient raw = node.Raw();
+                Assert.Contains("cluster_tombstones_collected:", raw.Execute("INFO", "cluster"));
+            }
+            ulong[][] roots = new ulong[3][];
+            for (int n = 0; n < 3; n++)
+            {
+                roots[n] = await nodes[n].Cluster.QueryAsync(node =>
+                    Enumerable.Range(0, node.Versions.PartitionCount).Select(p => node.Versions.Tree(p).RootHash).ToArray());
+            }
+            Assert.Equal(roots[0], roots[1]);
+            Assert.Equal(roots[0], roots[2]);
+            for (int i = 0; i < 20; i++)
+            {
+                RedisValue value = await nodes[(i + 2) % 3].Database.StringGetAsync($"t:{i}");
+                Assert.Equal(i % 2 == 0 ? RedisValue.Null : (RedisValue)$"v{i}", value);
+            }
+            Assert.Equal(10, (long)await nodes[0].Database.ExecuteAsync("DBSIZE"));
+        }
+        finally
+        {
+            await ClusterTestNode.DisposeAllAsync(nodes);
+        }
+    }
+
+    [Fact]
     public async Task ReplicasHoldTheSameStringsExpiriesAndTypesAsThePrimary()
     {
         List<ClusterTestNode> nodes = await ClusterTestNode.StartClusterAsync(3);

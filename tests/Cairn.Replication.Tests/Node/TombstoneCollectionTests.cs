@@ -1,0 +1,225 @@
+using System.Text;
+using Cairn.Primitives;
+using Cairn.Replication.AntiEntropy;
+using Cairn.Replication.Membership;
+using Cairn.Replication.Node;
+using Cairn.Replication.Protocol;
+using Cairn.Replication.Versioning;
+
+namespace Cairn.Replication.Tests.Node;
+
+/// <summary>
+/// Tombstones are forgotten once older than the grace period, on every replica by the same rule, so the version tables and
+/// Merkle trees stay in agreement; a tombstone past its grace that a replica receives is applied but not kept.
+/// </summary>
+public sealed class TombstoneCollectionTests
+{
+    private const long Grace = 60_000;
+    private static readonly string[] Ids = ["a", "b", "c"];
+
+    [Fact]
+    public void OnlyTombstonesOlderThanTheCutoffAreCollectedAndTheTreeForgetsThem()
+    {
+        var table = new VersionTable(4);
+        var expected = new VersionTable(4);
+        byte[] live = "live"u8.ToArray(), old = "old"u8.ToArray(), recent = "recent"u8.ToArray();
+        ValueVersion At(long ms) => new(HybridTimestamp.Create(ms, 0), VectorClock.FromEntries([("a", ms)]));
+        table.Record(1, live, At(1000), deleted: false);
+        table.Record(1, old, At(1000), deleted: true);
+        table.Record(1, recent, At(5000), deleted: true);
+        expected.Record(1, live, At(1000), deleted: false);
+        expected.Record(1, recent, At(5000), deleted: true);
+
+        Assert.Equal(1, table.CollectTombstones(1, cutoffMilliseconds: 5000));
+        Assert.True(table.VersionOf(1, old).IsNone);
+        Assert.False(table.IsDeleted(1, old));
+        Assert.False(table.VersionOf(1, live).IsNone);
+        Assert.True(table.IsDeleted(1, recent));
+        Assert.Equal(2, table.KeyCount(1));
+        Assert.Equal(expected.Tree(1).RootHash, table.Tree(1).RootHash);
+        Assert.Equal(0, table.CollectTombstones(1, cutoffMilliseconds: 5000)); // nothing left that old
+    }
+
+    [Fact]
+    public void EveryReplicaForgetsADeletesTombstoneOnceItIsOlderThanTheGraceAndTheirTreesStillAgree()
+    {
+        Dictionary<string, (ReplicationNode Node, DeleteStore Store)> nodes = Cluster();
+        byte[] key = "doomed"u8.ToArray();
+        int partition = nodes["a"].Node.Layout.PartitionOfKey(key);
+        Write(nodes, 1, partition, key, "v1", 2000);
+        Write(nodes, 2, partition, key, "DEL", 2001);
+        Assert.All(nodes.Values, n => Assert.True(n.Node.Versions.IsDeleted(partition, key)));
+        Assert.All(nodes.Values, n => Assert.False(n.Store.Data.ContainsKey(key)));
+
+        TickAll(nodes, 2001 + Grace - 1000); // not yet
+        Assert.All(nodes.Values, n => Assert.True(n.Node.Versions.IsDeleted(partition, key)));
+        Assert.All(nodes.Values, n => Assert.Equal(0, n.Node.Stats.TombstonesCollected));
+
+        TickAll(nodes, 2001 + Grace + 1000);
+        var empty = new MerkleTree(MerkleTree.DefaultDepth);
+        foreach ((ReplicationNode node, DeleteStore _) in nodes.Values)
+        {
+            Assert.True(node.Versions.VersionOf(partition, key).IsNone);
+            Assert.Equal(0, node.Versions.KeyCount(partition));
+            Assert.Equal(1, node.Stats.TombstonesCollected);
+            Assert.Equal(empty.RootHash, node.Versions.Tree(partition).RootHash);
+        }
+
+        // The key can be written again afterwards, and reads see it.
+        Write(nodes, 3, partition, key, "v2", 2001 + Grace + 2000);
+        Assert.All(nodes.Values, n => Assert.Equal("v2"u8.ToArray(), n.Store.Data[key]));
+    }
+
+    [Fact]
+    public void AReplicaSentATombstonePastItsGraceDeletesItsOlderValueButKeepsNoTombstone()
+    {
+        Dictionary<string, (ReplicationNode Node, DeleteStore Store)> nodes = Cluster();
+        byte[] key = "stale"u8.ToArray();
+        int partition = nodes["a"].Node.Layout.PartitionOfKey(key);
+        Write(nodes, 1, partition, key, "v1", 2000);
+        ReplicationNode a = nodes["a"].Node;
+        ValueVersion held = a.Versions.VersionOf(partition, key);
+        long now = 2000 + 2 * Grace;
+        a.Tick(now);
+        a.TakeMessages();
+        a.Step(new PeerMessage
+        {
+            Type = PeerMessageType.Replicate,
+            From = "b",
+            To = "a",
+            Keys = [key],
+            Versions = [new ValueVersion(HybridTimestamp.Create(3000, 0), held.Clock.Increment("b"))],
+            Payloads = [null],
+        }, now);
+        Assert.False(nodes["a"].Store.Data.ContainsKey(key)); // the delete is newer than the value: it wins
+        Assert.True(a.Versions.VersionOf(partition, key).IsNone); // and its tombstone is not kept
+        Assert.Equal(1, a.Stats.TombstonesCollected);
+    }
+
+    [Fact]
+    public void AGraceOfZeroKeepsTombstonesForEver()
+    {
+        Dictionary<string, (ReplicationNode Node, DeleteStore Store)> nodes = Cluster(grace: 0);
+        byte[] key = "kept"u8.ToArray();
+        int partition = nodes["a"].Node.Layout.PartitionOfKey(key);
+        Write(nodes, 1, partition, key, "v1", 2000);
+        Write(nodes, 2, partition, key, "DEL", 2001);
+        TickAll(nodes, 2001 + 100 * Grace);
+        Assert.All(nodes.Values, n => Assert.True(n.Node.Versions.IsDeleted(partition, key)));
+    }
+
+    private static void Write(Dictionary<string, (ReplicationNode Node, DeleteStore Store)> nodes, long id, int partition, byte[] key,
+        string command, long now)
+    {
+        ReplicationNode a = nodes["a"].Node;
+        a.Submit(id, new Operation(partition, [key], Encoding.UTF8.GetBytes(command), true, 3, 3), now);
+        Pump(nodes, now);
+        Assert.Equal(CompletionStatus.Ok, Assert.Single(a.TakeCompletions()).Status);
+    }
+
+    private static void TickAll(Dictionary<string, (ReplicationNode Node, DeleteStore Store)> nodes, long now)
+    {
+        foreach (string id in Ids)
+        {
+            nodes[id].Node.Tick(now);
+        }
+        Pump(nodes, now);
+    }
+
+    private static Dictionary<string, (ReplicationNode Node, DeleteStore Store)> Cluster(long grace = Grace)
+    {
+        var nodes = new Dictionary<string, (ReplicationNode, DeleteStore)>(StringComparer.Ordinal);
+        ulong seed = 21;
+        foreach (string id in Ids)
+        {
+            var store = new DeleteStore();
+            nodes[id] = (new ReplicationNode(new ReplicationOptions
+            {
+                NodeId = id,
+                Address = id,
+                Random = new SeededRandom(seed++),
+                PartitionCount = 16,
+                ReplicationFactor = 3,
+                AntiEntropyIntervalTicks = 0,
+                TombstoneGraceMilliseconds = grace,
+                // Ticks here are far apart in time: keep every node alive between them.
+                SuspectAfterTicks = 1000,
+                DownAfterTicks = 2000,
+            }, store), store);
+        }
+        foreach (string id in Ids)
+        {
+            foreach (string other in Ids)
+            {
+                if (other != id)
+                {
+                    nodes[id].Item1.Introduce(new MemberRecord(other, other, "", 1, 1, false));
+                }
+            }
+        }
+        for (int tick = 0; tick < 3; tick++)
+        {
+            TickAll(nodes, 1000 + tick);
+        }
+        return nodes;
+    }
+
+    /// <summary>Delivers every message until none is left.</summary>
+    private static void Pump(Dictionary<string, (ReplicationNode Node, DeleteStore Store)> nodes, long now)
+    {
+        for (int round = 0; round < 100; round++)
+        {
+            var messages = new List<PeerMessage>();
+            foreach (string id in Ids)
+            {
+                messages.AddRange(nodes[id].Node.TakeMessages());
+            }
+            if (messages.Count == 0)
+            {
+                return;
+            }
+            foreach (PeerMessage message in messages)
+            {
+                nodes[message.To].Node.Step(message, now);
+            }
+        }
+        Assert.Fail("messages kept flowing");
+    }
+
+    /// <summary>A write's command is the value it sets, or DEL to delete the key; its reply is OK.</summary>
+    private sealed class DeleteStore : IReplicaStore
+    {
+        public Dictionary<byte[], byte[]> Data { get; } = new(ByteArrayComparer.Instance);
+
+        public ExecuteResult Execute(byte[] command, IReadOnlyList<byte[]> keys, bool write)
+        {
+            if (!write)
+            {
+                return new ExecuteResult(Data.TryGetValue(keys[0], out byte[]? value) ? value : [], false);
+            }
+            if (command.AsSpan().SequenceEqual("DEL"u8))
+            {
+                Data.Remove(keys[0]);
+            }
+            else
+            {
+                Data[keys[0]] = command;
+            }
+            return new ExecuteResult("OK"u8.ToArray(), true);
+        }
+
+        public byte[]? Export(byte[] key) => Data.TryGetValue(key, out byte[]? value) ? value : null;
+
+        public void Install(byte[] key, byte[]? payload)
+        {
+            if (payload is null)
+            {
+                Data.Remove(key);
+            }
+            else
+            {
+                Data[key] = payload;
+            }
+        }
+    }
+}
