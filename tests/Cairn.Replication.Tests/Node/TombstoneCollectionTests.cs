@@ -1,7 +1,6 @@
 using System.Text;
 using Cairn.Primitives;
 using Cairn.Replication.AntiEntropy;
-using Cairn.Replication.Membership;
 using Cairn.Replication.Node;
 using Cairn.Replication.Protocol;
 using Cairn.Replication.Versioning;
@@ -15,7 +14,6 @@ namespace Cairn.Replication.Tests.Node;
 public sealed class TombstoneCollectionTests
 {
     private const long Grace = 60_000;
-    private static readonly string[] Ids = ["a", "b", "c"];
 
     [Fact]
     public void OnlyTombstonesOlderThanTheCutoffAreCollectedAndTheTreeForgetsThem()
@@ -43,7 +41,7 @@ public sealed class TombstoneCollectionTests
     [Fact]
     public void EveryReplicaForgetsADeletesTombstoneOnceItIsOlderThanTheGraceAndTheirTreesStillAgree()
     {
-        Dictionary<string, (ReplicationNode Node, DeleteStore Store)> nodes = Cluster();
+        Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes = Cluster();
         byte[] key = "doomed"u8.ToArray();
         int partition = nodes["a"].Node.Layout.PartitionOfKey(key);
         Write(nodes, 1, partition, key, "v1", 2000);
@@ -57,7 +55,7 @@ public sealed class TombstoneCollectionTests
 
         TickAll(nodes, 2001 + Grace + 1000);
         var empty = new MerkleTree(MerkleTree.DefaultDepth);
-        foreach ((ReplicationNode node, DeleteStore _) in nodes.Values)
+        foreach ((ReplicationNode node, SetStore _) in nodes.Values)
         {
             Assert.True(node.Versions.VersionOf(partition, key).IsNone);
             Assert.Equal(0, node.Versions.KeyCount(partition));
@@ -73,7 +71,7 @@ public sealed class TombstoneCollectionTests
     [Fact]
     public void AReplicaSentATombstonePastItsGraceDeletesItsOlderValueButKeepsNoTombstone()
     {
-        Dictionary<string, (ReplicationNode Node, DeleteStore Store)> nodes = Cluster();
+        Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes = Cluster();
         byte[] key = "stale"u8.ToArray();
         int partition = nodes["a"].Node.Layout.PartitionOfKey(key);
         Write(nodes, 1, partition, key, "v1", 2000);
@@ -99,7 +97,7 @@ public sealed class TombstoneCollectionTests
     [Fact]
     public void AGraceOfZeroKeepsTombstonesForEver()
     {
-        Dictionary<string, (ReplicationNode Node, DeleteStore Store)> nodes = Cluster(grace: 0);
+        Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes = Cluster(grace: 0);
         byte[] key = "kept"u8.ToArray();
         int partition = nodes["a"].Node.Layout.PartitionOfKey(key);
         Write(nodes, 1, partition, key, "v1", 2000);
@@ -108,118 +106,36 @@ public sealed class TombstoneCollectionTests
         Assert.All(nodes.Values, n => Assert.True(n.Node.Versions.IsDeleted(partition, key)));
     }
 
-    private static void Write(Dictionary<string, (ReplicationNode Node, DeleteStore Store)> nodes, long id, int partition, byte[] key,
+    private static void Write(Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes, long id, int partition, byte[] key,
         string command, long now)
     {
         ReplicationNode a = nodes["a"].Node;
         a.Submit(id, new Operation(partition, [key], Encoding.UTF8.GetBytes(command), true, 3, 3), now);
-        Pump(nodes, now);
+        NodeCluster.Pump(nodes, [], now);
         Assert.Equal(CompletionStatus.Ok, Assert.Single(a.TakeCompletions()).Status);
     }
 
-    private static void TickAll(Dictionary<string, (ReplicationNode Node, DeleteStore Store)> nodes, long now)
+    private static void TickAll(Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes, long now)
     {
-        foreach (string id in Ids)
+        foreach (string id in NodeCluster.Ids)
         {
             nodes[id].Node.Tick(now);
         }
-        Pump(nodes, now);
+        NodeCluster.Pump(nodes, [], now);
     }
 
-    private static Dictionary<string, (ReplicationNode Node, DeleteStore Store)> Cluster(long grace = Grace)
-    {
-        var nodes = new Dictionary<string, (ReplicationNode, DeleteStore)>(StringComparer.Ordinal);
-        ulong seed = 21;
-        foreach (string id in Ids)
+    private static Dictionary<string, (ReplicationNode Node, SetStore Store)> Cluster(long grace = Grace) =>
+        NodeCluster.Start((id, seed) => new ReplicationOptions
         {
-            var store = new DeleteStore();
-            nodes[id] = (new ReplicationNode(new ReplicationOptions
-            {
-                NodeId = id,
-                Address = id,
-                Random = new SeededRandom(seed++),
-                PartitionCount = 16,
-                ReplicationFactor = 3,
-                AntiEntropyIntervalTicks = 0,
-                TombstoneGraceMilliseconds = grace,
-                // Ticks here are far apart in time: keep every node alive between them.
-                SuspectAfterTicks = 1000,
-                DownAfterTicks = 2000,
-            }, store), store);
-        }
-        foreach (string id in Ids)
-        {
-            foreach (string other in Ids)
-            {
-                if (other != id)
-                {
-                    nodes[id].Item1.Introduce(new MemberRecord(other, other, "", 1, 1, false));
-                }
-            }
-        }
-        for (int tick = 0; tick < 3; tick++)
-        {
-            TickAll(nodes, 1000 + tick);
-        }
-        return nodes;
-    }
-
-    /// <summary>Delivers every message until none is left.</summary>
-    private static void Pump(Dictionary<string, (ReplicationNode Node, DeleteStore Store)> nodes, long now)
-    {
-        for (int round = 0; round < 100; round++)
-        {
-            var messages = new List<PeerMessage>();
-            foreach (string id in Ids)
-            {
-                messages.AddRange(nodes[id].Node.TakeMessages());
-            }
-            if (messages.Count == 0)
-            {
-                return;
-            }
-            foreach (PeerMessage message in messages)
-            {
-                nodes[message.To].Node.Step(message, now);
-            }
-        }
-        Assert.Fail("messages kept flowing");
-    }
-
-    /// <summary>A write's command is the value it sets, or DEL to delete the key; its reply is OK.</summary>
-    private sealed class DeleteStore : IReplicaStore
-    {
-        public Dictionary<byte[], byte[]> Data { get; } = new(ByteArrayComparer.Instance);
-
-        public ExecuteResult Execute(byte[] command, IReadOnlyList<byte[]> keys, bool write)
-        {
-            if (!write)
-            {
-                return new ExecuteResult(Data.TryGetValue(keys[0], out byte[]? value) ? value : [], false);
-            }
-            if (command.AsSpan().SequenceEqual("DEL"u8))
-            {
-                Data.Remove(keys[0]);
-            }
-            else
-            {
-                Data[keys[0]] = command;
-            }
-            return new ExecuteResult("OK"u8.ToArray(), true);
-        }
-
-        public byte[]? Export(byte[] key) => Data.TryGetValue(key, out byte[]? value) ? value : null;
-
-        public void Install(byte[] key, byte[]? payload)
-        {
-            if (payload is null)
-            {
-                Data.Remove(key);
-            }
-            else
-            {
-                Data[key] = payload;
-            }
-        }
-    }
+            NodeId = id,
+            Address = id,
+            Random = new SeededRandom(seed),
+            PartitionCount = 16,
+            ReplicationFactor = 3,
+            AntiEntropyIntervalTicks = 0,
+            TombstoneGraceMilliseconds = grace,
+            // Ticks here are far apart in time: keep every node alive between them.
+            SuspectAfterTicks = 1000,
+            DownAfterTicks = 2000,
+        });
 }

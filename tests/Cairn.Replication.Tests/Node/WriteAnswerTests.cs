@@ -13,7 +13,7 @@ namespace Cairn.Replication.Tests.Node;
 /// </summary>
 public sealed class WriteAnswerTests
 {
-    private static readonly string[] Ids = ["a", "b", "c"];
+    private static readonly string[] Ids = NodeCluster.Ids;
 
     [Fact]
     public void ACoordinatorThatIsAReplicaAnswersFromThePrimarysReplicateWithoutAWriteResult()
@@ -376,47 +376,15 @@ public sealed class WriteAnswerTests
         Assert.Equal("c", Assert.Single(a.TakeMessages(), m => m.Type == PeerMessageType.Read).To);
     }
 
-    private static Dictionary<string, (ReplicationNode Node, SetStore Store)> Cluster()
+    private static Dictionary<string, (ReplicationNode Node, SetStore Store)> Cluster() => NodeCluster.Start((id, seed) => new ReplicationOptions
     {
-        var nodes = new Dictionary<string, (ReplicationNode, SetStore)>(StringComparer.Ordinal);
-        ulong seed = 11;
-        foreach (string id in Ids)
-        {
-            var store = new SetStore();
-            nodes[id] = (new ReplicationNode(new ReplicationOptions
-            {
-                NodeId = id,
-                Address = id,
-                Random = new SeededRandom(seed++),
-                PartitionCount = 16,
-                ReplicationFactor = 3,
-                AntiEntropyIntervalTicks = 0,
-            }, store), store);
-        }
-        foreach (string id in Ids)
-        {
-            foreach (string other in Ids)
-            {
-                if (other != id)
-                {
-                    nodes[id].Item1.Introduce(new MemberRecord(other, other, "", 1, 1, false));
-                }
-            }
-        }
-        for (int tick = 0; tick < 3; tick++)
-        {
-            foreach (string id in Ids)
-            {
-                nodes[id].Item1.Tick(1000 + tick);
-            }
-            Pump(nodes, [], 1000 + tick);
-        }
-        foreach (string id in Ids)
-        {
-            nodes[id].Item1.TakeCompletions();
-        }
-        return nodes;
-    }
+        NodeId = id,
+        Address = id,
+        Random = new SeededRandom(seed),
+        PartitionCount = 16,
+        ReplicationFactor = 3,
+        AntiEntropyIntervalTicks = 0,
+    });
 
     /// <summary>A key of a partition whose primary is not <paramref name="coordinator"/>.</summary>
     /// <summary>A cluster where node "a", not the key's primary, wrote "v1" to the key at N=3, W=2 and every replica has it.</summary>
@@ -463,62 +431,6 @@ public sealed class WriteAnswerTests
         Assert.All(nodes.Values, n => Assert.Equal(0, n.Node.PendingRequests));
     }
 
-    /// <summary>Delivers every message (gossip included) until none is left; records the others in <paramref name="sent"/>.</summary>
-    private static void Pump(Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes, List<PeerMessage> sent, long now)
-    {
-        for (int round = 0; round < 100; round++)
-        {
-            var messages = new List<PeerMessage>();
-            foreach (string id in Ids)
-            {
-                messages.AddRange(nodes[id].Node.TakeMessages());
-            }
-            if (messages.Count == 0)
-            {
-                return;
-            }
-            foreach (PeerMessage message in messages)
-            {
-                if (message.Type != PeerMessageType.Gossip)
-                {
-                    sent.Add(message);
-                }
-                nodes[message.To].Node.Step(message, now);
-            }
-        }
-        Assert.Fail("messages kept flowing");
-    }
-
-    /// <summary>A write's command is the value it sets; its reply is OK.</summary>
-    private sealed class SetStore : IReplicaStore
-    {
-        public Dictionary<byte[], byte[]> Data { get; } = new(ByteArrayComparer.Instance);
-
-        public int Reads { get; set; }
-
-        public ExecuteResult Execute(byte[] command, IReadOnlyList<byte[]> keys, bool write)
-        {
-            if (!write)
-            {
-                Reads++;
-                return new ExecuteResult(Data.TryGetValue(keys[0], out byte[]? value) ? value : [], false);
-            }
-            Data[keys[0]] = command;
-            return new ExecuteResult("OK"u8.ToArray(), true);
-        }
-
-        public byte[]? Export(byte[] key) => Data.TryGetValue(key, out byte[]? value) ? value : null;
-
-        public void Install(byte[] key, byte[]? payload)
-        {
-            if (payload is null)
-            {
-                Data.Remove(key);
-            }
-            else
-            {
-                Data[key] = payload;
-            }
-        }
-    }
+    private static void Pump(Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes, List<PeerMessage> sent, long now) =>
+        NodeCluster.Pump(nodes, sent, now);
 }
