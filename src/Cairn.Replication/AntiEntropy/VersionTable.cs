@@ -14,6 +14,13 @@ public sealed class VersionTable
     private readonly Dictionary<byte[], (ValueVersion Version, bool Deleted, KeyDigest? Digest)>[] _partitions;
     private readonly MerkleTree[] _trees;
 
+    /// <summary>
+    /// Every tombstone recorded, with its timestamp's physical time, in the order recorded: the candidates for
+    /// <see cref="CollectTombstones"/>, which looks only at the front (mostly oldest first: one that replication delivers
+    /// late waits behind newer ones, and one already past the grace on arrival is not kept at all).
+    /// </summary>
+    private readonly Queue<(int Partition, byte[] Key, long Milliseconds)> _tombstones = new();
+
     public VersionTable(int partitionCount, int merkleDepth = MerkleTree.DefaultDepth)
     {
         _partitions = new Dictionary<byte[], (ValueVersion, bool, KeyDigest?)>[partitionCount];
@@ -64,23 +71,27 @@ public sealed class VersionTable
             _partitions[p].Clear();
             _trees[p] = new MerkleTree(_trees[p].Depth);
         }
+        _tombstones.Clear();
     }
 
     /// <summary>
-    /// Forgets the tombstones of <paramref name="partition"/> whose timestamp is older than <paramref name="cutoffMilliseconds"/>
-    /// (physical time): their keys then have no version, here and in the partition's Merkle tree, as on a replica that never
-    /// held them. Live keys are kept. Returns how many were collected.
+    /// Forgets tombstones whose timestamp is older than <paramref name="cutoffMilliseconds"/> (physical time): their keys then
+    /// have no version, here and in their partition's Merkle tree, as on a replica that never held them. Looks at most at
+    /// <paramref name="max"/> candidates (the oldest recorded first), so a call's cost is bounded whatever the table's
+    /// size. Returns how many were collected.
     /// </summary>
-    public int CollectTombstones(int partition, long cutoffMilliseconds)
+    public int CollectTombstones(long cutoffMilliseconds, int max)
     {
-        Dictionary<byte[], (ValueVersion Version, bool Deleted, KeyDigest? Digest)> versions = _partitions[partition];
         int collected = 0;
-        foreach ((byte[] key, (ValueVersion version, bool deleted, _)) in versions)
+        for (int looked = 0; looked < max && _tombstones.TryPeek(out (int Partition, byte[] Key, long Milliseconds) next)
+            && next.Milliseconds < cutoffMilliseconds; looked++)
         {
-            if (deleted && version.Timestamp.PhysicalMilliseconds < cutoffMilliseconds)
+            _tombstones.Dequeue();
+            // Skipped if written since (a live value, or a newer tombstone, which has a queue entry of its own).
+            if (_partitions[next.Partition].TryGetValue(next.Key, out var entry) && entry.Deleted
+                && entry.Version.Timestamp.PhysicalMilliseconds < cutoffMilliseconds)
             {
-                versions.Remove(key); // allowed while enumerating a Dictionary
-                _trees[partition].Set(key, ValueVersion.None);
+                Forget(next.Partition, next.Key);
                 collected++;
             }
         }
@@ -124,5 +135,9 @@ public sealed class VersionTable
             cell = _trees[partition].Add(key, digest);
         }
         entry = (version, deleted, cell);
+        if (deleted)
+        {
+            _tombstones.Enqueue((partition, key, version.Timestamp.PhysicalMilliseconds));
+        }
     }
 }

@@ -250,27 +250,18 @@ public sealed class ReplicationNode
         _options.TombstoneGraceMilliseconds > 0
         && version.Timestamp.PhysicalMilliseconds < _physicalMilliseconds - _options.TombstoneGraceMilliseconds;
 
-    /// <summary>The next partition <see cref="CollectTombstones"/> looks at.</summary>
-    private int _tombstoneSweepPartition;
-
     /// <summary>
-    /// Forgets the tombstones older than the grace period in the next few partitions (round robin, so each tick's cost is
-    /// bounded). Every replica collects by the same rule on the tombstone's own timestamp, so their Merkle trees agree again
-    /// once each has swept the partition; until then anti-entropy may push a tombstone back to a replica that collected it,
-    /// which collects it again on its next pass.
+    /// Forgets the tombstones older than the grace period, a bounded number per tick. Every replica collects by the same
+    /// rule on the tombstone's own timestamp, so their Merkle trees agree again once each has collected it; a tombstone past
+    /// its grace is never pushed to another replica, and one that arrives anyway is applied but not kept
+    /// (<see cref="Apply"/>), so replicas collecting a few ticks apart do not hand it back and forth.
     /// </summary>
     private void CollectTombstones()
     {
-        if (_options.TombstoneGraceMilliseconds <= 0)
+        if (_options.TombstoneGraceMilliseconds > 0)
         {
-            return;
-        }
-        long cutoff = _physicalMilliseconds - _options.TombstoneGraceMilliseconds;
-        int partitions = Math.Min(_options.TombstoneSweepPartitionsPerTick, Versions.PartitionCount);
-        for (int i = 0; i < partitions; i++)
-        {
-            Stats.TombstonesCollected += Versions.CollectTombstones(_tombstoneSweepPartition, cutoff);
-            _tombstoneSweepPartition = (_tombstoneSweepPartition + 1) % Versions.PartitionCount;
+            Stats.TombstonesCollected += Versions.CollectTombstones(
+                _physicalMilliseconds - _options.TombstoneGraceMilliseconds, _options.TombstonesCollectedPerTick);
         }
     }
 

@@ -42,8 +42,8 @@ public sealed class ReplicationOptions
     /// </summary>
     public long TombstoneGraceMilliseconds { get; init; } = 24 * 3600 * 1000;
 
-    /// <summary>Partitions whose tombstones are looked at per tick (a full pass over the layout every PartitionCount / this ticks).</summary>
-    public int TombstoneSweepPartitionsPerTick { get; init; } = 32;
+    /// <summary>The most tombstones looked at per tick (each a hash look-up; the tick holds the store lock).</summary>
+    public int TombstonesCollectedPerTick { get; init; } = 4096;
     /// <summary>Sloppy quorum: hints for down replicas count toward W (availability over consistency).</summary>
     public bool SloppyQuorum { get; init; }
 }

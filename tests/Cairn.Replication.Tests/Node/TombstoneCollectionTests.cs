@@ -28,14 +28,32 @@ public sealed class TombstoneCollectionTests
         expected.Record(1, live, At(1000), deleted: false);
         expected.Record(1, recent, At(5000), deleted: true);
 
-        Assert.Equal(1, table.CollectTombstones(1, cutoffMilliseconds: 5000));
+        Assert.Equal(1, table.CollectTombstones(cutoffMilliseconds: 5000, max: 100));
         Assert.True(table.VersionOf(1, old).IsNone);
         Assert.False(table.IsDeleted(1, old));
         Assert.False(table.VersionOf(1, live).IsNone);
         Assert.True(table.IsDeleted(1, recent));
         Assert.Equal(2, table.KeyCount(1));
         Assert.Equal(expected.Tree(1).RootHash, table.Tree(1).RootHash);
-        Assert.Equal(0, table.CollectTombstones(1, cutoffMilliseconds: 5000)); // nothing left that old
+        Assert.Equal(0, table.CollectTombstones(cutoffMilliseconds: 5000, max: 100)); // nothing left that old
+    }
+
+    [Fact]
+    public void AKeyWrittenAgainAfterItsDeleteIsKeptAndEachCallLooksAtABoundedNumberOfTombstones()
+    {
+        var table = new VersionTable(4);
+        ValueVersion At(long ms) => new(HybridTimestamp.Create(ms, 0), VectorClock.FromEntries([("a", ms)]));
+        byte[] reborn = "reborn"u8.ToArray();
+        table.Record(2, reborn, At(1000), deleted: true);
+        table.Record(2, reborn, At(1500), deleted: false); // written again: its old tombstone is no candidate any more
+        for (int i = 0; i < 3; i++)
+        {
+            table.Record(3, Encoding.UTF8.GetBytes("gone" + i), At(2000 + i), deleted: true);
+        }
+        Assert.Equal(2, table.CollectTombstones(cutoffMilliseconds: 9000, max: 3)); // reborn's entry, then two
+        Assert.Equal(1, table.CollectTombstones(cutoffMilliseconds: 9000, max: 3));
+        Assert.False(table.VersionOf(2, reborn).IsNone);
+        Assert.Equal(0, table.KeyCount(3));
     }
 
     [Fact]
