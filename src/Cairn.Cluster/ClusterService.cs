@@ -80,6 +80,13 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         {
             throw new FormatException("cluster-read-quorum and cluster-write-quorum must not exceed cluster-replicas");
         }
+        if (_config.ClusterTombstoneGraceMilliseconds > 0 && _config.ClusterTombstoneGraceMilliseconds < _config.ClusterHintWindowMilliseconds)
+        {
+            // A hint of an older write replayed after the tombstone that superseded it was collected brings the key back.
+            logger.LogWarning("cluster-tombstone-grace-ms ({Grace}) is shorter than cluster-hint-window-ms ({Window}): a replica " +
+                "that was away longer than the grace may get deleted keys back", _config.ClusterTombstoneGraceMilliseconds,
+                _config.ClusterHintWindowMilliseconds);
+        }
         NodeId = _config.ClusterNodeId.Length > 0 ? _config.ClusterNodeId : Convert.ToHexString(RandomNumberGenerator.GetBytes(20)).ToLowerInvariant();
         int peerPort = _config.ClusterPort != 0 ? _config.ClusterPort : _config.Port == 0 ? 0 : _config.Port + 10000;
         _transport = new TcpPeerTransport(NodeId, Encoding.UTF8.GetBytes(_config.ClusterSecret), bindAddress, peerPort, logger, OnPeerMessages,
