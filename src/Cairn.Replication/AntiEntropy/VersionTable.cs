@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Cairn.Primitives;
 using Cairn.Replication.Versioning;
@@ -6,28 +7,32 @@ namespace Cairn.Replication.AntiEntropy;
 
 /// <summary>
 /// The version of every key this replica holds, per partition, with deletions kept as tombstones (so a delete is not undone
-/// by a replica that missed it) until they are older than the grace period (<see cref="CollectTombstones"/>), and one <see cref="MerkleTree"/> per partition kept in step with it. The values themselves
-/// live in the store; this is the replication metadata beside them. Thread safety: not thread safe.
+/// by a replica that missed it) until they are older than the grace period (<see cref="CollectTombstones"/>), and one
+/// <see cref="MerkleTree"/> per partition kept in step with it. The values themselves live in the store; this is the
+/// replication metadata beside them. Thread safety: not thread safe.
 /// </summary>
 public sealed class VersionTable
 {
-    private readonly Dictionary<byte[], (ValueVersion Version, bool Deleted, KeyDigest? Digest)>[] _partitions;
+    private readonly Dictionary<byte[], (ValueVersion Version, bool Deleted, KeyDigest? Digest, bool Queued)>[] _partitions;
     private readonly MerkleTree[] _trees;
 
     /// <summary>
-    /// Every tombstone recorded, with its timestamp's physical time, in the order recorded: the candidates for
-    /// <see cref="CollectTombstones"/>, which looks only at the front (mostly oldest first: one that replication delivers
-    /// late waits behind newer ones, and one already past the grace on arrival is not kept at all).
+    /// The keys whose tombstones <see cref="CollectTombstones"/> will look at, with the tombstone's physical time, in the
+    /// order recorded (mostly oldest first: one that replication delivers late waits behind newer ones, and one already
+    /// past the grace on arrival is not kept at all). A key is in it at most once (its entry's Queued flag).
     /// </summary>
     private readonly Queue<(int Partition, byte[] Key, long Milliseconds)> _tombstones = new();
 
+    /// <summary>Keys queued for <see cref="CollectTombstones"/> to look at (at most one entry per key).</summary>
+    public int QueuedTombstones => _tombstones.Count;
+
     public VersionTable(int partitionCount, int merkleDepth = MerkleTree.DefaultDepth)
     {
-        _partitions = new Dictionary<byte[], (ValueVersion, bool, KeyDigest?)>[partitionCount];
+        _partitions = new Dictionary<byte[], (ValueVersion, bool, KeyDigest?, bool)>[partitionCount];
         _trees = new MerkleTree[partitionCount];
         for (int p = 0; p < partitionCount; p++)
         {
-            _partitions[p] = new Dictionary<byte[], (ValueVersion, bool, KeyDigest?)>(ByteArrayComparer.Instance);
+            _partitions[p] = new Dictionary<byte[], (ValueVersion, bool, KeyDigest?, bool)>(ByteArrayComparer.Instance);
             _trees[p] = new MerkleTree(merkleDepth);
         }
     }
@@ -87,12 +92,25 @@ public sealed class VersionTable
             && next.Milliseconds < cutoffMilliseconds; looked++)
         {
             _tombstones.Dequeue();
-            // Skipped if written since (a live value, or a newer tombstone, which has a queue entry of its own).
-            if (_partitions[next.Partition].TryGetValue(next.Key, out var entry) && entry.Deleted
-                && entry.Version.Timestamp.PhysicalMilliseconds < cutoffMilliseconds)
+            ref (ValueVersion Version, bool Deleted, KeyDigest? Digest, bool Queued) entry =
+                ref CollectionsMarshal.GetValueRefOrNullRef(_partitions[next.Partition], next.Key);
+            if (Unsafe.IsNullRef(ref entry))
+            {
+                continue; // forgotten already
+            }
+            if (!entry.Deleted)
+            {
+                entry.Queued = false; // written again since: a later delete queues it anew
+            }
+            else if (entry.Version.Timestamp.PhysicalMilliseconds < cutoffMilliseconds)
             {
                 Forget(next.Partition, next.Key);
                 collected++;
+            }
+            else
+            {
+                // Deleted again since, by a newer tombstone: queued once more, by that tombstone's time.
+                _tombstones.Enqueue((next.Partition, next.Key, entry.Version.Timestamp.PhysicalMilliseconds));
             }
         }
         return collected;
@@ -112,8 +130,8 @@ public sealed class VersionTable
     {
         Invariant.Require(!version.IsNone, "a recorded version is never None");
         // One hash-table probe for the check and the update (every replicated write records a version on every replica).
-        Dictionary<byte[], (ValueVersion Version, bool Deleted, KeyDigest? Digest)> versions = _partitions[partition];
-        ref (ValueVersion Version, bool Deleted, KeyDigest? Digest) entry = ref CollectionsMarshal.GetValueRefOrAddDefault(versions, key, out bool existed);
+        Dictionary<byte[], (ValueVersion Version, bool Deleted, KeyDigest? Digest, bool Queued)> versions = _partitions[partition];
+        ref (ValueVersion Version, bool Deleted, KeyDigest? Digest, bool Queued) entry = ref CollectionsMarshal.GetValueRefOrAddDefault(versions, key, out bool existed);
         if (version.CompareNewness(existed ? entry.Version : ValueVersion.None) <= 0)
         {
             if (!existed)
@@ -134,10 +152,14 @@ public sealed class VersionTable
         {
             cell = _trees[partition].Add(key, digest);
         }
-        entry = (version, deleted, cell);
-        if (deleted)
+        // A key has at most one queue entry, however often it is deleted and written again within the grace: the queue
+        // is bounded by the keys in this table, not by the deletes made.
+        bool queued = existed && entry.Queued;
+        if (deleted && !queued)
         {
             _tombstones.Enqueue((partition, key, version.Timestamp.PhysicalMilliseconds));
+            queued = true;
         }
+        entry = (version, deleted, cell, queued);
     }
 }

@@ -750,8 +750,8 @@ public sealed class ReplicationNode
         Versions.Record(partition, key, version, payload is null);
         if (payload is null && IsCollectable(version))
         {
-            // A tombstone past its grace (pushed by a replica that has not swept it yet): the delete is applied, the
-            // tombstone not kept, or replicas sweeping at different moments would hand it back and forth.
+            // A tombstone past its grace (pushed by a replica that has not collected it yet): the delete is applied, the
+            // tombstone not kept, or replicas collecting at different moments would hand it back and forth.
             Versions.Forget(partition, key);
             Stats.TombstonesCollected++;
         }
@@ -1023,7 +1023,7 @@ public sealed class ReplicationNode
             ValueVersion version = Versions.VersionOf(p, key);
             if (version.IsNone || (Versions.IsDeleted(p, key) && IsCollectable(version)))
             {
-                continue; // a tombstone past its grace is as good as none: the next sweep here forgets it
+                continue; // a tombstone past its grace is as good as none: the next collection here forgets it
             }
             sendKeys.Add(key);
             versions.Add(version);

@@ -44,6 +44,7 @@ public sealed class ReplicationOptions
 
     /// <summary>The most tombstones looked at per tick (each a hash look-up; the tick holds the store lock).</summary>
     public int TombstonesCollectedPerTick { get; init; } = 4096;
+
     /// <summary>Sloppy quorum: hints for down replicas count toward W (availability over consistency).</summary>
     public bool SloppyQuorum { get; init; }
 }

@@ -57,6 +57,25 @@ public sealed class TombstoneCollectionTests
     }
 
     [Fact]
+    public void AKeyDeletedAndWrittenAgainManyTimesIsQueuedOnceAndItsLastTombstoneIsCollected()
+    {
+        var table = new VersionTable(4);
+        byte[] key = "churn"u8.ToArray();
+        for (int i = 0; i < 1000; i++)
+        {
+            long ms = 1000 + 2 * i;
+            table.Record(1, key, new ValueVersion(HybridTimestamp.Create(ms, 0), VectorClock.FromEntries([("a", 2 * i + 1)])), deleted: false);
+            table.Record(1, key, new ValueVersion(HybridTimestamp.Create(ms + 1, 0), VectorClock.FromEntries([("a", 2 * i + 2)])), deleted: true);
+        }
+        Assert.Equal(1, table.QueuedTombstones); // not one per delete
+        Assert.Equal(0, table.CollectTombstones(cutoffMilliseconds: 2000, max: 10)); // the last delete (at 2999) is too young
+        Assert.Equal(1, table.QueuedTombstones); // queued again, by the last tombstone's time
+        Assert.Equal(1, table.CollectTombstones(cutoffMilliseconds: 3000, max: 10));
+        Assert.Equal(0, table.QueuedTombstones);
+        Assert.True(table.VersionOf(1, key).IsNone);
+    }
+
+    [Fact]
     public void EveryReplicaForgetsADeletesTombstoneOnceItIsOlderThanTheGraceAndTheirTreesStillAgree()
     {
         Dictionary<string, (ReplicationNode Node, SetStore Store)> nodes = Cluster();
