@@ -1060,6 +1060,7 @@ public sealed class ClusterService : IClusterRouter, IAsyncDisposable
         Field("cluster_hints_bytes", _node.Hints.SizeBytes);
         Field("cluster_hints_replayed", s.HintsReplayed);
         Field("cluster_tombstones_collected", s.TombstonesCollected);
+        Field("cluster_tombstones_queued", _node.Versions.QueuedTombstones);
         Field("cluster_hints_dropped", _node.Hints.Dropped);
         Field("cluster_blocked_commands", _blocked.Count);
         Field("cluster_block_watches", _node.Watches.Count);

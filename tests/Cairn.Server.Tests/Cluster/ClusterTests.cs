@@ -69,7 +69,9 @@ public sealed class ClusterTests(ITestOutputHelper output)
             {
                 Assert.InRange(await node.Cluster.QueryAsync(n => n.Stats.TombstonesCollected), 10, 20);
                 using Infrastructure.RawClient raw = node.Raw();
-                Assert.Contains("cluster_tombstones_collected:", raw.Execute("INFO", "cluster"));
+                string info = raw.Execute("INFO", "cluster");
+                Assert.Contains("cluster_tombstones_collected:", info);
+                Assert.Contains("cluster_tombstones_queued:0", info);
             }
             ulong[][] roots = new ulong[3][];
             for (int n = 0; n < 3; n++)
