@@ -116,7 +116,7 @@ public sealed class VersionTable
         return collected;
     }
 
-    /// <summary>Forgets the version of <paramref name="key"/> (a tombstone just recorded past its grace), here and in the tree.</summary>
+    /// <summary>Forgets the version of <paramref name="key"/> (a tombstone past its grace), here and in the tree.</summary>
     public void Forget(int partition, byte[] key)
     {
         if (_partitions[partition].Remove(key))

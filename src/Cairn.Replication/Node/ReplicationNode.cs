@@ -747,13 +747,16 @@ public sealed class ReplicationNode
         }
         _clock.Observe(version.Timestamp, _physicalMilliseconds);
         _store.Install(key, payload);
-        Versions.Record(partition, key, version, payload is null);
         if (payload is null && IsCollectable(version))
         {
             // A tombstone past its grace (pushed by a replica that has not collected it yet): the delete is applied, the
             // tombstone not kept, or replicas collecting at different moments would hand it back and forth.
             Versions.Forget(partition, key);
             Stats.TombstonesCollected++;
+        }
+        else
+        {
+            Versions.Record(partition, key, version, payload is null);
         }
         Stats.ReplicasApplied++;
         WakeWatchers(key);
@@ -1021,7 +1024,7 @@ public sealed class ReplicationNode
         {
             int p = Layout.PartitionOfKey(key);
             ValueVersion version = Versions.VersionOf(p, key);
-            if (version.IsNone || (Versions.IsDeleted(p, key) && IsCollectable(version)))
+            if (version.IsNone || (IsCollectable(version) && Versions.IsDeleted(p, key)))
             {
                 continue; // a tombstone past its grace is as good as none: the next collection here forgets it
             }

@@ -99,6 +99,7 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
         Client = new Client(server.Clients.NextId(), this, server.NowMilliseconds);
         Client.Authenticated = server.Config.RequirePass.Length == 0;
         _context = new CommandContext(server, Client, _writer);
+        _flushDeferredAction = FlushDeferred;
     }
 
     public Client Client { get; }
@@ -882,7 +883,7 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
     private bool _flushDeferred;
 
     /// <summary>Cached so that deferring a flush allocates nothing.</summary>
-    private Action? _flushDeferredAction;
+    private readonly Action _flushDeferredAction;
 
     /// <summary>
     /// Leaves the send of a batch's replies to the end of the event-loop turn (one epoll_wait's ready sockets), when the
@@ -901,7 +902,7 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
         }
         if (!_flushDeferred)
         {
-            _flushDeferred = EventLoopTurn.TryDeferNew(_flushDeferredAction ??= FlushDeferred);
+            _flushDeferred = EventLoopTurn.TryDeferNew(_flushDeferredAction);
         }
         return _flushDeferred;
     }

@@ -112,11 +112,9 @@ public sealed class BlockingAndFlushTests
     };
 
     /// <summary>"S&lt;value&gt;" sets; "P" pops, or blocks (asking to be retried as "P!") when the key is absent.</summary>
-    private sealed class ListStore : IReplicaStore
+    private sealed class ListStore : SetStore
     {
-        public Dictionary<byte[], byte[]> Data { get; } = new(ByteArrayComparer.Instance);
-
-        public ExecuteResult Execute(byte[] command, IReadOnlyList<byte[]> keys, bool write)
+        public override ExecuteResult Execute(byte[] command, IReadOnlyList<byte[]> keys, bool write)
         {
             if (command[0] == (byte)'S')
             {
@@ -128,20 +126,6 @@ public sealed class BlockingAndFlushTests
                 return new ExecuteResult(value, true);
             }
             return new ExecuteResult("(nil)"u8.ToArray(), false, "P!"u8.ToArray(), 250);
-        }
-
-        public byte[]? Export(byte[] key) => Data.TryGetValue(key, out byte[]? value) ? value : null;
-
-        public void Install(byte[] key, byte[]? payload)
-        {
-            if (payload is null)
-            {
-                Data.Remove(key);
-            }
-            else
-            {
-                Data[key] = payload;
-            }
         }
     }
 }

@@ -78,14 +78,17 @@ internal static class NodeCluster
     }
 }
 
-/// <summary>A write's command is the value it sets, or DEL to delete the key; its reply is OK. Reads return the value.</summary>
-internal sealed class SetStore : IReplicaStore
+/// <summary>
+/// A write's command is the value it sets, or DEL to delete the key; its reply is OK. Reads return the value. Tests with
+/// other commands override <see cref="Execute"/>; installing and exporting states stay as here.
+/// </summary>
+internal class SetStore : IReplicaStore
 {
     public Dictionary<byte[], byte[]> Data { get; } = new(ByteArrayComparer.Instance);
 
     public int Reads { get; set; }
 
-    public ExecuteResult Execute(byte[] command, IReadOnlyList<byte[]> keys, bool write)
+    public virtual ExecuteResult Execute(byte[] command, IReadOnlyList<byte[]> keys, bool write)
     {
         if (!write)
         {
