@@ -17,7 +17,21 @@ public sealed class CommandArguments
 
     public ReadOnlyMemory<byte> GetMemory(int index) => _items[index];
 
-    public void Clear() => Count = 0;
+    /// <summary>
+    /// The request's multibulk frame exactly as received, when the arguments are that frame's (set by
+    /// <see cref="FrameIndex.TryTake"/>; any change to the arguments clears it). The AOF logs a run of such frames as one
+    /// copy. The array is the connection's receive buffer: valid only while the request's batch runs.
+    /// </summary>
+    public ArraySegment<byte> Frame { get; private set; }
+
+    public void Clear()
+    {
+        Count = 0;
+        Frame = default;
+    }
+
+    /// <summary>Records <see cref="Frame"/>: the arguments just added are exactly those of this multibulk frame.</summary>
+    internal void SetFrame(ArraySegment<byte> frame) => Frame = frame;
 
     public void Add(ReadOnlyMemory<byte> item)
     {
@@ -26,6 +40,7 @@ public sealed class CommandArguments
             Array.Resize(ref _items, _items.Length * 2);
         }
         _items[Count++] = item;
+        Frame = default;
     }
 
     /// <summary>Replaces one argument (XREAD BLOCK pins '$' to the ID it meant before the request is saved).</summary>
@@ -36,6 +51,7 @@ public sealed class CommandArguments
             throw new ArgumentOutOfRangeException(nameof(index));
         }
         _items[index] = item;
+        Frame = default;
     }
 
     /// <summary>Copies every argument into owned arrays (for MULTI queues and blocked clients).</summary>
@@ -51,7 +67,7 @@ public sealed class CommandArguments
 
     public void SetFrom(byte[][] owned)
     {
-        Count = 0;
+        Clear();
         foreach (byte[] item in owned)
         {
             Add(item);
@@ -62,7 +78,7 @@ public sealed class CommandArguments
     public void Release()
     {
         Array.Clear(_items, 0, Count);
-        Count = 0;
+        Clear();
         if (Scratch.Length > 64 * 1024)
         {
             Scratch = new byte[256];

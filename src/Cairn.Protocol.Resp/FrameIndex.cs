@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Cairn.Protocol.Resp;
 
 /// <summary>
@@ -6,6 +8,8 @@ namespace Cairn.Protocol.Resp;
 /// arguments), so that the connection can prefetch what they will look up and then take each frame's arguments from
 /// the index (<see cref="TryTake"/>) instead of parsing the frame a second time. A frame the index cannot give (more
 /// arguments than it records, or over a limit) is parsed by <see cref="RequestParser.TryParse"/>, which owns every error.
+/// A frame taken from the index is also recorded as <see cref="CommandArguments.Frame"/> (the AOF copies it whole); what
+/// <see cref="RequestParser.TrySkipFrame"/> accepts is therefore part of the AOF format (docs/formats/aof.md, "Frame runs").
 /// Offsets are relative to the span <see cref="Build"/> was given; frames are taken in order, each from the head of the
 /// remaining input, which is where the previous one ended. Not thread-safe: one per connection.
 /// </summary>
@@ -103,6 +107,10 @@ public sealed class FrameIndex
                 return false;
             }
             arguments.Add(input.Slice(_starts[at + i] - origin, argLength));
+        }
+        if (MemoryMarshal.TryGetArray(input, out ArraySegment<byte> segment))
+        {
+            arguments.SetFrame(new ArraySegment<byte>(segment.Array!, segment.Offset, length));
         }
         frameLength = length;
         return true;

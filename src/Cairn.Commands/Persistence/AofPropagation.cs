@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Cairn.Commands.Execution;
 using Cairn.Protocol.Resp;
@@ -13,19 +14,20 @@ namespace Cairn.Commands.Persistence;
 public static class AofPropagation
 {
     /// <summary>True when the command is logged exactly as it arrived (what <see cref="Translate"/> would return as a copy).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsVerbatim(CommandContext ctx)
     {
-        if (ctx.Propagated is not null)
-        {
-            return false;
-        }
-        return ctx.Spec.FullName switch
-        {
-            "expire" or "pexpire" or "expireat" or "setex" or "psetex" or "getex" => false,
-            "set" => ctx.Arguments.Count == 3,
-            _ => true,
-        };
+        int count = ctx.Spec.AofVerbatimArgumentCount;
+        return ctx.Propagated is null && (count == 0 || count == ctx.Arguments.Count);
     }
+
+    /// <summary>For <see cref="Specs.CommandSpec.AofVerbatimArgumentCount"/>: 0 always verbatim, -1 never, n with exactly n arguments.</summary>
+    public static int VerbatimArgumentCount(string fullName) => fullName switch
+    {
+        "expire" or "pexpire" or "expireat" or "setex" or "psetex" or "getex" => -1,
+        "set" => 3, // SET key value; its expiry options become absolute (SET ... PXAT)
+        _ => 0,
+    };
 
     public static List<ReadOnlyMemory<byte>[]> Translate(CommandContext ctx)
     {

@@ -11,7 +11,23 @@ public sealed class CommandSpec
     public required string Name { get; init; }
 
     /// <summary>"get", or "client|kill" for a subcommand.</summary>
-    public required string FullName { get; init; }
+    public required string FullName
+    {
+        get => _fullName;
+        init
+        {
+            _fullName = value;
+            AofVerbatimArgumentCount = Persistence.AofPropagation.VerbatimArgumentCount(value);
+        }
+    }
+
+    private readonly string _fullName = "";
+
+    /// <summary>
+    /// When the AOF logs this command as it arrived (unless its handler recorded its effect): 0 always, -1 never,
+    /// n only with exactly n arguments (<see cref="Persistence.AofPropagation.IsVerbatim"/>).
+    /// </summary>
+    public int AofVerbatimArgumentCount { get; private init; }
 
     /// <summary>Redis arity: positive = exact argument count (with the name), negative = at least -arity.</summary>
     public required int Arity { get; init; }

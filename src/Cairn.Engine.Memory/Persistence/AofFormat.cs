@@ -7,11 +7,17 @@ namespace Cairn.Engine.Memory.Persistence;
 /// The append-only file's record format (docs/formats/aof.md). A file is a 16-byte header (magic "CAIRNAOF", format version,
 /// reserved) followed by records: [payload length u32 LE][masked CRC32C of payload u32 LE][payload]. A payload holds one
 /// or more commands applied atomically (a MULTI/EXEC block is one record): [varint command count] then per command
-/// [varint database][varint argument count] and per argument [varint length][bytes].
+/// [varint database][varint argument count] and per argument [varint length][bytes]. From version 2 a payload may
+/// instead be a frame run: [varint 0][varint database] then request frames exactly as clients sent them
+/// (<see cref="BeginFrameRun"/>).
 /// </summary>
 public static class AofFormat
 {
-    public const int Version = 1;
+    /// <summary>The version new files are written in. Version 1 files (no frame runs) are still read.</summary>
+    public const int Version = 2;
+
+    /// <summary>The oldest format version the reader accepts.</summary>
+    public const int OldestReadableVersion = 1;
     public const int HeaderBytes = 16;
     public const int RecordHeaderBytes = 8;
 
@@ -88,6 +94,19 @@ public static class AofFormat
         return WriteVarint(record, WriteVarint(record, RecordHeaderBytes + 1, database), argumentCount);
     }
 
+    /// <summary>Size of a frame-run record holding <paramref name="frameBytes"/> bytes of request frames.</summary>
+    public static int FrameRunRecordSize(int database, int frameBytes) => RecordHeaderBytes + 1 + VarintSize(database) + frameBytes;
+
+    /// <summary>
+    /// Starts a frame-run record (sized by <see cref="FrameRunRecordSize"/>): a pipelined run of commands of one
+    /// database, logged as the client sent them, one copy for the run. Returns where the frames go.
+    /// </summary>
+    public static int BeginFrameRun(Span<byte> record, int database)
+    {
+        record[RecordHeaderBytes] = 0; // no command count: a frame run
+        return WriteVarint(record, RecordHeaderBytes + 1, database);
+    }
+
     /// <summary>Writes one argument at <paramref name="pos"/>; returns the position after it.</summary>
     public static int WriteArgument(Span<byte> record, int pos, ReadOnlySpan<byte> argument)
     {
@@ -133,12 +152,17 @@ public static class AofFormat
     }
 
     /// <summary>Decodes a payload whose CRC was verified. Returns false when its structure is invalid.</summary>
-    public static bool TryDecodePayload(ReadOnlySpan<byte> payload, List<(int Database, byte[][] Arguments)> commands)
+    /// <param name="version">The format version of the file the payload comes from.</param>
+    public static bool TryDecodePayload(ReadOnlySpan<byte> payload, List<(int Database, byte[][] Arguments)> commands, int version = Version)
     {
         int pos = Varint.TryRead(payload, out ulong count);
         if (pos == 0 || count > (ulong)payload.Length)
         {
             return false;
+        }
+        if (count == 0)
+        {
+            return version >= 2 && TryDecodeFrameRun(payload[pos..], commands);
         }
         for (ulong c = 0; c < count; c++)
         {
@@ -169,5 +193,60 @@ public static class AofFormat
             commands.Add(((int)database, arguments));
         }
         return pos == payload.Length;
+    }
+
+    /// <summary>
+    /// Decodes a frame run's body: [varint database] then one or more multibulk frames. A frame is read exactly as
+    /// RequestParser.TrySkipFrame accepted it from the client (the only source of these records): '*', the argument
+    /// count, then per argument '$', the length and the bytes; a count or length is 1-18 decimal digits without sign or
+    /// leading zero, followed by '\r' and one more byte, and an argument by two bytes.
+    /// </summary>
+    private static bool TryDecodeFrameRun(ReadOnlySpan<byte> body, List<(int Database, byte[][] Arguments)> commands)
+    {
+        int pos = Varint.TryRead(body, out ulong database);
+        if (pos == 0 || database > 1_000_000 || pos == body.Length)
+        {
+            return false;
+        }
+        while (pos < body.Length)
+        {
+            if (body[pos] != '*' || !TryReadFrameNumber(body, ref pos, out long argc) || argc == 0 || argc > body.Length - pos)
+            {
+                return false;
+            }
+            var arguments = new byte[argc][];
+            for (long a = 0; a < argc; a++)
+            {
+                if (pos >= body.Length || body[pos] != '$' || !TryReadFrameNumber(body, ref pos, out long length)
+                    || length + 2 > body.Length - pos)
+                {
+                    return false;
+                }
+                arguments[a] = body.Slice(pos, (int)length).ToArray();
+                pos += (int)length + 2;
+            }
+            commands.Add(((int)database, arguments));
+        }
+        return true;
+    }
+
+    /// <summary>Reads the number after the type byte at <paramref name="pos"/>, as RequestParser.TrySkipFrame does.</summary>
+    private static bool TryReadFrameNumber(ReadOnlySpan<byte> span, ref int pos, out long value)
+    {
+        value = 0;
+        int start = pos + 1;
+        int i = start;
+        while (i < span.Length && (uint)(span[i] - '0') <= 9 && i - start < 18)
+        {
+            value = (value * 10) + (span[i] - '0');
+            i++;
+        }
+        int digits = i - start;
+        if (digits == 0 || (digits > 1 && span[start] == '0') || i + 1 >= span.Length || span[i] != '\r')
+        {
+            return false;
+        }
+        pos = i + 2;
+        return true;
     }
 }

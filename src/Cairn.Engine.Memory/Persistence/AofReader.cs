@@ -35,7 +35,7 @@ public static class AofReader
             return new AofReadResult(AofReadStatus.Corrupt, 0, 0, $"{path} at offset 0: not a Cairn AOF file (bad magic)");
         }
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
-        if (version != AofFormat.Version)
+        if (version is < AofFormat.OldestReadableVersion or > AofFormat.Version)
         {
             return new AofReadResult(AofReadStatus.Corrupt, 0, 0, $"{path} at offset 8: unsupported AOF format version {version}");
         }
@@ -77,7 +77,7 @@ public static class AofReader
                 return Failure(path, offset, records, end == length || OnlyATornRecordFollows(file, end, length), "checksum mismatch");
             }
             commands.Clear();
-            if (!AofFormat.TryDecodePayload(payload, commands))
+            if (!AofFormat.TryDecodePayload(payload, commands, (int)version))
             {
                 return new AofReadResult(AofReadStatus.Corrupt, offset, records, $"{path} at offset {offset}: malformed record");
             }

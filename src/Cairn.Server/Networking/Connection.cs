@@ -267,7 +267,14 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
             {
                 _context.BatchClock = 0;
                 _context.ClockMark = 0;
-                _server.Store.Lock.Exit();
+                try
+                {
+                    _server.Aof?.FlushRun(); // the batch's pipelined writes, logged as one frame run (their frames are in _input)
+                }
+                finally
+                {
+                    _server.Store.Lock.Exit();
+                }
                 _server.Aof?.WakeDeferred(); // not under the store lock: the woken thread would preempt its holder
                 try
                 {

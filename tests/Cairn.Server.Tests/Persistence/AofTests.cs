@@ -1,3 +1,4 @@
+using System.Text;
 using Cairn.Engine.Memory.Persistence;
 using Cairn.Primitives.FileSystem;
 using Cairn.Server.Tests.Infrastructure;
@@ -39,6 +40,72 @@ public sealed class AofTests
                 client.Execute("SELECT", "3");
                 Assert.Equal("v", client.Execute("GET", "in-db3"));
                 Assert.Equal("y", client.Execute("GET", "t2"));
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static string Resp(params string[] args) =>
+        $"*{args.Length}\r\n" + string.Concat(args.Select(a => $"${Encoding.UTF8.GetByteCount(a)}\r\n{a}\r\n"));
+
+    /// <summary>
+    /// A pipelined batch's writes are logged as frame runs (docs/formats/aof.md), broken by reads, failed writes,
+    /// translated commands, SELECT, transactions, inline and long requests, and the pop of a blocked client the batch
+    /// served: everything replays in execution order.
+    /// </summary>
+    [Theory]
+    [InlineData("always")]
+    [InlineData("everysec")]
+    public async Task PipelinedWritesReplayInExecutionOrder(string fsync)
+    {
+        string dir = NewDirectory();
+        try
+        {
+            await using (var server = new TestServer(c => { c.AppendOnly = true; c.AppendFsync = fsync; }, dir))
+            {
+                using RawClient blocked = server.Raw();
+                blocked.SendCommand("BLPOP", "q", "0");
+                using RawClient client = server.Raw();
+                for (int i = 0; i < 500 && !client.Execute("INFO", "clients").Contains("blocked_clients:1", StringComparison.Ordinal); i++)
+                {
+                    await Task.Delay(10);
+                }
+                string[][] batch =
+                [
+                    ["SET", "a", "1"], ["INCR", "a"], ["GET", "a"], ["LPUSH", "l", "x", "y"], ["INCR", "l"],
+                    ["RPUSH", "l", "z"], ["SELECT", "2"], ["SET", "b", "2"], ["EXPIRE", "b", "1000"], ["HSET", "h", "f", "v"],
+                    ["MULTI"], ["SET", "t", "1"], ["INCR", "t"], ["EXEC"], ["SELECT", "0"], ["LPUSH", "q", "1", "2"],
+                    ["SET", "after", "1"], ["MSET", "m1", "1", "m2", "2", "m3", "3", "m4", "4"], ["APPEND", "a", "0"],
+                ];
+                string pipeline = string.Concat(batch.Take(17).Select(c => Resp(c))) + "SET inline v\r\n"
+                    + string.Concat(batch.Skip(17).Select(c => Resp(c)));
+                client.Send(Encoding.UTF8.GetBytes(pipeline));
+                var replies = Enumerable.Range(0, batch.Length + 1).Select(_ => client.ReadReply()).ToList();
+                Assert.Equal(["+OK", ":2", "2", ":2", "-WRONGTYPE Operation against a key holding the wrong kind of value", ":3",
+                    "+OK", "+OK", ":1", ":1", "+OK", "+QUEUED", "+QUEUED", "[+OK, :2]", "+OK", ":2", "+OK", "+OK", "+OK", ":2"], replies);
+                Assert.Equal("[q, 2]", blocked.ReadReply());
+            }
+            byte[] log = File.ReadAllBytes(LastAofFile(dir));
+            Assert.True(log.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Resp("SET", "a", "1") + Resp("INCR", "a"))) >= 0,
+                "the first two writes are one frame run");
+            await using (var server = new TestServer(c => c.AppendOnly = true, dir))
+            {
+                using RawClient client = server.Raw();
+                Assert.Equal("20", client.Execute("GET", "a"));
+                Assert.Equal("[y, x, z]", client.Execute("LRANGE", "l", "0", "-1"));
+                Assert.Equal("[1]", client.Execute("LRANGE", "q", "0", "-1")); // LPUSH, then the served BLPOP's pop
+                Assert.Equal("1", client.Execute("GET", "after"));
+                Assert.Equal("v", client.Execute("GET", "inline"));
+                Assert.Equal("[1, 2, 3, 4]", client.Execute("MGET", "m1", "m2", "m3", "m4"));
+                Assert.Equal("+OK", client.Execute("SELECT", "2"));
+                Assert.Equal("2", client.Execute("GET", "b"));
+                Assert.True(long.Parse(client.Execute("TTL", "b")[1..], System.Globalization.CultureInfo.InvariantCulture) > 900);
+                Assert.Equal("v", client.Execute("HGET", "h", "f"));
+                Assert.Equal("2", client.Execute("GET", "t"));
+                Assert.Equal(":0", client.Execute("EXISTS", "a"));
             }
         }
         finally
