@@ -25,7 +25,7 @@ public sealed class AofService : IDisposable
     /// <summary>A frame run holds at most this many bytes of frames; a longer pipelined batch is logged as several.</summary>
     private const int MaxRunBytes = 1024 * 1024;
 
-    // The open frame run (AddToRun): request frames of one connection's batch that lie back to back in its receive
+    // The open frame run (Log, StartRun): request frames of one connection's batch that lie back to back in its receive
     // buffer, not yet copied to the writer. Guarded by the store lock; empty whenever the lock is free.
     private CommandContext? _runOwner;
     private byte[]? _runBuffer;
@@ -335,15 +335,16 @@ public sealed class AofService : IDisposable
         {
             return;
         }
-        int size = AofFormat.FrameRunRecordSize(_runDatabase, _runEnd - _runStart);
+        ReadOnlySpan<byte> frames = _runBuffer.AsSpan(_runStart, _runEnd - _runStart);
+        _runOwner = null; // closed first: a failure below must not leave a run pointing into a buffer that moves on
+        _runBuffer = null;
+        int size = AofFormat.FrameRunRecordSize(_runDatabase, frames.Length);
         AofWriter writer = Writer;
         Span<byte> record = writer.Reserve(size);
         int pos = AofFormat.BeginFrameRun(record, _runDatabase);
-        _runBuffer.AsSpan(_runStart, _runEnd - _runStart).CopyTo(record[pos..]);
+        frames.CopyTo(record[pos..]);
         AofFormat.WriteLength(record); // the writer thread computes the CRC, off the store lock
         owner.DurabilityTicket = Math.Max(owner.DurabilityTicket, writer.Commit(size, owner.Now));
-        _runOwner = null;
-        _runBuffer = null;
     }
 
     /// <summary>
