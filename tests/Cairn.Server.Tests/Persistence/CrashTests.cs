@@ -9,6 +9,8 @@ namespace Cairn.Server.Tests.Persistence;
 /// </summary>
 public sealed class CrashTests
 {
+    private const int BatchSize = 16;
+
     [Theory]
     [InlineData(11UL)]
     [InlineData(12UL)]
@@ -21,10 +23,11 @@ public sealed class CrashTests
         {
             long acknowledgedCounter = 0;
             var acknowledgedKeys = new System.Collections.Concurrent.ConcurrentBag<int>();
+            var acknowledgedBatches = new System.Collections.Concurrent.ConcurrentBag<int>();
             using (var node = new NodeProcess(dir, "--appendonly", "yes", "--appendfsync", "always"))
             {
                 using var stop = new CancellationTokenSource();
-                var writers = Enumerable.Range(0, 3).Select(w => Task.Run(() =>
+                var writers = Enumerable.Range(0, 4).Select(w => Task.Run(() =>
                 {
                     try
                     {
@@ -35,6 +38,15 @@ public sealed class CrashTests
                             {
                                 string reply = client.Execute("INCR", "counter");
                                 Interlocked.Exchange(ref acknowledgedCounter, long.Parse(reply[1..], System.Globalization.CultureInfo.InvariantCulture));
+                            }
+                            else if (w == 3)
+                            {
+                                // A pipelined batch: logged as frame runs (docs/formats/aof.md), acknowledged once every reply is in.
+                                client.Send(string.Concat(Enumerable.Range(0, BatchSize).Select(j => $"*3\r\n$3\r\nSET\r\n${$"p{i}-{j}".Length}\r\np{i}-{j}\r\n$1\r\n1\r\n")));
+                                if (Enumerable.Range(0, BatchSize).Select(_ => client.ReadReply()).All(r => r == "+OK"))
+                                {
+                                    acknowledgedBatches.Add(i);
+                                }
                             }
                             else
                             {
@@ -74,6 +86,14 @@ public sealed class CrashTests
                 foreach (int key in acknowledgedKeys)
                 {
                     Assert.True(client.Execute("GET", $"a{key}") == "1", $"seed {seed}: acknowledged a{key} lost");
+                }
+                Assert.False(acknowledgedBatches.IsEmpty, $"seed {seed}: no pipelined batch was acknowledged before the kill");
+                foreach (int batch in acknowledgedBatches)
+                {
+                    for (int j = 0; j < BatchSize; j++)
+                    {
+                        Assert.True(client.Execute("GET", $"p{batch}-{j}") == "1", $"seed {seed}: acknowledged p{batch}-{j} lost");
+                    }
                 }
                 // A transaction is one record: either both keys exist or neither (nothing half-applied).
                 string keys = client.Execute("KEYS", "*");
