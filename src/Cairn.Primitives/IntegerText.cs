@@ -73,4 +73,29 @@ public static class IntegerText
         Span<byte> buffer = stackalloc byte[MaxLength];
         return Format(value, buffer);
     }
+
+    /// <summary>
+    /// The count or length of a RESP header line as the plain-frame scan takes it (RequestParser.TrySkipFrame, and the
+    /// AOF's frame runs, which hold what that scan took): from <paramref name="pos"/>, digits up to '\r', accepting
+    /// only what string2ll accepts without a sign (no leading zeros, at most 18 digits), then skips the byte after the
+    /// '\r'. False otherwise or when incomplete.
+    /// </summary>
+    public static bool TryReadPlainHeader(ReadOnlySpan<byte> span, ref int pos, out long value)
+    {
+        value = 0;
+        int start = pos;
+        int i = pos;
+        while (i < span.Length && (uint)(span[i] - '0') <= 9)
+        {
+            value = (value * 10) + (span[i] - '0');
+            i++;
+        }
+        int digits = i - start;
+        if (digits == 0 || digits > 18 || (digits > 1 && span[start] == '0') || i + 1 >= span.Length || span[i] != '\r')
+        {
+            return false;
+        }
+        pos = i + 2;
+        return true;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Cairn.Primitives;
 
 namespace Cairn.Protocol.Resp;
 
@@ -74,7 +75,7 @@ public static class RequestParser
         frameLength = 0;
         ReadOnlySpan<byte> span = memory.Span;
         int pos = 1; // past '*'
-        if (!TryReadPlainNumber(span, ref pos, out long count) || count <= 0 || count > limits.MaxMultibulkLength || count > int.MaxValue
+        if (!IntegerText.TryReadPlainHeader(span, ref pos, out long count) || count <= 0 || count > limits.MaxMultibulkLength || count > int.MaxValue
             || (!authenticated && count > 10))
         {
             return false;
@@ -86,7 +87,7 @@ public static class RequestParser
                 return false;
             }
             pos++;
-            if (!TryReadPlainNumber(span, ref pos, out long length) || length > limits.MaxBulkLengthBytes
+            if (!IntegerText.TryReadPlainHeader(span, ref pos, out long length) || length > limits.MaxBulkLengthBytes
                 || (!authenticated && length > 16384) || length + 2 > span.Length - pos)
             {
                 return false;
@@ -119,7 +120,7 @@ public static class RequestParser
             return false;
         }
         p++;
-        if (!TryReadPlainNumber(span, ref p, out long frameCount) || frameCount <= 0 || frameCount > int.MaxValue)
+        if (!IntegerText.TryReadPlainHeader(span, ref p, out long frameCount) || frameCount <= 0 || frameCount > int.MaxValue)
         {
             return false;
         }
@@ -130,7 +131,7 @@ public static class RequestParser
                 return false;
             }
             p++;
-            if (!TryReadPlainNumber(span, ref p, out long length) || length + 2 > span.Length - p)
+            if (!IntegerText.TryReadPlainHeader(span, ref p, out long length) || length + 2 > span.Length - p)
             {
                 return false;
             }
@@ -143,29 +144,6 @@ public static class RequestParser
         }
         pos = p;
         count = (int)frameCount;
-        return true;
-    }
-
-    /// <summary>
-    /// Reads digits up to '\r' and skips the byte after it, as <see cref="TryReadHeaderNumber"/> does, accepting only what
-    /// string2ll accepts without a sign (no leading zeros, at most 18 digits); false otherwise or when incomplete.
-    /// </summary>
-    private static bool TryReadPlainNumber(ReadOnlySpan<byte> span, ref int pos, out long value)
-    {
-        value = 0;
-        int start = pos;
-        int i = pos;
-        while (i < span.Length && (uint)(span[i] - '0') <= 9)
-        {
-            value = value * 10 + (span[i] - '0');
-            i++;
-        }
-        int digits = i - start;
-        if (digits == 0 || digits > 18 || (digits > 1 && span[start] == '0') || i + 1 >= span.Length || span[i] != '\r')
-        {
-            return false;
-        }
-        pos = i + 2;
         return true;
     }
 

@@ -198,8 +198,8 @@ public static class AofFormat
     /// <summary>
     /// Decodes a frame run's body: [varint database] then one or more multibulk frames. A frame is read exactly as
     /// RequestParser.TrySkipFrame accepted it from the client (the only source of these records): '*', the argument
-    /// count, then per argument '$', the length and the bytes; a count or length is 1-18 decimal digits without sign or
-    /// leading zero, followed by '\r' and one more byte, and an argument by two bytes.
+    /// count, then per argument '$', the length and the bytes, the numbers read by the same
+    /// <see cref="IntegerText.TryReadPlainHeader"/>, and an argument followed by two bytes.
     /// </summary>
     private static bool TryDecodeFrameRun(ReadOnlySpan<byte> body, List<(int Database, byte[][] Arguments)> commands)
     {
@@ -210,14 +210,15 @@ public static class AofFormat
         }
         while (pos < body.Length)
         {
-            if (body[pos] != '*' || !TryReadFrameNumber(body, ref pos, out long argc) || argc == 0 || argc > body.Length - pos)
+            if (body[pos++] != '*' || !IntegerText.TryReadPlainHeader(body, ref pos, out long argc) || argc == 0
+                || argc > body.Length - pos)
             {
                 return false;
             }
             var arguments = new byte[argc][];
             for (long a = 0; a < argc; a++)
             {
-                if (pos >= body.Length || body[pos] != '$' || !TryReadFrameNumber(body, ref pos, out long length)
+                if (pos >= body.Length || body[pos++] != '$' || !IntegerText.TryReadPlainHeader(body, ref pos, out long length)
                     || length + 2 > body.Length - pos)
                 {
                     return false;
@@ -227,26 +228,6 @@ public static class AofFormat
             }
             commands.Add(((int)database, arguments));
         }
-        return true;
-    }
-
-    /// <summary>Reads the number after the type byte at <paramref name="pos"/>, as RequestParser.TrySkipFrame does.</summary>
-    private static bool TryReadFrameNumber(ReadOnlySpan<byte> span, ref int pos, out long value)
-    {
-        value = 0;
-        int start = pos + 1;
-        int i = start;
-        while (i < span.Length && (uint)(span[i] - '0') <= 9 && i - start < 18)
-        {
-            value = (value * 10) + (span[i] - '0');
-            i++;
-        }
-        int digits = i - start;
-        if (digits == 0 || (digits > 1 && span[start] == '0') || i + 1 >= span.Length || span[i] != '\r')
-        {
-            return false;
-        }
-        pos = i + 2;
         return true;
     }
 }
