@@ -3,6 +3,7 @@ using Cairn.Commands.Config;
 using Cairn.Commands.Execution;
 using Cairn.Commands.Persistence;
 using Cairn.Commands.Storage;
+using Cairn.Engine.Memory.Persistence;
 using Cairn.Primitives.FileSystem;
 using Cairn.Server;
 using Cairn.Host.Logging;
@@ -141,6 +142,11 @@ internal static class Program
         {
             logger.LogCritical("Could not listen on {Bind} port {Port}: {Message}", config.Bind, config.Port, e.Message);
             return 2;
+        }
+        if (lsm is null && (aof is not null || config.Save.Length > 0))
+        {
+            // The first auto-rewrite or BGSAVE usually starts under load: compile its code now, while idle.
+            BackgroundCodeWarmup.StartSnapshotCode(typeof(AofService), typeof(AofManifest), typeof(AofWriter), typeof(SnapshotService));
         }
         Cairn.Cluster.ClusterService? cluster = null;
         if (config.ClusterEnabled)

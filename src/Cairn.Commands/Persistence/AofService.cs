@@ -217,10 +217,13 @@ public sealed class AofService : IDisposable
         List<(string Name, long Sequence, char Type)> old;
         lock (_manifestLock)
         {
-            old = _manifest.Files.Where(f => f.Sequence < sequence).ToList();
+            old = [];
             var next = new AofManifest();
             next.Files.Add((baseName, sequence, 'b'));
-            next.Files.AddRange(_manifest.Files.Where(f => f.Sequence >= sequence));
+            foreach ((string Name, long Sequence, char Type) file in _manifest.Files)
+            {
+                (file.Sequence < sequence ? old : next.Files).Add(file);
+            }
             next.Save(_fileSystem, _directory);
             _manifest = next;
         }

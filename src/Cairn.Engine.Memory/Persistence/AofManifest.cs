@@ -18,7 +18,18 @@ public sealed class AofManifest
     /// <summary>Files in replay order; Type is 'b' for a base (a snapshot) and 'i' for an incremental AOF file.</summary>
     public List<(string Name, long Sequence, char Type)> Files { get; } = [];
 
-    public long NextSequence => Files.Count == 0 ? 1 : Files.Max(f => f.Sequence) + 1;
+    public long NextSequence
+    {
+        get
+        {
+            long highest = 0;
+            foreach ((_, long sequence, _) in Files)
+            {
+                highest = Math.Max(highest, sequence);
+            }
+            return highest + 1;
+        }
+    }
 
     /// <summary>Loads the manifest; returns null if absent. Throws InvalidDataException when it is corrupt.</summary>
     public static AofManifest? Load(IFileSystem fileSystem, string directory)

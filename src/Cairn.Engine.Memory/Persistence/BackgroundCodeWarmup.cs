@@ -1,0 +1,100 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+
+namespace Cairn.Engine.Memory.Persistence;
+
+/// <summary>
+/// Compiles the code of rare background jobs (an AOF rewrite, a BGSAVE) while the server is idle, rather than the first
+/// time the job runs, which is usually under load: the server compiles its own code fully optimised at first call (no
+/// quick JIT, Cairn.Host.csproj), and a fresh server's first auto-rewrite compiled about a hundred methods, 30-40 ms of
+/// CPU taken from the event loops in the middle of a write flood (perf of SET -P16 pinned to one core, bench/README.md,
+/// AOF "Seventh pass"). Each type, its nested types (lambdas, async state machines) and their non-generic methods are
+/// compiled once per process, on a thread at the lowest priority that ends when done.
+/// Generic methods and methods of generic types are skipped: their instantiations are not known here.
+/// </summary>
+public static class BackgroundCodeWarmup
+{
+    private const int LowestNiceValue = 19;
+    private static readonly HashSet<Type> Requested = [];
+
+    /// <summary>Starts compiling the types not requested before in this process; returns at once. Null when there is nothing new.</summary>
+    public static Thread? Start(params Type[] types)
+    {
+        var fresh = new List<Type>();
+        lock (Requested)
+        {
+            foreach (Type type in types)
+            {
+                if (Requested.Add(type))
+                {
+                    fresh.Add(type);
+                }
+            }
+        }
+        if (fresh.Count == 0)
+        {
+            return null;
+        }
+        var thread = new Thread(() => Prepare(fresh)) { IsBackground = true, Name = "cairn-warmup" };
+        thread.Start();
+        return thread;
+    }
+
+    /// <summary>
+    /// Starts compiling a snapshot's code (its walk, its formats, the collection codecs) and <paramref name="callers"/>'
+    /// (the services that run snapshots: an AOF rewrite, BGSAVE).
+    /// </summary>
+    public static Thread? StartSnapshotCode(params Type[] callers) =>
+        Start([typeof(SnapshotJob), typeof(CapturedStrings), typeof(SnapshotFormat), typeof(CollectionCodecs), typeof(StringCodec), typeof(ValueCodecs), .. callers]);
+
+    /// <summary>The methods <see cref="Start"/> compiles for <paramref name="type"/> (exposed for tests).</summary>
+    public static IEnumerable<MethodBase> MethodsOf(Type type)
+    {
+        if (type.ContainsGenericParameters)
+        {
+            yield break;
+        }
+        const BindingFlags Declared = BindingFlags.DeclaredOnly | BindingFlags.Instance | BindingFlags.Static
+            | BindingFlags.Public | BindingFlags.NonPublic;
+        foreach (ConstructorInfo constructor in type.GetConstructors(Declared))
+        {
+            if (!constructor.IsStatic)
+            {
+                yield return constructor;
+            }
+        }
+        foreach (MethodInfo method in type.GetMethods(Declared))
+        {
+            if (!method.IsAbstract && !method.ContainsGenericParameters && method.GetMethodBody() is not null)
+            {
+                yield return method;
+            }
+        }
+        foreach (Type nested in type.GetNestedTypes(Declared))
+        {
+            foreach (MethodBase method in MethodsOf(nested))
+            {
+                yield return method;
+            }
+        }
+    }
+
+    private static void Prepare(List<Type> types)
+    {
+        BackgroundThreadPriority.Lower(LowestNiceValue);
+        foreach (Type type in types)
+        {
+            foreach (MethodBase method in MethodsOf(type))
+            {
+                try
+                {
+                    RuntimeHelpers.PrepareMethod(method.MethodHandle);
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException or TypeLoadException or MissingMethodException)
+                {
+                    // A method the runtime cannot compile ahead of its call (rare shapes): it compiles at first call as before.
+                }
+            }
+        }
+    }
+}
