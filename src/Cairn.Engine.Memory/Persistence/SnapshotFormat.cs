@@ -8,8 +8,8 @@ namespace Cairn.Engine.Memory.Persistence;
 /// <summary>
 /// Snapshot file format (docs/formats/snapshot.md): a 24-byte header (magic "CAIRNSNP", version, flags, creation time
 /// in Unix ms), then records [payload length u32][masked CRC32C u32][payload] of two kinds: a key
-/// (kind 1: db, key, expiry, type, value), auxiliary data (kind 3: name, bytes; after the keys) and the end (kind 2: key
-/// count). A file without its end record is incomplete.
+/// (kind 1: db, key, expiry, type, value), auxiliary data (kind 3: name, bytes; after the keys; the name "pad" is
+/// padding) and the end (kind 2: key count). A file without its end record is incomplete.
 /// </summary>
 public static class SnapshotFormat
 {
@@ -88,6 +88,36 @@ public static class SnapshotFormat
         pos += nameBytes.Length;
         data.CopyTo(payload.AsSpan(pos));
         WriteRecord(output, payload.AsSpan(0, pos + data.Length));
+    }
+
+    /// <summary>The auxiliary record's name for padding: zero bytes that readers skip.</summary>
+    public const string PaddingName = "pad";
+
+    /// <summary>A padding record's smallest size: header, kind, name length, name.</summary>
+    private const int MinPaddingRecordBytes = 8 + 1 + 1 + 3;
+
+    /// <summary>
+    /// Appends the end record, preceded by a padding record when needed so that the file ends on a multiple of
+    /// <paramref name="alignment"/> (a power of two) given that <paramref name="output"/>'s first byte is at file
+    /// offset <paramref name="outputOffset"/>. A file written with O_DIRECT is then complete at its last block's write,
+    /// with no truncation of the block's padding to make durable after it.
+    /// </summary>
+    public static void WriteEndAligned(ArrayBufferWriter<byte> output, long outputOffset, long keyCount, int alignment)
+    {
+        Span<byte> count = stackalloc byte[Varint.MaxLength64];
+        int endBytes = 8 + 1 + Varint.Write(count, (ulong)keyCount);
+        long unpaddedEnd = outputOffset + output.WrittenCount + endBytes;
+        int gap = (int)(-unpaddedEnd & (alignment - 1));
+        if (gap > 0)
+        {
+            if (gap < MinPaddingRecordBytes)
+            {
+                gap += alignment;
+            }
+            byte[] zeros = new byte[gap - MinPaddingRecordBytes];
+            WriteAux(output, PaddingName, zeros);
+        }
+        WriteEnd(output, keyCount);
     }
 
     public static void WriteEnd(ArrayBufferWriter<byte> output, long keyCount)

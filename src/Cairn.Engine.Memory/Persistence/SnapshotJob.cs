@@ -35,6 +35,9 @@ public sealed class SnapshotJob : IWriteTracker
     /// </summary>
     private const int BackgroundNiceValue = 10;
 
+    /// <summary>The file's length is a multiple of this (the O_DIRECT block; <see cref="SnapshotFormat.WriteEndAligned"/>).</summary>
+    private const int FileAlignment = 4096;
+
     /// <summary>Encoded records gathered before one append to the file.</summary>
     private const int AppendBytes = 256 * 1024;
 
@@ -101,7 +104,10 @@ public sealed class SnapshotJob : IWriteTracker
         }
         try
         {
-            using (IWritableFile file = _fileSystem.CreateWritable(temporary))
+            // Written with O_DIRECT where the file system takes it (CreateLog): the file is read back only at a restart,
+            // and through the page cache each rewrite's base cost a copy into fresh cache pages and the kernel's
+            // writeback of them, CPU taken from the clients (bench/README.md, AOF "Seventh pass").
+            using (IWritableFile file = _fileSystem.CreateLog(temporary))
             {
                 file.Append(SnapshotFormat.CreateHeader(StartedAtMilliseconds));
                 var chunk = new ArrayBufferWriter<byte>(AppendBytes + 64 * 1024);
@@ -138,7 +144,8 @@ public sealed class SnapshotJob : IWriteTracker
                     {
                         SnapshotFormat.WriteAux(chunk, name, data);
                     }
-                    SnapshotFormat.WriteEnd(chunk, KeyCount);
+                    // Ends on a block boundary, so the last O_DIRECT write leaves no padding to truncate after the fsync.
+                    SnapshotFormat.WriteEndAligned(chunk, file.Length, KeyCount, FileAlignment);
                 }
                 file.Append(chunk.WrittenSpan);
                 bytes += chunk.WrittenCount;

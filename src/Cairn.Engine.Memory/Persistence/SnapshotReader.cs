@@ -76,6 +76,11 @@ public static class SnapshotReader
                     throw new InvalidDataException($"{path} at offset {offset}: malformed auxiliary record");
                 }
                 string name = System.Text.Encoding.UTF8.GetString(payload.Slice(1 + n, (int)nameLength));
+                if (name == SnapshotFormat.PaddingName)
+                {
+                    offset += 8 + payloadLength;
+                    continue;
+                }
                 byte[] data = payload[(1 + n + (int)nameLength)..].ToArray();
                 try
                 {

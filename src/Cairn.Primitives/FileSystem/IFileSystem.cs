@@ -25,10 +25,11 @@ public interface IFileSystem
 
     /// <summary>
     /// As <see cref="CreateWritable"/>, for a log appended in large batches and read back only after a restart (the
-    /// AOF). An implementation may write it around the page cache (<see cref="PhysicalFileSystem"/> does on Linux: each
+    /// AOF, snapshots). An implementation may write it around the page cache (<see cref="PhysicalFileSystem"/> does on Linux: each
     /// <see cref="IWritableFile.Flush"/> then ends on a 4 KiB boundary, zero-padded, and the next one overwrites the
     /// padding), so after a crash the file can end in up to 4095 zero bytes past its last append; readers of such a log
-    /// must take a zero tail that ends on a 4 KiB boundary as padding.
+    /// must take a zero tail that ends on a 4 KiB boundary as padding, or, as snapshots do, append a multiple of 4 KiB
+    /// in all before their last <see cref="IWritableFile.Sync"/>.
     /// </summary>
     IWritableFile CreateLog(string path) => CreateWritable(path);
 

@@ -67,7 +67,7 @@ public sealed class CrashTests
                     }
                 })).ToArray();
                 var warmUp = DateTime.UtcNow.AddSeconds(20);
-                while (Interlocked.Read(ref acknowledgedCounter) == 0 && DateTime.UtcNow < warmUp)
+                while ((Interlocked.Read(ref acknowledgedCounter) == 0 || acknowledgedBatches.IsEmpty) && DateTime.UtcNow < warmUp)
                 {
                     await Task.Delay(10);
                 }

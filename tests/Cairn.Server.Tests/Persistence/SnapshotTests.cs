@@ -122,4 +122,75 @@ public sealed class SnapshotTests
         Assert.Equal(expected, Convert.ToHexString(output.WrittenSpan).ToLowerInvariant());
         Assert.Equal(1, SnapshotFormat.Version);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(24)]
+    [InlineData(4096 - 11)] // the end record alone would leave a gap too small for a padding record
+    [InlineData(4096 - 24)] // exactly one minimal padding record fits
+    [InlineData(4096 - 10)] // the end record ends exactly on the boundary: no padding
+    [InlineData(123_456_789)]
+    public void TheEndRecordIsPaddedToTheBlockAndThePaddingIsSkipped(long offset)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        SnapshotFormat.WriteEndAligned(output, offset, 300, 4096); // a 2-byte varint: the end record is 11 bytes
+        Assert.Equal(0, (offset + output.WrittenCount) % 4096);
+        Assert.InRange(output.WrittenCount, 11, 12 + 4096 + 11);
+
+        // A whole file with that tail loads: header, one key, padding, end.
+        var file = new ArrayBufferWriter<byte>();
+        file.Write(SnapshotFormat.CreateHeader(1_700_000_000_000));
+        SnapshotFormat.WriteKey(file, new ArrayBufferWriter<byte>(), 0, "key"u8.ToArray(), 0, "value"u8.ToArray());
+        SnapshotFormat.WriteEndAligned(file, 0, 1, 4096);
+        Assert.Equal(0, file.WrittenCount % 4096);
+        var fs = new MemoryFileSystem();
+        using (IWritableFile w = fs.CreateWritable("/s"))
+        {
+            w.Append(file.WrittenSpan);
+        }
+        var store = new MemoryStore(16, TimeProvider.System);
+        Assert.Equal(1, SnapshotReader.Load(store, fs, "/s", 0));
+    }
+
+    [Fact]
+    public void ThePaddingRecordIsAnAuxiliaryRecordNamedPad()
+    {
+        var output = new ArrayBufferWriter<byte>();
+        SnapshotFormat.WriteEndAligned(output, 4096 - 11 - 13 - 2, 300, 4096);
+        // a 15-byte record: [payload length 7][crc][3][3]"pad"[0 0] then the end record [len 3][crc][2][0xac 0x02]
+        Assert.Equal("07000000", Convert.ToHexString(output.WrittenSpan[..4]).ToLowerInvariant());
+        Assert.Equal("0303706164" + "0000", Convert.ToHexString(output.WrittenSpan[8..15]).ToLowerInvariant());
+        Assert.Equal("03000000", Convert.ToHexString(output.WrittenSpan[15..19]).ToLowerInvariant());
+        Assert.Equal("02ac02", Convert.ToHexString(output.WrittenSpan[23..]).ToLowerInvariant());
+    }
+
+    [Fact]
+    public async Task ASavedSnapshotEndsOnABlockBoundaryAndLoads()
+    {
+        string dir = NewDirectory();
+        try
+        {
+            await using (var server = new TestServer(c => c.Save = "", dir))
+            {
+                using RawClient client = server.Raw();
+                for (int i = 0; i < 1000; i++)
+                {
+                    client.Execute("SET", $"k{i}", new string('v', i % 300));
+                }
+                client.Execute("RPUSH", "list", "a", "b");
+                Assert.Equal("+OK", client.Execute("SAVE"));
+            }
+            Assert.Equal(0, new FileInfo(Path.Combine(dir, "dump.rdb")).Length % 4096);
+            await using (var server = new TestServer(c => c.Save = "", dir))
+            {
+                using RawClient client = server.Raw();
+                Assert.Equal(":1001", client.Execute("DBSIZE"));
+                Assert.Equal(new string('v', 299), client.Execute("GET", "k299"));
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
