@@ -146,7 +146,8 @@ internal static class Program
         if (lsm is null && (aof is not null || config.Save.Length > 0))
         {
             // The first auto-rewrite or BGSAVE usually starts under load: compile its code now, while idle.
-            BackgroundCodeWarmup.StartSnapshotCode(typeof(AofService), typeof(AofManifest), typeof(AofWriter), typeof(SnapshotService));
+            BackgroundCodeWarmup.StartSnapshotCode(typeof(AofService), typeof(AofManifest), typeof(AofWriter), typeof(SnapshotService),
+                typeof(Dispatcher), typeof(Cairn.Commands.Specs.KeyPositions), typeof(Cairn.Commands.Search.DocumentIndexes));
         }
         Cairn.Cluster.ClusterService? cluster = null;
         if (config.ClusterEnabled)

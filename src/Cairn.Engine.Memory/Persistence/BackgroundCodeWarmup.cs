@@ -10,7 +10,10 @@ namespace Cairn.Engine.Memory.Persistence;
 /// CPU taken from the event loops in the middle of a write flood (perf of SET -P16 pinned to one core, bench/README.md,
 /// AOF "Seventh pass"). Each type, its nested types (lambdas, async state machines) and their non-generic methods are
 /// compiled once per process, on a thread at the lowest priority that ends when done.
-/// Generic methods and methods of generic types are skipped: their instantiations are not known here.
+/// Generic methods and methods of generic types are skipped: their instantiations are not known here. The virtual
+/// methods of classes (interface implementations such as <see cref="SnapshotJob"/>'s write hooks) are handed over too,
+/// but .NET 10 with tiered compilation leaves them to their first call (measured with DOTNET_JitDisasmSummary): small
+/// hooks whose work is in non-virtual methods that are compiled here.
 /// </summary>
 public static class BackgroundCodeWarmup
 {
@@ -41,11 +44,13 @@ public static class BackgroundCodeWarmup
     }
 
     /// <summary>
-    /// Starts compiling a snapshot's code (its walk, its formats, the collection codecs) and <paramref name="callers"/>'
-    /// (the services that run snapshots: an AOF rewrite, BGSAVE).
+    /// Starts compiling a snapshot's code (its walk, its formats, the collection codecs, the keyspace's copy-on-write
+    /// hooks, which run on the event loops) and <paramref name="callers"/>' (the services that run snapshots, an AOF
+    /// rewrite or BGSAVE, and the write path's hooks into them).
     /// </summary>
     public static Thread? StartSnapshotCode(params Type[] callers) =>
-        Start([typeof(SnapshotJob), typeof(CapturedStrings), typeof(SnapshotFormat), typeof(CollectionCodecs), typeof(StringCodec), typeof(ValueCodecs), .. callers]);
+        Start([typeof(SnapshotJob), typeof(CapturedStrings), typeof(SnapshotFormat), typeof(CollectionCodecs), typeof(StringCodec),
+            typeof(ValueCodecs), typeof(Keyspace.Database), typeof(Keyspace.KeyEntry), typeof(Cairn.Primitives.Varint), .. callers]);
 
     /// <summary>The methods <see cref="Start"/> compiles for <paramref name="type"/> (exposed for tests).</summary>
     public static IEnumerable<MethodBase> MethodsOf(Type type)
