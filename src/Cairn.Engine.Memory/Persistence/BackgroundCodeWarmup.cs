@@ -6,7 +6,7 @@ namespace Cairn.Engine.Memory.Persistence;
 /// <summary>
 /// Compiles the code of rare background jobs (an AOF rewrite, a BGSAVE) while the server is idle, rather than the first
 /// time the job runs, which is usually under load: the server compiles its own code fully optimised at first call (no
-/// quick JIT, Cairn.Host.csproj), and a fresh server's first auto-rewrite compiled about a hundred methods, 30-40 ms of
+/// quick JIT, Cairn.Host.csproj), and a fresh server's first auto-rewrite compiled about seventy methods, 30-40 ms of
 /// CPU taken from the event loops in the middle of a write flood (perf of SET -P16 pinned to one core, bench/README.md,
 /// AOF "Seventh pass"). Each type, its nested types (lambdas, async state machines) and their non-generic methods are
 /// compiled once per process, on a thread at the lowest priority that ends when done.
