@@ -263,11 +263,12 @@ public sealed class AofService : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Log(CommandContext ctx)
     {
-        if (ctx.AofGroup is null && AofPropagation.IsVerbatim(ctx) && TryExtendRun(ctx))
+        bool verbatim = ctx.AofGroup is null && AofPropagation.IsVerbatim(ctx);
+        if (verbatim && TryExtendRun(ctx))
         {
             return;
         }
-        LogSlow(ctx);
+        LogSlow(ctx, verbatim);
     }
 
     /// <summary>Extends the open run with this command's frame when it follows the run's last frame in the same buffer.</summary>
@@ -285,9 +286,9 @@ public sealed class AofService : IDisposable
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void LogSlow(CommandContext ctx)
+    private void LogSlow(CommandContext ctx, bool verbatim)
     {
-        if (ctx.AofGroup is null && AofPropagation.IsVerbatim(ctx))
+        if (verbatim)
         {
             FlushRun();
             if (ctx.Arguments.Frame.Array is not null)

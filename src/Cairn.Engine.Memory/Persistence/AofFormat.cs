@@ -19,6 +19,9 @@ public static class AofFormat
     /// <summary>The oldest format version the reader accepts.</summary>
     public const int OldestReadableVersion = 1;
     public const int HeaderBytes = 16;
+
+    /// <summary>A record's database index above this is malformed (no configuration has that many databases).</summary>
+    private const ulong MaxDatabaseIndex = 1_000_000;
     public const int RecordHeaderBytes = 8;
 
     /// <summary>Largest payload accepted when reading: a bound so a corrupt length cannot make recovery allocate wildly.</summary>
@@ -167,7 +170,7 @@ public static class AofFormat
         for (ulong c = 0; c < count; c++)
         {
             int n = Varint.TryRead(payload[pos..], out ulong database);
-            if (n == 0 || database > 1_000_000)
+            if (n == 0 || database > MaxDatabaseIndex)
             {
                 return false;
             }
@@ -204,7 +207,7 @@ public static class AofFormat
     private static bool TryDecodeFrameRun(ReadOnlySpan<byte> body, List<(int Database, byte[][] Arguments)> commands)
     {
         int pos = Varint.TryRead(body, out ulong database);
-        if (pos == 0 || database > 1_000_000 || pos == body.Length)
+        if (pos == 0 || database > MaxDatabaseIndex || pos == body.Length)
         {
             return false;
         }

@@ -31,17 +31,17 @@ public sealed class ClusterDeferredReplyTests
             for (int round = 0; round < 5; round++)
             {
                 var batch = new StringBuilder();
-                batch.Append(Resp("SET", $"order:{round}", $"v{round}")) // routed write
-                    .Append(Resp("PING")) // local
-                    .Append(Resp("GET", $"order:{round}")) // routed read
-                    .Append(Resp("MGET", "{a}1", "{b}2")) // refused at once
-                    .Append(Resp("ECHO", "e")) // local
-                    .Append(Resp("MULTI"))
-                    .Append(Resp("INCR", $"{{order}}:{round}"))
-                    .Append(Resp("GET", $"{{order}}:{round}"))
-                    .Append(Resp("EXEC")) // routed transaction
-                    .Append(Resp("GET", $"order:missing:{round}"))
-                    .Append(Resp("CLUSTER", "KEYSLOT", "foo")); // local admin
+                batch.Append(RawClient.Encode("SET", $"order:{round}", $"v{round}")) // routed write
+                    .Append(RawClient.Encode("PING")) // local
+                    .Append(RawClient.Encode("GET", $"order:{round}")) // routed read
+                    .Append(RawClient.Encode("MGET", "{a}1", "{b}2")) // refused at once
+                    .Append(RawClient.Encode("ECHO", "e")) // local
+                    .Append(RawClient.Encode("MULTI"))
+                    .Append(RawClient.Encode("INCR", $"{{order}}:{round}"))
+                    .Append(RawClient.Encode("GET", $"{{order}}:{round}"))
+                    .Append(RawClient.Encode("EXEC")) // routed transaction
+                    .Append(RawClient.Encode("GET", $"order:missing:{round}"))
+                    .Append(RawClient.Encode("CLUSTER", "KEYSLOT", "foo")); // local admin
                 raw.Send(batch.ToString());
                 Assert.Equal("+OK", raw.ReadReply());
                 Assert.Equal("+PONG", raw.ReadReply());
@@ -70,15 +70,15 @@ public sealed class ClusterDeferredReplyTests
         {
             using RawClient raw = nodes[1].Raw();
             Assert.Equal(":1", raw.Execute("HSET", "proto:h", "f", "v"));
-            raw.Send(Resp("HELLO", "3") + Resp("HGETALL", "proto:h") + Resp("GET", "proto:none") + Resp("PING"));
+            raw.Send(RawClient.Encode("HELLO", "3") + RawClient.Encode("HGETALL", "proto:h") + RawClient.Encode("GET", "proto:none") + RawClient.Encode("PING"));
             Assert.StartsWith("{server: redis", raw.ReadReply());
             Assert.Equal("{f: v}", raw.ReadReply()); // a RESP3 map, built by the replica that ran it
             Assert.Equal("(nil)", raw.ReadReply());
             Assert.Equal("+PONG", raw.ReadReply());
             // CLIENT REPLY SKIP: the routed command's reply is dropped like a local one; the next is answered.
-            raw.Send(Resp("CLIENT", "REPLY", "SKIP") + Resp("SET", "proto:skip", "x") + Resp("GET", "proto:skip"));
+            raw.Send(RawClient.Encode("CLIENT", "REPLY", "SKIP") + RawClient.Encode("SET", "proto:skip", "x") + RawClient.Encode("GET", "proto:skip"));
             Assert.Equal("x", raw.ReadReply());
-            raw.Send(Resp("CLIENT", "REPLY", "OFF") + Resp("SET", "proto:off", "y") + Resp("CLIENT", "REPLY", "ON") + Resp("GET", "proto:off"));
+            raw.Send(RawClient.Encode("CLIENT", "REPLY", "OFF") + RawClient.Encode("SET", "proto:off", "y") + RawClient.Encode("CLIENT", "REPLY", "ON") + RawClient.Encode("GET", "proto:off"));
             Assert.Equal("+OK", raw.ReadReply());
             Assert.Equal("y", raw.ReadReply());
         }
@@ -98,7 +98,7 @@ public sealed class ClusterDeferredReplyTests
             Assert.Equal("+OK", raw.Execute("SET", "late:1", "before"));
             nodes[0].Isolate(nodes.Skip(1), isolated: true);
             var clock = Stopwatch.StartNew();
-            raw.Send(Resp("GET", "late:1") + Resp("PING") + Resp("SET", "late:2", "x") + Resp("ECHO", "after"));
+            raw.Send(RawClient.Encode("GET", "late:1") + RawClient.Encode("PING") + RawClient.Encode("SET", "late:2", "x") + RawClient.Encode("ECHO", "after"));
             Assert.Equal("-TIMEOUT read did not get 2 replies in time", raw.ReadReply());
             Assert.InRange(clock.ElapsedMilliseconds, RequestTimeoutMilliseconds / 2, 10 * RequestTimeoutMilliseconds);
             Assert.Equal("+PONG", raw.ReadReply());
@@ -124,7 +124,7 @@ public sealed class ClusterDeferredReplyTests
             nodes[0].Isolate(nodes.Skip(1), isolated: true);
             using (RawClient leaving = nodes[0].Raw())
             {
-                leaving.Send(Resp("SET", "gone:1", "v") + Resp("GET", "gone:1"));
+                leaving.Send(RawClient.Encode("SET", "gone:1", "v") + RawClient.Encode("GET", "gone:1"));
                 await ClusterTestNode.WaitUntilAsync(() => Task.FromResult(ConnectedClients(observer) == connected + 1), "the client is connected");
             }
             nodes[0].Isolate(nodes.Skip(1), isolated: false);
@@ -151,7 +151,7 @@ public sealed class ClusterDeferredReplyTests
             using RawClient victim = nodes[0].Raw();
             string id = victim.Execute("CLIENT", "ID")[1..];
             nodes[0].Isolate(nodes.Skip(1), isolated: true);
-            victim.Send(Resp("GET", "kill:1") + Resp("PING"));
+            victim.Send(RawClient.Encode("GET", "kill:1") + RawClient.Encode("PING"));
             await Task.Delay(50);
             // In flight, it is not a blocked client: INFO does not count it and CLIENT UNBLOCK finds nothing to unblock.
             Assert.Contains("blocked_clients:0", killer.Execute("INFO", "clients"));
@@ -178,15 +178,5 @@ public sealed class ClusterDeferredReplyTests
         string info = client.Execute("INFO", "clients");
         string line = info.Split('\n').First(l => l.StartsWith("connected_clients:", StringComparison.Ordinal));
         return long.Parse(line["connected_clients:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static string Resp(params string[] args)
-    {
-        var text = new StringBuilder().Append('*').Append(args.Length).Append("\r\n");
-        foreach (string arg in args)
-        {
-            text.Append('$').Append(Encoding.UTF8.GetByteCount(arg)).Append("\r\n").Append(arg).Append("\r\n");
-        }
-        return text.ToString();
     }
 }

@@ -156,7 +156,9 @@ public sealed class ClusterTests(ITestOutputHelper output)
                     for (int i = 0; i < 100; i++)
                     {
                         string key = $"pipe:{c}:{i}";
-                        batch.Append(Resp("SET", key, $"{round}:{i}")).Append(Resp("GET", key)).Append(Resp("PING"));
+                        batch.Append(Infrastructure.RawClient.Encode("SET", key, $"{round}:{i}"))
+                            .Append(Infrastructure.RawClient.Encode("GET", key))
+                            .Append(Infrastructure.RawClient.Encode("PING"));
                     }
                     clients[c].Send(batch.ToString());
                 }
@@ -175,16 +177,6 @@ public sealed class ClusterTests(ITestOutputHelper output)
         finally
         {
             await ClusterTestNode.DisposeAllAsync(nodes);
-        }
-
-        static string Resp(params string[] args)
-        {
-            var text = new StringBuilder().Append('*').Append(args.Length).Append("\r\n");
-            foreach (string arg in args)
-            {
-                text.Append('$').Append(Encoding.UTF8.GetByteCount(arg)).Append("\r\n").Append(arg).Append("\r\n");
-            }
-            return text.ToString();
         }
     }
 

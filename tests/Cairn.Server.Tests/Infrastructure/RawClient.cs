@@ -29,7 +29,10 @@ public sealed class RawClient : IDisposable
     public void Send(byte[] bytes) => _stream.Write(bytes);
 
     /// <summary>Sends a command as a RESP array of bulk strings.</summary>
-    public void SendCommand(params string[] args)
+    public void SendCommand(params string[] args) => Send(Encode(args));
+
+    /// <summary>A command as a RESP array of bulk strings (to build pipelines sent with <see cref="Send(string)"/>).</summary>
+    public static string Encode(params string[] args)
     {
         var text = new StringBuilder();
         text.Append('*').Append(args.Length).Append("\r\n");
@@ -37,7 +40,7 @@ public sealed class RawClient : IDisposable
         {
             text.Append('$').Append(Encoding.UTF8.GetByteCount(arg)).Append("\r\n").Append(arg).Append("\r\n");
         }
-        Send(text.ToString());
+        return text.ToString();
     }
 
     /// <summary>Sends a command and reads its reply rendered as text (see <see cref="ReadReply"/>).</summary>

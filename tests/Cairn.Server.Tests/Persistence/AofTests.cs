@@ -48,9 +48,6 @@ public sealed class AofTests
         }
     }
 
-    private static string Resp(params string[] args) =>
-        $"*{args.Length}\r\n" + string.Concat(args.Select(a => $"${Encoding.UTF8.GetByteCount(a)}\r\n{a}\r\n"));
-
     /// <summary>
     /// A pipelined batch's writes are logged as frame runs (docs/formats/aof.md), broken by reads, failed writes,
     /// translated commands, SELECT, transactions, inline and long requests, and the pop of a blocked client the batch
@@ -80,8 +77,8 @@ public sealed class AofTests
                     ["MULTI"], ["SET", "t", "1"], ["INCR", "t"], ["EXEC"], ["SELECT", "0"], ["LPUSH", "q", "1", "2"],
                     ["SET", "after", "1"], ["MSET", "m1", "1", "m2", "2", "m3", "3", "m4", "4"], ["APPEND", "a", "0"],
                 ];
-                string pipeline = string.Concat(batch.Take(17).Select(c => Resp(c))) + "SET inline v\r\n"
-                    + string.Concat(batch.Skip(17).Select(c => Resp(c)));
+                string pipeline = string.Concat(batch.Take(17).Select(c => RawClient.Encode(c))) + "SET inline v\r\n"
+                    + string.Concat(batch.Skip(17).Select(c => RawClient.Encode(c)));
                 client.Send(Encoding.UTF8.GetBytes(pipeline));
                 var replies = Enumerable.Range(0, batch.Length + 1).Select(_ => client.ReadReply()).ToList();
                 Assert.Equal(["+OK", ":2", "2", ":2", "-WRONGTYPE Operation against a key holding the wrong kind of value", ":3",
@@ -89,7 +86,7 @@ public sealed class AofTests
                 Assert.Equal("[q, 2]", blocked.ReadReply());
             }
             byte[] log = File.ReadAllBytes(LastAofFile(dir));
-            Assert.True(log.AsSpan().IndexOf(Encoding.UTF8.GetBytes(Resp("SET", "a", "1") + Resp("INCR", "a"))) >= 0,
+            Assert.True(log.AsSpan().IndexOf(Encoding.UTF8.GetBytes(RawClient.Encode("SET", "a", "1") + RawClient.Encode("INCR", "a"))) >= 0,
                 "the first two writes are one frame run");
             await using (var server = new TestServer(c => c.AppendOnly = true, dir))
             {

@@ -42,7 +42,7 @@ public sealed class CrashTests
                             else if (w == 3)
                             {
                                 // A pipelined batch: logged as frame runs (docs/formats/aof.md), acknowledged once every reply is in.
-                                client.Send(string.Concat(Enumerable.Range(0, BatchSize).Select(j => $"*3\r\n$3\r\nSET\r\n${$"p{i}-{j}".Length}\r\np{i}-{j}\r\n$1\r\n1\r\n")));
+                                client.Send(string.Concat(Enumerable.Range(0, BatchSize).Select(j => RawClient.Encode("SET", $"p{i}-{j}", "1"))));
                                 if (Enumerable.Range(0, BatchSize).Select(_ => client.ReadReply()).All(r => r == "+OK"))
                                 {
                                     acknowledgedBatches.Add(i);
