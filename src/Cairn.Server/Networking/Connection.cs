@@ -183,9 +183,13 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
         bool receive = true;
         while (!_closing)
         {
-            if (receive && !await ReceiveAsync(CancellationToken.None))
+            if (receive)
             {
-                _inputEnded = true;
+                // The transport's wait, awaited here rather than through ReceiveAsync: one state machine resumed per
+                // unpipelined request instead of two.
+                int received = await _transport.ReceiveAsync(PrepareReceive(), CancellationToken.None);
+                _inputEnd += received;
+                _inputEnded |= received == 0;
             }
             var buffer = new ReadOnlySequence<byte>(_input ?? [], _inputStart, _inputEnd - _inputStart);
             long before = buffer.Length;
@@ -197,10 +201,11 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
 
             _context.DurabilityTicket = 0;
             IDurabilityGate? waitFor = null;
-            _server.Store.Lock.Enter();
+            // Scopes rather than Enter/Exit: the scope keeps the thread's id, so its exit does not look it up again.
+            Lock.Scope store = _server.Store.Lock.EnterScope();
             _context.BatchClock = _server.NowMilliseconds;
             _context.ClockMark = System.Diagnostics.Stopwatch.GetTimestamp();
-            _outputLock.Enter();
+            Lock.Scope output = _outputLock.EnterScope();
             try
             {
                 _limits.MaxBulkLengthBytes = _server.Config.ProtoMaxBulkLengthBytes;
@@ -273,7 +278,7 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
                 }
                 finally
                 {
-                    _server.Store.Lock.Exit();
+                    store.Dispose();
                 }
                 _server.Aof?.WakeDeferred(); // not under the store lock: the woken thread would preempt its holder
                 try
@@ -287,7 +292,7 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
                 }
                 finally
                 {
-                    _outputLock.Exit();
+                    output.Dispose();
                 }
             }
             if (waitFor is not null)
@@ -310,7 +315,17 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
             _inputStart += (int)consumed;
             if (_inputStart == _inputEnd)
             {
-                ReleaseInput();
+                // All of it ran. A pooled buffer stays for the next receive, which lends it to the transport right away
+                // (returning and renting it again cost two pool look-ups per request); a grown one goes.
+                if (_input is { Length: InputChunkBytes })
+                {
+                    _inputStart = 0;
+                    _inputEnd = 0;
+                }
+                else
+                {
+                    ReleaseInput();
+                }
             }
             bool stoppedEarly = blocked is not null || paused || deferred; // complete requests may still be buffered
             if (buffer.Length > _server.Config.ClientQueryBufferLimitBytes)
@@ -726,8 +741,15 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
     /// Receives more input after what is buffered, growing or compacting the buffer first when little room is left:
     /// false at end of stream. Grown buffers above the pooled size are not pooled (a 512 MB argument must not stay).
     /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // it waits for every unpipelined request: no box each time
     private async ValueTask<bool> ReceiveAsync(CancellationToken cancellationToken)
+    {
+        int received = await _transport.ReceiveAsync(PrepareReceive(), cancellationToken);
+        _inputEnd += received;
+        return received > 0;
+    }
+
+    /// <summary>The free space after what is buffered, growing or compacting the buffer first when little is left.</summary>
+    private Memory<byte> PrepareReceive()
     {
         if (_input is null)
         {
@@ -759,9 +781,7 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
             _inputStart = 0;
             _inputEnd = pending;
         }
-        int received = await _transport.ReceiveAsync(_input.AsMemory(_inputEnd), cancellationToken);
-        _inputEnd += received;
-        return received > 0;
+        return _input.AsMemory(_inputEnd);
     }
 
     private void ReleaseInput()

@@ -80,7 +80,13 @@ internal static unsafe partial class EpollNative
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
-    [LibraryImport("libc", EntryPoint = "recv", SetLastError = true)]
+    // recv and sendmsg are called with MSG_DONTWAIT on every request: they never block, so they run without the switch to
+    // preemptive GC mode (a frame push and two thread-local look-ups each way) and without SetLastError's save and
+    // restore of errno through a thread static. With no runtime code between the call and the caller, errno is still the
+    // call's when the caller reads it with Marshal.GetLastSystemError (docs/threading.md, "What a request costs the loop").
+
+    [LibraryImport("libc", EntryPoint = "recv")]
+    [SuppressGCTransition]
     public static partial nint Receive(int fd, byte* buffer, nint length, int flags);
 
     /// <summary><c>struct iovec</c>.</summary>
@@ -102,6 +108,7 @@ internal static unsafe partial class EpollNative
         public int Flags;
     }
 
-    [LibraryImport("libc", EntryPoint = "sendmsg", SetLastError = true)]
+    [LibraryImport("libc", EntryPoint = "sendmsg")]
+    [SuppressGCTransition]
     public static partial nint SendMessage(int fd, MessageHeader* message, int flags);
 }

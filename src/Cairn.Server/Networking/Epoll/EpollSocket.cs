@@ -128,7 +128,7 @@ internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IEv
                 more = n == buffer.Length || n == 0;
                 return (int)n;
             }
-            errno = Marshal.GetLastPInvokeError();
+            errno = Marshal.GetLastSystemError(); // no SetLastError: see EpollNative.Receive
             more = false;
             if (errno != EpollNative.Eintr)
             {
@@ -332,7 +332,7 @@ internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IEv
                 {
                     return (int)n;
                 }
-                int errno = Marshal.GetLastPInvokeError();
+                int errno = Marshal.GetLastSystemError();
                 if (errno == EpollNative.Eagain)
                 {
                     return 0;
