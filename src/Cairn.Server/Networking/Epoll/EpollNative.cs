@@ -81,7 +81,7 @@ internal static unsafe partial class EpollNative
     public static partial int Close(int fd);
 
     // recv and sendmsg are called with MSG_DONTWAIT on every request: they never block, so they run without the switch to
-    // preemptive GC mode (a frame push and two thread-local look-ups each way) and without SetLastError's save and
+    // preemptive GC mode (a frame push and thread-local look-ups) and without SetLastError's save and
     // restore of errno through a thread static. With no runtime code between the call and the caller, errno is still the
     // call's when the caller reads it with Marshal.GetLastSystemError (docs/threading.md, "What a request costs the loop").
 
