@@ -19,10 +19,10 @@ public static class AofFormat
     /// <summary>The oldest format version the reader accepts.</summary>
     public const int OldestReadableVersion = 1;
     public const int HeaderBytes = 16;
+    public const int RecordHeaderBytes = 8;
 
     /// <summary>A record's database index above this is malformed (no configuration has that many databases).</summary>
     private const ulong MaxDatabaseIndex = 1_000_000;
-    public const int RecordHeaderBytes = 8;
 
     /// <summary>Largest payload accepted when reading: a bound so a corrupt length cannot make recovery allocate wildly.</summary>
     public const int MaxPayloadBytes = 1 << 30;

@@ -76,19 +76,17 @@ public static class SnapshotReader
                     throw new InvalidDataException($"{path} at offset {offset}: malformed auxiliary record");
                 }
                 string name = System.Text.Encoding.UTF8.GetString(payload.Slice(1 + n, (int)nameLength));
-                if (name == SnapshotFormat.PaddingName)
+                if (name != SnapshotFormat.PaddingName)
                 {
-                    offset += 8 + payloadLength;
-                    continue;
-                }
-                byte[] data = payload[(1 + n + (int)nameLength)..].ToArray();
-                try
-                {
-                    store.SnapshotAuxLoaded?.Invoke(name, data);
-                }
-                catch (InvalidDataException e)
-                {
-                    throw new InvalidDataException($"{path} at offset {offset}: {e.Message}", e);
+                    byte[] data = payload[(1 + n + (int)nameLength)..].ToArray();
+                    try
+                    {
+                        store.SnapshotAuxLoaded?.Invoke(name, data);
+                    }
+                    catch (InvalidDataException e)
+                    {
+                        throw new InvalidDataException($"{path} at offset {offset}: {e.Message}", e);
+                    }
                 }
                 offset += 8 + payloadLength;
                 continue;
