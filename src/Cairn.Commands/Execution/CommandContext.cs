@@ -99,8 +99,9 @@ public sealed class CommandContext
     }
 
     /// <summary>
-    /// The time of the receive batch this request arrived in, read once per batch by the connection (Redis caches
-    /// server.mstime once per event-loop iteration the same way); 0 makes the dispatcher read the clock itself.
+    /// The time of the receive batch this request arrived in, taken once per batch by the connection (Redis caches
+    /// server.mstime once per event-loop iteration the same way), from the same clock reading as <see cref="ClockMark"/>
+    /// (<see cref="ServerContext.NowMillisecondsAt"/>); 0 makes the dispatcher read the clock itself.
     /// </summary>
     public long BatchClock { get; set; }
 

@@ -150,4 +150,11 @@ public sealed class ServerContext
     public CancellationTokenSource ShutdownRequested { get; } = new();
 
     public long NowMilliseconds => Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>
+    /// <see cref="NowMilliseconds"/> at a <see cref="System.Diagnostics.Stopwatch"/> timestamp just read on this thread:
+    /// with the system clock, derived from it (<see cref="WallClock"/>) rather than read again.
+    /// </summary>
+    public long NowMillisecondsAt(long timestamp) =>
+        ReferenceEquals(Time, TimeProvider.System) ? WallClock.UnixMillisecondsAt(timestamp) : NowMilliseconds;
 }

@@ -203,8 +203,9 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
             IDurabilityGate? waitFor = null;
             // Scopes rather than Enter/Exit: the scope keeps the thread's id, so its exit does not look it up again.
             Lock.Scope store = _server.Store.Lock.EnterScope();
-            _context.BatchClock = _server.NowMilliseconds;
-            _context.ClockMark = System.Diagnostics.Stopwatch.GetTimestamp();
+            long batchStart = System.Diagnostics.Stopwatch.GetTimestamp();
+            _context.ClockMark = batchStart;
+            _context.BatchClock = _server.NowMillisecondsAt(batchStart);
             Lock.Scope output = _outputLock.EnterScope();
             try
             {

@@ -84,10 +84,26 @@ internal static unsafe partial class EpollNative
     // preemptive GC mode (a frame push and thread-local look-ups) and without SetLastError's save and
     // restore of errno through a thread static. With no runtime code between the call and the caller, errno is still the
     // call's when the caller reads it with Marshal.GetLastSystemError (docs/threading.md, "What a request costs the loop").
+    // They go through syscall(2) rather than libc's recv and sendmsg: those wrappers are cancellation points, and in a
+    // multithreaded process glibc (before 2.37) brackets each call with two atomic updates of the thread's cancellation
+    // state. Cairn never cancels a thread, so the brackets are pure cost. syscall(2) sets errno the same way.
 
-    [LibraryImport("libc", EntryPoint = "recv")]
+    /// <summary>recv(2): recvfrom with no address.</summary>
+    public static nint Receive(int fd, byte* buffer, nint length, int flags) =>
+        Syscall(RecvfromNumber, fd, (nint)buffer, length, flags, 0, 0);
+
+    /// <summary>sendmsg(2).</summary>
+    public static nint SendMessage(int fd, MessageHeader* message, int flags) =>
+        Syscall(SendmsgNumber, fd, (nint)message, flags, 0, 0, 0);
+
+    private static readonly nint RecvfromNumber = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 45 : 207;
+    private static readonly nint SendmsgNumber = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 46 : 211;
+
+    // syscall(2) is variadic; on x86-64 and arm64 Linux its integer arguments are passed as for a fixed signature, and
+    // glibc's implementation (assembly) only moves them into the syscall registers.
+    [LibraryImport("libc", EntryPoint = "syscall")]
     [SuppressGCTransition]
-    public static partial nint Receive(int fd, byte* buffer, nint length, int flags);
+    private static partial nint Syscall(nint number, nint a1, nint a2, nint a3, nint a4, nint a5, nint a6);
 
     /// <summary><c>struct iovec</c>.</summary>
     public struct IoVector
@@ -107,8 +123,4 @@ internal static unsafe partial class EpollNative
         public nuint ControlLength;
         public int Flags;
     }
-
-    [LibraryImport("libc", EntryPoint = "sendmsg")]
-    [SuppressGCTransition]
-    public static partial nint SendMessage(int fd, MessageHeader* message, int flags);
 }
