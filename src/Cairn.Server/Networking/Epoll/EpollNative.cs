@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Cairn.Server.Networking.Epoll;
 
 /// <summary>
-/// The few libc calls the client event loop needs (epoll(7), eventfd(2), recv(2)/sendmsg(2) with MSG_DONTWAIT).
+/// The few libc calls the client event loop needs (epoll(7), eventfd(2), recv(2)/send(2)/sendmsg(2) with MSG_DONTWAIT).
 /// <c>struct epoll_event</c> is packed to 12 bytes on x86-64 and naturally aligned (16 bytes) elsewhere; only x86-64 and
 /// arm64 Linux are supported (<see cref="IsSupported"/>), anything else uses .NET's socket engine.
 /// </summary>
@@ -80,7 +80,7 @@ internal static unsafe partial class EpollNative
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
-    // recv and sendmsg are called with MSG_DONTWAIT on every request: they never block, so they run without the switch to
+    // recv, send and sendmsg are called with MSG_DONTWAIT on every request: they never block, so they run without the switch to
     // preemptive GC mode (a frame push and thread-local look-ups) and without SetLastError's save and
     // restore of errno through a thread static. With no runtime code between the call and the caller, errno is still the
     // call's when the caller reads it with Marshal.GetLastSystemError (docs/threading.md, "What a request costs the loop").
@@ -92,11 +92,17 @@ internal static unsafe partial class EpollNative
     public static nint Receive(int fd, byte* buffer, nint length, int flags) =>
         Syscall(RecvfromNumber, fd, (nint)buffer, length, flags, 0, 0);
 
+    /// <summary>send(2): sendto with no address. For one buffer it is cheaper than sendmsg, which first copies the message
+    /// header and its vector of buffers from user memory.</summary>
+    public static nint Send(int fd, void* buffer, nuint length, int flags) =>
+        Syscall(SendtoNumber, fd, (nint)buffer, (nint)length, flags, 0, 0);
+
     /// <summary>sendmsg(2).</summary>
     public static nint SendMessage(int fd, MessageHeader* message, int flags) =>
         Syscall(SendmsgNumber, fd, (nint)message, flags, 0, 0, 0);
 
     private static readonly nint RecvfromNumber = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 45 : 207;
+    private static readonly nint SendtoNumber = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 44 : 206;
     private static readonly nint SendmsgNumber = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 46 : 211;
 
     // syscall(2) is variadic; on x86-64 and arm64 Linux its integer arguments are passed as for a fixed signature, and

@@ -315,7 +315,7 @@ internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IEv
     }
 
     /// <summary>
-    /// One non-blocking sendmsg of the buffers: bytes sent, 0 when the socket buffer is full. The syscall runs under the
+    /// One non-blocking send of the buffers (send for one, sendmsg for several): bytes sent, 0 when the socket buffer is full. The syscall runs under the
     /// lock that <see cref="DisposeAsync"/> takes, so a send never reaches a descriptor that was closed (and perhaps reused).
     /// </summary>
     private unsafe int Send(EpollNative.IoVector* vectors, int count)
@@ -327,7 +327,10 @@ internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IEv
             _writeReady = false; // from here on an EPOLLOUT edge means space was freed after this attempt
             while (true)
             {
-                nint n = EpollNative.SendMessage(FileDescriptor, &message, EpollNative.MsgDontWait | EpollNative.MsgNoSignal);
+                const int flags = EpollNative.MsgDontWait | EpollNative.MsgNoSignal;
+                nint n = count == 1
+                    ? EpollNative.Send(FileDescriptor, vectors->Base, vectors->Length, flags)
+                    : EpollNative.SendMessage(FileDescriptor, &message, flags);
                 if (n >= 0)
                 {
                     return (int)n;
