@@ -149,6 +149,18 @@ internal static class Program
             BackgroundCodeWarmup.StartSnapshotCode(typeof(AofService), typeof(AofManifest), typeof(AofWriter), typeof(SnapshotService),
                 typeof(Dispatcher), typeof(Cairn.Commands.Specs.KeyPositions), typeof(Cairn.Commands.Search.DocumentIndexes));
         }
+        // A command's first call compiles its code on an event loop (no quick JIT): compile all command code ahead, while
+        // no command runs.
+        if (config.CodeWarmup)
+        {
+            long commandsSeen = -1;
+            BackgroundCodeWarmup.StartAssemblies(
+                () => commandsSeen == (commandsSeen = context.Stats.CommandsProcessed),
+                typeof(CairnServer).Assembly, typeof(Dispatcher).Assembly,
+                typeof(Cairn.Engine.Memory.MemoryStore).Assembly, typeof(Cairn.Protocol.Resp.RequestParser).Assembly,
+                typeof(Cairn.Documents.Json.JsonValue).Assembly, typeof(Cairn.TimeSeries.TimeSeriesStore).Assembly,
+                typeof(Cairn.Primitives.Varint).Assembly);
+        }
         Cairn.Cluster.ClusterService? cluster = null;
         if (config.ClusterEnabled)
         {

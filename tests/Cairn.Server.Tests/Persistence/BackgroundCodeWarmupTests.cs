@@ -56,6 +56,40 @@ public sealed class BackgroundCodeWarmupTests
         Assert.Contains(methods, m => m.Name == "MoveNext" && m.DeclaringType!.Name.Contains("RunRewrite", StringComparison.Ordinal));
     }
 
+    private sealed class GatedSample
+    {
+        public static int Twice(int x) => x * 2;
+    }
+
+    [Fact]
+    public void AGatedWarmupCompilesNothingWhileTheServerIsBusy()
+    {
+        int asked = 0;
+        bool idle = false;
+        Thread? thread = BackgroundCodeWarmup.Start(() =>
+        {
+            Interlocked.Increment(ref asked);
+            return Volatile.Read(ref idle);
+        }, typeof(GatedSample));
+        Assert.NotNull(thread);
+        Thread.Sleep(BackgroundCodeWarmup.BusyPause * 3);
+        Assert.True(thread.IsAlive, "the warm-up went on while the server was busy");
+        Assert.True(Volatile.Read(ref asked) >= 2, "a busy server was not asked again");
+        Volatile.Write(ref idle, true);
+        Assert.True(thread.Join(TimeSpan.FromSeconds(30)), "the warm-up did not finish once the server was idle");
+        Assert.Equal(14, GatedSample.Twice(7));
+    }
+
+    [Fact]
+    public void AnAssemblysTypesAreItsTopLevelClassesAndStructs()
+    {
+        List<Type> types = BackgroundCodeWarmup.TypesOf(typeof(BackgroundCodeWarmupTests).Assembly).ToList();
+        Assert.Contains(typeof(BackgroundCodeWarmupTests), types);
+        Assert.DoesNotContain(typeof(Sample), types); // nested: MethodsOf reaches it through its declaring type
+        Assert.All(types, t => Assert.False(t.IsInterface, t.FullName));
+        Assert.All(types, t => Assert.Null(t.DeclaringType));
+    }
+
     [Fact]
     public void EachTypeIsCompiledOncePerProcess()
     {

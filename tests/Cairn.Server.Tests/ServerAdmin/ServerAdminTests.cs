@@ -44,6 +44,9 @@ public sealed class ServerAdminTests : IClassFixture<ServerAdminTests.Fixture>
             client.Execute("CONFIG", "SET", "maxmemory-policy", "bogus"));
         Assert.Equal("-ERR Unknown option or number of arguments for CONFIG SET - 'no-such-option'", client.Execute("CONFIG", "SET", "no-such-option", "1"));
         Assert.Equal("-ERR CONFIG SET failed (possibly related to argument 'port') - can't set immutable config", client.Execute("CONFIG", "SET", "port", "1234"));
+        Assert.Equal("[code-warmup, yes]", client.Execute("CONFIG", "GET", "code-warmup")); // Cairn's own: read at start only
+        Assert.Equal("-ERR CONFIG SET failed (possibly related to argument 'code-warmup') - can't set immutable config",
+            client.Execute("CONFIG", "SET", "code-warmup", "no"));
         // All-or-nothing: the valid first pair is rolled back when the second fails.
         client.Execute("CONFIG", "SET", "maxmemory", "0", "maxmemory-policy", "noeviction");
         Assert.StartsWith("-ERR", client.Execute("CONFIG", "SET", "maxmemory", "5mb", "hz", "notanumber"), StringComparison.Ordinal);
