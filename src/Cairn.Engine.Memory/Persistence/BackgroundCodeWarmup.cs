@@ -65,7 +65,7 @@ public static class BackgroundCodeWarmup
     /// <summary>
     /// Starts compiling every type of <paramref name="assemblies"/> (their top-level types; <see cref="MethodsOf"/> takes the
     /// nested ones): the command handlers, the types they work on and the reply writers, so that a command's first call
-    /// does not compile them on an event loop while every client of that loop waits (4-60 ms per command on a fresh node).
+    /// does not compile them on an event loop while every client of that loop waits (5-90 ms per command on a fresh node).
     /// </summary>
     public static Thread? StartAssemblies(Func<bool> idle, params Assembly[] assemblies) =>
         Start(idle, [.. assemblies.SelectMany(TypesOf)]);

@@ -34,6 +34,34 @@ public sealed class ServerAdminTests : IClassFixture<ServerAdminTests.Fixture>
     }
 
     [Fact]
+    public void NetByteTotalsCountEveryClientsBytesAndResetStatZeroesThem()
+    {
+        using var server = new TestServer();
+        using RawClient observer = server.Raw();
+        using RawClient writer = server.Raw();
+        static long Stat(string info, string name) =>
+            long.Parse(info.Split("\r\n").Single(l => l.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..],
+                System.Globalization.CultureInfo.InvariantCulture);
+        string before = observer.Execute("INFO", "stats");
+        const int writes = 50;
+        for (int i = 0; i < writes; i++)
+        {
+            Assert.Equal("+OK", writer.Execute("SET", "k", "v"));
+        }
+        string after = observer.Execute("INFO", "stats");
+        // Between the two readings: one INFO request and the writer's SETs came in; the first INFO's reply and the "+OK"s went out.
+        long requestBytes = RawClient.Encode("INFO", "stats").Length + (writes * RawClient.Encode("SET", "k", "v").Length);
+        Assert.Equal(requestBytes, Stat(after, "total_net_input_bytes") - Stat(before, "total_net_input_bytes"));
+        long output = Stat(after, "total_net_output_bytes") - Stat(before, "total_net_output_bytes");
+        Assert.InRange(output - (writes * "+OK\r\n".Length), 100, 10_000);
+
+        Assert.Equal("+OK", observer.Execute("CONFIG", "RESETSTAT"));
+        string reset = observer.Execute("INFO", "stats");
+        Assert.InRange(Stat(reset, "total_net_input_bytes"), 0, 100);
+        Assert.InRange(Stat(reset, "total_net_output_bytes"), 0, 100);
+    }
+
+    [Fact]
     public void ConfigGetSetUsesRedisNamesAndErrors()
     {
         using RawClient client = _server.Raw();

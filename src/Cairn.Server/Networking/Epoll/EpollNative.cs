@@ -80,13 +80,15 @@ internal static unsafe partial class EpollNative
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
-    // recv, send and sendmsg are called with MSG_DONTWAIT on every request: they never block, so they run without the switch to
-    // preemptive GC mode (a frame push and thread-local look-ups) and without SetLastError's save and
-    // restore of errno through a thread static. With no runtime code between the call and the caller, errno is still the
-    // call's when the caller reads it with Marshal.GetLastSystemError (docs/threading.md, "What a request costs the loop").
-    // They go through syscall(2) rather than libc's recv and sendmsg: those wrappers are cancellation points, and in a
-    // multithreaded process glibc (before 2.37) brackets each call with two atomic updates of the thread's cancellation
-    // state. Cairn never cancels a thread, so the brackets are pure cost. syscall(2) sets errno the same way.
+    // recv, send and sendmsg are called with MSG_DONTWAIT on every request: they never block, so they run without
+    // the switch to preemptive GC mode (a frame push and thread-local look-ups) and without SetLastError's save and
+    // restore of errno through a thread static. With no runtime code between the call and the caller, errno is
+    // still the call's when the caller reads it with Marshal.GetLastSystemError (docs/threading.md, "What a request
+    // costs the loop").
+    // They go through syscall(2) rather than libc's recv and sendmsg: those wrappers are cancellation points, and
+    // in a multithreaded process glibc (before 2.37) brackets each call with two atomic updates of the thread's
+    // cancellation state. Cairn never cancels a thread, so the brackets are pure cost. syscall(2) sets errno the
+    // same way.
 
     /// <summary>recv(2): recvfrom with no address.</summary>
     public static nint Receive(int fd, byte* buffer, nint length, int flags) =>

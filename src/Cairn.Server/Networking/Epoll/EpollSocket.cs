@@ -315,8 +315,9 @@ internal sealed class EpollSocket : IValueTaskSource<int>, IClientTransport, IEv
     }
 
     /// <summary>
-    /// One non-blocking send of the buffers (send for one, sendmsg for several): bytes sent, 0 when the socket buffer is full. The syscall runs under the
-    /// lock that <see cref="DisposeAsync"/> takes, so a send never reaches a descriptor that was closed (and perhaps reused).
+    /// One non-blocking send of the buffers (send for one, sendmsg for several): bytes sent, 0 when the socket buffer is
+    /// full. The syscall runs under the lock that <see cref="DisposeAsync"/> takes, so a send never reaches a descriptor
+    /// that was closed (and perhaps reused).
     /// </summary>
     private unsafe int Send(EpollNative.IoVector* vectors, int count)
     {
