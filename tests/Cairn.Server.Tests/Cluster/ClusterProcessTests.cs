@@ -21,9 +21,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
     private static string InfoField(int port, string field)
     {
         using var raw = new RawClient(port);
-        string info = raw.Execute("INFO", "cluster");
-        string line = info.Split('\n').Single(l => l.StartsWith(field + ":", StringComparison.Ordinal));
-        return line[(field.Length + 1)..].Trim();
+        return RawClient.InfoField(raw.Execute("INFO", "cluster"), field);
     }
 
     [Fact]

@@ -50,6 +50,10 @@ public sealed class RawClient : IDisposable
         return ReadReply();
     }
 
+    /// <summary>The value of <paramref name="field"/> in the text of an INFO reply; throws when it is not there once.</summary>
+    public static string InfoField(string info, string field) =>
+        info.Split('\n').Single(l => l.StartsWith(field + ":", StringComparison.Ordinal))[(field.Length + 1)..].Trim();
+
     /// <summary>
     /// Reads one reply and renders it: simple "+OK" stays "+OK", errors "-ERR ...", integers ":5", bulk strings their
     /// content, null "(nil)", arrays "[a, b]", maps "{k: v}", doubles ",1.5", booleans "#t", pushes "&gt;[...]".

@@ -335,7 +335,7 @@ public sealed class EventLoopTests
     public async Task A_client_that_resets_while_its_large_replies_wait_for_room_is_dropped_and_the_others_carry_on(string loop, int threads)
     {
         // The pending send fails with ECONNRESET or EPIPE: the error must be read as such (errno is read by hand after
-        // sendmsg, EpollNative) and close the connection, not be taken for EAGAIN or EINTR and retried for ever.
+        // the send, EpollNative) and close the connection, not be taken for EAGAIN or EINTR and retried for ever.
         await using TestServer server = Start(loop, threads);
         using var admin = new RawClient(server.Port);
         Assert.Equal("+OK", admin.Execute("SET", "big", new string('v', 8 * 1024 * 1024)));

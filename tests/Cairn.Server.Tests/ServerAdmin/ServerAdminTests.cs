@@ -40,8 +40,7 @@ public sealed class ServerAdminTests : IClassFixture<ServerAdminTests.Fixture>
         using RawClient observer = server.Raw();
         using RawClient writer = server.Raw();
         static long Stat(string info, string name) =>
-            long.Parse(info.Split("\r\n").Single(l => l.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..],
-                System.Globalization.CultureInfo.InvariantCulture);
+            long.Parse(RawClient.InfoField(info, name), System.Globalization.CultureInfo.InvariantCulture);
         string before = observer.Execute("INFO", "stats");
         const int writes = 50;
         for (int i = 0; i < writes; i++)
