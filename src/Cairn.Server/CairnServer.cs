@@ -25,6 +25,9 @@ public sealed class CairnServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
     private EpollLoop[] _eventLoops = [];
+
+    /// <summary>The epoll loops, once started (none with event-loop sockets).</summary>
+    internal IReadOnlyList<EpollLoop> EventLoops => _eventLoops;
     private int _nextEventLoop;
 
     public CairnServer(ServerContext context)
@@ -83,7 +86,8 @@ public sealed class CairnServer : IAsyncDisposable
             {
                 // A loop without clients has no keys to prefetch: the prefetcher would only take the store lock for nothing
                 // whenever two peers' frames arrive in one turn.
-                _eventLoops[i] = new EpollLoop($"cairn-io-{i}", _logger, i < _clientLoops ? new ReadyKeysPrefetcher(_context) : null);
+                _eventLoops[i] = new EpollLoop($"cairn-io-{i}", _logger, i < _clientLoops ? new ReadyKeysPrefetcher(_context) : null,
+                    () => _context.Config.EventLoopPollMicroseconds);
             }
             PeerLinkLoop = new EpollLoopHost(_eventLoops[^1]);
         }

@@ -25,6 +25,7 @@ public sealed partial class ServerConfig
         // io-threads is how many loops (threads) share the clients, as Redis's io-threads.
         AddEnum("event-loop", () => EventLoop, v => EventLoop = v, ["epoll", "sockets"], mutable: false);
         AddInt("io-threads", () => IoThreads, v => IoThreads = (int)v, 1, 128, mutable: false);
+        AddInt("event-loop-poll-us", () => EventLoopPollMicroseconds, v => EventLoopPollMicroseconds = (int)v, 0, 10_000);
         AddBool("code-warmup", () => CodeWarmup, v => CodeWarmup = v, mutable: false);
         AddInt("hz", () => Hz, v => Hz = (int)Math.Clamp(v, 1, 500), 0, int.MaxValue);
         AddMemory("proto-max-bulk-len", () => ProtoMaxBulkLengthBytes, v => ProtoMaxBulkLengthBytes = v, 1024 * 1024, long.MaxValue);

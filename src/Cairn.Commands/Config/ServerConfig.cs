@@ -41,6 +41,13 @@ public sealed partial class ServerConfig
     public int IoThreads { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 8);
 
     /// <summary>
+    /// event-loop-poll-us (Cairn's own; the epoll loops only): after a turn, a loop polls for its next events for up to
+    /// this long before it sleeps, yielding its core between polls, and backs off while polls find nothing
+    /// (docs/threading.md, "A loop polls before it sleeps"). 0 sleeps at once, as Redis's loop does.
+    /// </summary>
+    public int EventLoopPollMicroseconds { get; set; } = 30;
+
+    /// <summary>
     /// code-warmup (Cairn's own): after start, compile the command code in the background while no command runs, so
     /// that a command's first call does not compile it on an event loop. Costs about 14 MB of compiled code and 2-3 s
     /// of an idle core once.

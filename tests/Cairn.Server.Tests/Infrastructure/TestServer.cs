@@ -43,6 +43,9 @@ public sealed class TestServer : IAsyncDisposable, IDisposable
 
     public AofService? Aof { get; }
 
+    /// <summary>The server itself (its event loops, for the tests of the loops).</summary>
+    internal CairnServer Server => _server;
+
     public ServerConfig Config { get; }
 
     public ServerContext Context { get; }

@@ -103,6 +103,16 @@ internal static unsafe partial class EpollNative
     public static nint SendMessage(int fd, MessageHeader* message, int flags) =>
         Syscall(SendmsgNumber, fd, (nint)message, flags, 0, 0, 0);
 
+    /// <summary>epoll_pwait(2) with no signal mask and a timeout of 0: the ready events, without blocking (the
+    /// idle poll of <see cref="EpollLoop"/>). Never blocks, so it runs without the GC transition, as recv does.</summary>
+    public static int PollNow(int epfd, byte* events, int maxEvents) =>
+        (int)Syscall(EpollPwaitNumber, epfd, (nint)events, maxEvents, 0, 0, 8);
+
+    /// <summary>gettid(2): the calling thread's id in the kernel (its /proc/self/task entry).</summary>
+    public static int GetThreadId() => (int)Syscall(GettidNumber, 0, 0, 0, 0, 0, 0);
+
+    private static readonly nint EpollPwaitNumber = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 281 : 22;
+    private static readonly nint GettidNumber = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 186 : 178;
     private static readonly nint RecvfromNumber = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 45 : 207;
     private static readonly nint SendtoNumber = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 44 : 206;
     private static readonly nint SendmsgNumber = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 46 : 211;
