@@ -10,7 +10,8 @@ namespace Cairn.Server.Networking.Epoll;
 /// executed and answered here, as in Redis's event loop. Unlike .NET's socket engine, a reader that knows the kernel buffer
 /// is empty waits for the next edge instead of first trying a recv that fails with EAGAIN: one syscall less per request.
 /// Sockets are identified in the epoll data by slot and generation, so an event read just before a socket was removed
-/// never reaches the socket that reuses the slot.
+/// never reaches the socket that reuses the slot. After a turn the loop polls for its next events for a while before it
+/// sleeps (<see cref="WaitForEvents"/>), so that a busy client's next request finds it awake.
 /// </summary>
 internal sealed unsafe class EpollLoop : IDisposable
 {
