@@ -90,6 +90,17 @@ public sealed class CairnServer : IAsyncDisposable
                     () => _context.Config.EventLoopPollMicroseconds);
             }
             PeerLinkLoop = new EpollLoopHost(_eventLoops[^1]);
+            EpollLoop[] loops = _eventLoops;
+            _context.EventLoopPolls = () =>
+            {
+                long withEvents = 0, without = 0;
+                foreach (EpollLoop loop in loops)
+                {
+                    withEvents += loop.PollsWithEvents;
+                    without += loop.PollsWithout;
+                }
+                return new EventLoopPollCounts(withEvents, without);
+            };
         }
         foreach (Socket listener in _listeners)
         {

@@ -43,9 +43,38 @@ public sealed partial class ServerConfig
     /// <summary>
     /// event-loop-poll-us (Cairn's own; the epoll loops only): after a turn, a loop polls for its next events for up to
     /// this long before it sleeps, yielding its core between polls, and backs off while polls find nothing
-    /// (docs/threading.md, "A loop polls before it sleeps"). 0 sleeps at once, as Redis's loop does.
+    /// (docs/threading.md, "A loop polls before it sleeps"). 0 sleeps at once, as Redis's loop does. The default is
+    /// 30, or 0 under a CPU quota (<see cref="DefaultEventLoopPollMicroseconds"/>).
     /// </summary>
-    public int EventLoopPollMicroseconds { get; set; } = 30;
+    public int EventLoopPollMicroseconds { get; set; } =
+        DefaultEventLoopPollMicroseconds(Environment.ProcessorCount, AffinityProcessorCount());
+
+    /// <summary>
+    /// 30 µs, unless the process may use fewer processors than it may run on: .NET's processor count then reflects a
+    /// CPU quota (a container's CPU limit, or DOTNET_PROCESSOR_COUNT), under which polling would spend quota that requests
+    /// could use, and the default is 0.
+    /// </summary>
+    public static int DefaultEventLoopPollMicroseconds(int processorCount, int affinityProcessorCount) =>
+        processorCount < affinityProcessorCount ? 0 : 30;
+
+    /// <summary>The processors this process may run on (its affinity mask; the first 64 only), or
+    /// <see cref="Environment.ProcessorCount"/> where the mask cannot be read.</summary>
+    private static int AffinityProcessorCount()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsWindows())
+        {
+            return Environment.ProcessorCount;
+        }
+        try
+        {
+            using var process = System.Diagnostics.Process.GetCurrentProcess();
+            return System.Numerics.BitOperations.PopCount((ulong)(long)process.ProcessorAffinity);
+        }
+        catch (Exception e) when (e is PlatformNotSupportedException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return Environment.ProcessorCount;
+        }
+    }
 
     /// <summary>
     /// code-warmup (Cairn's own): after start, compile the command code in the background while no command runs, so

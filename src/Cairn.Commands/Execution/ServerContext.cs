@@ -141,6 +141,10 @@ public sealed class ServerContext
 
     public int TcpPort { get; set; }
 
+    /// <summary>The epoll loops' poll counts since start, summed over the loops (set by the server when it runs them;
+    /// null with event-loop sockets).</summary>
+    public Func<EventLoopPollCounts>? EventLoopPolls { get; set; }
+
     /// <summary>CLIENT PAUSE: until this time (ms) clients' commands wait (all, or only writes).</summary>
     public long PausedUntilMilliseconds { get; set; }
 

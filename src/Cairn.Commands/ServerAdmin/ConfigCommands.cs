@@ -55,6 +55,7 @@ internal static class ConfigCommands
     public static void ResetStat(CommandContext ctx)
     {
         ctx.Server.Stats.Reset();
+        ctx.Server.Stats.EventLoopPollsAtReset = ctx.Server.EventLoopPolls?.Invoke() ?? default;
         ctx.Store.Stats.Reset();
         foreach (CommandSpec spec in ctx.Server.Table.Commands.Values)
         {

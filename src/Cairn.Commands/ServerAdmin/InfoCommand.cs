@@ -173,6 +173,10 @@ internal static class InfoCommand
                 Field(text, "total_error_replies", server.Stats.ErrorReplies);
                 Field(text, "client_query_buffer_limit_disconnections", Interlocked.Read(ref server.Stats.ClientQueryBufferLimitDisconnections));
                 Field(text, "client_output_buffer_limit_disconnections", Interlocked.Read(ref server.Stats.ClientOutputBufferLimitDisconnections));
+                // Cairn's own: how often the loops' idle polls found the next request (docs/threading.md).
+                EventLoopPollCounts polls = (server.EventLoopPolls?.Invoke() ?? default) - server.Stats.EventLoopPollsAtReset;
+                Field(text, "event_loop_polls_with_events", polls.WithEvents);
+                Field(text, "event_loop_polls_without_events", polls.WithoutEvents);
                 return true;
             case "replication":
                 text.Append("# Replication\r\n");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Cairn.Commands.Config;
 using Cairn.Server.Networking.Epoll;
 using Cairn.Server.Tests.Infrastructure;
 
@@ -38,7 +39,11 @@ public sealed class IdlePollTests
     [Fact]
     public async Task Busy_clients_are_met_by_polls_and_an_idle_loop_stops_polling()
     {
-        await using var server = new TestServer(c => c.IoThreads = 1);
+        await using var server = new TestServer(c =>
+        {
+            c.IoThreads = 1;
+            c.EventLoopPollMicroseconds = 30; // the default, except under a CPU quota
+        });
         using (RawClient admin = server.Raw())
         {
             Assert.Equal("[event-loop-poll-us, 30]", admin.Execute("CONFIG", "GET", "event-loop-poll-us"));
@@ -47,6 +52,16 @@ public sealed class IdlePollTests
 
         await RunClientsAsync(server, clients: 8, requestsEach: 500);
         Assert.True(loop.PollsWithEvents > 0, $"no poll found events ({loop.PollsWithout} found none)");
+        using (RawClient admin = server.Raw())
+        {
+            // INFO stats reports the loops' counts (Cairn's own fields) since the last CONFIG RESETSTAT.
+            string stats = admin.Execute("INFO", "stats");
+            Assert.InRange(Stat(stats, "event_loop_polls_with_events"), 1, loop.PollsWithEvents);
+            Assert.InRange(Stat(stats, "event_loop_polls_without_events"), 0, loop.PollsWithout);
+            Assert.Equal("+OK", admin.Execute("CONFIG", "RESETSTAT"));
+            // The poll that found the INFO request itself may count after the reset.
+            Assert.InRange(Stat(admin.Execute("INFO", "stats"), "event_loop_polls_with_events"), 0, 2);
+        }
 
         // Idle: once the clients' disconnects are handled, at most the poll that follows the last turn, then the loop sleeps.
         await Task.Delay(200);
@@ -55,6 +70,17 @@ public sealed class IdlePollTests
         await Task.Delay(1000);
         Assert.InRange(loop.PollsWithEvents + loop.PollsWithout - polls, 0, 1);
         Assert.InRange(ThreadCpuTicks(loop.KernelThreadId) - cpuBefore, 0, 5); // clock ticks of 10 ms: under 50 ms in the second
+    }
+
+    [Theory]
+    [InlineData(2, 2, 30)]
+    [InlineData(1, 1, 30)] // pinned to one core
+    [InlineData(4, 64, 0)] // a quota of 4 cores on a 64-core host
+    [InlineData(1, 2, 0)]
+    public void The_default_window_is_off_when_a_cpu_quota_leaves_fewer_processors_than_the_affinity_mask(
+        int processorCount, int affinityCount, int expected)
+    {
+        Assert.Equal(expected, ServerConfig.DefaultEventLoopPollMicroseconds(processorCount, affinityCount));
     }
 
     [Fact]
@@ -93,6 +119,8 @@ public sealed class IdlePollTests
             client.Execute("DEL", "poll:" + c);
         })));
     }
+
+    private static long Stat(string info, string field) => long.Parse(RawClient.InfoField(info, field), CultureInfo.InvariantCulture);
 
     /// <summary>User plus system CPU time of one of this process's threads, in clock ticks (/proc/self/task/TID/stat).</summary>
     private static long ThreadCpuTicks(int threadId)
