@@ -46,7 +46,10 @@ public sealed partial class ServerConfig
     /// (docs/threading.md, "A loop polls before it sleeps"). 0 sleeps at once, as Redis's loop does. The default is
     /// 30, or 0 under a CPU quota (<see cref="DefaultEventLoopPollMicroseconds"/>).
     /// </summary>
-    public int EventLoopPollMicroseconds { get; set; } =
+    public int EventLoopPollMicroseconds { get; set; } = s_defaultEventLoopPollMicroseconds;
+
+    // Read once per process, not per configuration: the affinity read opens the process.
+    private static readonly int s_defaultEventLoopPollMicroseconds =
         DefaultEventLoopPollMicroseconds(Environment.ProcessorCount, AffinityProcessorCount());
 
     /// <summary>

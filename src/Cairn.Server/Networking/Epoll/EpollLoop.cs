@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Cairn.Primitives.Networking;
 using Microsoft.Extensions.Logging;
@@ -208,7 +209,7 @@ internal sealed unsafe class EpollLoop : IDisposable
         int microseconds = _pollMicroseconds();
         if (microseconds > 0 && _idlePoll.ShouldPoll())
         {
-            long end = System.Diagnostics.Stopwatch.GetTimestamp() + (microseconds * System.Diagnostics.Stopwatch.Frequency / 1_000_000);
+            long end = Stopwatch.GetTimestamp() + (microseconds * Stopwatch.Frequency / 1_000_000);
             while (true)
             {
                 int count = EpollNative.PollNow(_epfd, events, MaxEvents);
@@ -218,7 +219,7 @@ internal sealed unsafe class EpollLoop : IDisposable
                     PollsWithEvents++;
                     return count;
                 }
-                if (count < 0 || System.Diagnostics.Stopwatch.GetTimestamp() >= end) // an error: epoll_wait reports it
+                if (count < 0 || Stopwatch.GetTimestamp() >= end) // an error: epoll_wait reports it
                 {
                     break;
                 }

@@ -12,10 +12,13 @@ namespace Cairn.Server.Networking.Epoll;
 /// </summary>
 internal struct IdlePoll
 {
-    /// <summary>The most turns a loop sleeps at once between two polls, once polls keep finding nothing.</summary>
-    public const int MaxSkippedTurns = 63;
+    /// <summary>Empty polls in a row past which the back-off grows no longer.</summary>
+    private const int MaxMisses = 6;
 
-    private int _misses; // polls in a row that found nothing, up to 6
+    /// <summary>The most turns a loop sleeps at once between two polls, once polls keep finding nothing.</summary>
+    public const int MaxSkippedTurns = (1 << MaxMisses) - 1;
+
+    private int _misses; // polls in a row that found nothing, up to MaxMisses
     private int _skip; // turns left that sleep without polling
 
     /// <summary>Called once per turn when polling is configured: whether this turn polls before it sleeps.</summary>
@@ -37,7 +40,7 @@ internal struct IdlePoll
             _misses = 0;
             return;
         }
-        _misses = Math.Min(_misses + 1, 6);
+        _misses = Math.Min(_misses + 1, MaxMisses);
         _skip = (1 << _misses) - 1;
     }
 }
