@@ -142,9 +142,10 @@ internal static class ListCommands
         }
         ctx.Reply.WriteArrayHeader(last - first + 1);
         var batch = new BulkStringBatch(ctx.Reply);
-        for (int i = first; i <= last; i++)
+        ListReader reader = list.ReadFrom(first);
+        for (int i = first; i <= last && reader.TryRead(out ReadOnlySpan<byte> element); i++)
         {
-            batch.Write(list[i]);
+            batch.Write(element);
         }
         batch.Flush();
     }

@@ -117,9 +117,10 @@ internal static class SortCommands
                 }
                 break;
             case ListObject list:
-                for (int i = 0; i < list.Count; i++)
+                ListReader reader = list.ReadFrom(0);
+                while (reader.TryRead(out ReadOnlySpan<byte> element))
                 {
-                    Add(items, list[i].ToArray());
+                    Add(items, element.ToArray());
                 }
                 break;
             case SetObject set:

@@ -187,6 +187,18 @@ public struct PackedBuffer
     /// <summary>Makes room for <paramref name="bytes"/> more bytes at once (a command that knows what it will add).</summary>
     public void Reserve(int bytes) => EnsureTailRoom(bytes);
 
+    /// <summary>
+    /// A reader of the elements from <paramref name="index"/> to the end, in order: it finds the first one as the indexer
+    /// does (and remembers it), then steps from header to header without the indexer's bounds, cursor and span checks per
+    /// element. Valid until the buffer changes. REQUIRES: 0 &lt;= index &lt;= Count.
+    /// </summary>
+    public PackedReader ReadFrom(int index)
+    {
+        Invariant.Require((uint)index <= (uint)_count, "packed index out of bounds");
+        int offset = OffsetOf(index);
+        return new PackedReader(_buffer.AsSpan(0, _used), offset);
+    }
+
     /// <summary>Where element <paramref name="index"/> (or the end, for index == Count) starts; remembers it.</summary>
     private int OffsetOf(int index)
     {
@@ -289,5 +301,49 @@ public struct PackedBuffer
         _offset = start;
         _used = start + live;
         ResetCursor();
+    }
+}
+
+/// <summary>
+/// The elements of a <see cref="PackedBuffer"/> from a given one to the end (<see cref="PackedBuffer.ReadFrom"/>), each
+/// read once, in order. Valid until the buffer changes.
+/// </summary>
+public ref struct PackedReader
+{
+    private readonly ReadOnlySpan<byte> _bytes; // the buffer up to its last element's end
+    private int _offset; // where the next element's header starts
+
+    internal PackedReader(ReadOnlySpan<byte> bytes, int offset)
+    {
+        _bytes = bytes;
+        _offset = offset;
+    }
+
+    /// <summary>The next element, or false past the last.</summary>
+    public bool TryRead(out ReadOnlySpan<byte> element)
+    {
+        int offset = _offset;
+        if (offset >= _bytes.Length)
+        {
+            element = default;
+            return false;
+        }
+        int header = _bytes[offset];
+        int length;
+        if (header < 0x80)
+        {
+            // Most elements are shorter than 128 bytes: a one-byte header.
+            length = header;
+            header = 1;
+        }
+        else
+        {
+            header = Varint.TryRead(_bytes[offset..], out ulong value);
+            Invariant.Require(header > 0, "packed element header");
+            length = (int)value;
+        }
+        element = _bytes.Slice(offset + header, length);
+        _offset = offset + header + length;
+        return true;
     }
 }

@@ -26,6 +26,9 @@ public sealed class PackedElements
 
     public ReadOnlySpan<byte> this[int index] => _elements[index];
 
+    /// <summary>The elements from <paramref name="index"/> to the end, in order (<see cref="PackedBuffer.ReadFrom"/>).</summary>
+    public PackedReader ReadFrom(int index) => _elements.ReadFrom(index);
+
     public void Insert(int index, ReadOnlySpan<byte> element) => _elements.Insert(index, element);
 
     public void Add(ReadOnlySpan<byte> element) => _elements.Add(element);

@@ -67,6 +67,31 @@ internal sealed class ChunkedList
         }
     }
 
+    /// <summary>
+    /// The elements from <paramref name="index"/> to the end, in order: one walk to the first (which becomes the cursor),
+    /// then each chunk's elements read one after another. LRANGE read each element through the indexer, and locating it
+    /// again (the cursor, the chunk's cursor, the header) was most of its time. Valid until the list changes.
+    /// REQUIRES: 0 &lt;= index &lt; Count.
+    /// </summary>
+    public ListReader ReadFrom(int index)
+    {
+        int chunk = Locate(index, out int local);
+        return new ListReader(this, chunk, Chunk(chunk).ReadFrom(local));
+    }
+
+    /// <summary>The reader of chunk <paramref name="logical"/> from its first element (for <see cref="ListReader"/>),
+    /// or false past the last chunk.</summary>
+    internal bool TryReadChunk(int logical, out PackedReader reader)
+    {
+        if (logical >= _chunkCount)
+        {
+            reader = default;
+            return false;
+        }
+        reader = Chunk(logical).ReadFrom(0);
+        return true;
+    }
+
     /// <summary>The first element, without walking to it through the cursor. REQUIRES: not empty.</summary>
     public ReadOnlySpan<byte> First => Chunk(0)[0];
 

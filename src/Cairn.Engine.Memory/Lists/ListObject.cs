@@ -65,6 +65,14 @@ public sealed class ListObject : DataObject
     public ReadOnlySpan<byte> this[int index] => _packed is not null ? _packed[index] : _deque![index];
 
     /// <summary>
+    /// The elements from <paramref name="index"/> to the end, in order, each read once: what a range or a whole-list walk
+    /// should use rather than the indexer, which locates every element anew. Valid until the list changes.
+    /// REQUIRES: 0 &lt;= index &lt; Count.
+    /// </summary>
+    public ListReader ReadFrom(int index) =>
+        _packed is not null ? new ListReader(null, 0, _packed.ReadFrom(index)) : _deque!.ReadFrom(index);
+
+    /// <summary>
     /// Call before adding <paramref name="addedCount"/> elements of <paramref name="addedBytes"/> total length: converts to
     /// quicklist when the result would exceed one listpack node (listTypeTryConversionAppend).
     /// </summary>

@@ -78,9 +78,10 @@ internal static class CollectionCodecs
         {
             var list = (ListObject)value;
             WriteCount(output, list.Count);
-            for (int i = 0; i < list.Count; i++)
+            ListReader reader = list.ReadFrom(0);
+            while (reader.TryRead(out ReadOnlySpan<byte> element))
             {
-                WriteBytes(output, list[i]);
+                WriteBytes(output, element);
             }
         }
 

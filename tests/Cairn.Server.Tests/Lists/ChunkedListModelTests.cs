@@ -124,6 +124,8 @@ public sealed class ChunkedListModelTests
                         {
                             Assert.True(model[i].AsSpan().SequenceEqual(list[i]), $"step {step}: element {i}");
                         }
+                        // And a run from there through the reader (LRANGE's path), across chunk boundaries.
+                        AssertReads(model, list, at, 40);
                         break;
                     }
                 case 11 when random.Next(50) == 0:
@@ -199,6 +201,27 @@ public sealed class ChunkedListModelTests
         for (int i = 0; i < model.Count; i++)
         {
             Assert.True(model[i].AsSpan().SequenceEqual(list[i]), $"element {i}");
+        }
+        if (model.Count > 0)
+        {
+            AssertReads(model, list, 0, int.MaxValue);
+        }
+    }
+
+    /// <summary>Up to <paramref name="count"/> elements from <paramref name="from"/> through <see cref="ChunkedList.ReadFrom"/>;
+    /// a read that reaches the end must then report the end.</summary>
+    private static void AssertReads(List<byte[]> model, ChunkedList list, int from, int count)
+    {
+        ListReader reader = list.ReadFrom(from);
+        int end = (int)Math.Min(model.Count, (long)from + count);
+        for (int i = from; i < end; i++)
+        {
+            Assert.True(reader.TryRead(out ReadOnlySpan<byte> element), $"reader ended before element {i}");
+            Assert.True(model[i].AsSpan().SequenceEqual(element), $"reader element {i}");
+        }
+        if (end == model.Count)
+        {
+            Assert.False(reader.TryRead(out _));
         }
     }
 }

@@ -134,6 +134,16 @@ public sealed class PackedBufferModelTests
             Assert.Equal(prefix, buffer.RawBuffer.AsSpan(0, prefix.Length).ToArray());
             Assert.True(buffer.StartOffset >= prefix.Length);
         }
+        for (int from = 0; from <= model.Count; from += Math.Max(1, model.Count / 3))
+        {
+            PackedReader reader = buffer.ReadFrom(from);
+            for (int i = from; i < model.Count; i++)
+            {
+                Assert.True(reader.TryRead(out ReadOnlySpan<byte> element), $"reader ended before element {i}");
+                Assert.Equal(model[i], element.ToArray());
+            }
+            Assert.False(reader.TryRead(out _));
+        }
         PackedBuffer copy = buffer.Clone();
         Assert.Equal(model.Count, copy.Count);
         for (int i = 0; i < model.Count; i++)

@@ -76,9 +76,9 @@ public static class RdbValueWriter
         // size + the element + 8 stays within 8 KB.
         var nodes = new List<byte[]>();
         var node = new ListpackBuilder();
-        for (int i = 0; i < list.Count; i++)
+        ListReader reader = list.ReadFrom(0);
+        while (reader.TryRead(out ReadOnlySpan<byte> element))
         {
-            ReadOnlySpan<byte> element = list[i];
             if (node.Count > 0 && node.SizeBytes + element.Length + SizeEstimateOverheadBytes > NodeSizeLimitBytes)
             {
                 nodes.Add(node.ToArray());
