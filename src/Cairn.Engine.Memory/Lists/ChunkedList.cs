@@ -12,8 +12,9 @@ namespace Cairn.Engine.Memory.Lists;
 /// Push and pop at both ends cost the element, not the chunk (amortized): a chunk keeps free room before its elements for
 /// pushes at the head, and popping the head advances its start (<see cref="PackedBuffer"/>); a chunk drained from either
 /// end is not shrunk on the way while others remain, it is released whole when its last element goes. Access
-/// by index walks chunks from a remembered position (the chunk of the last access), so sequential access (LRANGE, a
-/// snapshot) is O(1) a step; random access is O(chunks) as in Redis. An insert or replace that overflows a chunk splits it.
+/// by index walks chunks from a remembered position (the chunk of the last access), so sequential access by index is
+/// O(1) a step; random access is O(chunks) as in Redis. A range (LRANGE, a snapshot) reads through
+/// <see cref="ReadFrom"/> instead, which locates only its first element. An insert or replace that overflows a chunk splits it.
 /// Invariants: no chunk is empty; _count is the sum of the chunks' counts; chunks [0, _chunkCount) sit in the ring from
 /// _head; the cursor (_cursorChunk, _cursorBefore) names a chunk and the number of elements before it, or is reset (-1).
 /// Thread safety: none (under the store lock).
