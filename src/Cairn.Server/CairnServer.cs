@@ -106,7 +106,9 @@ public sealed class CairnServer : IAsyncDisposable
         {
             _loops.Add(Task.Run(() => AcceptLoopAsync(listener)));
         }
-        _loops.Add(Task.Run(CronLoopAsync));
+        // A thread of its own, not a timer on the thread pool: expiry and timeouts must not wait behind whatever else
+        // the pool runs (in the test host, blocked test threads delayed a tick past 5 s).
+        _loops.Add(Task.Factory.StartNew(CronLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
     }
 
     private async Task AcceptLoopAsync(Socket listener)
@@ -184,16 +186,13 @@ public sealed class CairnServer : IAsyncDisposable
         }
     }
 
-    private async Task CronLoopAsync()
+    private void CronLoop()
     {
-        while (!_stopping.IsCancellationRequested)
+        Thread.CurrentThread.Name = "cairn-cron";
+        while (true)
         {
             int hz = Math.Clamp(_context.Config.Hz, 1, 500);
-            try
-            {
-                await Task.Delay(1000 / hz, _stopping.Token);
-            }
-            catch (OperationCanceledException)
+            if (_stopping.Token.WaitHandle.WaitOne(1000 / hz))
             {
                 return;
             }
