@@ -38,7 +38,29 @@ public sealed partial class ServerConfig
     public long TcpKeepAliveSeconds { get; set; } = 300;
     public int Hz { get; set; } = 10;
     public string EventLoop { get; set; } = "epoll";
-    public int IoThreads { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 8);
+    /// <summary>
+    /// io-threads: how many epoll loops serve client sockets. Unless set, <see cref="DefaultIoThreads"/> of the processor
+    /// count and of whether this node is in a cluster (read when the server starts, after the configuration is loaded).
+    /// </summary>
+    public int IoThreads
+    {
+        get => _ioThreads ?? DefaultIoThreads(Environment.ProcessorCount, ClusterEnabled);
+        set => _ioThreads = value;
+    }
+
+    private int? _ioThreads;
+
+    /// <summary>
+    /// One loop fewer than the processors (at least one, at most 8) for a standalone node; one per processor (at most 8)
+    /// for a cluster node. On two cores with the benchmark client beside the server, two loops that
+    /// share the cores with each other and the client switched 0.46-0.55 times per request under LRANGE -c 50 against
+    /// 0.012-0.016 for one loop, and one loop ran -c 50 LPUSH 5% and LRANGE 14% faster, -P16 level (bench/README.md,
+    /// "Session 19"). The spare core takes the kernel's network work, the AOF and snapshot threads and the GC, as
+    /// Redis advises for its I/O threads. A cluster node keeps its second loop for peer traffic: with one loop its
+    /// coordinator capped GET at 22.7k requests/s against 27.9k (docs/cluster.md).
+    /// </summary>
+    public static int DefaultIoThreads(int processorCount, bool clusterEnabled) =>
+        clusterEnabled ? Math.Clamp(processorCount, 1, 8) : Math.Clamp(processorCount - 1, 1, 8);
 
     /// <summary>
     /// event-loop-poll-us (Cairn's own; the epoll loops only): after a turn, a loop polls for its next events for up to

@@ -22,7 +22,8 @@ public sealed class TestServer : IAsyncDisposable, IDisposable
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "cairn-test-" + Guid.NewGuid().ToString("N"));
         _ownsDirectory = dataDirectory is null;
         Directory.CreateDirectory(DataDirectory);
-        Config = new ServerConfig { Port = 0, Dir = DataDirectory };
+        // Two loops, whatever the machine's default: the tests cover requests, wake-ups and blocking across loops.
+        Config = new ServerConfig { Port = 0, Dir = DataDirectory, IoThreads = 2 };
         configure?.Invoke(Config);
         Context = new ServerContext(Config, TimeProvider.System, NullLoggerFactory.Instance, fileSystem: fileSystem);
         if (Config.AppendOnly)

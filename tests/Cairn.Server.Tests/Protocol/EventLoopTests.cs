@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using Cairn.Commands.Config;
 using Cairn.Server.Tests.Infrastructure;
 
 namespace Cairn.Server.Tests.Protocol;
@@ -369,5 +370,32 @@ public sealed class EventLoopTests
         Assert.Equal("[event-loop, epoll]", client.Execute("CONFIG", "GET", "event-loop"));
         Assert.StartsWith("-ERR CONFIG SET failed (possibly related to argument 'event-loop') - can't set immutable config",
             client.Execute("CONFIG", "SET", "event-loop", "sockets"));
+    }
+
+    [Theory]
+    [InlineData(1, false, 1)]
+    [InlineData(2, false, 1)] // one core left to the kernel's network work, the AOF and the GC (and a local client)
+    [InlineData(4, false, 3)]
+    [InlineData(64, false, 8)]
+    [InlineData(1, true, 1)]
+    [InlineData(2, true, 2)] // a cluster node keeps a loop for its peers
+    [InlineData(64, true, 8)]
+    public void Io_threads_default_to_one_loop_fewer_than_the_cores_on_a_standalone_node(
+        int processorCount, bool clusterEnabled, int expected)
+    {
+        Assert.Equal(expected, ServerConfig.DefaultIoThreads(processorCount, clusterEnabled));
+    }
+
+    [Fact]
+    public void An_io_threads_setting_wins_over_the_default_and_the_default_follows_cluster_mode()
+    {
+        var config = new ServerConfig();
+        Assert.Equal(ServerConfig.DefaultIoThreads(Environment.ProcessorCount, clusterEnabled: false), config.IoThreads);
+        config.ClusterEnabled = true;
+        Assert.Equal(ServerConfig.DefaultIoThreads(Environment.ProcessorCount, clusterEnabled: true), config.IoThreads);
+        config.IoThreads = 3;
+        Assert.Equal(3, config.IoThreads);
+        config.ClusterEnabled = false;
+        Assert.Equal(3, config.IoThreads);
     }
 }
