@@ -70,8 +70,8 @@ public struct PackedBuffer
         {
             Invariant.Require((uint)index < (uint)_count, "packed index out of bounds");
             int start = OffsetOf(index);
-            int header = Varint.TryRead(_buffer.AsSpan(start, _used - start), out ulong length);
-            return _buffer.AsSpan(start + header, (int)length);
+            int header = ReadHeader(_buffer.AsSpan(start, _used - start), out int length);
+            return _buffer.AsSpan(start + header, length);
         }
     }
 
@@ -229,9 +229,24 @@ public struct PackedBuffer
 
     private int ElementSize(int offset)
     {
-        int header = Varint.TryRead(_buffer.AsSpan(offset, _used - offset), out ulong length);
+        int header = ReadHeader(_buffer.AsSpan(offset, _used - offset), out int length);
+        return header + length;
+    }
+
+    /// <summary>The length header at the start of <paramref name="bytes"/>: its size in bytes, and the element's length.</summary>
+    internal static int ReadHeader(ReadOnlySpan<byte> bytes, out int length)
+    {
+        byte first = bytes[0];
+        if (first < 0x80)
+        {
+            // Most elements are shorter than 128 bytes: a one-byte header.
+            length = first;
+            return 1;
+        }
+        int header = Varint.TryRead(bytes, out ulong value);
         Invariant.Require(header > 0, "packed element header");
-        return header + (int)length;
+        length = (int)value;
+        return header;
     }
 
     private void WriteElement(int at, ReadOnlySpan<byte> element)
@@ -328,20 +343,7 @@ public ref struct PackedReader
             element = default;
             return false;
         }
-        int header = _bytes[offset];
-        int length;
-        if (header < 0x80)
-        {
-            // Most elements are shorter than 128 bytes: a one-byte header.
-            length = header;
-            header = 1;
-        }
-        else
-        {
-            header = Varint.TryRead(_bytes[offset..], out ulong value);
-            Invariant.Require(header > 0, "packed element header");
-            length = (int)value;
-        }
+        int header = PackedBuffer.ReadHeader(_bytes[offset..], out int length);
         element = _bytes.Slice(offset + header, length);
         _offset = offset + header + length;
         return true;
