@@ -402,7 +402,7 @@ internal sealed class ChunkedList
         // size at once instead of a string of copies as they fill.
         int size = Varint.SizeOf((ulong)elementLength) + elementLength;
         int initial = _chunkCount == 0 ? Math.Min(_chunkBytes, Math.Max(64, 2 * size)) : Math.Max(size, Math.Min(_chunkBytes, 8192));
-        InsertChunk(at, new PackedBuffer(initial));
+        InsertChunk(at, _chunkCount == 0 ? new PackedBuffer(initial) : PackedBuffer.Over(ChunkArrays.Rent(initial), 0, 0, 0));
     }
 
     /// <summary>Puts <paramref name="chunk"/> at logical position <paramref name="at"/> (0..ChunkCount).</summary>
@@ -433,8 +433,11 @@ internal sealed class ChunkedList
         _chunkCount++;
     }
 
+    /// <summary>Removes chunk <paramref name="at"/>, handing its array back to <see cref="ChunkArrays"/>: the caller
+    /// keeps no element of it.</summary>
     private void RemoveChunk(int at)
     {
+        ChunkArrays.Return(Chunk(at).RawBuffer);
         if (at == 0)
         {
             _chunks[_head] = default;

@@ -175,6 +175,40 @@ public sealed class ChunkedListModelTests
     }
 
     [Fact]
+    public void Chunks_drained_from_one_list_are_reused_by_another_without_mixing_their_bytes()
+    {
+        // Full 8 KiB chunks are uninitialised arrays, recycled through the thread's pool when a chunk drains: a list that
+        // fills while another drains (a queue moved between keys) writes into arrays the other wrote.
+        var source = new ChunkedList(ChunkArrays.PooledLength, int.MaxValue);
+        var target = new ChunkedList(ChunkArrays.PooledLength, int.MaxValue);
+        static byte[] Element(int i, int length) =>
+            Encoding.ASCII.GetBytes(i.ToString("D8", System.Globalization.CultureInfo.InvariantCulture).PadRight(length, (char)('a' + (i % 26))));
+        for (int i = 0; i < 40_000; i++)
+        {
+            source.AddLast(Element(i, 64));
+        }
+        int sourceChunks = source.ChunkCount;
+        for (int i = 0; i < 40_000; i++)
+        {
+            Assert.Equal(Element(i, 64), source.First.ToArray());
+            source.DropFirst();
+            target.AddFirst(Element(i, 1 + (i % 90))); // other lengths, so stale headers would misparse
+        }
+        Assert.Equal(0, source.Count);
+        Assert.InRange(sourceChunks, 300, 400);
+        Assert.Equal(40_000, target.Count);
+        int index = 0;
+        ListReader reader = target.ReadFrom(0);
+        while (reader.TryRead(out ReadOnlySpan<byte> element))
+        {
+            int i = 40_000 - 1 - index;
+            Assert.Equal(Element(i, 1 + (i % 90)), element.ToArray());
+            index++;
+        }
+        Assert.Equal(40_000, index);
+    }
+
+    [Fact]
     public void A_list_thinned_out_by_removals_merges_its_chunks()
     {
         var list = new ChunkedList(8192, int.MaxValue);
