@@ -399,7 +399,7 @@ internal sealed class ChunkedList
     private void InsertChunk(int at, int elementLength)
     {
         // The list's first chunk starts small and grows; later chunks (a list already one chunk long) get the whole chunk
-        // size at once instead of a string of copies as they fill.
+        // size at once instead of a string of copies as they fill, from ChunkArrays (the pinned heap, or a drained chunk's).
         int size = Varint.SizeOf((ulong)elementLength) + elementLength;
         int initial = _chunkCount == 0 ? Math.Min(_chunkBytes, Math.Max(64, 2 * size)) : Math.Max(size, Math.Min(_chunkBytes, 8192));
         InsertChunk(at, _chunkCount == 0 ? new PackedBuffer(initial) : PackedBuffer.Over(ChunkArrays.Rent(initial), 0, 0, 0));
