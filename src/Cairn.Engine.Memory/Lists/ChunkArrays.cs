@@ -15,7 +15,8 @@ namespace Cairn.Engine.Memory.Lists;
 /// </summary>
 internal static class ChunkArrays
 {
-    /// <summary>The size of a full chunk at the default list-max-listpack-size (-2, 8 KiB).</summary>
+    /// <summary>The size of a full chunk at the default list-max-listpack-size (-2, 8 KiB), and the most a chunk is
+    /// given up front (<see cref="ChunkedList"/>).</summary>
     public const int PooledLength = 8192;
 
     /// <summary>Drained chunk arrays a thread keeps (2 MiB).</summary>

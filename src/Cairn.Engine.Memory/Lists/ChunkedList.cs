@@ -401,8 +401,13 @@ internal sealed class ChunkedList
         // The list's first chunk starts small and grows; later chunks (a list already one chunk long) get the whole chunk
         // size at once instead of a string of copies as they fill, from ChunkArrays (the pinned heap, or a drained chunk's).
         int size = Varint.SizeOf((ulong)elementLength) + elementLength;
-        int initial = _chunkCount == 0 ? Math.Min(_chunkBytes, Math.Max(64, 2 * size)) : Math.Max(size, Math.Min(_chunkBytes, 8192));
-        InsertChunk(at, _chunkCount == 0 ? new PackedBuffer(initial) : PackedBuffer.Over(ChunkArrays.Rent(initial), 0, 0, 0));
+        if (_chunkCount == 0)
+        {
+            InsertChunk(at, new PackedBuffer(Math.Min(_chunkBytes, Math.Max(64, 2 * size))));
+            return;
+        }
+        int full = Math.Max(size, Math.Min(_chunkBytes, ChunkArrays.PooledLength));
+        InsertChunk(at, PackedBuffer.Over(ChunkArrays.Rent(full), 0, 0, 0));
     }
 
     /// <summary>Puts <paramref name="chunk"/> at logical position <paramref name="at"/> (0..ChunkCount).</summary>
