@@ -13,6 +13,8 @@ namespace Cairn.Engine.Memory.Persistence;
 /// Snapshot codecs of the collection types (docs/formats/snapshot.md): a varint element count, then the elements as
 /// varint-length-prefixed bytes (a hash: field then value; a sorted set: the score as an IEEE double, little-endian,
 /// then the member). Loading rebuilds values through the types' own APIs, so encodings follow the current thresholds.
+/// A value may be split across its key record and more-items records (<see cref="ICollectionCodec"/>); each part is a
+/// count and that many items, so a whole value written at once is the one-part case.
 /// </summary>
 internal static class CollectionCodecs
 {
@@ -30,12 +32,14 @@ internal static class CollectionCodecs
         output.Advance(Varint.Write(span, (ulong)count));
     }
 
-    private static void WriteBytes(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
+    /// <summary>Writes a length-prefixed item; returns the bytes written.</summary>
+    private static int WriteBytes(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
     {
         Span<byte> span = output.GetSpan(Varint.MaxLength64 + bytes.Length);
         int n = Varint.Write(span, (ulong)bytes.Length);
         bytes.CopyTo(span[n..]);
         output.Advance(n + bytes.Length);
+        return n + bytes.Length;
     }
 
     private static long ReadCount(ReadOnlySpan<byte> data, ref int pos)
@@ -70,57 +74,118 @@ internal static class CollectionCodecs
         }
     }
 
-    private sealed class ListCodec : IValueCodec
+    /// <summary>Every collection's whole-value layout is its one-part case: the count of all items, then the items.</summary>
+    private abstract class CollectionCodec : ICollectionCodec
     {
-        public DataType Type => DataType.List;
+        public abstract DataType Type { get; }
 
         public void Write(object value, IBufferWriter<byte> output)
         {
-            var list = (ListObject)value;
-            WriteCount(output, list.Count);
-            ListReader reader = list.ReadFrom(0);
-            while (reader.TryRead(out ReadOnlySpan<byte> element))
-            {
-                WriteBytes(output, element);
-            }
+            WriteCount(output, ((DataObject)value).Length);
+            long cursor = 0;
+            WriteItems(value, ref cursor, output, int.MaxValue, out _);
         }
 
-        public object Read(ReadOnlySpan<byte> data)
+        public object Read(ReadOnlySpan<byte> data) => FinishRead(StartRead(data));
+
+        public abstract int WriteItems(object value, ref long cursor, IBufferWriter<byte> output, int budgetBytes, out bool done);
+
+        public abstract object StartRead(ReadOnlySpan<byte> data);
+
+        public void ReadMore(object partial, ReadOnlySpan<byte> data)
+        {
+            int pos = 0;
+            long count = ReadCount(data, ref pos);
+            ReadItems(partial, data, pos, count);
+        }
+
+        public virtual object FinishRead(object partial) => partial;
+
+        /// <summary>Adds <paramref name="count"/> items from <paramref name="data"/>[<paramref name="pos"/>..], which
+        /// they must fill exactly.</summary>
+        protected abstract void ReadItems(object partial, ReadOnlySpan<byte> data, int pos, long count);
+    }
+
+    private sealed class ListCodec : CollectionCodec
+    {
+        public override DataType Type => DataType.List;
+
+        /// <summary>The cursor is an element's index.</summary>
+        public override int WriteItems(object value, ref long cursor, IBufferWriter<byte> output, int budgetBytes, out bool done)
+        {
+            var list = (ListObject)value;
+            int written = 0;
+            if (cursor < list.Count)
+            {
+                long bytes = 0;
+                ListReader reader = list.ReadFrom((int)cursor);
+                while (bytes < budgetBytes && reader.TryRead(out ReadOnlySpan<byte> element))
+                {
+                    bytes += WriteBytes(output, element);
+                    written++;
+                }
+            }
+            cursor += written;
+            done = cursor >= list.Count;
+            return written;
+        }
+
+        public override object StartRead(ReadOnlySpan<byte> data)
         {
             int pos = 0;
             long count = ReadCount(data, ref pos);
             var list = new ListObject();
+            ReadItems(list, data, pos, count);
+            return list;
+        }
+
+        protected override void ReadItems(object partial, ReadOnlySpan<byte> data, int pos, long count)
+        {
+            var list = (ListObject)partial;
             list.PrepareToAdd(data.Length, count);
             for (long i = 0; i < count; i++)
             {
                 list.Push(ReadBytes(data, ref pos), head: false);
             }
             RequireEnd(data, pos);
-            return list;
         }
     }
 
-    private sealed class HashCodec : IValueCodec
+    private sealed class HashCodec : CollectionCodec
     {
-        public DataType Type => DataType.Hash;
+        public override DataType Type => DataType.Hash;
 
-        public void Write(object value, IBufferWriter<byte> output)
+        /// <summary>The cursor is a position (<see cref="HashObject.NextPosition"/>).</summary>
+        public override int WriteItems(object value, ref long cursor, IBufferWriter<byte> output, int budgetBytes, out bool done)
         {
             var hash = (HashObject)value;
-            WriteCount(output, hash.Count);
-            for (int p = hash.NextPosition(0); p >= 0; p = hash.NextPosition(p + 1))
+            int written = 0;
+            long bytes = 0;
+            int p = hash.NextPosition((int)cursor);
+            for (; p >= 0 && bytes < budgetBytes; p = hash.NextPosition(p + 1))
             {
-                WriteBytes(output, hash.FieldAt(p));
-                WriteBytes(output, hash.ValueAt(p));
+                bytes += WriteBytes(output, hash.FieldAt(p));
+                bytes += WriteBytes(output, hash.ValueAt(p));
+                written++;
             }
+            done = p < 0;
+            cursor = done ? hash.PositionLimit : p;
+            return written;
         }
 
-        public object Read(ReadOnlySpan<byte> data)
+        public override object StartRead(ReadOnlySpan<byte> data)
         {
             int pos = 0;
             long count = ReadCount(data, ref pos);
             var hash = new HashObject();
-            if (count > EncodingSettings.HashMaxListpackEntries)
+            ReadItems(hash, data, pos, count);
+            return hash;
+        }
+
+        protected override void ReadItems(object partial, ReadOnlySpan<byte> data, int pos, long count)
+        {
+            var hash = (HashObject)partial;
+            if (hash.Count + count > EncodingSettings.HashMaxListpackEntries)
             {
                 hash.ConvertIfLongerThanLimit(int.MaxValue);
             }
@@ -134,25 +199,32 @@ internal static class CollectionCodecs
                 }
             }
             RequireEnd(data, pos);
-            return hash;
         }
     }
 
-    private sealed class SetCodec : IValueCodec
+    private sealed class SetCodec : CollectionCodec
     {
-        public DataType Type => DataType.Set;
+        public override DataType Type => DataType.Set;
 
-        public void Write(object value, IBufferWriter<byte> output)
+        /// <summary>The cursor is a position (<see cref="SetObject.NextPosition"/>).</summary>
+        public override int WriteItems(object value, ref long cursor, IBufferWriter<byte> output, int budgetBytes, out bool done)
         {
             var set = (SetObject)value;
-            WriteCount(output, set.Count);
-            foreach (ReadOnlySpan<byte> member in set)
+            Span<byte> scratch = stackalloc byte[IntegerText.MaxLength];
+            int written = 0;
+            long bytes = 0;
+            int p = set.NextPosition((int)cursor);
+            for (; p >= 0 && bytes < budgetBytes; p = set.NextPosition(p + 1))
             {
-                WriteBytes(output, member);
+                bytes += WriteBytes(output, set.MemberAt(p, scratch));
+                written++;
             }
+            done = p < 0;
+            cursor = done ? int.MaxValue : p;
+            return written;
         }
 
-        public object Read(ReadOnlySpan<byte> data)
+        public override object StartRead(ReadOnlySpan<byte> data)
         {
             int pos = 0;
             long count = ReadCount(data, ref pos);
@@ -162,6 +234,13 @@ internal static class CollectionCodecs
             }
             int first = pos;
             SetObject set = SetObject.CreateFor(ReadBytes(data, ref first), count);
+            ReadItems(set, data, pos, count);
+            return set;
+        }
+
+        protected override void ReadItems(object partial, ReadOnlySpan<byte> data, int pos, long count)
+        {
+            var set = (SetObject)partial;
             for (long i = 0; i < count; i++)
             {
                 if (!set.Add(ReadBytes(data, ref pos)))
@@ -170,33 +249,49 @@ internal static class CollectionCodecs
                 }
             }
             RequireEnd(data, pos);
-            return set;
         }
     }
 
-    private sealed class SortedSetCodec : IValueCodec
+    private sealed class SortedSetCodec : CollectionCodec
     {
-        public DataType Type => DataType.SortedSet;
+        public override DataType Type => DataType.SortedSet;
 
-        public void Write(object value, IBufferWriter<byte> output)
+        /// <summary>The cursor is a rank.</summary>
+        public override int WriteItems(object value, ref long cursor, IBufferWriter<byte> output, int budgetBytes, out bool done)
         {
             var set = (SortedSetObject)value;
-            WriteCount(output, set.Length);
-            SortedSetObject.Walker walker = set.Walk(0, reverse: false);
-            while (walker.MoveNext())
+            int written = 0;
+            if (cursor < set.Length)
             {
-                Span<byte> score = output.GetSpan(8);
-                BinaryPrimitives.WriteDoubleLittleEndian(score, walker.Current.Score);
-                output.Advance(8);
-                WriteBytes(output, walker.Current.Member);
+                long bytes = 0;
+                SortedSetObject.Walker walker = set.Walk(cursor, reverse: false);
+                while (bytes < budgetBytes && walker.MoveNext())
+                {
+                    Span<byte> score = output.GetSpan(8);
+                    BinaryPrimitives.WriteDoubleLittleEndian(score, walker.Current.Score);
+                    output.Advance(8);
+                    bytes += 8 + WriteBytes(output, walker.Current.Member);
+                    written++;
+                }
             }
+            cursor += written;
+            done = cursor >= set.Length;
+            return written;
         }
 
-        public object Read(ReadOnlySpan<byte> data)
+        /// <summary>The value under construction is its entries; the set is built from them at the end.</summary>
+        public override object StartRead(ReadOnlySpan<byte> data)
         {
             int pos = 0;
             long count = ReadCount(data, ref pos);
             var entries = new List<SortedSetEntry>((int)Math.Min(count, 1 << 20));
+            ReadItems(entries, data, pos, count);
+            return entries;
+        }
+
+        protected override void ReadItems(object partial, ReadOnlySpan<byte> data, int pos, long count)
+        {
+            var entries = (List<SortedSetEntry>)partial;
             for (long i = 0; i < count; i++)
             {
                 if (data.Length - pos < 8)
@@ -212,7 +307,8 @@ internal static class CollectionCodecs
                 entries.Add(new SortedSetEntry(ReadBytes(data, ref pos).ToArray(), score));
             }
             RequireEnd(data, pos);
-            return SortedSetObject.FromEntries(entries);
         }
+
+        public override object FinishRead(object partial) => SortedSetObject.FromEntries((List<SortedSetEntry>)partial);
     }
 }

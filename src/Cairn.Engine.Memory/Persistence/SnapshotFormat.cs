@@ -8,8 +8,9 @@ namespace Cairn.Engine.Memory.Persistence;
 /// <summary>
 /// Snapshot file format (docs/formats/snapshot.md): a 24-byte header (magic "CAIRNSNP", version, flags, creation time
 /// in Unix ms), then records [payload length u32][masked CRC32C u32][payload] of two kinds: a key
-/// (kind 1: db, key, expiry, type, value), auxiliary data (kind 3: name, bytes; after the keys; the name "pad" is
-/// padding) and the end (kind 2: key count). A file without its end record is incomplete.
+/// (kind 1: db, key, expiry, type, value), more items of the key record before it (kind 4: a large collection's value
+/// continued), auxiliary data (kind 3: name, bytes; after the keys; the name "pad" is padding) and the end (kind 2: key
+/// count). A file without its end record is incomplete.
 /// </summary>
 public static class SnapshotFormat
 {
@@ -18,6 +19,7 @@ public static class SnapshotFormat
     public const byte KeyRecord = 1;
     public const byte EndRecord = 2;
     public const byte AuxRecord = 3;
+    public const byte MoreItemsRecord = 4;
     public const int MaxPayloadBytes = 1 << 30;
 
     public static ReadOnlySpan<byte> Magic => "CAIRNSNP"u8;
@@ -41,6 +43,33 @@ public static class SnapshotFormat
         WriteRecord(output, scratch.WrittenSpan);
     }
 
+    /// <summary>
+    /// Appends a collection key's record holding the first <paramref name="count"/> items (<paramref name="items"/>, as
+    /// <see cref="ICollectionCodec.WriteItems"/> wrote them). With all the items it is the record <see cref="WriteKey"/>
+    /// writes; otherwise <see cref="WriteMoreItems"/> records follow it with the rest.
+    /// </summary>
+    public static void WriteCollectionKey(ArrayBufferWriter<byte> output, ArrayBufferWriter<byte> scratch, int database, ReadOnlySpan<byte> key, long expiresAtMilliseconds, DataType type, int count, ReadOnlySpan<byte> items)
+    {
+        WriteKeyHead(scratch, database, key, expiresAtMilliseconds, type);
+        WriteItemsPart(output, scratch, count, items);
+    }
+
+    /// <summary>Appends a more-items record: further items of the collection whose key record came last.</summary>
+    public static void WriteMoreItems(ArrayBufferWriter<byte> output, ArrayBufferWriter<byte> scratch, int count, ReadOnlySpan<byte> items)
+    {
+        scratch.ResetWrittenCount();
+        scratch.GetSpan(1)[0] = MoreItemsRecord;
+        scratch.Advance(1);
+        WriteItemsPart(output, scratch, count, items);
+    }
+
+    private static void WriteItemsPart(ArrayBufferWriter<byte> output, ArrayBufferWriter<byte> scratch, int count, ReadOnlySpan<byte> items)
+    {
+        scratch.Advance(Varint.Write(scratch.GetSpan(Varint.MaxLength64), (ulong)count));
+        scratch.Write(items);
+        WriteRecord(output, scratch.WrittenSpan);
+    }
+
     /// <summary>A string key's record straight from its bytes (a string embedded with its key is not copied out first),
     /// encoded in place in <paramref name="output"/> (no scratch copy: this is the snapshot walk's per-key path).
     /// The same record as <see cref="WriteKey"/> writes for a byte[] value.</summary>
@@ -57,7 +86,7 @@ public static class SnapshotFormat
 
     private static void WriteKeyHead(ArrayBufferWriter<byte> scratch, int database, ReadOnlySpan<byte> key, long expiresAtMilliseconds, DataType type)
     {
-        scratch.Clear();
+        scratch.ResetWrittenCount();
         scratch.Advance(EncodeKeyHead(scratch.GetSpan(KeyHeadBound(key)), database, key, expiresAtMilliseconds, type));
     }
 

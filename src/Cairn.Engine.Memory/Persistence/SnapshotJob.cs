@@ -14,6 +14,10 @@ namespace Cairn.Engine.Memory.Persistence;
 /// captured range through its claim, a key past it by marking its slot visited. Keys created after the start are marked
 /// visited without being written. Extra memory is therefore only the serialised values of keys changed ahead of the walk,
 /// one visited-slot bitmap per database (a bit per slot) and one range of references.
+/// A large collection (<see cref="PieceBytes"/>) is serialised in pieces, one per hold of the lock: its key record, then
+/// more-items records, with nothing between them in the file. A write to it before its last piece first writes the rest
+/// (<see cref="_largeRest"/>). Serialising a whole 88 MB list under the lock stopped every client for 1-3 s and took
+/// several times the list's size in buffers.
 /// The file is written to a temporary name, fsynced, and renamed into place, so a crash never leaves a partial snapshot.
 /// Thread safety: hooks run under the store lock; the walk takes the lock per range and encodes strings outside it.
 /// </summary>
@@ -41,12 +45,27 @@ public sealed class SnapshotJob : IWriteTracker
     /// <summary>Encoded records gathered before one append to the file.</summary>
     private const int AppendBytes = 256 * 1024;
 
+    /// <summary>A collection larger than this (its MEMORY USAGE estimate) is written a piece of about this many bytes
+    /// per hold of the store lock (<see cref="LargeValue"/>).</summary>
+    private const int PieceBytes = 256 * 1024;
+
     private readonly MemoryStore _store;
     private readonly IFileSystem _fileSystem;
     private readonly string _path;
     private readonly DatabaseState[] _states;
     private readonly ArrayBufferWriter<byte> _scratch = new(256);
     private readonly ArrayBufferWriter<byte> _pending = new(64 * 1024);
+    /// <summary>A piece's items before its record is framed (<see cref="WritePiece"/>).</summary>
+    private readonly ArrayBufferWriter<byte> _items = new(PieceBytes + 4096);
+    /// <summary>The large value being written, between its first piece and its last (under the store lock).</summary>
+    private LargeValue? _large;
+    /// <summary>The rest of a large value a write hook finished, a record per piece (under the store lock); it goes to
+    /// the file next. Pieces rather than one buffer: no buffer doubling, and so no copies, as large as the value.</summary>
+    private List<byte[]> _largeRest = [];
+    /// <summary>Large values a write hook saved ahead of the walk, a record per piece, each value's records together;
+    /// written when <see cref="_pending"/> is (under the store lock).</summary>
+    private List<byte[]> _pendingLarge = [];
+    private readonly ArrayBufferWriter<byte> _record = new(PieceBytes + 4096);
     /// <summary>Keys the walk thread encoded outside the lock.</summary>
     private long _keysWalked;
     /// <summary>Keys serialised under the store lock (by the walk or a write hook).</summary>
@@ -117,13 +136,52 @@ public sealed class SnapshotJob : IWriteTracker
                     while (!done)
                     {
                         int first, end;
+                        List<byte[]>? rest = null;
                         using (_store.Lock.EnterScope())
                         {
                             _captured.Close();
-                            TakePending(chunk);
-                            first = _states[db].Cursor;
-                            done = CaptureRange(db, chunk);
-                            end = _states[db].Cursor;
+                            if (_largeRest.Count > 0)
+                            {
+                                // A write finished the large value: its rest follows its pieces before anything else.
+                                rest = _largeRest;
+                                _largeRest = [];
+                                first = end = 0;
+                            }
+                            else if (_large is { } large)
+                            {
+                                first = large.Slot;
+                                end = large.Slot + 1;
+                                if (WritePiece(chunk, large, db: null))
+                                {
+                                    _large = null;
+                                }
+                            }
+                            else if (_pendingLarge.Count > 0)
+                            {
+                                rest = _pendingLarge;
+                                _pendingLarge = [];
+                                first = end = 0;
+                            }
+                            else
+                            {
+                                TakePending(chunk);
+                                first = _states[db].Cursor;
+                                done = CaptureRange(db, chunk) && _large is null;
+                                end = _states[db].Cursor;
+                            }
+                        }
+                        if (rest is not null)
+                        {
+                            // Appended outside the lock and not copied into the chunk: it is as large as the value.
+                            file.Append(chunk.WrittenSpan);
+                            bytes += chunk.WrittenCount;
+                            chunk.ResetWrittenCount();
+                            foreach (byte[] record in rest)
+                            {
+                                file.Append(record);
+                                bytes += record.Length;
+                            }
+                            continue;
                         }
                         _afterCapture?.Invoke(db, first, end);
                         _keysWalked += _captured.EncodeAll(chunk);
@@ -138,6 +196,8 @@ public sealed class SnapshotJob : IWriteTracker
                 using (_store.Lock.EnterScope())
                 {
                     _captured.Close();
+                    // Each database's walk ended after its large value's last piece and after any rest a write left.
+                    Cairn.Primitives.Invariant.Require(_large is null && _largeRest.Count == 0 && _pendingLarge.Count == 0, "snapshot ended with large values unwritten");
                     Detach();
                     TakePending(chunk);
                     foreach ((string name, byte[] data) in _aux)
@@ -160,6 +220,9 @@ public sealed class SnapshotJob : IWriteTracker
             using (_store.Lock.EnterScope())
             {
                 _captured.Abandon();
+                _large = null;
+                _largeRest = [];
+                _pendingLarge = [];
                 Detach();
             }
             try
@@ -204,6 +267,22 @@ public sealed class SnapshotJob : IWriteTracker
             {
                 _captured.Add(slot, data, stored as byte[], entry.KeyLength, entry.HasExpiry ? db.ExpiresAt(slot) : 0);
             }
+            else if (AsLarge(db, slot, stored) is { } large)
+            {
+                if (slot == first)
+                {
+                    // Its first piece now; the rest a piece per hold (Run). A large value later in the range starts the
+                    // next hold instead, so that this range's strings, encoded after this hold, come before its records.
+                    _keysUnderLock++;
+                    _large = WritePiece(output, large, db) ? null : large;
+                    end = slot + 1;
+                }
+                else
+                {
+                    end = slot;
+                }
+                break;
+            }
             else
             {
                 WriteSlot(db, slot, output);
@@ -217,11 +296,23 @@ public sealed class SnapshotJob : IWriteTracker
         return state.Done;
     }
 
-    /// <summary>Serialises a slot's key as it is now. REQUIRES: the store lock.</summary>
+    /// <summary>The value as a large collection to write in pieces, or null. REQUIRES: the store lock.</summary>
+    private static LargeValue? AsLarge(Database db, int slot, object? value) =>
+        value is DataObject { MemoryUsageBytes: > PieceBytes } collection && ValueCodecs.For(collection.Type) is ICollectionCodec codec
+            ? new LargeValue(db.Index, slot, collection, codec)
+            : null;
+
+    /// <summary>Serialises a slot's key as it is now. A large collection, which only a write hook meets here (the walk
+    /// writes those a piece per hold), goes to <see cref="_pendingLarge"/> instead of <paramref name="output"/>.
+    /// REQUIRES: the store lock.</summary>
     private void WriteSlot(Database db, int slot, ArrayBufferWriter<byte> output)
     {
         ref KeyEntry entry = ref db.EntryAt(slot);
-        if (entry.TryGetString(out ReadOnlySpan<byte> text))
+        if (AsLarge(db, slot, entry.Stored) is { } large)
+        {
+            SpillPieces(large, db, _pendingLarge);
+        }
+        else if (entry.TryGetString(out ReadOnlySpan<byte> text))
         {
             // No copy of an embedded string: a snapshot of 1M small strings would otherwise allocate 1M arrays (RSS peak
             // 1.35x steady state instead of about 1.0x).
@@ -232,6 +323,51 @@ public sealed class SnapshotJob : IWriteTracker
             SnapshotFormat.WriteKey(output, _scratch, db.Index, entry.Key, db.ExpiresAt(slot), entry.Value);
         }
         _keysUnderLock++;
+    }
+
+    /// <summary>
+    /// Writes a large value's next piece to <paramref name="output"/>: its key record (the first piece, given its
+    /// <paramref name="db"/>) or a more-items record. Returns true when it was the last. REQUIRES: the store lock.
+    /// </summary>
+    private bool WritePiece(ArrayBufferWriter<byte> output, LargeValue large, Database? db)
+    {
+        _items.ResetWrittenCount();
+        int count = large.Codec.WriteItems(large.Value, ref large.Cursor, _items, PieceBytes, out bool done);
+        if (db is not null)
+        {
+            ref KeyEntry entry = ref db.EntryAt(large.Slot);
+            SnapshotFormat.WriteCollectionKey(output, _scratch, db.Index, entry.Key, db.ExpiresAt(large.Slot), large.Value.Type, count, _items.WrittenSpan);
+        }
+        else
+        {
+            SnapshotFormat.WriteMoreItems(output, _scratch, count, _items.WrittenSpan);
+        }
+        return done;
+    }
+
+    /// <summary>A write is about to change the large value: its remaining pieces go to <see cref="_largeRest"/> now.
+    /// REQUIRES: the store lock.</summary>
+    private void FinishLarge(LargeValue large)
+    {
+        SpillPieces(large, db: null, _largeRest);
+        _large = null;
+    }
+
+    /// <summary>Writes a large value's remaining pieces (from its key record when <paramref name="db"/> is given) to
+    /// <paramref name="records"/>, an array of the record's size each. REQUIRES: the store lock.</summary>
+    private void SpillPieces(LargeValue large, Database? db, List<byte[]> records)
+    {
+        bool done;
+        do
+        {
+            _record.ResetWrittenCount();
+            done = WritePiece(_record, large, db);
+            db = null;
+            byte[] record = GC.AllocateUninitializedArray<byte>(_record.WrittenCount);
+            _record.WrittenSpan.CopyTo(record);
+            records.Add(record);
+        }
+        while (!done);
     }
 
     private void TakePending(ArrayBufferWriter<byte> output)
@@ -256,6 +392,11 @@ public sealed class SnapshotJob : IWriteTracker
 
     public void BeforeChange(Database database, int slot)
     {
+        if (_large is { } large && large.Database == database.Index && large.Slot == slot)
+        {
+            FinishLarge(large);
+            return;
+        }
         if (_captured.TrySaveForWriter(database.Index, slot, _pending))
         {
             _keysUnderLock++;
@@ -282,6 +423,10 @@ public sealed class SnapshotJob : IWriteTracker
     /// are about to leave the database or move to another).</summary>
     public void BeforeClear(Database database)
     {
+        if (_large is { } large && large.Database == database.Index)
+        {
+            FinishLarge(large);
+        }
         _keysUnderLock += _captured.SaveAllForWriter(database.Index, _pending);
         DatabaseState state = _states[database.Index];
         Database db = database;
@@ -299,6 +444,16 @@ public sealed class SnapshotJob : IWriteTracker
             }
         }
         state.Done = true;
+    }
+
+    /// <summary>A large collection being written in pieces: where it is, and the codec's cursor after the last piece.</summary>
+    private sealed class LargeValue(int database, int slot, DataObject value, ICollectionCodec codec)
+    {
+        public readonly int Database = database;
+        public readonly int Slot = slot;
+        public readonly DataObject Value = value;
+        public readonly ICollectionCodec Codec = codec;
+        public long Cursor;
     }
 
     /// <summary>A database's walk: the cursor, and which slots at or past it were already saved by a write hook or hold

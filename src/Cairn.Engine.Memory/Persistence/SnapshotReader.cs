@@ -8,7 +8,8 @@ namespace Cairn.Engine.Memory.Persistence;
 /// <summary>
 /// Loads a snapshot into an empty store, verifying every record's CRC; any damage (bad header, checksum, structure,
 /// missing end record) throws <see cref="InvalidDataException"/> naming the file and offset, and nothing is served.
-/// Keys whose expiry has passed are skipped.
+/// Keys whose expiry has passed are skipped. A collection's key record may be followed by more-items records; the key is
+/// added once its last record is read.
 /// </summary>
 public static class SnapshotReader
 {
@@ -30,6 +31,7 @@ public static class SnapshotReader
         long keys = 0;
         byte[] buffer = new byte[64 * 1024];
         byte[] recordHeader = new byte[8];
+        PendingKey? pending = null; // the collection whose key record came last, until a record of another kind
         while (offset < length)
         {
             if (length - offset < 8 || Read(file, offset, recordHeader) != 8)
@@ -55,6 +57,28 @@ public static class SnapshotReader
             {
                 throw new InvalidDataException($"{path} at offset {offset}: empty record");
             }
+            if (payload[0] == SnapshotFormat.MoreItemsRecord)
+            {
+                if (pending is null)
+                {
+                    throw new InvalidDataException($"{path} at offset {offset}: more items without a collection's key record before them");
+                }
+                try
+                {
+                    pending.Codec.ReadMore(pending.Partial, payload[1..]);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new InvalidDataException($"{path} at offset {offset}: malformed more-items record ({e.Message})", e);
+                }
+                offset += 8 + payloadLength;
+                continue;
+            }
+            if (pending is not null && !TryAdd(store, pending.Database, pending.Key, pending.ExpiresAt, nowMilliseconds, pending.Codec.FinishRead(pending.Partial)))
+            {
+                throw new InvalidDataException($"{path} at offset {pending.Offset}: malformed key record (a key twice)");
+            }
+            pending = null;
             if (payload[0] == SnapshotFormat.EndRecord)
             {
                 Varint.TryRead(payload[1..], out ulong expected);
@@ -91,7 +115,7 @@ public static class SnapshotReader
                 offset += 8 + payloadLength;
                 continue;
             }
-            if (payload[0] != SnapshotFormat.KeyRecord || !TryApply(store, payload, nowMilliseconds))
+            if (payload[0] != SnapshotFormat.KeyRecord || !TryApply(store, payload, nowMilliseconds, offset, out pending))
             {
                 throw new InvalidDataException($"{path} at offset {offset}: malformed key record");
             }
@@ -101,8 +125,11 @@ public static class SnapshotReader
         throw new InvalidDataException($"{path} at offset {offset}: snapshot is incomplete (no end record)");
     }
 
-    private static bool TryApply(MemoryStore store, ReadOnlySpan<byte> payload, long now)
+    /// <summary>Decodes a key record and adds its key, or, for a collection, returns it as <paramref name="pending"/>
+    /// (more-items records may follow). False when the record is malformed or the key is already there.</summary>
+    private static bool TryApply(MemoryStore store, ReadOnlySpan<byte> payload, long now, long offset, out PendingKey? pending)
     {
+        pending = null;
         int pos = 1;
         int n = Varint.TryRead(payload[pos..], out ulong database);
         if (n == 0 || database >= (ulong)store.DatabaseCount)
@@ -130,19 +157,33 @@ public static class SnapshotReader
         {
             return false;
         }
-        object value = codec.Read(payload[pos..]);
-        if (expiresAt != 0 && (long)expiresAt <= now)
+        if (codec is ICollectionCodec collection)
+        {
+            pending = new PendingKey((int)database, key, (long)expiresAt, collection, collection.StartRead(payload[pos..]), offset);
+            return true;
+        }
+        return TryAdd(store, (int)database, key, (long)expiresAt, now, codec.Read(payload[pos..]));
+    }
+
+    /// <summary>Adds a decoded key (a collection once its last record is read), unless it has expired. False when the
+    /// database already holds it: the file is not a valid snapshot.</summary>
+    private static bool TryAdd(MemoryStore store, int database, byte[] key, long expiresAt, long now, object value)
+    {
+        if (expiresAt != 0 && expiresAt <= now)
         {
             return true; // expired while the node was down
         }
-        Database db = store[(int)database];
+        Database db = store[database];
         if (db.FindRaw(key) >= 0)
         {
-            return false; // a key twice: the file is not a valid snapshot
+            return false;
         }
-        db.Add(key, value, (long)expiresAt);
+        db.Add(key, value, expiresAt);
         return true;
     }
+
+    /// <summary>A collection's decoded key record and its value under construction, at the record's file offset.</summary>
+    private sealed record PendingKey(int Database, byte[] Key, long ExpiresAt, ICollectionCodec Codec, object Partial, long Offset);
 
     private static int Read(IRandomAccessFile file, long offset, Span<byte> destination)
     {

@@ -282,6 +282,24 @@ public sealed class SetObject : DataObject
         return slot < 0 ? 0 : slot;
     }
 
+    /// <summary>The first member's position at or after <paramref name="position"/> (0 or more), or -1. Positions stay
+    /// valid while the set is unchanged, so a walk can stop and resume (a snapshot writing a large set in pieces).</summary>
+    public int NextPosition(int position) => _encoding switch
+    {
+        SetEncoding.Intset => position < _intCount ? position : -1,
+        SetEncoding.Listpack => position < _list!.Count ? position : -1,
+        _ => _map!.NextOccupied(position),
+    };
+
+    /// <summary>The member at an occupied position; an intset's integer is formatted into <paramref name="scratch"/>
+    /// (at least <see cref="IntegerText.MaxLength"/> bytes).</summary>
+    public ReadOnlySpan<byte> MemberAt(int position, Span<byte> scratch) => _encoding switch
+    {
+        SetEncoding.Intset => scratch[..IntegerText.Format(_ints[position], scratch)],
+        SetEncoding.Listpack => _list![position],
+        _ => _map!.KeyAt(position),
+    };
+
     public override void PrefetchMembers(ReadOnlySpan<int> hashes) => _map?.Prefetch(hashes);
 
     /// <summary>A deep copy; its memory figure is recomputed from the members, which also checks the incremental one.</summary>

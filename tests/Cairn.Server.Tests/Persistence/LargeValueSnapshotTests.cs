@@ -1,0 +1,331 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using Cairn.Engine.Memory;
+using Cairn.Engine.Memory.Hashes;
+using Cairn.Engine.Memory.Keyspace;
+using Cairn.Engine.Memory.Lists;
+using Cairn.Engine.Memory.Persistence;
+using Cairn.Engine.Memory.Sets;
+using Cairn.Engine.Memory.SortedSets;
+using Cairn.Primitives.FileSystem;
+
+namespace Cairn.Server.Tests.Persistence;
+
+/// <summary>
+/// A large collection is written to a snapshot a piece per hold of the store lock: its key record, then more-items
+/// records (docs/formats/snapshot.md). Every type round-trips through pieces, a value changed between its pieces is saved
+/// as it was at the snapshot's start, nothing lands between a value's records, and a reader rejects stray pieces. Large
+/// values through a server's SAVE, AOF and AOF rewrite: CollectionPersistenceTests.
+/// </summary>
+public sealed class LargeValueSnapshotTests
+{
+    /// <summary>Each collection below is a few times the walk's piece (256 KB) in MEMORY USAGE.</summary>
+    private const int ItemCount = 12_000;
+
+    [Fact]
+    public async Task TheWalkReleasesTheLockBetweenALargeValuesPieces()
+    {
+        var store = new MemoryStore(16, TimeProvider.System);
+        ListObject list = NewList(40_000, "e"); // about 2 MB of items, in pieces of 256 KB
+        int slot = store[0].Add("big"u8.ToArray(), list, 0);
+        var holds = 0;
+        await Snapshot(store, (db, first, end) =>
+        {
+            if (first == slot && end == slot + 1)
+            {
+                holds++;
+            }
+        }, path =>
+        {
+            Assert.True(holds >= 7, $"the list was written in {holds} holds of the lock");
+            Assert.Equal(holds - 1, CountMoreItemsRecords(path)); // its key record, then a more-items record a hold
+            MemoryStore loaded = Load(path, 1);
+            Assert.Equal(Elements(list), Elements((ListObject)Value(loaded, "big")));
+        });
+    }
+
+    [Fact]
+    public async Task LargeValuesChangedBetweenTheirPiecesOrAheadOfTheWalkAreSavedAsTheyWereAtTheStart()
+    {
+        var store = new MemoryStore(16, TimeProvider.System);
+        Database db0 = store[0];
+        var expected = new Dictionary<string, List<string>>();
+        var large = new List<string>();
+        for (int k = 0; k < 3; k++)
+        {
+            Add(db0, expected, large, $"list{k}", NewList(ItemCount, $"list{k}-"));
+            var hash = new HashObject();
+            var set = SetObject.CreateFor("m"u8, ItemCount);
+            var entries = new List<SortedSetEntry>();
+            for (int i = 0; i < ItemCount; i++)
+            {
+                hash.Set(Encoding.ASCII.GetBytes($"f{k}-{i:D6}"), Encoding.ASCII.GetBytes($"v-{i}-" + new string('h', 30)));
+                set.Add(Encoding.ASCII.GetBytes($"m{k}-{i:D6}-" + new string('s', 30)));
+                entries.Add(new SortedSetEntry(Encoding.ASCII.GetBytes($"z{k}-{i:D6}-" + new string('z', 30)), i * 0.5));
+            }
+            Add(db0, expected, large, $"hash{k}", hash);
+            Add(db0, expected, large, $"set{k}", set);
+            Add(db0, expected, large, $"zset{k}", SortedSetObject.FromEntries(entries));
+        }
+        for (int i = 0; i < 2000; i++)
+        {
+            byte[] value = Encoding.ASCII.GetBytes($"string-{i}");
+            db0.Add(Encoding.ASCII.GetBytes($"s{i}"), value, 0);
+            expected[$"s{i}"] = [$"string-{i}"];
+        }
+        var piecesSeen = new Dictionary<int, int>();
+        var changedAhead = false;
+        await Snapshot(store, (db, first, end) =>
+        {
+            Database d = store[db];
+            if (end != first + 1 || !large.Contains(KeyAt(d, first)))
+            {
+                return; // a range of small keys
+            }
+            int seen = piecesSeen[first] = piecesSeen.GetValueOrDefault(first) + 1;
+            if (!changedAhead)
+            {
+                // The values of one of each type the walk has not reached yet are saved by their write hooks, then changed.
+                changedAhead = true;
+                foreach (string key in large.Where(k => k.EndsWith('1')))
+                {
+                    int slot = d.Find(Encoding.ASCII.GetBytes(key), 0);
+                    if (slot > first)
+                    {
+                        Change(d, slot, "ahead");
+                    }
+                }
+                for (int i = 0; i < 2000; i += 7)
+                {
+                    int slot = d.Find(Encoding.ASCII.GetBytes($"s{i}"), 0);
+                    d.Tracker?.BeforeChange(d, slot);
+                    d.RemoveAt(slot);
+                }
+            }
+            if (seen == 2)
+            {
+                Change(d, first, "between pieces"); // the rest of its pieces are written before the change
+            }
+        }, path =>
+        {
+            Assert.True(piecesSeen.Count >= 8, $"{piecesSeen.Count} large values were written in pieces");
+            Assert.All(piecesSeen.Values, holds => Assert.Equal(2, holds)); // changed at its second piece: the rest at once
+            MemoryStore loaded = Load(path, expected.Count);
+            foreach ((string key, List<string> items) in expected)
+            {
+                Assert.Equal(items, Items(Value(loaded, key)));
+            }
+        });
+    }
+
+    [Fact]
+    public void MoreItemsWithoutACollectionsKeyRecordBeforeThemAreRejected()
+    {
+        var records = new ArrayBufferWriter<byte>();
+        var scratch = new ArrayBufferWriter<byte>();
+        SnapshotFormat.WriteStringKey(records, 0, "k"u8, 0, "v"u8);
+        SnapshotFormat.WriteMoreItems(records, scratch, 1, [1, (byte)'x']);
+        SnapshotFormat.WriteEnd(records, 1);
+        InvalidDataException e = Assert.Throws<InvalidDataException>(() => LoadBytes(records.WrittenSpan));
+        Assert.Contains("more items without a collection's key record", e.Message);
+        Assert.Contains($"at offset {SnapshotFormat.HeaderBytes + 8 + 7}", e.Message); // after the string's record
+    }
+
+    [Fact]
+    public void MoreItemsThatDoNotDecodeAsTheCollectionsItemsAreRejected()
+    {
+        var records = new ArrayBufferWriter<byte>();
+        var scratch = new ArrayBufferWriter<byte>();
+        ListObject list = NewList(3, "x");
+        SnapshotFormat.WriteKey(records, scratch, 0, "list"u8, 0, list);
+        SnapshotFormat.WriteMoreItems(records, scratch, 2, [1, (byte)'y']); // says two items, holds one
+        SnapshotFormat.WriteEnd(records, 1);
+        InvalidDataException e = Assert.Throws<InvalidDataException>(() => LoadBytes(records.WrittenSpan));
+        Assert.Contains("malformed more-items record", e.Message);
+
+        records.ResetWrittenCount();
+        SnapshotFormat.WriteKey(records, scratch, 0, "list"u8, 0, list);
+        SnapshotFormat.WriteMoreItems(records, scratch, 1, [1, (byte)'y']);
+        SnapshotFormat.WriteEnd(records, 1);
+        MemoryStore loaded = LoadBytes(records.WrittenSpan);
+        Assert.Equal([.. Elements(list), "y"], Elements((ListObject)Value(loaded, "list")));
+    }
+
+    private static void Add(Database db, Dictionary<string, List<string>> expected, List<string> large, string key, DataObject value)
+    {
+        Assert.True(value.MemoryUsageBytes > 256 * 1024, $"{key} is not larger than a piece");
+        db.Add(Encoding.ASCII.GetBytes(key), value, 0);
+        expected[key] = Items(value);
+        large.Add(key);
+    }
+
+    /// <summary>Changes a collection in place as a write command would: the snapshot's hook first.</summary>
+    private static void Change(Database db, int slot, string what)
+    {
+        db.Tracker?.BeforeChange(db, slot);
+        byte[] item = Encoding.ASCII.GetBytes("changed " + what);
+        switch (db.EntryAt(slot).Value)
+        {
+            case ListObject list:
+                list.Push(item, head: true);
+                list.Push(item, head: false);
+                break;
+            case HashObject hash:
+                hash.Set(hash.FieldAt(hash.NextPosition(0)).ToArray(), item);
+                hash.Set(item, item);
+                break;
+            case SetObject set:
+                set.Remove(set.MemberAt(set.NextPosition(0), new byte[32]).ToArray());
+                set.Add(item);
+                break;
+            case SortedSetObject zset:
+                zset.Add(-1, item, ZAddFlags.None, out _);
+                break;
+        }
+    }
+
+    private static string KeyAt(Database db, int slot) =>
+        db.EntryAt(slot).Data is null ? "" : Encoding.ASCII.GetString(db.KeySpanAt(slot));
+
+    private static ListObject NewList(int count, string prefix)
+    {
+        var list = new ListObject();
+        for (int i = 0; i < count; i++)
+        {
+            list.Push(Encoding.ASCII.GetBytes($"{prefix}{i:D6}-" + new string('l', 40)), head: false);
+        }
+        return list;
+    }
+
+    private static List<string> Elements(ListObject list)
+    {
+        var result = new List<string>(list.Count);
+        ListReader reader = list.ReadFrom(0);
+        while (reader.TryRead(out ReadOnlySpan<byte> element))
+        {
+            result.Add(Encoding.ASCII.GetString(element));
+        }
+        return result;
+    }
+
+    /// <summary>A value's items as text, in a canonical order (a hash's pairs and a set's members sorted).</summary>
+    private static List<string> Items(object value)
+    {
+        switch (value)
+        {
+            case byte[] bytes:
+                return [Encoding.ASCII.GetString(bytes)];
+            case ListObject list:
+                return Elements(list);
+            case HashObject hash:
+            {
+                var pairs = new List<string>();
+                for (int p = hash.NextPosition(0); p >= 0; p = hash.NextPosition(p + 1))
+                {
+                    pairs.Add(Encoding.ASCII.GetString(hash.FieldAt(p)) + "=" + Encoding.ASCII.GetString(hash.ValueAt(p)));
+                }
+                pairs.Sort(StringComparer.Ordinal);
+                return pairs;
+            }
+            case SetObject set:
+            {
+                var members = new List<string>();
+                foreach (ReadOnlySpan<byte> member in set)
+                {
+                    members.Add(Encoding.ASCII.GetString(member));
+                }
+                members.Sort(StringComparer.Ordinal);
+                return members;
+            }
+            case SortedSetObject zset:
+            {
+                var entries = new List<string>();
+                SortedSetObject.Walker walker = zset.Walk(0, reverse: false);
+                while (walker.MoveNext())
+                {
+                    entries.Add(Encoding.ASCII.GetString(walker.Current.Member) + "@" + walker.Current.Score.ToString("R", CultureInfo.InvariantCulture));
+                }
+                return entries;
+            }
+            default:
+                throw new InvalidOperationException($"unexpected value {value.GetType().Name}");
+        }
+    }
+
+    private static object Value(MemoryStore store, string key)
+    {
+        int slot = store[0].Find(Encoding.ASCII.GetBytes(key), 0);
+        Assert.True(slot >= 0, $"{key} is missing");
+        ref KeyEntry entry = ref store[0].EntryAt(slot);
+        return entry.TryGetString(out ReadOnlySpan<byte> text) ? text.ToArray() : entry.Value;
+    }
+
+    /// <summary>A background snapshot of <paramref name="store"/> with the walk's test seam, then checks on its file.</summary>
+    private static async Task Snapshot(MemoryStore store, Action<int, int, int> afterCapture, Action<string> check)
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "cairn-large-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            string path = Path.Combine(directory, "dump.csnp");
+            SnapshotJob job;
+            using (store.Lock.EnterScope())
+            {
+                job = SnapshotJob.Start(store, new PhysicalFileSystem(), path, background: true, (db, first, end) =>
+                {
+                    using (store.Lock.EnterScope())
+                    {
+                        afterCapture(db, first, end);
+                    }
+                });
+            }
+            SnapshotResult result = await job.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(result.Succeeded, result.Error);
+            check(path);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static MemoryStore Load(string path, int keys)
+    {
+        var loaded = new MemoryStore(16, TimeProvider.System);
+        Assert.Equal(keys, SnapshotReader.Load(loaded, new PhysicalFileSystem(), path, 0));
+        return loaded;
+    }
+
+    /// <summary>Loads a snapshot made of a header and <paramref name="records"/>.</summary>
+    private static MemoryStore LoadBytes(ReadOnlySpan<byte> records)
+    {
+        string path = Path.Combine(Path.GetTempPath(), "cairn-large-" + Guid.NewGuid().ToString("N") + ".csnp");
+        try
+        {
+            File.WriteAllBytes(path, [.. SnapshotFormat.CreateHeader(0), .. records]);
+            var store = new MemoryStore(16, TimeProvider.System);
+            SnapshotReader.Load(store, new PhysicalFileSystem(), path, 0);
+            return store;
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>The more-items records (kind 4) in a snapshot file.</summary>
+    internal static int CountMoreItemsRecords(string path)
+    {
+        byte[] file = File.ReadAllBytes(path);
+        int count = 0;
+        for (int offset = SnapshotFormat.HeaderBytes; offset < file.Length;)
+        {
+            int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(file.AsSpan(offset));
+            count += file[offset + 8] == SnapshotFormat.MoreItemsRecord ? 1 : 0;
+            offset += 8 + length;
+        }
+        return count;
+    }
+}
