@@ -45,29 +45,33 @@ public static class SnapshotFormat
 
     /// <summary>
     /// Appends a collection key's record holding the first <paramref name="count"/> items (<paramref name="items"/>, as
-    /// <see cref="ICollectionCodec.WriteItems"/> wrote them). With all the items it is the record <see cref="WriteKey"/>
-    /// writes; otherwise <see cref="WriteMoreItems"/> records follow it with the rest.
+    /// <see cref="ICollectionCodec.WriteItems"/> wrote them), asking <paramref name="output"/> once for the record's exact
+    /// size. With all the items it is the record <see cref="WriteKey"/> writes; otherwise <see cref="WriteMoreItems"/>
+    /// records follow it with the rest.
     /// </summary>
-    public static void WriteCollectionKey(ArrayBufferWriter<byte> output, ArrayBufferWriter<byte> scratch, int database, ReadOnlySpan<byte> key, long expiresAtMilliseconds, DataType type, int count, ReadOnlySpan<byte> items)
+    public static void WriteCollectionKey(IBufferWriter<byte> output, ArrayBufferWriter<byte> scratch, int database, ReadOnlySpan<byte> key, long expiresAtMilliseconds, DataType type, int count, ReadOnlySpan<byte> items)
     {
         WriteKeyHead(scratch, database, key, expiresAtMilliseconds, type);
-        WriteItemsPart(output, scratch, count, items);
+        WriteItemsRecord(output, scratch.WrittenSpan, count, items);
     }
 
-    /// <summary>Appends a more-items record: further items of the collection whose key record came last.</summary>
-    public static void WriteMoreItems(ArrayBufferWriter<byte> output, ArrayBufferWriter<byte> scratch, int count, ReadOnlySpan<byte> items)
-    {
-        scratch.ResetWrittenCount();
-        scratch.GetSpan(1)[0] = MoreItemsRecord;
-        scratch.Advance(1);
-        WriteItemsPart(output, scratch, count, items);
-    }
+    /// <summary>Appends a more-items record: further items of the collection whose key record came last (one request
+    /// to <paramref name="output"/>, of the record's exact size).</summary>
+    public static void WriteMoreItems(IBufferWriter<byte> output, int count, ReadOnlySpan<byte> items) =>
+        WriteItemsRecord(output, [MoreItemsRecord], count, items);
 
-    private static void WriteItemsPart(ArrayBufferWriter<byte> output, ArrayBufferWriter<byte> scratch, int count, ReadOnlySpan<byte> items)
+    /// <summary>A record of <paramref name="head"/>, the count and the items, built in place: the items are copied once.</summary>
+    private static void WriteItemsRecord(IBufferWriter<byte> output, ReadOnlySpan<byte> head, int count, ReadOnlySpan<byte> items)
     {
-        scratch.Advance(Varint.Write(scratch.GetSpan(Varint.MaxLength64), (ulong)count));
-        scratch.Write(items);
-        WriteRecord(output, scratch.WrittenSpan);
+        int countBytes = Varint.SizeOf((ulong)count);
+        int payloadLength = head.Length + countBytes + items.Length;
+        Span<byte> record = output.GetSpan(8 + payloadLength);
+        Span<byte> payload = record.Slice(8, payloadLength);
+        head.CopyTo(payload);
+        Varint.Write(payload[head.Length..], (ulong)count);
+        items.CopyTo(payload[(head.Length + countBytes)..]);
+        WriteRecordHeader(record, payload);
+        output.Advance(8 + payloadLength);
     }
 
     /// <summary>A string key's record straight from its bytes (a string embedded with its key is not copied out first),

@@ -65,7 +65,6 @@ public sealed class SnapshotJob : IWriteTracker
     /// <summary>Large values a write hook saved ahead of the walk, a record per piece, each value's records together;
     /// written when <see cref="_pending"/> is (under the store lock).</summary>
     private List<byte[]> _pendingLarge = [];
-    private readonly ArrayBufferWriter<byte> _record = new(PieceBytes + 4096);
     /// <summary>Keys the walk thread encoded outside the lock.</summary>
     private long _keysWalked;
     /// <summary>Keys serialised under the store lock (by the walk or a write hook).</summary>
@@ -329,7 +328,7 @@ public sealed class SnapshotJob : IWriteTracker
     /// Writes a large value's next piece to <paramref name="output"/>: its key record (the first piece, given its
     /// <paramref name="db"/>) or a more-items record. Returns true when it was the last. REQUIRES: the store lock.
     /// </summary>
-    private bool WritePiece(ArrayBufferWriter<byte> output, LargeValue large, Database? db)
+    private bool WritePiece(IBufferWriter<byte> output, LargeValue large, Database? db)
     {
         _items.ResetWrittenCount();
         int count = large.Codec.WriteItems(large.Value, ref large.Cursor, _items, PieceBytes, out bool done);
@@ -340,7 +339,7 @@ public sealed class SnapshotJob : IWriteTracker
         }
         else
         {
-            SnapshotFormat.WriteMoreItems(output, _scratch, count, _items.WrittenSpan);
+            SnapshotFormat.WriteMoreItems(output, count, _items.WrittenSpan);
         }
         return done;
     }
@@ -357,17 +356,11 @@ public sealed class SnapshotJob : IWriteTracker
     /// <paramref name="records"/>, an array of the record's size each. REQUIRES: the store lock.</summary>
     private void SpillPieces(LargeValue large, Database? db, List<byte[]> records)
     {
-        bool done;
-        do
+        var writer = new RecordArrays(records);
+        while (!WritePiece(writer, large, db))
         {
-            _record.ResetWrittenCount();
-            done = WritePiece(_record, large, db);
             db = null;
-            byte[] record = GC.AllocateUninitializedArray<byte>(_record.WrittenCount);
-            _record.WrittenSpan.CopyTo(record);
-            records.Add(record);
         }
-        while (!done);
     }
 
     private void TakePending(ArrayBufferWriter<byte> output)
@@ -444,6 +437,27 @@ public sealed class SnapshotJob : IWriteTracker
             }
         }
         state.Done = true;
+    }
+
+    /// <summary>
+    /// Puts each record in an array of its own exact size, added to a list: the record writers ask for a record's whole
+    /// size once (<see cref="SnapshotFormat.WriteCollectionKey"/>, <see cref="SnapshotFormat.WriteMoreItems"/>), so a piece
+    /// is built in its final array, not in a buffer and then copied.
+    /// </summary>
+    private sealed class RecordArrays(List<byte[]> records) : IBufferWriter<byte>
+    {
+        private byte[]? _current;
+
+        public Span<byte> GetSpan(int sizeHint = 0) => _current = GC.AllocateUninitializedArray<byte>(sizeHint);
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => _current = GC.AllocateUninitializedArray<byte>(sizeHint);
+
+        public void Advance(int count)
+        {
+            Cairn.Primitives.Invariant.Require(_current is not null && count == _current.Length, "a record array is filled whole, once");
+            records.Add(_current!);
+            _current = null;
+        }
     }
 
     /// <summary>A large collection being written in pieces: where it is, and the codec's cursor after the last piece.</summary>

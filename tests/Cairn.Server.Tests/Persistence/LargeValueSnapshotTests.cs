@@ -124,9 +124,8 @@ public sealed class LargeValueSnapshotTests
     public void MoreItemsWithoutACollectionsKeyRecordBeforeThemAreRejected()
     {
         var records = new ArrayBufferWriter<byte>();
-        var scratch = new ArrayBufferWriter<byte>();
         SnapshotFormat.WriteStringKey(records, 0, "k"u8, 0, "v"u8);
-        SnapshotFormat.WriteMoreItems(records, scratch, 1, [1, (byte)'x']);
+        SnapshotFormat.WriteMoreItems(records, 1, [1, (byte)'x']);
         SnapshotFormat.WriteEnd(records, 1);
         InvalidDataException e = Assert.Throws<InvalidDataException>(() => LoadBytes(records.WrittenSpan));
         Assert.Contains("more items without a collection's key record", e.Message);
@@ -140,14 +139,14 @@ public sealed class LargeValueSnapshotTests
         var scratch = new ArrayBufferWriter<byte>();
         ListObject list = NewList(3, "x");
         SnapshotFormat.WriteKey(records, scratch, 0, "list"u8, 0, list);
-        SnapshotFormat.WriteMoreItems(records, scratch, 2, [1, (byte)'y']); // says two items, holds one
+        SnapshotFormat.WriteMoreItems(records, 2, [1, (byte)'y']); // says two items, holds one
         SnapshotFormat.WriteEnd(records, 1);
         InvalidDataException e = Assert.Throws<InvalidDataException>(() => LoadBytes(records.WrittenSpan));
         Assert.Contains("malformed more-items record", e.Message);
 
         records.ResetWrittenCount();
         SnapshotFormat.WriteKey(records, scratch, 0, "list"u8, 0, list);
-        SnapshotFormat.WriteMoreItems(records, scratch, 1, [1, (byte)'y']);
+        SnapshotFormat.WriteMoreItems(records, 1, [1, (byte)'y']);
         SnapshotFormat.WriteEnd(records, 1);
         MemoryStore loaded = LoadBytes(records.WrittenSpan);
         Assert.Equal([.. Elements(list), "y"], Elements((ListObject)Value(loaded, "list")));
