@@ -17,7 +17,10 @@ namespace Cairn.Engine.Memory.Lists;
 /// <see cref="ReadFrom"/> instead, which locates only its first element. An insert or replace that overflows a chunk splits it.
 /// Invariants: no chunk is empty; _count is the sum of the chunks' counts; chunks [0, _chunkCount) sit in the ring from
 /// _head; the cursor (_cursorChunk, _cursorBefore) names a chunk and the number of elements before it, or is reset (-1).
-/// Thread safety: none (under the store lock).
+/// A snapshot can read the list outside the store lock (<see cref="Share"/>): until it is done (<see cref="Unshare"/>),
+/// the arrays it holds are copy-on-write (a write to a chunk first gives it a private copy; popping only moves a chunk's
+/// start or end, which the snapshot's own copy of the chunk does not see) and a removed one is not handed to the pool.
+/// Thread safety: none (under the store lock); a shared view is read by one other thread while this list changes.
 /// </summary>
 internal sealed class ChunkedList
 {
@@ -29,6 +32,8 @@ internal sealed class ChunkedList
     private int _count;
     private int _cursorChunk = -1;
     private int _cursorBefore;
+    /// <summary>The chunk arrays a snapshot's view reads (<see cref="Share"/>), or null.</summary>
+    private HashSet<byte[]>? _shared;
 
     /// <param name="chunkBytes">Largest chunk in bytes (an element larger than this gets a chunk of its own).</param>
     /// <param name="chunkElements">Most elements in a chunk.</param>
@@ -112,7 +117,7 @@ internal sealed class ChunkedList
         {
             InsertChunk(0, element.Length);
         }
-        Chunk(0).Insert(0, element);
+        Writable(0).Insert(0, element);
         _count++;
         ResetCursor();
     }
@@ -123,8 +128,7 @@ internal sealed class ChunkedList
         {
             InsertChunk(_chunkCount, element.Length);
         }
-        ref PackedBuffer last = ref Chunk(_chunkCount - 1);
-        last.Add(element);
+        Writable(_chunkCount - 1).Add(element);
         _count++;
     }
 
@@ -171,7 +175,7 @@ internal sealed class ChunkedList
             return;
         }
         int chunk = Locate(index, out int local);
-        Chunk(chunk).Insert(local, element);
+        Writable(chunk).Insert(local, element);
         _count++;
         SplitIfOver(chunk);
         ResetCursor();
@@ -180,7 +184,7 @@ internal sealed class ChunkedList
     public void Replace(int index, ReadOnlySpan<byte> element)
     {
         int chunk = Locate(index, out int local);
-        Chunk(chunk).Replace(local, element);
+        Writable(chunk).Replace(local, element);
         SplitIfOver(chunk);
         ResetCursor();
     }
@@ -199,6 +203,7 @@ internal sealed class ChunkedList
                 {
                     if (remove(state, chunk[i]))
                     {
+                        chunk = ref Writable(c);
                         chunk.RemoveAt(i);
                         removed++;
                     }
@@ -226,6 +231,7 @@ internal sealed class ChunkedList
                 {
                     if (remove(state, chunk[i]))
                     {
+                        chunk = ref Writable(c);
                         chunk.RemoveAt(i);
                         removed++;
                     }
@@ -263,6 +269,7 @@ internal sealed class ChunkedList
             PackedBuffer next = Chunk(read);
             if (target.UsedBytes + next.UsedBytes <= _chunkBytes && target.Count + next.Count <= _chunkElements)
             {
+                target = ref Writable(write);
                 target.Reserve(next.UsedBytes);
                 for (int i = 0; i < next.Count; i++)
                 {
@@ -325,6 +332,50 @@ internal sealed class ChunkedList
             }
         }
         ResetCursor();
+    }
+
+    /// <summary>
+    /// A view of the list as it is now, for a snapshot to read on another thread while this list goes on changing: it
+    /// holds copies of the chunks' descriptors, not of their bytes, and those arrays stay as they are (copy-on-write, see
+    /// the class) until <see cref="Unshare"/> with the same <paramref name="shared"/>, which collects them.
+    /// </summary>
+    public ChunkedList Share(HashSet<byte[]> shared)
+    {
+        Invariant.Require(_shared is null, "a list is shared with one snapshot at a time");
+        var view = new ChunkedList(_chunkBytes, _chunkElements)
+        {
+            _chunks = new PackedBuffer[Math.Max(4, _chunkCount)],
+            _chunkCount = _chunkCount,
+            _count = _count,
+        };
+        for (int i = 0; i < _chunkCount; i++)
+        {
+            PackedBuffer chunk = Chunk(i);
+            view._chunks[i] = chunk;
+            shared.Add(chunk.RawBuffer!);
+        }
+        _shared = shared;
+        return view;
+    }
+
+    /// <summary>The snapshot is done with the view <see cref="Share"/> gave it for <paramref name="shared"/>.</summary>
+    public void Unshare(HashSet<byte[]> shared)
+    {
+        if (ReferenceEquals(_shared, shared))
+        {
+            _shared = null;
+        }
+    }
+
+    /// <summary>Chunk <paramref name="logical"/> for a write: a private copy first when a snapshot's view holds its array.</summary>
+    private ref PackedBuffer Writable(int logical)
+    {
+        ref PackedBuffer chunk = ref Chunk(logical);
+        if (_shared is { } shared && chunk.RawBuffer is { } array && shared.Contains(array))
+        {
+            chunk = chunk.Clone();
+        }
+        return ref chunk;
     }
 
     public ChunkedList Clone()
@@ -442,7 +493,10 @@ internal sealed class ChunkedList
     /// keeps no element of it.</summary>
     private void RemoveChunk(int at)
     {
-        ChunkArrays.Return(Chunk(at).RawBuffer);
+        if (_shared is null || !_shared.Contains(Chunk(at).RawBuffer!))
+        {
+            ChunkArrays.Return(Chunk(at).RawBuffer);
+        }
         if (at == 0)
         {
             _chunks[_head] = default;

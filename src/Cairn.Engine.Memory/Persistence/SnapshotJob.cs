@@ -1,5 +1,6 @@
 using System.Buffers;
 using Cairn.Engine.Memory.Keyspace;
+using Cairn.Engine.Memory.Lists;
 using Cairn.Primitives.FileSystem;
 
 namespace Cairn.Engine.Memory.Persistence;
@@ -17,7 +18,9 @@ namespace Cairn.Engine.Memory.Persistence;
 /// A large collection (<see cref="PieceBytes"/>) is serialised in pieces, one per hold of the lock: its key record, then
 /// more-items records, with nothing between them in the file. A write to it before its last piece first writes the rest
 /// (<see cref="_largeRest"/>). Serialising a whole 88 MB list under the lock stopped every client for 1-3 s and took
-/// several times the list's size in buffers.
+/// several times the list's size in buffers. A large list (a quicklist) is not serialised under the lock at all: the
+/// walk or a write hook takes a view of it (<see cref="ListObject.BeginSnapshotView"/>, its chunks copy-on-write) and
+/// the walk encodes the view without the lock (<see cref="CapturedList"/>).
 /// The file is written to a temporary name, fsynced, and renamed into place, so a crash never leaves a partial snapshot.
 /// Thread safety: hooks run under the store lock; the walk takes the lock per range and encodes strings outside it.
 /// </summary>
@@ -65,6 +68,14 @@ public sealed class SnapshotJob : IWriteTracker
     /// <summary>Large values a write hook saved ahead of the walk, a record per piece, each value's records together;
     /// written when <see cref="_pending"/> is (under the store lock).</summary>
     private List<byte[]> _pendingLarge = [];
+    /// <summary>Large lists captured by reference and not encoded yet (under the store lock).</summary>
+    private List<CapturedList> _capturedLists = [];
+    /// <summary>Lists the walk has taken to encode; it releases their views at its next hold of the lock, or when the job
+    /// fails (walk thread only).</summary>
+    private readonly List<CapturedList> _encodedLists = [];
+    /// <summary>The walk thread's buffers for encoding captured lists without the lock.</summary>
+    private readonly ArrayBufferWriter<byte> _walkItems = new(PieceBytes + 4096);
+    private readonly ArrayBufferWriter<byte> _walkScratch = new(256);
     /// <summary>Keys the walk thread encoded outside the lock.</summary>
     private long _keysWalked;
     /// <summary>Keys serialised under the store lock (by the walk or a write hook).</summary>
@@ -129,6 +140,15 @@ public sealed class SnapshotJob : IWriteTracker
             {
                 file.Append(SnapshotFormat.CreateHeader(StartedAtMilliseconds));
                 var chunk = new ArrayBufferWriter<byte>(AppendBytes + 64 * 1024);
+                void AppendIfFull()
+                {
+                    if (chunk.WrittenCount >= AppendBytes)
+                    {
+                        file.Append(chunk.WrittenSpan);
+                        bytes += chunk.WrittenCount;
+                        chunk.ResetWrittenCount();
+                    }
+                }
                 for (int db = 0; db < _states.Length; db++)
                 {
                     bool done = false;
@@ -136,9 +156,11 @@ public sealed class SnapshotJob : IWriteTracker
                     {
                         int first, end;
                         List<byte[]>? rest = null;
+                        List<CapturedList>? lists = null;
                         using (_store.Lock.EnterScope())
                         {
                             _captured.Close();
+                            ReleaseEncodedLists();
                             if (_largeRest.Count > 0)
                             {
                                 // A write finished the large value: its rest follows its pieces before anything else.
@@ -167,6 +189,11 @@ public sealed class SnapshotJob : IWriteTracker
                                 first = _states[db].Cursor;
                                 done = CaptureRange(db, chunk) && _large is null;
                                 end = _states[db].Cursor;
+                                if (_large is null && _capturedLists.Count > 0)
+                                {
+                                    lists = _capturedLists; // encoded below; never between a large value's pieces
+                                    _capturedLists = [];
+                                }
                             }
                         }
                         if (rest is not null)
@@ -184,11 +211,11 @@ public sealed class SnapshotJob : IWriteTracker
                         }
                         _afterCapture?.Invoke(db, first, end);
                         _keysWalked += _captured.EncodeAll(chunk);
-                        if (chunk.WrittenCount >= AppendBytes)
+                        AppendIfFull();
+                        foreach (CapturedList list in lists ?? [])
                         {
-                            file.Append(chunk.WrittenSpan);
-                            bytes += chunk.WrittenCount;
-                            chunk.ResetWrittenCount();
+                            _encodedLists.Add(list); // first: released even if the write fails
+                            EncodeCapturedList(list, chunk, AppendIfFull);
                         }
                     }
                 }
@@ -196,7 +223,8 @@ public sealed class SnapshotJob : IWriteTracker
                 {
                     _captured.Close();
                     // Each database's walk ended after its large value's last piece and after any rest a write left.
-                    Cairn.Primitives.Invariant.Require(_large is null && _largeRest.Count == 0 && _pendingLarge.Count == 0, "snapshot ended with large values unwritten");
+                    Cairn.Primitives.Invariant.Require(_large is null && _largeRest.Count == 0 && _pendingLarge.Count == 0 && _capturedLists.Count == 0, "snapshot ended with large values unwritten");
+                    ReleaseEncodedLists();
                     Detach();
                     TakePending(chunk);
                     foreach ((string name, byte[] data) in _aux)
@@ -222,6 +250,9 @@ public sealed class SnapshotJob : IWriteTracker
                 _large = null;
                 _largeRest = [];
                 _pendingLarge = [];
+                _encodedLists.AddRange(_capturedLists);
+                _capturedLists = [];
+                ReleaseEncodedLists();
                 Detach();
             }
             try
@@ -266,6 +297,10 @@ public sealed class SnapshotJob : IWriteTracker
             {
                 _captured.Add(slot, data, stored as byte[], entry.KeyLength, entry.HasExpiry ? db.ExpiresAt(slot) : 0);
             }
+            else if (IsLargeList(stored, out ListObject? list))
+            {
+                CaptureList(db, slot, list);
+            }
             else if (AsLarge(db, slot, stored) is { } large)
             {
                 if (slot == first)
@@ -295,18 +330,75 @@ public sealed class SnapshotJob : IWriteTracker
         return state.Done;
     }
 
+    /// <summary>A list to capture by reference rather than serialise under the lock: a quicklist over a piece.</summary>
+    private static bool IsLargeList(object? value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ListObject? list)
+    {
+        list = value as ListObject;
+        return list is { IsQuicklist: true, MemoryUsageBytes: > PieceBytes };
+    }
+
+    /// <summary>Takes a view of a large list for the walk to encode without the lock; its key is counted now.
+    /// REQUIRES: the store lock.</summary>
+    private void CaptureList(Database db, int slot, ListObject list)
+    {
+        var shared = new HashSet<byte[]>(ReferenceEqualityComparer.Instance);
+        _capturedLists.Add(new CapturedList(db.Index, db.KeySpanAt(slot).ToArray(), db.ExpiresAt(slot), list, list.BeginSnapshotView(shared), shared));
+        _keysUnderLock++;
+    }
+
+    /// <summary>Encodes a captured list, its key record and then a more-items record a piece, on the walk thread without
+    /// the lock (the view's arrays do not change); <paramref name="appendIfFull"/> after each piece.</summary>
+    private void EncodeCapturedList(CapturedList list, ArrayBufferWriter<byte> output, Action appendIfFull)
+    {
+        var codec = (ICollectionCodec)ValueCodecs.For(DataType.List)!;
+        long cursor = 0;
+        bool first = true;
+        bool done;
+        do
+        {
+            _walkItems.ResetWrittenCount();
+            int count = codec.WriteItems(list.View, ref cursor, _walkItems, PieceBytes, out done);
+            if (first)
+            {
+                SnapshotFormat.WriteCollectionKey(output, _walkScratch, list.Database, list.Key, list.ExpiresAt, DataType.List, count, _walkItems.WrittenSpan);
+                first = false;
+            }
+            else
+            {
+                SnapshotFormat.WriteMoreItems(output, count, _walkItems.WrittenSpan);
+            }
+            appendIfFull();
+        }
+        while (!done);
+    }
+
+    /// <summary>Ends the views of the lists encoded so far: their chunks are theirs again. REQUIRES: the store lock.</summary>
+    private void ReleaseEncodedLists()
+    {
+        foreach (CapturedList list in _encodedLists)
+        {
+            list.Owner.EndSnapshotView(list.Shared);
+        }
+        _encodedLists.Clear();
+    }
+
     /// <summary>The value as a large collection to write in pieces, or null. REQUIRES: the store lock.</summary>
     private static LargeValue? AsLarge(Database db, int slot, object? value) =>
         value is DataObject { MemoryUsageBytes: > PieceBytes } collection && ValueCodecs.For(collection.Type) is ICollectionCodec codec
             ? new LargeValue(db.Index, slot, collection, codec)
             : null;
 
-    /// <summary>Serialises a slot's key as it is now. A large collection, which only a write hook meets here (the walk
-    /// writes those a piece per hold), goes to <see cref="_pendingLarge"/> instead of <paramref name="output"/>.
-    /// REQUIRES: the store lock.</summary>
+    /// <summary>Serialises a slot's key as it is now. A large list is captured by reference instead; another large
+    /// collection, which only a write hook meets here (the walk writes those a piece per hold), goes to
+    /// <see cref="_pendingLarge"/> instead of <paramref name="output"/>. REQUIRES: the store lock.</summary>
     private void WriteSlot(Database db, int slot, ArrayBufferWriter<byte> output)
     {
         ref KeyEntry entry = ref db.EntryAt(slot);
+        if (IsLargeList(entry.Stored, out ListObject? list))
+        {
+            CaptureList(db, slot, list);
+            return;
+        }
         if (AsLarge(db, slot, entry.Stored) is { } large)
         {
             SpillPieces(large, db, _pendingLarge);
@@ -459,6 +551,9 @@ public sealed class SnapshotJob : IWriteTracker
             _current = null;
         }
     }
+
+    /// <summary>A large list captured by reference: where its record goes, and the view the walk encodes.</summary>
+    private sealed record CapturedList(int Database, byte[] Key, long ExpiresAt, ListObject Owner, ListObject View, HashSet<byte[]> Shared);
 
     /// <summary>A large collection being written in pieces: where it is, and the codec's cursor after the last piece.</summary>
     private sealed class LargeValue(int database, int slot, DataObject value, ICollectionCodec codec)

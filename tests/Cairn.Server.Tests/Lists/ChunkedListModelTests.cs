@@ -6,7 +6,9 @@ namespace Cairn.Server.Tests.Lists;
 /// <summary>
 /// The quicklist's chunked storage against a List&lt;byte[]&gt; model under seeded random operations, with chunk limits
 /// small enough that every path (new chunks at both ends, splits on insert and replace, elements larger than a chunk,
-/// chunks emptied by pops, trims and removals, cursor walks in both directions) runs thousands of times.
+/// chunks emptied by pops, trims and removals, cursor walks in both directions) runs thousands of times. Now and then a
+/// snapshot's view is taken (<see cref="ChunkedList.Share"/>): it must keep reading the list as it was while the list
+/// goes on changing (copy-on-write chunks; a drained chunk it holds is not reused).
 /// </summary>
 public sealed class ChunkedListModelTests
 {
@@ -30,9 +32,12 @@ public sealed class ChunkedListModelTests
             }
             return length > 2 ? e : Encoding.ASCII.GetBytes(random.Next(4).ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
+        ChunkedList? view = null;
+        List<byte[]> viewModel = [];
+        HashSet<byte[]> shared = [];
         for (int step = 0; step < 20_000; step++)
         {
-            int op = random.Next(12);
+            int op = random.Next(13);
             switch (op)
             {
                 case 0:
@@ -136,6 +141,24 @@ public sealed class ChunkedListModelTests
                         Assert.Equal(model.Count, list.Count);
                         break;
                     }
+                case 12 when random.Next(10) == 0:
+                    if (view is null)
+                    {
+                        shared = new HashSet<byte[]>(ReferenceEqualityComparer.Instance);
+                        view = list.Share(shared);
+                        viewModel = [.. model];
+                    }
+                    else
+                    {
+                        AssertSame(viewModel, view);
+                        list.Unshare(shared);
+                        view = null;
+                    }
+                    break;
+            }
+            if (view is not null && step % 89 == 0)
+            {
+                AssertSame(viewModel, view);
             }
             Assert.Equal(model.Count, list.Count);
             if (step % 997 == 0)

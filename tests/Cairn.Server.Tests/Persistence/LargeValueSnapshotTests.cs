@@ -28,8 +28,12 @@ public sealed class LargeValueSnapshotTests
     public async Task TheWalkReleasesTheLockBetweenALargeValuesPieces()
     {
         var store = new MemoryStore(16, TimeProvider.System);
-        ListObject list = NewList(40_000, "e"); // about 2 MB of items, in pieces of 256 KB
-        int slot = store[0].Add("big"u8.ToArray(), list, 0);
+        var hash = new HashObject();
+        for (int i = 0; i < 40_000; i++)
+        {
+            hash.Set(Encoding.ASCII.GetBytes($"field-{i:D6}"), Encoding.ASCII.GetBytes($"value-{i}-" + new string('h', 30)));
+        } // about 2 MB of items, in pieces of 256 KB
+        int slot = store[0].Add("big"u8.ToArray(), hash, 0);
         var holds = 0;
         await Snapshot(store, (db, first, end) =>
         {
@@ -39,10 +43,51 @@ public sealed class LargeValueSnapshotTests
             }
         }, path =>
         {
-            Assert.True(holds >= 7, $"the list was written in {holds} holds of the lock");
+            Assert.True(holds >= 7, $"the hash was written in {holds} holds of the lock");
             Assert.Equal(holds - 1, CountMoreItemsRecords(path)); // its key record, then a more-items record a hold
             MemoryStore loaded = Load(path, 1);
-            Assert.Equal(Elements(list), Elements((ListObject)Value(loaded, "big")));
+            Assert.Equal(Items(hash), Items(Value(loaded, "big")));
+        });
+    }
+
+    [Fact]
+    public async Task ALargeListIsCapturedByReferenceAndItsChunksAreCopiedOnWrite()
+    {
+        var store = new MemoryStore(16, TimeProvider.System);
+        ListObject list = NewList(40_000, "e");
+        Assert.True(list.IsQuicklist);
+        int slot = store[0].Add("big"u8.ToArray(), list, 0);
+        List<string> before = Elements(list);
+        var holdsOnTheList = 0;
+        await Snapshot(store, (db, first, end) =>
+        {
+            Database d = store[db];
+            if (slot >= first && slot < end && holdsOnTheList++ == 0)
+            {
+                // Captured in this hold and encoded after it, without the lock: every kind of write, meanwhile.
+                d.Tracker?.BeforeChange(d, slot);
+                for (int i = 0; i < 5_000; i++)
+                {
+                    list.Push(Encoding.ASCII.GetBytes($"new-head-{i}"), head: true);
+                    list.Push(Encoding.ASCII.GetBytes($"new-tail-{i}"), head: false);
+                }
+                list.Replace(20_000, "replaced"u8);
+                list.Insert(30_000, "inserted"u8);
+                list.RemoveMatching(Encoding.ASCII.GetBytes("e025000-" + new string('l', 40)), 0);
+                for (int i = 0; i < 12_000; i++)
+                {
+                    list.RemoveEnd(head: true); // drains chunks the view holds: they must not be reused
+                }
+                list.Trim(1_000, 1_000);
+                var other = NewList(20_000, "o"); // takes chunks from the pool
+                store[0].Add("other"u8.ToArray(), other, 0);
+            }
+        }, path =>
+        {
+            Assert.Equal(1, holdsOnTheList); // no piece under the lock
+            Assert.True(CountMoreItemsRecords(path) >= 7, "the list is written in pieces");
+            MemoryStore loaded = Load(path, 1);
+            Assert.Equal(before, Elements((ListObject)Value(loaded, "big")));
         });
     }
 
@@ -77,14 +122,19 @@ public sealed class LargeValueSnapshotTests
         }
         var piecesSeen = new Dictionary<int, int>();
         var changedAhead = false;
+        var changedAfterCapture = new HashSet<string>();
         await Snapshot(store, (db, first, end) =>
         {
             Database d = store[db];
-            if (end != first + 1 || !large.Contains(KeyAt(d, first)))
+            foreach (string key in large.Where(k => k.StartsWith("list", StringComparison.Ordinal)))
             {
-                return; // a range of small keys
+                // A list captured by reference in this hold, changed before the walk encodes it.
+                int slot = d.Find(Encoding.ASCII.GetBytes(key), 0);
+                if (slot >= first && slot < end && changedAfterCapture.Add(key))
+                {
+                    Change(d, slot, "after capture");
+                }
             }
-            int seen = piecesSeen[first] = piecesSeen.GetValueOrDefault(first) + 1;
             if (!changedAhead)
             {
                 // The values of one of each type the walk has not reached yet are saved by their write hooks, then changed.
@@ -92,7 +142,7 @@ public sealed class LargeValueSnapshotTests
                 foreach (string key in large.Where(k => k.EndsWith('1')))
                 {
                     int slot = d.Find(Encoding.ASCII.GetBytes(key), 0);
-                    if (slot > first)
+                    if (slot >= end)
                     {
                         Change(d, slot, "ahead");
                     }
@@ -104,13 +154,20 @@ public sealed class LargeValueSnapshotTests
                     d.RemoveAt(slot);
                 }
             }
+            string held = KeyAt(d, first);
+            if (end != first + 1 || !large.Contains(held) || held.StartsWith("list", StringComparison.Ordinal))
+            {
+                return; // not a hold of a value in pieces (a list is encoded from its view, without the lock)
+            }
+            int seen = piecesSeen[first] = piecesSeen.GetValueOrDefault(first) + 1;
             if (seen == 2)
             {
                 Change(d, first, "between pieces"); // the rest of its pieces are written before the change
             }
         }, path =>
         {
-            Assert.True(piecesSeen.Count >= 8, $"{piecesSeen.Count} large values were written in pieces");
+            Assert.True(piecesSeen.Count >= 3, $"{piecesSeen.Count} large values were written in pieces");
+            Assert.True(changedAfterCapture.Count >= 2, "lists changed after their capture");
             Assert.All(piecesSeen.Values, holds => Assert.Equal(2, holds)); // changed at its second piece: the rest at once
             MemoryStore loaded = Load(path, expected.Count);
             foreach ((string key, List<string> items) in expected)
@@ -188,12 +245,15 @@ public sealed class LargeValueSnapshotTests
     private static string KeyAt(Database db, int slot) =>
         db.EntryAt(slot).Data is null ? "" : Encoding.ASCII.GetString(db.KeySpanAt(slot));
 
+    /// <summary>A list built as RPUSH builds one (a quicklist past the listpack limits).</summary>
     private static ListObject NewList(int count, string prefix)
     {
         var list = new ListObject();
         for (int i = 0; i < count; i++)
         {
-            list.Push(Encoding.ASCII.GetBytes($"{prefix}{i:D6}-" + new string('l', 40)), head: false);
+            byte[] element = Encoding.ASCII.GetBytes($"{prefix}{i:D6}-" + new string('l', 40));
+            list.PrepareToAdd(element.Length, 1);
+            list.Push(element, head: false);
         }
         return list;
     }
