@@ -356,17 +356,8 @@ public sealed class SnapshotJob : IWriteTracker
         bool done;
         do
         {
-            _walkItems.ResetWrittenCount();
-            int count = codec.WriteItems(list.View, ref cursor, _walkItems, PieceBytes, out done);
-            if (first)
-            {
-                SnapshotFormat.WriteCollectionKey(output, _walkScratch, list.Database, list.Key, list.ExpiresAt, DataType.List, count, _walkItems.WrittenSpan);
-                first = false;
-            }
-            else
-            {
-                SnapshotFormat.WriteMoreItems(output, count, _walkItems.WrittenSpan);
-            }
+            done = WritePiece(output, codec, list.View, ref cursor, _walkItems, _walkScratch, first, list.Database, list.Key, list.ExpiresAt);
+            first = false;
             appendIfFull();
         }
         while (!done);
@@ -420,18 +411,27 @@ public sealed class SnapshotJob : IWriteTracker
     /// Writes a large value's next piece to <paramref name="output"/>: its key record (the first piece, given its
     /// <paramref name="db"/>) or a more-items record. Returns true when it was the last. REQUIRES: the store lock.
     /// </summary>
-    private bool WritePiece(IBufferWriter<byte> output, LargeValue large, Database? db)
+    private bool WritePiece(IBufferWriter<byte> output, LargeValue large, Database? db) => db is null
+        ? WritePiece(output, large.Codec, large.Value, ref large.Cursor, _items, _scratch, keyRecord: false, 0, default, 0)
+        : WritePiece(output, large.Codec, large.Value, ref large.Cursor, _items, _scratch, keyRecord: true, db.Index, db.EntryAt(large.Slot).Key, db.ExpiresAt(large.Slot));
+
+    /// <summary>
+    /// Writes a collection's items from <paramref name="cursor"/> on, about a piece of them, as its key record
+    /// (<paramref name="keyRecord"/>: with the database, key and expiry given) or a more-items record, through the
+    /// caller's buffers. Returns true when no items remain.
+    /// </summary>
+    private static bool WritePiece(IBufferWriter<byte> output, ICollectionCodec codec, DataObject value, ref long cursor, ArrayBufferWriter<byte> items, ArrayBufferWriter<byte> scratch,
+        bool keyRecord, int database, ReadOnlySpan<byte> key, long expiresAtMilliseconds)
     {
-        _items.ResetWrittenCount();
-        int count = large.Codec.WriteItems(large.Value, ref large.Cursor, _items, PieceBytes, out bool done);
-        if (db is not null)
+        items.ResetWrittenCount();
+        int count = codec.WriteItems(value, ref cursor, items, PieceBytes, out bool done);
+        if (keyRecord)
         {
-            ref KeyEntry entry = ref db.EntryAt(large.Slot);
-            SnapshotFormat.WriteCollectionKey(output, _scratch, db.Index, entry.Key, db.ExpiresAt(large.Slot), large.Value.Type, count, _items.WrittenSpan);
+            SnapshotFormat.WriteCollectionKey(output, scratch, database, key, expiresAtMilliseconds, value.Type, count, items.WrittenSpan);
         }
         else
         {
-            SnapshotFormat.WriteMoreItems(output, count, _items.WrittenSpan);
+            SnapshotFormat.WriteMoreItems(output, count, items.WrittenSpan);
         }
         return done;
     }

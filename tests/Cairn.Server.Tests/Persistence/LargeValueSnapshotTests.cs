@@ -35,7 +35,7 @@ public sealed class LargeValueSnapshotTests
         } // about 2 MB of items, in pieces of 256 KB
         int slot = store[0].Add("big"u8.ToArray(), hash, 0);
         var holds = 0;
-        await Snapshot(store, (db, first, end) =>
+        await SnapshotWalkTests.Snapshot(store, (db, first, end) =>
         {
             if (first == slot && end == slot + 1)
             {
@@ -59,7 +59,7 @@ public sealed class LargeValueSnapshotTests
         int slot = store[0].Add("big"u8.ToArray(), list, 0);
         List<string> before = Elements(list);
         var holdsOnTheList = 0;
-        await Snapshot(store, (db, first, end) =>
+        await SnapshotWalkTests.Snapshot(store, (db, first, end) =>
         {
             Database d = store[db];
             if (slot >= first && slot < end && holdsOnTheList++ == 0)
@@ -123,7 +123,7 @@ public sealed class LargeValueSnapshotTests
         var piecesSeen = new Dictionary<int, int>();
         var changedAhead = false;
         var changedAfterCapture = new HashSet<string>();
-        await Snapshot(store, (db, first, end) =>
+        await SnapshotWalkTests.Snapshot(store, (db, first, end) =>
         {
             Database d = store[db];
             foreach (string key in large.Where(k => k.StartsWith("list", StringComparison.Ordinal)))
@@ -319,35 +319,6 @@ public sealed class LargeValueSnapshotTests
         Assert.True(slot >= 0, $"{key} is missing");
         ref KeyEntry entry = ref store[0].EntryAt(slot);
         return entry.TryGetString(out ReadOnlySpan<byte> text) ? text.ToArray() : entry.Value;
-    }
-
-    /// <summary>A background snapshot of <paramref name="store"/> with the walk's test seam, then checks on its file.</summary>
-    private static async Task Snapshot(MemoryStore store, Action<int, int, int> afterCapture, Action<string> check)
-    {
-        string directory = Path.Combine(Path.GetTempPath(), "cairn-large-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        try
-        {
-            string path = Path.Combine(directory, "dump.csnp");
-            SnapshotJob job;
-            using (store.Lock.EnterScope())
-            {
-                job = SnapshotJob.Start(store, new PhysicalFileSystem(), path, background: true, (db, first, end) =>
-                {
-                    using (store.Lock.EnterScope())
-                    {
-                        afterCapture(db, first, end);
-                    }
-                });
-            }
-            SnapshotResult result = await job.Completion.WaitAsync(TimeSpan.FromSeconds(60));
-            Assert.True(result.Succeeded, result.Error);
-            check(path);
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
     }
 
     private static MemoryStore Load(string path, int keys)

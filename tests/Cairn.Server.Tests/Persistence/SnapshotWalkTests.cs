@@ -220,24 +220,8 @@ public sealed class SnapshotWalkTests
             expected[$"key:{i}"] = (value, expires);
             store[0].Set(System.Text.Encoding.ASCII.GetBytes($"key:{i}"), value.ToArray(), expires, false, 0); // a raw string keeps the array it is given
         }
-        string directory = Path.Combine(Path.GetTempPath(), "cairn-walk-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        try
+        await Snapshot(store, (database, first, end) => write(store[database], first, end), path =>
         {
-            string path = Path.Combine(directory, "dump.csnp");
-            SnapshotJob job;
-            using (store.Lock.EnterScope())
-            {
-                job = SnapshotJob.Start(store, new PhysicalFileSystem(), path, background: true, (database, first, end) =>
-                {
-                    using (store.Lock.EnterScope())
-                    {
-                        write(store[database], first, end);
-                    }
-                });
-            }
-            SnapshotResult result = await job.Completion.WaitAsync(TimeSpan.FromSeconds(60));
-            Assert.True(result.Succeeded, result.Error);
             var loaded = new MemoryStore(16, TimeProvider.System);
             Assert.Equal(Keys, SnapshotReader.Load(loaded, new PhysicalFileSystem(), path, 0));
             Assert.Equal(Keys, loaded[0].Count);
@@ -248,6 +232,31 @@ public sealed class SnapshotWalkTests
                 Assert.True(loaded[0].EntryAt(slot).TryGetString(out ReadOnlySpan<byte> stored) && stored.SequenceEqual(value), $"{key} is not as it was when the snapshot began");
                 Assert.Equal(expires, loaded[0].ExpiresAt(slot));
             }
+        });
+    }
+
+    /// <summary>A background snapshot of <paramref name="store"/> with the walk's test seam, then checks on its file.</summary>
+    internal static async Task Snapshot(MemoryStore store, Action<int, int, int> afterCapture, Action<string> check)
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "cairn-walk-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            string path = Path.Combine(directory, "dump.csnp");
+            SnapshotJob job;
+            using (store.Lock.EnterScope())
+            {
+                job = SnapshotJob.Start(store, new PhysicalFileSystem(), path, background: true, (db, first, end) =>
+                {
+                    using (store.Lock.EnterScope())
+                    {
+                        afterCapture(db, first, end);
+                    }
+                });
+            }
+            SnapshotResult result = await job.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(result.Succeeded, result.Error);
+            check(path);
         }
         finally
         {
