@@ -284,6 +284,8 @@ public sealed class HashObject : DataObject
 
     public override void PrefetchMembers(ReadOnlySpan<int> hashes) => _table?.Prefetch(hashes);
 
+    public override bool HasMemberTable => _table is not null;
+
     public override DataObject Clone()
     {
         var copy = new HashObject();

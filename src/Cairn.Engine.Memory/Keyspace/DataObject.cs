@@ -25,4 +25,10 @@ public abstract class DataObject
     public virtual void PrefetchMembers(ReadOnlySpan<int> hashes)
     {
     }
+
+    /// <summary>
+    /// Whether <see cref="PrefetchMembers"/> has a table to prefetch into right now, so that a caller can skip hashing a
+    /// batch's members for values that would ignore them (lists, listpack-encoded hashes and sorted sets, intsets...).
+    /// </summary>
+    public virtual bool HasMemberTable => false;
 }

@@ -302,6 +302,8 @@ public sealed class SetObject : DataObject
 
     public override void PrefetchMembers(ReadOnlySpan<int> hashes) => _map?.Prefetch(hashes);
 
+    public override bool HasMemberTable => _map is not null;
+
     /// <summary>A deep copy; its memory figure is recomputed from the members, which also checks the incremental one.</summary>
     public override DataObject Clone()
     {

@@ -267,6 +267,8 @@ public sealed class SortedSetObject : DataObject
 
     public override void PrefetchMembers(ReadOnlySpan<int> hashes) => _tree?.PrefetchMembers(hashes);
 
+    public override bool HasMemberTable => _tree is not null;
+
     public override DataObject Clone()
     {
         if (_tree is not null)

@@ -433,7 +433,7 @@ internal sealed class Connection : IClientConnection, IDeferredReplyConnection, 
             {
                 end++;
             }
-            if (end - i > 1 && database.PeekObject(key) is { } value)
+            if (end - i > 1 && database.PeekObject(key) is { HasMemberTable: true } value)
             {
                 bool scoreFirst = value.Type == DataType.SortedSet;
                 int members = 0;

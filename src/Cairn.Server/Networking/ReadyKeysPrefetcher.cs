@@ -94,7 +94,7 @@ internal sealed class ReadyKeysPrefetcher(ServerContext server) : IReceiveAheadB
                     _matches[matches++] = j;
                 }
             }
-            if (matches == 0 || first.Database!.PeekObject(first.Key) is not { } value)
+            if (matches == 0 || first.Database!.PeekObject(first.Key) is not { HasMemberTable: true } value)
             {
                 continue;
             }

@@ -1,5 +1,9 @@
 using System.Globalization;
 using System.Text;
+using Cairn.Engine.Memory.Hashes;
+using Cairn.Engine.Memory.Lists;
+using Cairn.Engine.Memory.Sets;
+using Cairn.Engine.Memory.SortedSets;
 using Cairn.Server.Tests.Infrastructure;
 
 namespace Cairn.Server.Tests.Protocol;
@@ -73,6 +77,37 @@ public sealed class PipelinedMemberPrefetchTests : IClassFixture<PipelinedMember
                 Assert.Equal(encoding, client.Execute("OBJECT", "ENCODING", key));
             }
         }
+    }
+
+    /// <summary>
+    /// Look-ahead hashes a batch's members only for a value that has a table to prefetch them into; the hint must follow
+    /// the encoding through conversion, or large collections would lose their prefetch (or small ones pay for hashing).
+    /// </summary>
+    [Fact]
+    public void AValueHasAMemberTableExactlyWhenItsEncodingIsAHashTable()
+    {
+        var list = new ListObject();
+        var hash = new HashObject();
+        SetObject set = SetObject.CreateFor("m0"u8, 1);
+        SortedSetObject zset = SortedSetObject.CreateFor("m0"u8);
+        for (int i = 0; i < 1000; i++)
+        {
+            byte[] member = Encoding.ASCII.GetBytes($"m{i}");
+            list.PrepareToAdd(member.Length, 1);
+            list.Push(member, head: false);
+            hash.Set(member, member);
+            set.Add(member);
+            zset.Add(i, member, ZAddFlags.None, out _);
+            if (i is 0 or 999)
+            {
+                Assert.False(list.HasMemberTable);
+                Assert.Equal(hash.Encoding == "hashtable", hash.HasMemberTable);
+                Assert.Equal(set.Encoding == "hashtable", set.HasMemberTable);
+                Assert.Equal(zset.Encoding == "skiplist", zset.HasMemberTable);
+            }
+        }
+        Assert.True(hash.HasMemberTable && set.HasMemberTable && zset.HasMemberTable);
+        Assert.False(SetObject.CreateFor("1"u8, 1).HasMemberTable); // an intset
     }
 
     private static int Size(object value) => value switch
