@@ -4,8 +4,12 @@
 # the BGSAVE (a write to the value the snapshot is writing) and without. Compares Cairn builds, or Cairn and Redis.
 # Loopback port 23770 only; every server is started here and stopped by its PID. Pinned: server on CPU 1, clients on 0.
 #   bench/large-value-save.sh [elements=1320000] /path/to/cairn-or-redis-server [more servers...]
+# LVS_TYPE=hash or LVS_TYPE=set makes the value a hash (HSET of fields f:<random> with 64-byte values) or a set (SADD of
+# 64-byte members) instead, filled and flooded with random names from ten times as many as the elements asked for (so
+# about a tenth of the flood's writes hit a field or member already there).
 set -u
 ELEMENTS=1320000
+TYPE=${LVS_TYPE:-list}
 if [[ "${1:-}" =~ ^[0-9]+$ ]]; then ELEMENTS=$1; shift; fi
 [ $# -ge 1 ] || { echo "usage: large-value-save.sh [elements] /path/to/server..." >&2; exit 2; }
 PORT=23770
@@ -45,7 +49,15 @@ print("%7d %8.2f %8.2f %8.2f" % (len(lat), lat[int(len(lat) * 0.99)] * 1e3, lat[
 EOF
 }
 
-printf "%-34s %-6s %7s %8s %8s %8s %9s %9s\n" server flood pings p99_ms max_ms save_s rss_MB heap_MB
+PAD=$(head -c 48 /dev/zero | tr '\0' x)
+# The redis-benchmark arguments that write one element to the value.
+case $TYPE in
+  list) WRITE=(-d 64 -t lpush) ;;
+  hash) WRITE=(-r $((ELEMENTS * 10)) hset bighash "f:__rand_int__" "v:__rand_int__$PAD") ;;
+  set) WRITE=(-r $((ELEMENTS * 10)) sadd bigset "m:__rand_int__$PAD") ;;
+  *) echo "LVS_TYPE is list, hash or set" >&2; exit 2 ;;
+esac
+printf "%-34s %-6s %7s %8s %8s %8s %9s %9s  (%s)\n" server flood pings p99_ms max_ms save_s rss_MB heap_MB "$TYPE"
 for server in "$@"; do
   for flood in no yes; do
     dir="$WORK/data"; rm -rf "$dir"; mkdir -p "$dir"
@@ -55,10 +67,10 @@ for server in "$@"; do
       ( cd "$dir" && exec taskset -c 1 "$server" --port $PORT --dir "$dir" --save "" ) >"$WORK/server.log" 2>&1 &
     fi
     pid=$!; PIDS+=($pid); wait_port
-    taskset -c 0 redis-benchmark -p $PORT -c 50 -n "$ELEMENTS" -P 16 -d 64 -t lpush -q >/dev/null 2>&1
+    taskset -c 0 redis-benchmark -p $PORT -c 50 -n "$ELEMENTS" -P 16 -q "${WRITE[@]}" >/dev/null 2>&1
     fpid=
     if [ $flood = yes ]; then
-      taskset -c 0 redis-benchmark -p $PORT -c 20 -n 100000000 -P 16 -d 64 -t lpush -q >/dev/null 2>&1 & fpid=$!
+      taskset -c 0 redis-benchmark -p $PORT -c 20 -n 100000000 -P 16 -q "${WRITE[@]}" >/dev/null 2>&1 & fpid=$!
       sleep 1
     fi
     line=$(probe)

@@ -11,13 +11,31 @@ namespace Cairn.Engine.Memory.Collections;
 /// <see cref="Hashes.HashTableValue"/> does).
 /// Thread safety: none; the keyspace lock serialises access.
 /// </summary>
-internal sealed class BytesMap<TValue>(int capacity = 4) : ChainedTable<BytesMap<TValue>.Slot>(capacity)
+internal sealed class BytesMap<TValue> : ChainedTable<BytesMap<TValue>.Slot>
     where TValue : struct
 {
+    public BytesMap(int capacity = 4)
+        : base(capacity)
+    {
+    }
+
+    private BytesMap(BytesMap<TValue> source, SharedArrays shared)
+        : base(source, shared)
+    {
+    }
+
+    /// <summary>A snapshot's view of this map as it is now (see <see cref="ChainedTable{TSlot}"/>): iterate it with
+    /// NextOccupied, KeyAt and ValueAt until <see cref="ChainedTable{TSlot}.Unshare"/>.</summary>
+    public BytesMap<TValue> Share(SharedArrays shared) => new(this, shared);
+
     public byte[] KeyAt(int index) => SlotAt(index).Key!;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref TValue ValueAt(int index) => ref SlotAt(index).Value;
+    public ref readonly TValue ValueAt(int index) => ref SlotAt(index).Value;
+
+    /// <summary>The value at <paramref name="index"/>, to change: its slot's chunk gets a private copy first while a
+    /// snapshot's view holds it. What the value refers to may still be the view's (<see cref="ChainedTable{TSlot}.IsShared"/>).</summary>
+    public ref TValue WritableValueAt(int index) => ref WritableSlotAt(index).Value;
 
     /// <summary>
     /// The slot index of <paramref name="key"/>; when absent, first adds a copy of it with a default value

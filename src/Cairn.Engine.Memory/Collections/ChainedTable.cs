@@ -18,7 +18,11 @@ namespace Cairn.Engine.Memory.Collections;
 /// Invariants: a slot's index never changes while its key is present (growth keeps slots in place; the table never
 /// compacts), so a SCAN by slot index returns every key present for the whole scan exactly once; a free slot has a null
 /// key array and sits on the free list.
-/// Thread safety: none; the keyspace lock serialises access.
+/// A snapshot can read a collection's table on its own thread (<see cref="ChainedTable{TSlot}(ChainedTable{TSlot}, SharedArrays)"/>):
+/// until it is done (<see cref="Unshare"/>) the slot chunks it holds are copy-on-write for a slot's key and value (a claim
+/// or a removal first gives the slot's chunk a private copy; the chain links, which a view never reads, may still be
+/// written in place).
+/// Thread safety: none; the keyspace lock serialises access. A view is read by one other thread while its table changes.
 /// </summary>
 internal abstract class ChainedTable<TSlot> where TSlot : struct, IChainedSlot
 {
@@ -31,6 +35,8 @@ internal abstract class ChainedTable<TSlot> where TSlot : struct, IChainedSlot
     private int _used;
     private int _freeList = -1;
     private int _freeCount;
+    /// <summary>The slot chunks a snapshot's view reads, or null.</summary>
+    private SharedArrays? _shared;
 
     protected ChainedTable(int capacity)
     {
@@ -39,7 +45,44 @@ internal abstract class ChainedTable<TSlot> where TSlot : struct, IChainedSlot
         Reset(Math.Max(4, (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(capacity, 1))));
     }
 
+    /// <summary>
+    /// A view of <paramref name="source"/> as it is now, for a snapshot to iterate on another thread while the source
+    /// goes on changing: it holds the source's slot chunks, which join <paramref name="shared"/> and stay as they are
+    /// (see the class) until the source's <see cref="Unshare"/>. A view is never searched nor changed (it has no buckets).
+    /// REQUIRES: no other view of the source open.
+    /// </summary>
+    protected ChainedTable(ChainedTable<TSlot> source, SharedArrays shared)
+    {
+        Invariant.Require(source._shared is null, "a table is shared with one snapshot at a time");
+        _buckets = [0];
+        _chunks = (TSlot[][])source._chunks.Clone();
+        _capacity = source._capacity;
+        _used = source._used;
+        _freeCount = source._freeCount;
+        foreach (TSlot[]? chunk in _chunks)
+        {
+            if (chunk is not null)
+            {
+                shared.Add(chunk);
+            }
+        }
+        source._shared = shared;
+    }
+
     public int Count => _used - _freeCount;
+
+    /// <summary>Whether a snapshot's view holds some of this table's slot chunks: a slot's key and value arrays may then
+    /// be read by it, so they must not be written in place.</summary>
+    public bool IsShared => _shared is not null;
+
+    /// <summary>The snapshot is done with the view taken for <paramref name="shared"/>.</summary>
+    public void Unshare(SharedArrays shared)
+    {
+        if (ReferenceEquals(_shared, shared))
+        {
+            _shared = null;
+        }
+    }
 
     /// <summary>Upper bound (exclusive) of slot indices in use; the end of a SCAN.</summary>
     public int SlotLimit => _used;
@@ -48,6 +91,27 @@ internal abstract class ChainedTable<TSlot> where TSlot : struct, IChainedSlot
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected ref TSlot SlotAt(int index) => ref _chunks[index >> ChunkShift][index & ChunkMask];
+
+    /// <summary>Slot <paramref name="index"/> for a write to its key or value: its chunk gets a private copy first when a
+    /// snapshot's view holds it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected ref TSlot WritableSlotAt(int index)
+    {
+        if (_shared is not null)
+        {
+            CopyIfShared(index >> ChunkShift);
+        }
+        return ref SlotAt(index);
+    }
+
+    private void CopyIfShared(int chunk)
+    {
+        TSlot[] slots = _chunks[chunk];
+        if (_shared!.Contains(slots))
+        {
+            _chunks[chunk] = (TSlot[])slots.Clone();
+        }
+    }
 
     /// <summary>The slot index of <paramref name="key"/>, or -1.</summary>
     public int Find(ReadOnlySpan<byte> key) => Find(key, ByteArrayComparer.Hash(key));
@@ -71,7 +135,8 @@ internal abstract class ChainedTable<TSlot> where TSlot : struct, IChainedSlot
 
     /// <summary>
     /// Takes a free slot for a new key with hash <paramref name="hash"/> and links it into its bucket; the caller fills in
-    /// the key (and the rest) through <see cref="SlotAt"/> before anything else runs. REQUIRES: the key is absent.
+    /// the key (and the rest) through <see cref="SlotAt"/> before anything else runs (the slot's chunk is writable, see
+    /// <see cref="WritableSlotAt"/>). REQUIRES: the key is absent.
     /// </summary>
     protected int Claim(int hash)
     {
@@ -91,7 +156,7 @@ internal abstract class ChainedTable<TSlot> where TSlot : struct, IChainedSlot
             index = _used++;
         }
         ref int bucket = ref _buckets[hash & (_buckets.Length - 1)];
-        ref TSlot slot = ref SlotAt(index);
+        ref TSlot slot = ref WritableSlotAt(index);
         slot.Hash = hash;
         slot.Next = bucket - 1;
         bucket = index + 1;
@@ -101,7 +166,7 @@ internal abstract class ChainedTable<TSlot> where TSlot : struct, IChainedSlot
     /// <summary>Removes the key at <paramref name="index"/>. REQUIRES: the slot is occupied.</summary>
     public void RemoveAt(int index)
     {
-        ref TSlot slot = ref SlotAt(index);
+        ref TSlot slot = ref WritableSlotAt(index);
         Invariant.Require(slot.KeyArray is not null, "removing a free slot");
         ref int bucket = ref _buckets[slot.Hash & (_buckets.Length - 1)];
         int i = bucket - 1;

@@ -232,17 +232,18 @@ public sealed class HashObject : DataObject
         {
             // One hash and bucket walk for both the look-up and the insert.
             int slot = _table.FindOrAdd(field, out bool added);
-            ref byte[] stored = ref _table.ValueAt(slot).Bytes;
+            ref byte[] stored = ref _table.WritableValueAt(slot).Bytes;
             if (added)
             {
                 stored = value.ToArray();
                 _bytes += TableEntryBytes(field.Length, value.Length);
                 return true;
             }
-            if (stored.Length == value.Length)
+            if (stored.Length == value.Length && !_table.IsShared)
             {
-                // The array never leaves this object (readers get spans, copies get their own arrays), so an overwrite
-                // of the same length reuses it: no allocation, and no young array for the GC to promote into an old table.
+                // The array never leaves this object (readers get spans, copies get their own arrays; a snapshot's view
+                // may hold it, hence the check), so an overwrite of the same length reuses it: no allocation, and no
+                // young array for the GC to promote into an old table.
                 value.CopyTo(stored);
                 return false;
             }
@@ -285,6 +286,14 @@ public sealed class HashObject : DataObject
     public override void PrefetchMembers(ReadOnlySpan<int> hashes) => _table?.Prefetch(hashes);
 
     public override bool HasMemberTable => _table is not null;
+
+    /// <summary>A table (a view over an embedded hash never is one).</summary>
+    public override bool HasSnapshotView => _table is not null && !_isView;
+
+    /// <summary>The view of a table: its slot chunks shared (<see cref="BytesMap{TValue}.Share"/>), no pair copied.</summary>
+    public override DataObject BeginSnapshotView(SharedArrays shared) => new HashObject { _table = _table!.Share(shared), _bytes = _bytes };
+
+    public override void EndSnapshotView(SharedArrays shared) => _table?.Unshare(shared);
 
     public override DataObject Clone()
     {

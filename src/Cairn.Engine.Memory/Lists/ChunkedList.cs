@@ -33,7 +33,7 @@ internal sealed class ChunkedList
     private int _cursorChunk = -1;
     private int _cursorBefore;
     /// <summary>The chunk arrays a snapshot's view reads (<see cref="Share"/>), or null.</summary>
-    private HashSet<byte[]>? _shared;
+    private SharedArrays? _shared;
 
     /// <param name="chunkBytes">Largest chunk in bytes (an element larger than this gets a chunk of its own).</param>
     /// <param name="chunkElements">Most elements in a chunk.</param>
@@ -339,7 +339,7 @@ internal sealed class ChunkedList
     /// holds copies of the chunks' descriptors, not of their bytes, and those arrays stay as they are (copy-on-write, see
     /// the class) until <see cref="Unshare"/> with the same <paramref name="shared"/>, which collects them.
     /// </summary>
-    public ChunkedList Share(HashSet<byte[]> shared)
+    public ChunkedList Share(SharedArrays shared)
     {
         Invariant.Require(_shared is null, "a list is shared with one snapshot at a time");
         var view = new ChunkedList(_chunkBytes, _chunkElements)
@@ -359,7 +359,7 @@ internal sealed class ChunkedList
     }
 
     /// <summary>The snapshot is done with the view <see cref="Share"/> gave it for <paramref name="shared"/>.</summary>
-    public void Unshare(HashSet<byte[]> shared)
+    public void Unshare(SharedArrays shared)
     {
         if (ReferenceEquals(_shared, shared))
         {

@@ -259,16 +259,14 @@ public sealed class ListObject : DataObject
 
     public override DataObject Clone() => new ListObject(_packed?.Clone(), _deque?.Clone(), _listpackBytes);
 
-    /// <summary>
-    /// For a snapshot: a read-only view of this quicklist as it is now, which another thread may read while this list
-    /// goes on changing; no element is copied (<see cref="ChunkedList.Share"/>: its chunks are copy-on-write until
-    /// <see cref="EndSnapshotView"/>). REQUIRES: <see cref="IsQuicklist"/>, no other view open.
-    /// </summary>
-    public ListObject BeginSnapshotView(HashSet<byte[]> shared) => new(null, _deque!.Share(shared), _listpackBytes);
+    /// <summary>A quicklist: its chunks can be shared with a snapshot (<see cref="ChunkedList.Share"/>).</summary>
+    public override bool HasSnapshotView => IsQuicklist;
 
-    /// <summary>The snapshot is done with the view <see cref="BeginSnapshotView"/> gave it for <paramref name="shared"/>
-    /// (also when this list has become a listpack since, or was replaced: then there is nothing left to release).</summary>
-    public void EndSnapshotView(HashSet<byte[]> shared) => _deque?.Unshare(shared);
+    /// <summary>The view of a quicklist: copies of its chunks' descriptors, not of their elements.</summary>
+    public override DataObject BeginSnapshotView(SharedArrays shared) => new ListObject(null, _deque!.Share(shared), _listpackBytes);
+
+    /// <summary>Also when this list has become a listpack since: then there is nothing left to release.</summary>
+    public override void EndSnapshotView(SharedArrays shared) => _deque?.Unshare(shared);
 
     private static bool ExceedsNodeLimit(long bytes, long count)
     {

@@ -1,6 +1,6 @@
 using System.Buffers;
+using Cairn.Engine.Memory.Collections;
 using Cairn.Engine.Memory.Keyspace;
-using Cairn.Engine.Memory.Lists;
 using Cairn.Primitives.FileSystem;
 
 namespace Cairn.Engine.Memory.Persistence;
@@ -18,9 +18,10 @@ namespace Cairn.Engine.Memory.Persistence;
 /// A large collection (<see cref="PieceBytes"/>) is serialised in pieces, one per hold of the lock: its key record, then
 /// more-items records, with nothing between them in the file. A write to it before its last piece first writes the rest
 /// (<see cref="_largeRest"/>). Serialising a whole 88 MB list under the lock stopped every client for 1-3 s and took
-/// several times the list's size in buffers. A large list (a quicklist) is not serialised under the lock at all: the
-/// walk or a write hook takes a view of it (<see cref="ListObject.BeginSnapshotView"/>, its chunks copy-on-write) and
-/// the walk encodes the view without the lock (<see cref="CapturedList"/>).
+/// several times the list's size in buffers. A large list, hash or set (a quicklist or a hash table) is not serialised
+/// under the lock at all: the walk or a write hook takes a view of it (<see cref="DataObject.BeginSnapshotView"/>, its
+/// arrays copy-on-write) and the walk encodes the view without the lock (<see cref="CapturedValue"/>). Large sorted sets
+/// (a B+tree) still go a piece per hold.
 /// The file is written to a temporary name, fsynced, and renamed into place, so a crash never leaves a partial snapshot.
 /// Thread safety: hooks run under the store lock; the walk takes the lock per range and encodes strings outside it.
 /// </summary>
@@ -68,12 +69,12 @@ public sealed class SnapshotJob : IWriteTracker
     /// <summary>Large values a write hook saved ahead of the walk, a record per piece, each value's records together;
     /// written when <see cref="_pending"/> is (under the store lock).</summary>
     private List<byte[]> _pendingLarge = [];
-    /// <summary>Large lists captured by reference and not encoded yet (under the store lock).</summary>
-    private List<CapturedList> _capturedLists = [];
-    /// <summary>Lists the walk has taken to encode; it releases their views at its next hold of the lock, or when the job
-    /// fails (walk thread only).</summary>
-    private readonly List<CapturedList> _encodedLists = [];
-    /// <summary>The walk thread's buffers for encoding captured lists without the lock.</summary>
+    /// <summary>Large values captured by reference and not encoded yet (under the store lock).</summary>
+    private List<CapturedValue> _capturedValues = [];
+    /// <summary>Values the walk has taken to encode; it releases their views at its next hold of the lock, or when the
+    /// job fails (walk thread only).</summary>
+    private readonly List<CapturedValue> _encodedValues = [];
+    /// <summary>The walk thread's buffers for encoding captured values without the lock.</summary>
     private readonly ArrayBufferWriter<byte> _walkItems = new(PieceBytes + 4096);
     private readonly ArrayBufferWriter<byte> _walkScratch = new(256);
     /// <summary>Keys the walk thread encoded outside the lock.</summary>
@@ -156,11 +157,11 @@ public sealed class SnapshotJob : IWriteTracker
                     {
                         int first, end;
                         List<byte[]>? rest = null;
-                        List<CapturedList>? lists = null;
+                        List<CapturedValue>? captured = null;
                         using (_store.Lock.EnterScope())
                         {
                             _captured.Close();
-                            ReleaseEncodedLists();
+                            ReleaseEncodedValues();
                             if (_largeRest.Count > 0)
                             {
                                 // A write finished the large value: its rest follows its pieces before anything else.
@@ -189,10 +190,10 @@ public sealed class SnapshotJob : IWriteTracker
                                 first = _states[db].Cursor;
                                 done = CaptureRange(db, chunk) && _large is null;
                                 end = _states[db].Cursor;
-                                if (_large is null && _capturedLists.Count > 0)
+                                if (_large is null && _capturedValues.Count > 0)
                                 {
-                                    lists = _capturedLists; // encoded below; never between a large value's pieces
-                                    _capturedLists = [];
+                                    captured = _capturedValues; // encoded below; never between a large value's pieces
+                                    _capturedValues = [];
                                 }
                             }
                         }
@@ -212,10 +213,10 @@ public sealed class SnapshotJob : IWriteTracker
                         _afterCapture?.Invoke(db, first, end);
                         _keysWalked += _captured.EncodeAll(chunk);
                         AppendIfFull();
-                        foreach (CapturedList list in lists ?? [])
+                        foreach (CapturedValue value in captured ?? [])
                         {
-                            _encodedLists.Add(list); // first: released even if the write fails
-                            EncodeCapturedList(list, chunk, AppendIfFull);
+                            _encodedValues.Add(value); // first: released even if the write fails
+                            EncodeCaptured(value, chunk, AppendIfFull);
                         }
                     }
                 }
@@ -223,8 +224,8 @@ public sealed class SnapshotJob : IWriteTracker
                 {
                     _captured.Close();
                     // Each database's walk ended after its large value's last piece and after any rest a write left.
-                    Cairn.Primitives.Invariant.Require(_large is null && _largeRest.Count == 0 && _pendingLarge.Count == 0 && _capturedLists.Count == 0, "snapshot ended with large values unwritten");
-                    ReleaseEncodedLists();
+                    Cairn.Primitives.Invariant.Require(_large is null && _largeRest.Count == 0 && _pendingLarge.Count == 0 && _capturedValues.Count == 0, "snapshot ended with large values unwritten");
+                    ReleaseEncodedValues();
                     Detach();
                     TakePending(chunk);
                     foreach ((string name, byte[] data) in _aux)
@@ -250,9 +251,9 @@ public sealed class SnapshotJob : IWriteTracker
                 _large = null;
                 _largeRest = [];
                 _pendingLarge = [];
-                _encodedLists.AddRange(_capturedLists);
-                _capturedLists = [];
-                ReleaseEncodedLists();
+                _encodedValues.AddRange(_capturedValues);
+                _capturedValues = [];
+                ReleaseEncodedValues();
                 Detach();
             }
             try
@@ -297,9 +298,9 @@ public sealed class SnapshotJob : IWriteTracker
             {
                 _captured.Add(slot, data, stored as byte[], entry.KeyLength, entry.HasExpiry ? db.ExpiresAt(slot) : 0);
             }
-            else if (IsLargeList(stored, out ListObject? list))
+            else if (Capturable(stored) is { } value)
             {
-                CaptureList(db, slot, list);
+                Capture(db, slot, value);
             }
             else if (AsLarge(db, slot, stored) is { } large)
             {
@@ -330,47 +331,45 @@ public sealed class SnapshotJob : IWriteTracker
         return state.Done;
     }
 
-    /// <summary>A list to capture by reference rather than serialise under the lock: a quicklist over a piece.</summary>
-    private static bool IsLargeList(object? value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ListObject? list)
-    {
-        list = value as ListObject;
-        return list is { IsQuicklist: true, MemoryUsageBytes: > PieceBytes };
-    }
+    /// <summary>The value, when it is to be captured by reference rather than serialised under the lock: over a piece,
+    /// with a snapshot view (a quicklist, a hash table); else null.</summary>
+    private static DataObject? Capturable(object? value) =>
+        value is DataObject { HasSnapshotView: true, MemoryUsageBytes: > PieceBytes } collection ? collection : null;
 
-    /// <summary>Takes a view of a large list for the walk to encode without the lock; its key is counted now.
+    /// <summary>Takes a view of a large value for the walk to encode without the lock; its key is counted now.
     /// REQUIRES: the store lock.</summary>
-    private void CaptureList(Database db, int slot, ListObject list)
+    private void Capture(Database db, int slot, DataObject value)
     {
-        var shared = new HashSet<byte[]>(ReferenceEqualityComparer.Instance);
-        _capturedLists.Add(new CapturedList(db.Index, db.KeySpanAt(slot).ToArray(), db.ExpiresAt(slot), list, list.BeginSnapshotView(shared), shared));
+        var shared = new SharedArrays();
+        _capturedValues.Add(new CapturedValue(db.Index, db.KeySpanAt(slot).ToArray(), db.ExpiresAt(slot), value, value.BeginSnapshotView(shared), shared));
         _keysUnderLock++;
     }
 
-    /// <summary>Encodes a captured list, its key record and then a more-items record a piece, on the walk thread without
-    /// the lock (the view's arrays do not change); <paramref name="appendIfFull"/> after each piece.</summary>
-    private void EncodeCapturedList(CapturedList list, ArrayBufferWriter<byte> output, Action appendIfFull)
+    /// <summary>Encodes a captured value, its key record and then a more-items record a piece, on the walk thread
+    /// without the lock (the view's arrays do not change); <paramref name="appendIfFull"/> after each piece.</summary>
+    private void EncodeCaptured(CapturedValue value, ArrayBufferWriter<byte> output, Action appendIfFull)
     {
-        var codec = (ICollectionCodec)ValueCodecs.For(DataType.List)!;
+        var codec = (ICollectionCodec)ValueCodecs.For(value.View.Type)!;
         long cursor = 0;
         bool first = true;
         bool done;
         do
         {
-            done = WritePiece(output, codec, list.View, ref cursor, _walkItems, _walkScratch, first, list.Database, list.Key, list.ExpiresAt);
+            done = WritePiece(output, codec, value.View, ref cursor, _walkItems, _walkScratch, first, value.Database, value.Key, value.ExpiresAt);
             first = false;
             appendIfFull();
         }
         while (!done);
     }
 
-    /// <summary>Ends the views of the lists encoded so far: their chunks are theirs again. REQUIRES: the store lock.</summary>
-    private void ReleaseEncodedLists()
+    /// <summary>Ends the views of the values encoded so far: their arrays are theirs again. REQUIRES: the store lock.</summary>
+    private void ReleaseEncodedValues()
     {
-        foreach (CapturedList list in _encodedLists)
+        foreach (CapturedValue value in _encodedValues)
         {
-            list.Owner.EndSnapshotView(list.Shared);
+            value.Owner.EndSnapshotView(value.Shared);
         }
-        _encodedLists.Clear();
+        _encodedValues.Clear();
     }
 
     /// <summary>The value as a large collection to write in pieces, or null. REQUIRES: the store lock.</summary>
@@ -379,15 +378,15 @@ public sealed class SnapshotJob : IWriteTracker
             ? new LargeValue(db.Index, slot, collection, codec)
             : null;
 
-    /// <summary>Serialises a slot's key as it is now. A large list is captured by reference instead; another large
-    /// collection, which only a write hook meets here (the walk writes those a piece per hold), goes to
+    /// <summary>Serialises a slot's key as it is now. A large list, hash or set is captured by reference instead;
+    /// another large collection, which only a write hook meets here (the walk writes those a piece per hold), goes to
     /// <see cref="_pendingLarge"/> instead of <paramref name="output"/>. REQUIRES: the store lock.</summary>
     private void WriteSlot(Database db, int slot, ArrayBufferWriter<byte> output)
     {
         ref KeyEntry entry = ref db.EntryAt(slot);
-        if (IsLargeList(entry.Stored, out ListObject? list))
+        if (Capturable(entry.Stored) is { } value)
         {
-            CaptureList(db, slot, list);
+            Capture(db, slot, value);
             return;
         }
         if (AsLarge(db, slot, entry.Stored) is { } large)
@@ -552,8 +551,8 @@ public sealed class SnapshotJob : IWriteTracker
         }
     }
 
-    /// <summary>A large list captured by reference: where its record goes, and the view the walk encodes.</summary>
-    private sealed record CapturedList(int Database, byte[] Key, long ExpiresAt, ListObject Owner, ListObject View, HashSet<byte[]> Shared);
+    /// <summary>A large value captured by reference: where its record goes, and the view the walk encodes.</summary>
+    private sealed record CapturedValue(int Database, byte[] Key, long ExpiresAt, DataObject Owner, DataObject View, SharedArrays Shared);
 
     /// <summary>A large collection being written in pieces: where it is, and the codec's cursor after the last piece.</summary>
     private sealed class LargeValue(int database, int slot, DataObject value, ICollectionCodec codec)

@@ -304,6 +304,15 @@ public sealed class SetObject : DataObject
 
     public override bool HasMemberTable => _map is not null;
 
+    /// <summary>A hashtable: its slot chunks can be shared with a snapshot.</summary>
+    public override bool HasSnapshotView => _map is not null;
+
+    /// <summary>The view of a hashtable set: its slot chunks shared (<see cref="BytesMap{TValue}.Share"/>), no member copied.</summary>
+    public override DataObject BeginSnapshotView(SharedArrays shared) =>
+        new SetObject(SetEncoding.Intset, 0) { _encoding = SetEncoding.Hashtable, _map = _map!.Share(shared), _memoryBytes = _memoryBytes };
+
+    public override void EndSnapshotView(SharedArrays shared) => _map?.Unshare(shared);
+
     /// <summary>A deep copy; its memory figure is recomputed from the members, which also checks the incremental one.</summary>
     public override DataObject Clone()
     {

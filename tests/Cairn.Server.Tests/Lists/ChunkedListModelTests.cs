@@ -1,4 +1,5 @@
 using System.Text;
+using Cairn.Engine.Memory.Collections;
 using Cairn.Engine.Memory.Lists;
 
 namespace Cairn.Server.Tests.Lists;
@@ -34,7 +35,7 @@ public sealed class ChunkedListModelTests
         }
         ChunkedList? view = null;
         List<byte[]> viewModel = [];
-        HashSet<byte[]> shared = [];
+        var shared = new SharedArrays();
         for (int step = 0; step < 20_000; step++)
         {
             int op = random.Next(13);
@@ -144,7 +145,7 @@ public sealed class ChunkedListModelTests
                 case 12 when random.Next(10) == 0:
                     if (view is null)
                     {
-                        shared = new HashSet<byte[]>(ReferenceEqualityComparer.Instance);
+                        shared = new SharedArrays();
                         view = list.Share(shared);
                         viewModel = [.. model];
                     }

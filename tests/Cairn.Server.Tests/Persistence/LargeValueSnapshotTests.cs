@@ -28,12 +28,13 @@ public sealed class LargeValueSnapshotTests
     public async Task TheWalkReleasesTheLockBetweenALargeValuesPieces()
     {
         var store = new MemoryStore(16, TimeProvider.System);
-        var hash = new HashObject();
+        var entries = new List<SortedSetEntry>();
         for (int i = 0; i < 40_000; i++)
         {
-            hash.Set(Encoding.ASCII.GetBytes($"field-{i:D6}"), Encoding.ASCII.GetBytes($"value-{i}-" + new string('h', 30)));
-        } // about 2 MB of items, in pieces of 256 KB
-        int slot = store[0].Add("big"u8.ToArray(), hash, 0);
+            entries.Add(new SortedSetEntry(Encoding.ASCII.GetBytes($"member-{i:D6}-" + new string('z', 30)), i * 0.25));
+        } // about 2 MB of items, in pieces of 256 KB (a sorted set has no snapshot view: it goes a piece per hold)
+        SortedSetObject zset = SortedSetObject.FromEntries(entries);
+        int slot = store[0].Add("big"u8.ToArray(), zset, 0);
         var holds = 0;
         await SnapshotWalkTests.Snapshot(store, (db, first, end) =>
         {
@@ -43,10 +44,10 @@ public sealed class LargeValueSnapshotTests
             }
         }, path =>
         {
-            Assert.True(holds >= 7, $"the hash was written in {holds} holds of the lock");
+            Assert.True(holds >= 7, $"the sorted set was written in {holds} holds of the lock");
             Assert.Equal(holds - 1, CountMoreItemsRecords(path)); // its key record, then a more-items record a hold
             MemoryStore loaded = Load(path, 1);
-            Assert.Equal(Items(hash), Items(Value(loaded, "big")));
+            Assert.Equal(Items(zset), Items(Value(loaded, "big")));
         });
     }
 
@@ -92,6 +93,75 @@ public sealed class LargeValueSnapshotTests
     }
 
     [Fact]
+    public async Task ALargeHashAndSetAreCapturedByReferenceAndTheirSlotChunksAreCopiedOnWrite()
+    {
+        var store = new MemoryStore(16, TimeProvider.System);
+        var hash = new HashObject();
+        SetObject set = SetObject.CreateFor("m"u8, 40_000);
+        var drained = new HashObject();
+        for (int i = 0; i < 40_000; i++)
+        {
+            hash.Set(Encoding.ASCII.GetBytes($"field-{i:D6}"), Encoding.ASCII.GetBytes($"value-{i:D6}-" + new string('h', 30)));
+            set.Add(Encoding.ASCII.GetBytes($"member-{i:D6}-" + new string('s', 30)));
+            drained.Set(Encoding.ASCII.GetBytes($"d-{i:D6}"), Encoding.ASCII.GetBytes($"dv-{i:D6}-" + new string('d', 30)));
+        }
+        Database db0 = store[0];
+        int hashSlot = db0.Add("hash"u8.ToArray(), hash, 0);
+        int setSlot = db0.Add("set"u8.ToArray(), set, 0);
+        int drainedSlot = db0.Add("drained"u8.ToArray(), drained, 0);
+        List<string> hashBefore = Items(hash);
+        List<string> setBefore = Items(set);
+        List<string> drainedBefore = Items(drained);
+        var holds = new HashSet<int>();
+        await SnapshotWalkTests.Snapshot(store, (db, first, end) =>
+        {
+            Database d = store[db];
+            foreach (int slot in new[] { hashSlot, setSlot, drainedSlot })
+            {
+                if (slot >= first && slot < end && holds.Add(slot))
+                {
+                    d.Tracker?.BeforeChange(d, slot); // captured in this hold, encoded after it without the lock
+                }
+            }
+            if (holds.Count < 3)
+            {
+                return;
+            }
+            holds.Add(-1);
+            for (int i = 0; i < 40_000; i += 3)
+            {
+                // Same length (written in place when no view holds the array), another length, removed, re-added.
+                hash.Set(Encoding.ASCII.GetBytes($"field-{i:D6}"), Encoding.ASCII.GetBytes($"VALUE-{i:D6}-" + new string('H', 30)));
+                hash.Set(Encoding.ASCII.GetBytes($"field-{i + 1:D6}"), "short"u8);
+                hash.Remove(Encoding.ASCII.GetBytes($"field-{i + 2:D6}"));
+                set.Remove(Encoding.ASCII.GetBytes($"member-{i:D6}-" + new string('s', 30)));
+            }
+            for (int i = 0; i < 30_000; i++)
+            {
+                hash.Set(Encoding.ASCII.GetBytes($"new-{i:D6}"), "n"u8); // into freed slots, then new chunks
+                set.Add(Encoding.ASCII.GetBytes($"new-{i:D6}"));
+            }
+            for (int i = 0; i < 40_000; i++)
+            {
+                drained.Remove(Encoding.ASCII.GetBytes($"d-{i:D6}")); // empty: its table starts over
+            }
+            drained.Set("after"u8, "drain"u8);
+        }, path =>
+        {
+            Assert.Contains(-1, holds); // all three were captured before the writes
+            Assert.True(CountMoreItemsRecords(path) >= 3 * 7, "the values are written in pieces");
+            MemoryStore loaded = Load(path, 3);
+            Assert.Equal(hashBefore, Items(Value(loaded, "hash")));
+            Assert.Equal(setBefore, Items(Value(loaded, "set")));
+            Assert.Equal(drainedBefore, Items(Value(loaded, "drained")));
+        });
+        Assert.Equal(40_000 - 13_333 + 1 + 30_000, hash.Count); // the live values took every write
+        Assert.Equal("VALUE-000000-" + new string('H', 30), Encoding.ASCII.GetString(hash.ValueAt(hash.Find("field-000000"u8))));
+        Assert.Equal(40_000 - 13_334 + 30_000, set.Count);
+        Assert.Equal(1, drained.Count);
+    }
+
+    [Fact]
     public async Task LargeValuesChangedBetweenTheirPiecesOrAheadOfTheWalkAreSavedAsTheyWereAtTheStart()
     {
         var store = new MemoryStore(16, TimeProvider.System);
@@ -126,9 +196,9 @@ public sealed class LargeValueSnapshotTests
         await SnapshotWalkTests.Snapshot(store, (db, first, end) =>
         {
             Database d = store[db];
-            foreach (string key in large.Where(k => k.StartsWith("list", StringComparison.Ordinal)))
+            foreach (string key in large.Where(k => !k.StartsWith("zset", StringComparison.Ordinal)))
             {
-                // A list captured by reference in this hold, changed before the walk encodes it.
+                // A list, hash or set captured by reference in this hold, changed before the walk encodes it.
                 int slot = d.Find(Encoding.ASCII.GetBytes(key), 0);
                 if (slot >= first && slot < end && changedAfterCapture.Add(key))
                 {
@@ -155,9 +225,9 @@ public sealed class LargeValueSnapshotTests
                 }
             }
             string held = KeyAt(d, first);
-            if (end != first + 1 || !large.Contains(held) || held.StartsWith("list", StringComparison.Ordinal))
+            if (end != first + 1 || !held.StartsWith("zset", StringComparison.Ordinal))
             {
-                return; // not a hold of a value in pieces (a list is encoded from its view, without the lock)
+                return; // not a hold of a value in pieces (lists, hashes and sets are encoded from views, without the lock)
             }
             int seen = piecesSeen[first] = piecesSeen.GetValueOrDefault(first) + 1;
             if (seen == 2)
@@ -166,8 +236,8 @@ public sealed class LargeValueSnapshotTests
             }
         }, path =>
         {
-            Assert.True(piecesSeen.Count >= 3, $"{piecesSeen.Count} large values were written in pieces");
-            Assert.True(changedAfterCapture.Count >= 2, "lists changed after their capture");
+            Assert.True(piecesSeen.Count >= 2, $"{piecesSeen.Count} sorted sets were written a piece per hold");
+            Assert.True(changedAfterCapture.Count >= 6, "lists, hashes and sets changed after their capture");
             Assert.All(piecesSeen.Values, holds => Assert.Equal(2, holds)); // changed at its second piece: the rest at once
             MemoryStore loaded = Load(path, expected.Count);
             foreach ((string key, List<string> items) in expected)
