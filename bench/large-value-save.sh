@@ -57,7 +57,9 @@ case $TYPE in
   set) WRITE=(-r $((ELEMENTS * 10)) sadd bigset "m:__rand_int__$PAD") ;;
   *) echo "LVS_TYPE is list, hash or set" >&2; exit 2 ;;
 esac
-printf "%-34s %-6s %7s %8s %8s %8s %9s %9s  (%s)\n" server flood pings p99_ms max_ms save_s rss_MB heap_MB "$TYPE"
+# gc_ms and gen2: the GC's pause time and gen2 collections during the BGSAVE (Cairn only).
+gc() { redis-cli -p $PORT info memory | tr -d '\r' | awk -F: '/^gc_pause_total_ms:/{p=$2} /^gc_gen2_collections:/{g=$2} END{print (p==""?"-":p), (g==""?"-":g)}'; }
+printf "%-34s %-6s %7s %8s %8s %8s %9s %9s %6s %5s  (%s)\n" server flood pings p99_ms max_ms save_s rss_MB heap_MB gc_ms gen2 "$TYPE"
 for server in "$@"; do
   for flood in no yes; do
     dir="$WORK/data"; rm -rf "$dir"; mkdir -p "$dir"
@@ -73,11 +75,14 @@ for server in "$@"; do
       taskset -c 0 redis-benchmark -p $PORT -c 20 -n 100000000 -P 16 -q "${WRITE[@]}" >/dev/null 2>&1 & fpid=$!
       sleep 1
     fi
+    read -r pause0 gen0 <<< "$(gc)"
     line=$(probe)
+    read -r pause1 gen1 <<< "$(gc)"
     [ -n "$fpid" ] && { kill "$fpid" 2>/dev/null; wait "$fpid" 2>/dev/null; }
     rss=$(awk '/VmRSS/{printf "%d", $2/1024}' /proc/$pid/status)
     heap=$(redis-cli -p $PORT info memory | tr -d '\r' | awk -F: '/^managed_heap_bytes:/{printf "%d", $2/1048576}')
-    printf "%-34s %-6s %s %9s %9s\n" "$(basename "$(dirname "$server")")/$(basename "$server")" $flood "$line" "$rss" "${heap:--}"
+    if [ "$pause0" = - ]; then dpause=-; dgen=-; else dpause=$((pause1 - pause0)); dgen=$((gen1 - gen0)); fi
+    printf "%-34s %-6s %s %9s %9s %6s %5s\n" "$(basename "$(dirname "$server")")/$(basename "$server")" $flood "$line" "$rss" "${heap:--}" "$dpause" "$dgen"
     kill $pid; wait $pid 2>/dev/null
   done
 done

@@ -138,6 +138,9 @@ public sealed class AofService : IDisposable
 
     public bool RewriteInProgress => _rewrite is { IsCompleted: false };
 
+    /// <summary>BGREWRITEAOF met a BGSAVE: the cron starts the rewrite when the save is over (Redis's aof_rewrite_scheduled).</summary>
+    public bool RewriteScheduled { get; private set; }
+
     public string LastRewriteStatus { get; private set; } = "ok";
 
     /// <summary>Creates the next incremental file and lists it in the manifest (durably) before any record goes there.</summary>
@@ -159,16 +162,23 @@ public sealed class AofService : IDisposable
     /// new records switch to it and a point-in-time snapshot of the data set starts as the new base. When the base is on
     /// disk the manifest becomes [base, new incremental] and the old files are deleted. Clients are never blocked and no
     /// write is lost: every write after the instant is in the new incremental file, every write before it in the old
-    /// ones (until the base replaces them) and in the base. REQUIRES: the store lock.
+    /// ones (until the base replaces them) and in the base. During a BGSAVE the rewrite is scheduled instead (one
+    /// background snapshot job at a time). REQUIRES: the store lock.
     /// </summary>
-    public bool TryStartRewrite()
+    public BackgroundStart TryStartRewrite()
     {
         if (RewriteInProgress)
         {
-            return false;
+            return BackgroundStart.AlreadyRunning;
         }
+        if (_server.Snapshots.InProgress)
+        {
+            RewriteScheduled = true;
+            return BackgroundStart.Scheduled;
+        }
+        RewriteScheduled = false;
         _rewrite = Task.Run(RunRewrite);
-        return true;
+        return BackgroundStart.Started;
     }
 
     private async Task RunRewrite()
@@ -237,12 +247,23 @@ public sealed class AofService : IDisposable
         }
     }
 
-    /// <summary>Cron: auto-aof-rewrite-percentage / auto-aof-rewrite-min-size.</summary>
+    /// <summary>Cron: a scheduled rewrite, or auto-aof-rewrite-percentage / auto-aof-rewrite-min-size, once no background
+    /// job is running.</summary>
     public void CheckAutoRewrite()
     {
+        if (_server.Snapshots.BackgroundJobRunning)
+        {
+            return;
+        }
+        if (RewriteScheduled)
+        {
+            _server.Logger.LogInformation("Background append only file rewriting started by the schedule");
+            TryStartRewrite();
+            return;
+        }
         int percentage = _server.Config.AutoAofRewritePercentage;
         long size = Writer.CurrentFileBytes;
-        if (percentage <= 0 || RewriteInProgress || size < _server.Config.AutoAofRewriteMinSizeBytes)
+        if (percentage <= 0 || size < _server.Config.AutoAofRewriteMinSizeBytes)
         {
             return;
         }

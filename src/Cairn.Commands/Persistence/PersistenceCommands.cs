@@ -2,7 +2,7 @@ using Cairn.Commands.Execution;
 
 namespace Cairn.Commands.Persistence;
 
-/// <summary>SAVE, BGSAVE, LASTSAVE.</summary>
+/// <summary>SAVE, BGSAVE, BGREWRITEAOF, LASTSAVE.</summary>
 internal static class PersistenceCommands
 {
     [Command("SAVE")]
@@ -44,17 +44,21 @@ internal static class PersistenceCommands
             ctx.SyntaxError();
             return;
         }
-        if (!ctx.Server.Snapshots.TryStartBackground())
+        switch (ctx.Server.Snapshots.TryStartBackground(schedule: ctx.ArgumentCount == 2))
         {
-            if (ctx.ArgumentCount == 2)
-            {
+            case BackgroundStart.Started:
+                ctx.Reply.WriteSimpleString("Background saving started");
+                break;
+            case BackgroundStart.Scheduled:
                 ctx.Reply.WriteSimpleString("Background saving scheduled");
-                return;
-            }
-            ctx.Error("ERR Background save already in progress");
-            return;
+                break;
+            case BackgroundStart.AlreadyRunning:
+                ctx.Error("ERR Background save already in progress");
+                break;
+            default:
+                ctx.Error("ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
+                break;
         }
-        ctx.Reply.WriteSimpleString("Background saving started");
     }
 
     [Command("BGREWRITEAOF")]
@@ -66,12 +70,18 @@ internal static class PersistenceCommands
             ctx.Error("ERR Background append only file rewriting is only available when appendonly is yes");
             return;
         }
-        if (!aof.TryStartRewrite())
+        switch (aof.TryStartRewrite())
         {
-            ctx.Error("ERR Background append only file rewriting already in progress");
-            return;
+            case BackgroundStart.Started:
+                ctx.Reply.WriteSimpleString("Background append only file rewriting started");
+                break;
+            case BackgroundStart.Scheduled:
+                ctx.Reply.WriteSimpleString("Background append only file rewriting scheduled"); // behind the running BGSAVE
+                break;
+            default:
+                ctx.Error("ERR Background append only file rewriting already in progress");
+                break;
         }
-        ctx.Reply.WriteSimpleString("Background append only file rewriting started");
     }
 
     [Command("LASTSAVE")]

@@ -9,6 +9,10 @@ namespace Cairn.Commands.Persistence;
 /// <summary>
 /// Snapshots of the data set ({dir}/{dbfilename}): SAVE, BGSAVE, LASTSAVE, the save &lt;seconds&gt; &lt;changes&gt; rules,
 /// and loading at start-up. Snapshots are fork-less point-in-time copies (<see cref="SnapshotJob"/>).
+/// A BGSAVE and an AOF rewrite never run at once (each is a background snapshot job, and a store has one set of write
+/// hooks): as in Redis, BGSAVE during a rewrite is refused unless SCHEDULE'd, then started by the cron when the rewrite
+/// is over, and the save rules wait for it too. SAVE and SHUTDOWN write a foreground snapshot, which needs no hooks and
+/// so runs even during a rewrite; SHUTDOWN abandons a running BGSAVE first (Redis kills its child).
 /// Thread safety: called under the store lock.
 /// </summary>
 public sealed class SnapshotService
@@ -16,6 +20,7 @@ public sealed class SnapshotService
     private readonly ServerContext _server;
     private readonly IFileSystem _fileSystem;
     private SnapshotJob? _running;
+    private SnapshotJob? _abandoned;
 
     public SnapshotService(ServerContext server, IFileSystem fileSystem)
     {
@@ -27,6 +32,12 @@ public sealed class SnapshotService
     public string Path => System.IO.Path.Combine(_server.Config.Dir, _server.Config.DbFilename).Replace('\\', '/');
 
     public bool InProgress => _running is not null && !_running.Completion.IsCompleted;
+
+    /// <summary>BGSAVE SCHEDULE met an AOF rewrite: the cron starts the save when it is over.</summary>
+    public bool Scheduled { get; private set; }
+
+    /// <summary>A background job of either kind (BGSAVE, AOF rewrite) is running; another must wait.</summary>
+    public bool BackgroundJobRunning => InProgress || _server.Aof?.RewriteInProgress == true;
 
     public long LastSaveUnixSeconds { get; private set; }
 
@@ -63,41 +74,66 @@ public sealed class SnapshotService
         return keys;
     }
 
-    /// <summary>Writes a snapshot now, holding the store lock throughout (SAVE, shutdown). Returns success.</summary>
+    /// <summary>
+    /// Writes a snapshot now, holding the store lock throughout (SAVE, SHUTDOWN, the exit). A BGSAVE still running is
+    /// abandoned first: it would otherwise rename an older snapshot over this one when it ends (waiting for it here,
+    /// under the lock its walk needs, would never end). Returns success. REQUIRES: the store lock.
+    /// </summary>
     public bool SaveNow()
     {
         if (InProgress)
         {
-            _running!.Completion.Wait();
+            _abandoned = _running;
+            _running!.Abandon();
+            _server.Logger.LogInformation("Background saving abandoned: a foreground save replaces it");
         }
+        Scheduled = false;
         _fileSystem.CreateDirectory(_server.Config.Dir);
         DirtyAtStart = _server.Store.Dirty;
         long started = _server.NowMilliseconds;
         SnapshotJob job = SnapshotJob.Start(_server.Store, _fileSystem, Path, background: false);
-        Finish(job.Completion.Result, started);
+        Finish(job, job.Completion.Result, started);
         return LastSucceeded;
     }
 
-    /// <summary>Starts a background snapshot. Returns false if one is already running. REQUIRES: the store lock.</summary>
-    public bool TryStartBackground()
+    /// <summary>
+    /// Starts a background snapshot (BGSAVE), or with <paramref name="schedule"/> schedules one behind a running AOF
+    /// rewrite. REQUIRES: the store lock.
+    /// </summary>
+    public BackgroundStart TryStartBackground(bool schedule = false)
     {
         if (InProgress)
         {
-            return false;
+            return BackgroundStart.AlreadyRunning;
         }
+        if (_server.Aof?.RewriteInProgress == true)
+        {
+            if (!schedule)
+            {
+                return BackgroundStart.OtherJobRunning;
+            }
+            Scheduled = true;
+            return BackgroundStart.Scheduled;
+        }
+        Scheduled = false;
         _fileSystem.CreateDirectory(_server.Config.Dir);
         DirtyAtStart = _server.Store.Dirty;
         long started = _server.NowMilliseconds;
         SnapshotJob job = SnapshotJob.Start(_server.Store, _fileSystem, Path);
         _running = job;
-        job.Completion.ContinueWith(t => Finish(t.Result, started), TaskScheduler.Default);
-        return true;
+        job.Completion.ContinueWith(t => Finish(job, t.Result, started), TaskScheduler.Default);
+        return BackgroundStart.Started;
     }
 
-    private void Finish(SnapshotResult result, long started)
+    private void Finish(SnapshotJob job, SnapshotResult result, long started)
     {
         using (_server.Store.Lock.EnterScope())
         {
+            if (ReferenceEquals(job, _abandoned))
+            {
+                _abandoned = null; // the foreground save that replaced it has set the status
+                return;
+            }
             LastSucceeded = result.Succeeded;
             LastDurationMilliseconds = _server.NowMilliseconds - started;
             if (result.Succeeded)
@@ -113,13 +149,24 @@ public sealed class SnapshotService
         }
     }
 
-    /// <summary>The job running now, if any (SAVE waits for it; SHUTDOWN too).</summary>
+    /// <summary>The job running now, if any.</summary>
     public Task? Running => InProgress ? _running!.Completion : null;
 
-    /// <summary>Cron: starts a background save when a "save seconds changes" rule is met.</summary>
+    /// <summary>Cron: starts a scheduled BGSAVE, or a background save when a "save seconds changes" rule is met, once no
+    /// background job is running.</summary>
     public void CheckSaveRules()
     {
-        if (InProgress || _server.Store.Dirty == 0)
+        if (BackgroundJobRunning)
+        {
+            return;
+        }
+        if (Scheduled)
+        {
+            _server.Logger.LogInformation("Background saving started by the schedule");
+            TryStartBackground();
+            return;
+        }
+        if (_server.Store.Dirty == 0)
         {
             return;
         }
@@ -136,4 +183,19 @@ public sealed class SnapshotService
             }
         }
     }
+}
+
+/// <summary>What <see cref="SnapshotService.TryStartBackground"/> did.</summary>
+public enum BackgroundStart
+{
+    Started,
+
+    /// <summary>A BGSAVE is already running.</summary>
+    AlreadyRunning,
+
+    /// <summary>An AOF rewrite is running, and no schedule was asked for.</summary>
+    OtherJobRunning,
+
+    /// <summary>An AOF rewrite is running; the save starts after it.</summary>
+    Scheduled,
 }

@@ -146,7 +146,7 @@ internal static class InfoCommand
                     Field(text, "aof_enabled", server.Aof is null ? 0 : 1);
                     Field(text, "aof_rewrite_in_progress", server.Aof?.RewriteInProgress == true ? 1 : 0);
                     Field(text, "aof_last_bgrewrite_status", server.Aof?.LastRewriteStatus ?? "ok");
-                    Field(text, "aof_rewrite_scheduled", 0);
+                    Field(text, "aof_rewrite_scheduled", server.Aof?.RewriteScheduled == true ? 1 : 0);
                     Field(text, "aof_last_write_status", server.Aof?.Writer.LastError is null ? "ok" : "err");
                     if (server.Aof is { } aof)
                     {

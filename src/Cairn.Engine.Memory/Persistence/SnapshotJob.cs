@@ -23,6 +23,9 @@ namespace Cairn.Engine.Memory.Persistence;
 /// arrays copy-on-write) and the walk encodes the view without the lock (<see cref="CapturedValue"/>). Large sorted sets
 /// (a B+tree) still go a piece per hold.
 /// The file is written to a temporary name, fsynced, and renamed into place, so a crash never leaves a partial snapshot.
+/// One background job at a time (the hooks and views are the store's; the services schedule BGSAVE and BGREWRITEAOF
+/// around each other). A foreground job (SAVE, SHUTDOWN) holds the lock from start to end, so it needs no hooks and takes
+/// no views: it can run while a background job is under way without touching that job's state.
 /// Thread safety: hooks run under the store lock; the walk takes the lock per range and encodes strings outside it.
 /// </summary>
 public sealed class SnapshotJob : IWriteTracker
@@ -84,10 +87,17 @@ public sealed class SnapshotJob : IWriteTracker
     private readonly CapturedStrings _captured = new(SlotsPerRange);
     private readonly List<(string Name, byte[] Data)> _aux;
     private readonly Action<int, int, int>? _afterCapture;
+    /// <summary>A background job (hooks attached, large values captured by reference), not SAVE's.</summary>
+    private readonly bool _background;
+    /// <summary>Set by <see cref="Abandon"/> (under the store lock): the walk gives up at its next hold.</summary>
+    private bool _abandoned;
+    /// <summary>Numbers the jobs of this process, so that two never share a temporary file.</summary>
+    private static long s_jobs;
 
-    private SnapshotJob(MemoryStore store, IFileSystem fileSystem, string path, long startedAtMilliseconds, Action<int, int, int>? afterCapture)
+    private SnapshotJob(MemoryStore store, IFileSystem fileSystem, string path, long startedAtMilliseconds, bool background, Action<int, int, int>? afterCapture)
     {
         _afterCapture = afterCapture;
+        _background = background;
         _store = store;
         _fileSystem = fileSystem;
         _path = path;
@@ -97,7 +107,11 @@ public sealed class SnapshotJob : IWriteTracker
         for (int i = 0; i < _states.Length; i++)
         {
             _states[i] = new DatabaseState(store[i].SlotLimit);
-            store[i].Tracker = this;
+            if (background)
+            {
+                Cairn.Primitives.Invariant.Require(store[i].Tracker is null, "one background snapshot at a time");
+                store[i].Tracker = this;
+            }
         }
     }
 
@@ -117,7 +131,7 @@ public sealed class SnapshotJob : IWriteTracker
     /// captured keys exactly then.</summary>
     internal static SnapshotJob Start(MemoryStore store, IFileSystem fileSystem, string path, bool background, Action<int, int, int>? afterCapture)
     {
-        var job = new SnapshotJob(store, fileSystem, path, store.NowMilliseconds, afterCapture);
+        var job = new SnapshotJob(store, fileSystem, path, store.NowMilliseconds, background, afterCapture);
         job.Completion = background
             ? Task.Factory.StartNew(() => job.Run(background: true), TaskCreationOptions.LongRunning)
             : Task.FromResult(job.Run(background: false));
@@ -126,7 +140,7 @@ public sealed class SnapshotJob : IWriteTracker
 
     private SnapshotResult Run(bool background)
     {
-        string temporary = _path + ".tmp-" + Environment.ProcessId;
+        string temporary = _path + ".tmp-" + Environment.ProcessId + "-" + Interlocked.Increment(ref s_jobs);
         long bytes = 0;
         if (background)
         {
@@ -160,6 +174,7 @@ public sealed class SnapshotJob : IWriteTracker
                         List<CapturedValue>? captured = null;
                         using (_store.Lock.EnterScope())
                         {
+                            ThrowIfAbandoned();
                             _captured.Close();
                             ReleaseEncodedValues();
                             if (_largeRest.Count > 0)
@@ -222,6 +237,7 @@ public sealed class SnapshotJob : IWriteTracker
                 }
                 using (_store.Lock.EnterScope())
                 {
+                    ThrowIfAbandoned();
                     _captured.Close();
                     // Each database's walk ended after its large value's last piece and after any rest a write left.
                     Cairn.Primitives.Invariant.Require(_large is null && _largeRest.Count == 0 && _pendingLarge.Count == 0 && _capturedValues.Count == 0, "snapshot ended with large values unwritten");
@@ -239,7 +255,11 @@ public sealed class SnapshotJob : IWriteTracker
                 bytes += chunk.WrittenCount;
                 file.Sync();
             }
-            _fileSystem.Rename(temporary, _path);
+            using (_store.Lock.EnterScope())
+            {
+                ThrowIfAbandoned(); // checked with the rename, so an abandoned job never replaces the file of the save after it
+                _fileSystem.Rename(temporary, _path);
+            }
             _fileSystem.SyncDirectory(Path.GetDirectoryName(_path) is { Length: > 0 } directory ? directory : ".");
             return new SnapshotResult(true, KeyCount, bytes, null);
         }
@@ -264,6 +284,34 @@ public sealed class SnapshotJob : IWriteTracker
             {
             }
             return new SnapshotResult(false, KeyCount, bytes, e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Stops a background job whose file must not replace the one a foreground save is about to write (SHUTDOWN during
+    /// a BGSAVE, as Redis kills its child): the hooks are detached and the views not yet encoded released now, and the
+    /// walk gives up at its next hold of the lock, deleting its temporary file without renaming it. What the walk is
+    /// encoding at this moment may change under it; it goes to that file only. REQUIRES: the store lock.
+    /// </summary>
+    public void Abandon()
+    {
+        _abandoned = true;
+        Detach();
+        _large = null;
+        _largeRest = [];
+        _pendingLarge = [];
+        foreach (CapturedValue value in _capturedValues)
+        {
+            value.Owner.EndSnapshotView(value.Shared);
+        }
+        _capturedValues = [];
+    }
+
+    private void ThrowIfAbandoned()
+    {
+        if (_abandoned)
+        {
+            throw new InvalidOperationException("the snapshot was abandoned for a foreground save");
         }
     }
 
@@ -298,9 +346,9 @@ public sealed class SnapshotJob : IWriteTracker
             {
                 _captured.Add(slot, data, stored as byte[], entry.KeyLength, entry.HasExpiry ? db.ExpiresAt(slot) : 0);
             }
-            else if (Capturable(stored) is { } value)
+            else if (_background && Capturable(stored) is { } value)
             {
-                Capture(db, slot, value);
+                Capture(db, slot, value); // a foreground job holds the lock throughout: it writes the value in pieces below
             }
             else if (AsLarge(db, slot, stored) is { } large)
             {
@@ -384,7 +432,7 @@ public sealed class SnapshotJob : IWriteTracker
     private void WriteSlot(Database db, int slot, ArrayBufferWriter<byte> output)
     {
         ref KeyEntry entry = ref db.EntryAt(slot);
-        if (Capturable(entry.Stored) is { } value)
+        if (_background && Capturable(entry.Stored) is { } value)
         {
             Capture(db, slot, value);
             return;
