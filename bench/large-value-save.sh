@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A BGSAVE of one large list: the longest and 99th-percentile PING during it (from a second connection, one PING at a
 # time), the BGSAVE's duration, and the server's RSS and GC figures after it; with an LPUSH flood on the same list during
-# the BGSAVE (a write to the value the snapshot is writing) and without. Compares Cairn builds, or Cairn and Redis.
+# the BGSAVE (a write to the value the snapshot is writing), with a light load of about a thousand such writes a second
+# (one at a time from one connection, 1 ms apart), and without. Compares Cairn builds, or Cairn and Redis.
 # Loopback port 23770 only; every server is started here and stopped by its PID. Pinned: server on CPU 1, clients on 0.
 #   bench/large-value-save.sh [elements=1320000] /path/to/cairn-or-redis-server [more servers...]
 # LVS_TYPE=hash or LVS_TYPE=set makes the value a hash (HSET of fields f:<random> with 64-byte values) or a set (SADD of
@@ -61,7 +62,7 @@ esac
 gc() { redis-cli -p $PORT info memory | tr -d '\r' | awk -F: '/^gc_pause_total_ms:/{p=$2} /^gc_gen2_collections:/{g=$2} END{print (p==""?"-":p), (g==""?"-":g)}'; }
 printf "%-34s %-6s %7s %8s %8s %8s %9s %9s %6s %5s  (%s)\n" server flood pings p99_ms max_ms save_s rss_MB heap_MB gc_ms gen2 "$TYPE"
 for server in "$@"; do
-  for flood in no yes; do
+  for flood in no light yes; do
     dir="$WORK/data"; rm -rf "$dir"; mkdir -p "$dir"
     if [[ "$(basename "$server")" == redis-server ]]; then
       ( cd "$dir" && exec taskset -c 1 "$server" --port $PORT --bind 127.0.0.1 --save "" --appendonly no --protected-mode no ) >"$WORK/server.log" 2>&1 &
@@ -74,6 +75,20 @@ for server in "$@"; do
     if [ $flood = yes ]; then
       taskset -c 0 redis-benchmark -p $PORT -c 20 -n 100000000 -P 16 -q "${WRITE[@]}" >/dev/null 2>&1 & fpid=$!
       sleep 1
+    elif [ $flood = light ]; then
+      taskset -c 0 python3 - "$PORT" "$TYPE" "$PAD" <<'PY' & fpid=$!
+import random, socket, sys, time
+port, kind, pad = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+s = socket.create_connection(("127.0.0.1", port)); s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+while True:
+    n = "%012d" % random.randrange(10 ** 9)
+    args = {"list": ["LPUSH", "mylist", "v" * 64], "hash": ["HSET", "bighash", "f:" + n, "v:" + n + pad],
+            "set": ["SADD", "bigset", "m:" + n + pad]}[kind]
+    s.sendall(("*%d\r\n" % len(args) + "".join("$%d\r\n%s\r\n" % (len(a), a) for a in args)).encode())
+    s.recv(100)
+    time.sleep(0.001)
+PY
+      sleep 0.5
     fi
     read -r pause0 gen0 <<< "$(gc)"
     line=$(probe)
