@@ -87,7 +87,7 @@ public sealed class CairnServer : IAsyncDisposable
                 // A loop without clients has no keys to prefetch: the prefetcher would only take the store lock for nothing
                 // whenever two peers' frames arrive in one turn.
                 _eventLoops[i] = new EpollLoop($"cairn-io-{i}", _logger, i < _clientLoops ? new ReadyKeysPrefetcher(_context) : null,
-                    () => _context.Config.EventLoopPollMicroseconds);
+                    () => _context.Store.BackgroundWalkRunning ? 0 : _context.Config.EventLoopPollMicroseconds);
             }
             PeerLinkLoop = new EpollLoopHost(_eventLoops[^1]);
             EpollLoop[] loops = _eventLoops;

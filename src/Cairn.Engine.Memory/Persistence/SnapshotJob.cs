@@ -145,6 +145,7 @@ public sealed class SnapshotJob : IWriteTracker
         if (background)
         {
             BackgroundThreadPriority.Lower(BackgroundNiceValue); // the job's own thread (LongRunning), gone when it ends
+            _store.CountBackgroundWalk(1);
         }
         try
         {
@@ -284,6 +285,13 @@ public sealed class SnapshotJob : IWriteTracker
             {
             }
             return new SnapshotResult(false, KeyCount, bytes, e.Message);
+        }
+        finally
+        {
+            if (background)
+            {
+                _store.CountBackgroundWalk(-1);
+            }
         }
     }
 

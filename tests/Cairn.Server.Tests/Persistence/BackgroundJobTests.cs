@@ -160,6 +160,32 @@ public sealed class BackgroundJobTests
         Assert.Empty(Directory.GetFiles(server.DataDirectory, "*.tmp-*")); // the abandoned job deleted its temporary file
     }
 
+    /// <summary>The event loops stop polling while a background walk runs (docs/threading.md): the store says when.</summary>
+    [Fact]
+    public async Task TheStoreKnowsWhenABackgroundWalkRuns()
+    {
+        await using var server = new TestServer(c => c.Save = "");
+        Fill(server);
+        Assert.False(server.Context.Store.BackgroundWalkRunning);
+        using (server.Context.Store.Lock.EnterScope())
+        {
+            Assert.Equal(Cairn.Commands.Persistence.BackgroundStart.Started, server.Context.Snapshots.TryStartBackground());
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!server.Context.Store.BackgroundWalkRunning)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the walk never started"); // it counts itself before it needs the lock
+                Thread.Yield();
+            }
+        }
+        await (server.Context.Snapshots.Running ?? Task.CompletedTask).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.False(server.Context.Store.BackgroundWalkRunning);
+        using (server.Context.Store.Lock.EnterScope())
+        {
+            Assert.True(server.Context.Snapshots.SaveNow()); // a foreground save is no background walk
+            Assert.False(server.Context.Store.BackgroundWalkRunning);
+        }
+    }
+
     private static void Fill(TestServer server)
     {
         using RawClient client = server.Raw();
