@@ -133,16 +133,16 @@ public sealed class SnapshotJob : IWriteTracker
     {
         var job = new SnapshotJob(store, fileSystem, path, store.NowMilliseconds, background, afterCapture);
         job.Completion = background
-            ? Task.Factory.StartNew(() => job.Run(background: true), TaskCreationOptions.LongRunning)
-            : Task.FromResult(job.Run(background: false));
+            ? Task.Factory.StartNew(job.Run, TaskCreationOptions.LongRunning)
+            : Task.FromResult(job.Run());
         return job;
     }
 
-    private SnapshotResult Run(bool background)
+    private SnapshotResult Run()
     {
         string temporary = _path + ".tmp-" + Environment.ProcessId + "-" + Interlocked.Increment(ref s_jobs);
         long bytes = 0;
-        if (background)
+        if (_background)
         {
             BackgroundThreadPriority.Lower(BackgroundNiceValue); // the job's own thread (LongRunning), gone when it ends
             _store.CountBackgroundWalk(1);
@@ -269,13 +269,8 @@ public sealed class SnapshotJob : IWriteTracker
             using (_store.Lock.EnterScope())
             {
                 _captured.Abandon();
-                _large = null;
-                _largeRest = [];
-                _pendingLarge = [];
-                _encodedValues.AddRange(_capturedValues);
-                _capturedValues = [];
+                DropUnwritten();
                 ReleaseEncodedValues();
-                Detach();
             }
             try
             {
@@ -288,7 +283,7 @@ public sealed class SnapshotJob : IWriteTracker
         }
         finally
         {
-            if (background)
+            if (_background)
             {
                 _store.CountBackgroundWalk(-1);
             }
@@ -304,6 +299,14 @@ public sealed class SnapshotJob : IWriteTracker
     public void Abandon()
     {
         _abandoned = true;
+        DropUnwritten();
+    }
+
+    /// <summary>The job will write nothing more: detaches its hooks, drops what they and the walk left unwritten, and
+    /// releases the views not yet taken by the walk (those it took it releases itself, on its own thread). REQUIRES: the
+    /// store lock.</summary>
+    private void DropUnwritten()
+    {
         Detach();
         _large = null;
         _largeRest = [];
@@ -354,9 +357,9 @@ public sealed class SnapshotJob : IWriteTracker
             {
                 _captured.Add(slot, data, stored as byte[], entry.KeyLength, entry.HasExpiry ? db.ExpiresAt(slot) : 0);
             }
-            else if (_background && Capturable(stored) is { } value)
+            else if (Capturable(stored) is { } value)
             {
-                Capture(db, slot, value); // a foreground job holds the lock throughout: it writes the value in pieces below
+                Capture(db, slot, value);
             }
             else if (AsLarge(db, slot, stored) is { } large)
             {
@@ -388,9 +391,10 @@ public sealed class SnapshotJob : IWriteTracker
     }
 
     /// <summary>The value, when it is to be captured by reference rather than serialised under the lock: over a piece,
-    /// with a snapshot view (a quicklist, a hash table); else null.</summary>
-    private static DataObject? Capturable(object? value) =>
-        value is DataObject { HasSnapshotView: true, MemoryUsageBytes: > PieceBytes } collection ? collection : null;
+    /// with a snapshot view (a quicklist, a hash table), met by a background job (a foreground one holds the lock
+    /// throughout and writes it in pieces); else null.</summary>
+    private DataObject? Capturable(object? value) =>
+        _background && value is DataObject { HasSnapshotView: true, MemoryUsageBytes: > PieceBytes } collection ? collection : null;
 
     /// <summary>Takes a view of a large value for the walk to encode without the lock; its key is counted now.
     /// REQUIRES: the store lock.</summary>
@@ -440,7 +444,7 @@ public sealed class SnapshotJob : IWriteTracker
     private void WriteSlot(Database db, int slot, ArrayBufferWriter<byte> output)
     {
         ref KeyEntry entry = ref db.EntryAt(slot);
-        if (_background && Capturable(entry.Stored) is { } value)
+        if (Capturable(entry.Stored) is { } value)
         {
             Capture(db, slot, value);
             return;

@@ -45,6 +45,14 @@ public sealed class SetObject : DataObject
         }
     }
 
+    /// <summary>A snapshot's view of a hashtable set: <paramref name="map"/> is the set's table shared.</summary>
+    private SetObject(BytesMap<byte> map, long memoryBytes)
+    {
+        _encoding = SetEncoding.Hashtable;
+        _map = map;
+        _memoryBytes = memoryBytes;
+    }
+
     /// <summary>An empty set that starts as an intset (the result sets of SUNIONSTORE and friends start so).</summary>
     public static SetObject CreateIntset() => new(SetEncoding.Intset, 0);
 
@@ -309,7 +317,7 @@ public sealed class SetObject : DataObject
 
     /// <summary>The view of a hashtable set: its slot chunks shared (<see cref="BytesMap{TValue}.Share"/>), no member copied.</summary>
     public override DataObject BeginSnapshotView(SharedArrays shared) =>
-        new SetObject(SetEncoding.Intset, 0) { _encoding = SetEncoding.Hashtable, _map = _map!.Share(shared), _memoryBytes = _memoryBytes };
+        new SetObject(_map!.Share(shared), _memoryBytes);
 
     public override void EndSnapshotView(SharedArrays shared) => _map?.Unshare(shared);
 
