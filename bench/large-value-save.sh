@@ -5,9 +5,10 @@
 # (one at a time from one connection, 1 ms apart), and without. Compares Cairn builds, or Cairn and Redis.
 # Loopback port 23770 only; every server is started here and stopped by its PID. Pinned: server on CPU 1, clients on 0.
 #   bench/large-value-save.sh [elements=1320000] /path/to/cairn-or-redis-server [more servers...]
-# LVS_TYPE=hash or LVS_TYPE=set makes the value a hash (HSET of fields f:<random> with 64-byte values) or a set (SADD of
-# 64-byte members) instead, filled and flooded with random names from ten times as many as the elements asked for (so
-# about a tenth of the flood's writes hit a field or member already there).
+# LVS_TYPE=hash, set or zset makes the value a hash (HSET of fields f:<random> with 64-byte values), a set (SADD of
+# 64-byte members) or a sorted set (ZADD of 64-byte members, the score random too) instead, filled and flooded with random
+# names from ten times as many as the elements asked for (so about a tenth of the flood's writes hit a field or member
+# already there: a sorted set's moves to a new score).
 set -u
 ELEMENTS=1320000
 TYPE=${LVS_TYPE:-list}
@@ -56,7 +57,8 @@ case $TYPE in
   list) WRITE=(-d 64 -t lpush) ;;
   hash) WRITE=(-r $((ELEMENTS * 10)) hset bighash "f:__rand_int__" "v:__rand_int__$PAD") ;;
   set) WRITE=(-r $((ELEMENTS * 10)) sadd bigset "m:__rand_int__$PAD") ;;
-  *) echo "LVS_TYPE is list, hash or set" >&2; exit 2 ;;
+  zset) WRITE=(-r $((ELEMENTS * 10)) zadd bigzset __rand_int__ "m:__rand_int__$PAD") ;;
+  *) echo "LVS_TYPE is list, hash, set or zset" >&2; exit 2 ;;
 esac
 # gc_ms and gen2: the GC's pause time and gen2 collections during the BGSAVE (Cairn only).
 gc() { redis-cli -p $PORT info memory | tr -d '\r' | awk -F: '/^gc_pause_total_ms:/{p=$2} /^gc_gen2_collections:/{g=$2} END{print (p==""?"-":p), (g==""?"-":g)}'; }
@@ -83,7 +85,7 @@ s = socket.create_connection(("127.0.0.1", port)); s.setsockopt(socket.IPPROTO_T
 while True:
     n = "%012d" % random.randrange(10 ** 9)
     args = {"list": ["LPUSH", "mylist", "v" * 64], "hash": ["HSET", "bighash", "f:" + n, "v:" + n + pad],
-            "set": ["SADD", "bigset", "m:" + n + pad]}[kind]
+            "set": ["SADD", "bigset", "m:" + n + pad], "zset": ["ZADD", "bigzset", n, "m:" + n + pad]}[kind]
     s.sendall(("*%d\r\n" % len(args) + "".join("$%d\r\n%s\r\n" % (len(a), a) for a in args)).encode())
     s.recv(100)
     time.sleep(0.001)

@@ -97,20 +97,8 @@ internal abstract class ChainedTable<TSlot> where TSlot : struct, IChainedSlot
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected ref TSlot WritableSlotAt(int index)
     {
-        if (_shared is not null)
-        {
-            CopyIfShared(index >> ChunkShift);
-        }
+        _shared?.CopyIfHeld(ref _chunks[index >> ChunkShift]);
         return ref SlotAt(index);
-    }
-
-    private void CopyIfShared(int chunk)
-    {
-        TSlot[] slots = _chunks[chunk];
-        if (_shared!.Contains(slots))
-        {
-            _chunks[chunk] = (TSlot[])slots.Clone();
-        }
     }
 
     /// <summary>The slot index of <paramref name="key"/>, or -1.</summary>

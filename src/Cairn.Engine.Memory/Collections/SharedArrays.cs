@@ -13,4 +13,14 @@ public sealed class SharedArrays
     public void Add(Array array) => _arrays.Add(array);
 
     public bool Contains(Array array) => _arrays.Contains(array);
+
+    /// <summary>Replaces <paramref name="array"/> with a private copy when a view holds it: what a value does before it
+    /// writes into one of its arrays.</summary>
+    public void CopyIfHeld<T>(ref T[] array)
+    {
+        if (_arrays.Contains(array))
+        {
+            array = (T[])array.Clone();
+        }
+    }
 }

@@ -35,7 +35,7 @@ public abstract class DataObject
     /// <summary>
     /// Whether a snapshot can read this value on its own thread through <see cref="BeginSnapshotView"/> instead of
     /// serialising it under the store lock: true for values kept in arrays that can be shared and copied on write (a
-    /// quicklist's chunks, a hash table's slot chunks).
+    /// quicklist's chunks, a hash table's slot chunks, a sorted set tree's element chunks).
     /// </summary>
     public virtual bool HasSnapshotView => false;
 

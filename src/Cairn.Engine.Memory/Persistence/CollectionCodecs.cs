@@ -12,7 +12,7 @@ namespace Cairn.Engine.Memory.Persistence;
 /// <summary>
 /// Snapshot codecs of the collection types (docs/formats/snapshot.md): a varint element count, then the elements as
 /// varint-length-prefixed bytes (a hash: field then value; a sorted set: the score as an IEEE double, little-endian,
-/// then the member). Loading rebuilds values through the types' own APIs, so encodings follow the current thresholds.
+/// then the member, in any order). Loading rebuilds values through the types' own APIs, so encodings follow the current thresholds.
 /// A value may be split across its key record and more-items records (<see cref="ICollectionCodec"/>); each part is a
 /// count and that many items, so a whole value written at once is the one-part case.
 /// </summary>
@@ -256,26 +256,25 @@ internal static class CollectionCodecs
     {
         public override DataType Type => DataType.SortedSet;
 
-        /// <summary>The cursor is a rank.</summary>
+        /// <summary>The cursor is a position (<see cref="SortedSetObject.NextPosition"/>): a tree's elements go in id
+        /// order, not score order (a snapshot's view of the tree has elements only); the reader sorts them.</summary>
         public override int WriteItems(object value, ref long cursor, IBufferWriter<byte> output, int budgetBytes, out bool done)
         {
             var set = (SortedSetObject)value;
             int written = 0;
-            if (cursor < set.Length)
+            long bytes = 0;
+            int p = set.NextPosition((int)cursor);
+            for (; p >= 0 && bytes < budgetBytes; p = set.NextPosition(p + 1))
             {
-                long bytes = 0;
-                SortedSetObject.Walker walker = set.Walk(cursor, reverse: false);
-                while (bytes < budgetBytes && walker.MoveNext())
-                {
-                    Span<byte> score = output.GetSpan(8);
-                    BinaryPrimitives.WriteDoubleLittleEndian(score, walker.Current.Score);
-                    output.Advance(8);
-                    bytes += 8 + WriteBytes(output, walker.Current.Member);
-                    written++;
-                }
+                SortedSetEntry entry = set.EntryAtPosition(p);
+                Span<byte> score = output.GetSpan(8);
+                BinaryPrimitives.WriteDoubleLittleEndian(score, entry.Score);
+                output.Advance(8);
+                bytes += 8 + WriteBytes(output, entry.Member);
+                written++;
             }
-            cursor += written;
-            done = cursor >= set.Length;
+            done = p < 0;
+            cursor = done ? int.MaxValue : p;
             return written;
         }
 
@@ -309,6 +308,6 @@ internal static class CollectionCodecs
             RequireEnd(data, pos);
         }
 
-        public override object FinishRead(object partial) => SortedSetObject.FromEntries((List<SortedSetEntry>)partial);
+        public override object FinishRead(object partial) => SortedSetObject.Load((List<SortedSetEntry>)partial);
     }
 }

@@ -18,10 +18,11 @@ namespace Cairn.Engine.Memory.Persistence;
 /// A large collection (<see cref="PieceBytes"/>) is serialised in pieces, one per hold of the lock: its key record, then
 /// more-items records, with nothing between them in the file. A write to it before its last piece first writes the rest
 /// (<see cref="_largeRest"/>). Serialising a whole 88 MB list under the lock stopped every client for 1-3 s and took
-/// several times the list's size in buffers. A large list, hash or set (a quicklist or a hash table) is not serialised
-/// under the lock at all: the walk or a write hook takes a view of it (<see cref="DataObject.BeginSnapshotView"/>, its
-/// arrays copy-on-write) and the walk encodes the view without the lock (<see cref="CapturedValue"/>). Large sorted sets
-/// (a B+tree) still go a piece per hold.
+/// several times the list's size in buffers. In a background job a large list, hash, set or sorted set (a quicklist, a
+/// hash table, a B+tree's element slab) is not serialised under the lock at all: the walk or a write hook takes a view of
+/// it (<see cref="DataObject.BeginSnapshotView"/>, its arrays copy-on-write) and the walk encodes the view without the
+/// lock (<see cref="CapturedValue"/>). Pieces remain for what has no view: a foreground job's values, and compact
+/// encodings past 256 KB (only under raised listpack limits).
 /// The file is written to a temporary name, fsynced, and renamed into place, so a crash never leaves a partial snapshot.
 /// One background job at a time (the hooks and views are the store's; the services schedule BGSAVE and BGREWRITEAOF
 /// around each other). A foreground job (SAVE, SHUTDOWN) holds the lock from start to end, so it needs no hooks and takes
@@ -391,8 +392,8 @@ public sealed class SnapshotJob : IWriteTracker
     }
 
     /// <summary>The value, when it is to be captured by reference rather than serialised under the lock: over a piece,
-    /// with a snapshot view (a quicklist, a hash table), met by a background job (a foreground one holds the lock
-    /// throughout and writes it in pieces); else null.</summary>
+    /// with a snapshot view (a quicklist, a hash table, a sorted set's tree), met by a background job (a foreground one
+    /// holds the lock throughout and writes it in pieces); else null.</summary>
     private DataObject? Capturable(object? value) =>
         _background && value is DataObject { HasSnapshotView: true, MemoryUsageBytes: > PieceBytes } collection ? collection : null;
 

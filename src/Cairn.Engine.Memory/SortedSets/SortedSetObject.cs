@@ -57,7 +57,15 @@ public sealed class SortedSetObject : DataObject
     /// Builds a set from entries with distinct members, in any order (STORE results). It is a listpack when it fits the
     /// limits (Redis's zsetConvertToListpackIfNeeded). Sorts <paramref name="entries"/> in place.
     /// </summary>
-    public static SortedSetObject FromEntries(List<SortedSetEntry> entries)
+    public static SortedSetObject FromEntries(List<SortedSetEntry> entries) => Build(entries, rejectDuplicates: false);
+
+    /// <summary>
+    /// As <see cref="FromEntries"/>, for entries read from a file (a snapshot writes a large set in its element slab's
+    /// order): a member given twice is damage, an <see cref="InvalidDataException"/>, never a set with a broken index.
+    /// </summary>
+    public static SortedSetObject Load(List<SortedSetEntry> entries) => Build(entries, rejectDuplicates: true);
+
+    private static SortedSetObject Build(List<SortedSetEntry> entries, bool rejectDuplicates)
     {
         entries.Sort(static (a, b) => SortedSetEntry.Compare(a.Score, a.Member, b.Score, b.Member));
         int longest = 0;
@@ -68,9 +76,30 @@ public sealed class SortedSetObject : DataObject
         bool listpack = entries.Count <= SortedSetEncodingLimits.MaxListpackEntries
             && longest <= SortedSetEncodingLimits.MaxListpackValueBytes;
         var set = new SortedSetObject(listpack, entries.Count);
+        // A listpack has no index to ask (and may be long under raised limits).
+        HashSet<byte[]>? seen = rejectDuplicates && listpack ? new(entries.Count, ByteArrayComparer.Instance) : null;
         foreach (SortedSetEntry entry in entries)
         {
-            set.AppendOrInsert(entry.Score, entry.Member);
+            if (!rejectDuplicates)
+            {
+                set.AppendOrInsert(entry.Score, entry.Member);
+            }
+            else if (set._tree is { } tree)
+            {
+                if (tree.Find(entry.Member, out int hash) != 0)
+                {
+                    throw new InvalidDataException("duplicate sorted set member");
+                }
+                set.TreeAdd(entry.Score, entry.Member, hash);
+            }
+            else
+            {
+                if (!seen!.Add(entry.Member))
+                {
+                    throw new InvalidDataException("duplicate sorted set member");
+                }
+                set.ListInsert(entry.Score, entry.Member);
+            }
         }
         return set;
     }
@@ -268,6 +297,35 @@ public sealed class SortedSetObject : DataObject
     public override void PrefetchMembers(ReadOnlySpan<int> hashes) => _tree?.PrefetchMembers(hashes);
 
     public override bool HasMemberTable => _tree is not null;
+
+    /// <summary>A tree: its element chunks can be shared with a snapshot.</summary>
+    public override bool HasSnapshotView => _tree is not null;
+
+    /// <summary>The view of a tree-encoded set: its element chunks shared (<see cref="SortedSetTree.Share"/>), no member
+    /// copied. It answers <see cref="Length"/>, <see cref="NextPosition"/> and <see cref="EntryAtPosition"/> only.</summary>
+    public override DataObject BeginSnapshotView(Collections.SharedArrays shared) =>
+        new SortedSetObject(_tree!.Share(shared), _memoryBytes);
+
+    public override void EndSnapshotView(Collections.SharedArrays shared) => _tree?.Unshare(shared);
+
+    /// <summary>
+    /// The first position from <paramref name="position"/> on, or -1 past the last: a listpack's index (ascending
+    /// order) or a tree's element id (the element slab's order, which is not the set's; ids stay put while their
+    /// elements live). What a snapshot iterates: positions need no walk of the tree, so a view can be read.
+    /// </summary>
+    public int NextPosition(int position)
+    {
+        if (_entries is not null)
+        {
+            return position < _entries.Count ? position : -1;
+        }
+        int id = _tree!.NextLive(position);
+        return id != 0 ? id : -1;
+    }
+
+    /// <summary>The element at a position <see cref="NextPosition"/> returned.</summary>
+    public SortedSetEntry EntryAtPosition(int position) =>
+        _entries is not null ? _entries[position] : new SortedSetEntry(_tree!.MemberOf(position), _tree.ScoreOf(position));
 
     public override DataObject Clone()
     {

@@ -30,8 +30,12 @@ namespace Cairn.Engine.Memory.SortedSets;
 /// a new last one), an inner root at least two children; a leaf entry's score is its element's score; every live
 /// element is in exactly one leaf slot and in the index. Leaf 0, inner node 0 and element 0 are never used (0 = none).
 /// Arrays only grow while the tree is non-empty (no compaction: it would renumber ids under a scan in progress); a
-/// drained tree starts over small. Thread safety: none; the store lock serialises access (the path scratch arrays are per
-/// instance for that reason).
+/// drained tree starts over small.
+/// A snapshot can read the elements on its own thread (<see cref="Share"/>): until it is done (<see cref="Unshare"/>)
+/// the element chunks it holds are copy-on-write (an insert, a removal or a score change first gives the element's chunk
+/// a private copy; leaves, inner nodes and the index, which a view never reads, are written in place).
+/// Thread safety: none; the store lock serialises access (the path scratch arrays are per instance for that reason). A
+/// view is read by one other thread while its tree changes.
 /// </summary>
 internal sealed class SortedSetTree
 {
@@ -83,6 +87,9 @@ internal sealed class SortedSetTree
     private int _height;
     private int _count;
 
+    /// <summary>The element chunks a snapshot's view reads, or null.</summary>
+    private SharedArrays? _shared;
+
     /// <summary>A tree with room for about <paramref name="capacity"/> elements before its arrays grow.</summary>
     public SortedSetTree(int capacity)
     {
@@ -130,7 +137,7 @@ internal sealed class SortedSetTree
     public int Insert(double score, byte[] member, int hash)
     {
         int id = AllocateElement();
-        ref SortedSetElement element = ref Element(id);
+        ref SortedSetElement element = ref WritableElement(id);
         element.Member = member;
         element.Score = score;
         element.Hash = hash;
@@ -183,7 +190,7 @@ internal sealed class SortedSetTree
     public void UpdateScore(int id, double newScore)
     {
         int leaf = FindEntry(id, out int index);
-        ref SortedSetElement element = ref Element(id);
+        ref SortedSetElement element = ref WritableElement(id);
         byte[] member = element.Member!;
         int n = _leafCount[leaf];
         Span<double> scores = LeafScores(leaf);
@@ -388,8 +395,40 @@ internal sealed class SortedSetTree
         return id >= _elementLimit ? 0 : id;
     }
 
+    /// <summary>The first live element id from <paramref name="id"/> on, or 0 when there is none (ids ascending: the
+    /// slab's order, not the set's).</summary>
+    public int NextLive(int id)
+    {
+        for (id = Math.Max(id, 1); id < _elementLimit; id++)
+        {
+            if (Element(id).Member is not null)
+            {
+                return id;
+            }
+        }
+        return 0;
+    }
+
     /// <summary>A deep copy sharing the member arrays (they are never changed in place), with the same ids.</summary>
     public SortedSetTree Clone() => new(this);
+
+    /// <summary>
+    /// A view of the elements as they are now, for a snapshot to read on another thread while this tree goes on changing:
+    /// it holds the element chunks, which join <paramref name="shared"/> and stay as they are (see the class) until
+    /// <see cref="Unshare"/>. A view has elements only (no leaves, inner nodes or index): it answers <see cref="Length"/>,
+    /// <see cref="NextLive"/>, <see cref="MemberOf"/> and <see cref="ScoreOf"/>, nothing else, and is never changed.
+    /// REQUIRES: no other view of this tree open.
+    /// </summary>
+    public SortedSetTree Share(SharedArrays shared) => new(this, shared);
+
+    /// <summary>The snapshot is done with the view taken for <paramref name="shared"/>.</summary>
+    public void Unshare(SharedArrays shared)
+    {
+        if (ReferenceEquals(_shared, shared))
+        {
+            _shared = null;
+        }
+    }
 
     /// <summary>Checks every invariant in O(n + slots) and throws on the first broken one (for tests and debugging).</summary>
     internal void CheckInvariants()
@@ -433,6 +472,15 @@ internal sealed class SortedSetTree
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ref SortedSetElement Element(int id) => ref _elements[id >> SlotChunks.Shift][id & SlotChunks.Mask];
+
+    /// <summary>Element <paramref name="id"/> for a write: its chunk gets a private copy first when a snapshot's view
+    /// holds it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref SortedSetElement WritableElement(int id)
+    {
+        _shared?.CopyIfHeld(ref _elements[id >> SlotChunks.Shift]);
+        return ref Element(id);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Span<double> LeafScores(int leaf)
@@ -962,6 +1010,34 @@ internal sealed class SortedSetTree
         _count = source._count;
     }
 
+    private SortedSetTree(SortedSetTree source, SharedArrays shared)
+    {
+        Invariant.Require(source._shared is null, "a sorted set is shared with one snapshot at a time");
+        _elements = (SortedSetElement[][])source._elements.Clone();
+        foreach (SortedSetElement[]? chunk in _elements)
+        {
+            if (chunk is not null)
+            {
+                shared.Add(chunk);
+            }
+        }
+        _elementCapacity = source._elementCapacity;
+        _elementLimit = source._elementLimit;
+        _count = source._count;
+        _index = null!; // a view is never searched
+        _leafScores = [];
+        _leafIds = [];
+        _leafCount = [];
+        _leafNext = [];
+        _leafPrevious = [];
+        _innerSize = [];
+        _innerChildren = [];
+        _innerCounts = [];
+        _innerScores = [];
+        _innerMembers = [];
+        source._shared = shared;
+    }
+
     /// <summary>Empty: one empty leaf as the root; the inner arrays released.</summary>
     private void Clear()
     {
@@ -1005,8 +1081,9 @@ internal sealed class SortedSetTree
         if (_freeElement != 0)
         {
             int reused = _freeElement;
-            _freeElement = Element(reused).NextFree;
-            Element(reused).NextFree = 0;
+            ref SortedSetElement element = ref WritableElement(reused);
+            _freeElement = element.NextFree;
+            element.NextFree = 0;
             return reused;
         }
         if (_elementLimit == _elementCapacity)
@@ -1025,7 +1102,7 @@ internal sealed class SortedSetTree
     /// <summary>Frees a live element (its leaf entry is removed separately) and drops it from the index.</summary>
     private void FreeElement(int id)
     {
-        ref SortedSetElement element = ref Element(id);
+        ref SortedSetElement element = ref WritableElement(id);
         _index.Remove(id, element.Hash, _elements);
         element = default;
         element.NextFree = _freeElement;

@@ -10,15 +10,20 @@ using Cairn.Engine.Memory.Persistence;
 using Cairn.Engine.Memory.Sets;
 using Cairn.Engine.Memory.SortedSets;
 using Cairn.Primitives.FileSystem;
+using Cairn.Server.Tests.Infrastructure;
 
 namespace Cairn.Server.Tests.Persistence;
 
 /// <summary>
-/// A large collection is written to a snapshot a piece per hold of the store lock: its key record, then more-items
-/// records (docs/formats/snapshot.md). Every type round-trips through pieces, a value changed between its pieces is saved
-/// as it was at the snapshot's start, nothing lands between a value's records, and a reader rejects stray pieces. Large
-/// values through a server's SAVE, AOF and AOF rewrite: CollectionPersistenceTests.
+/// A large collection is written to a snapshot in pieces: its key record, then more-items records
+/// (docs/formats/snapshot.md). A list, hash, set or sorted set in its full encoding is captured by reference and encoded
+/// without the lock, its arrays copy-on-write; anything else (here: sorted sets kept as listpacks under raised limits)
+/// goes a piece per hold of the store lock. Every type round-trips, a value changed after its capture or between its
+/// pieces is saved as it was at the snapshot's start, nothing lands between a value's records, and a reader rejects
+/// stray pieces. Large values through a server's SAVE, AOF and AOF rewrite: CollectionPersistenceTests. In the
+/// process-wide settings collection because some tests raise the sorted sets' listpack limits.
 /// </summary>
+[Collection(ProcessWideSettingsCollection.Name)]
 public sealed class LargeValueSnapshotTests
 {
     /// <summary>Each collection below is a few times the walk's piece (256 KB) in MEMORY USAGE.</summary>
@@ -27,13 +32,15 @@ public sealed class LargeValueSnapshotTests
     [Fact]
     public async Task TheWalkReleasesTheLockBetweenALargeValuesPieces()
     {
+        using var limits = new RaisedListpackLimits();
         var store = new MemoryStore(16, TimeProvider.System);
         var entries = new List<SortedSetEntry>();
         for (int i = 0; i < 40_000; i++)
         {
             entries.Add(new SortedSetEntry(Encoding.ASCII.GetBytes($"member-{i:D6}-" + new string('z', 30)), i * 0.25));
-        } // about 2 MB of items, in pieces of 256 KB (a sorted set has no snapshot view: it goes a piece per hold)
+        } // about 2 MB of items, in pieces of 256 KB (a listpack has no snapshot view: it goes a piece per hold)
         SortedSetObject zset = SortedSetObject.FromEntries(entries);
+        Assert.True(zset.IsListpack);
         int slot = store[0].Add("big"u8.ToArray(), zset, 0);
         var holds = 0;
         await SnapshotWalkTests.Snapshot(store, (db, first, end) =>
@@ -162,8 +169,73 @@ public sealed class LargeValueSnapshotTests
     }
 
     [Fact]
+    public async Task ALargeSortedSetIsCapturedByReferenceAndItsElementChunksAreCopiedOnWrite()
+    {
+        var store = new MemoryStore(16, TimeProvider.System);
+        var entries = new List<SortedSetEntry>();
+        var drainedEntries = new List<SortedSetEntry>();
+        for (int i = 0; i < 40_000; i++)
+        {
+            entries.Add(new SortedSetEntry(Encoding.ASCII.GetBytes($"member-{i:D6}-" + new string('z', 30)), i * 0.25));
+            drainedEntries.Add(new SortedSetEntry(Encoding.ASCII.GetBytes($"d-{i:D6}-" + new string('d', 30)), -i));
+        }
+        SortedSetObject zset = SortedSetObject.FromEntries(entries);
+        SortedSetObject drained = SortedSetObject.FromEntries(drainedEntries);
+        Assert.False(zset.IsListpack);
+        Database db0 = store[0];
+        int zsetSlot = db0.Add("zset"u8.ToArray(), zset, 0);
+        int drainedSlot = db0.Add("drained"u8.ToArray(), drained, 0);
+        List<string> zsetBefore = Items(zset);
+        List<string> drainedBefore = Items(drained);
+        var holds = new HashSet<int>();
+        await SnapshotWalkTests.Snapshot(store, (db, first, end) =>
+        {
+            Database d = store[db];
+            foreach (int slot in new[] { zsetSlot, drainedSlot })
+            {
+                if (slot >= first && slot < end && holds.Add(slot))
+                {
+                    d.Tracker?.BeforeChange(d, slot); // captured in this hold, encoded after it without the lock
+                }
+            }
+            if (holds.Count < 2 || !holds.Add(-1))
+            {
+                return; // not both captured yet, or the writes are done
+            }
+            for (int i = 0; i < 30_000; i += 3)
+            {
+                // A score moved within its leaf and across the set, a member removed (its id freed).
+                zset.Add(i * 0.25 + 0.01, Encoding.ASCII.GetBytes($"member-{i:D6}-" + new string('z', 30)), ZAddFlags.None, out _);
+                zset.Add(-i, Encoding.ASCII.GetBytes($"member-{i + 1:D6}-" + new string('z', 30)), ZAddFlags.None, out _);
+                zset.Remove(Encoding.ASCII.GetBytes($"member-{i + 2:D6}-" + new string('z', 30)));
+            }
+            zset.RemoveRankRange(20_000, 24_999); // a run of ids freed at once
+            for (int i = 0; i < 30_000; i++)
+            {
+                zset.Add(1e6 + i, Encoding.ASCII.GetBytes($"new-{i:D6}"), ZAddFlags.None, out _); // freed ids, then new chunks
+            }
+            drained.RemoveRankRange(0, drained.Length - 1); // empty: its tree starts over
+            drained.Add(1, "after"u8.ToArray(), ZAddFlags.None, out _);
+        }, path =>
+        {
+            Assert.Contains(-1, holds); // both were captured before the writes
+            Assert.True(CountMoreItemsRecords(path) >= 2 * 7, "the values are written in pieces");
+            MemoryStore loaded = Load(path, 2);
+            Assert.Equal(zsetBefore, Items(Value(loaded, "zset")));
+            Assert.Equal(drainedBefore, Items(Value(loaded, "drained")));
+        });
+        Assert.Equal(40_000 - 10_000 - 5_000 + 30_000, zset.Length); // the live value took every write
+        Assert.True(zset.TryGetScore(Encoding.ASCII.GetBytes("member-000001-" + new string('z', 30)), out double moved));
+        Assert.Equal(0, moved);
+        Assert.True(zset.TryGetScore("new-029999"u8, out double added));
+        Assert.Equal(1e6 + 29_999, added);
+        Assert.Equal(1, drained.Length);
+    }
+
+    [Fact]
     public async Task LargeValuesChangedBetweenTheirPiecesOrAheadOfTheWalkAreSavedAsTheyWereAtTheStart()
     {
+        using var limits = new RaisedListpackLimits(); // the sorted sets stay listpacks: no view, a piece per hold
         var store = new MemoryStore(16, TimeProvider.System);
         Database db0 = store[0];
         var expected = new Dictionary<string, List<string>>();
@@ -182,7 +254,9 @@ public sealed class LargeValueSnapshotTests
             }
             Add(db0, expected, large, $"hash{k}", hash);
             Add(db0, expected, large, $"set{k}", set);
-            Add(db0, expected, large, $"zset{k}", SortedSetObject.FromEntries(entries));
+            SortedSetObject zset = SortedSetObject.FromEntries(entries);
+            Assert.True(zset.IsListpack);
+            Add(db0, expected, large, $"zset{k}", zset);
         }
         for (int i = 0; i < 2000; i++)
         {
@@ -277,6 +351,47 @@ public sealed class LargeValueSnapshotTests
         SnapshotFormat.WriteEnd(records, 1);
         MemoryStore loaded = LoadBytes(records.WrittenSpan);
         Assert.Equal([.. Elements(list), "y"], Elements((ListObject)Value(loaded, "list")));
+    }
+
+    /// <summary>Sorted sets of any size stay listpacks (with no snapshot view) until disposed; the defaults come back.</summary>
+    private sealed class RaisedListpackLimits : IDisposable
+    {
+        private readonly int _entries = SortedSetEncodingLimits.MaxListpackEntries;
+        private readonly int _valueBytes = SortedSetEncodingLimits.MaxListpackValueBytes;
+
+        public RaisedListpackLimits()
+        {
+            SortedSetEncodingLimits.MaxListpackEntries = int.MaxValue;
+            SortedSetEncodingLimits.MaxListpackValueBytes = 1024;
+        }
+
+        public void Dispose()
+        {
+            SortedSetEncodingLimits.MaxListpackEntries = _entries;
+            SortedSetEncodingLimits.MaxListpackValueBytes = _valueBytes;
+        }
+    }
+
+    [Theory]
+    [InlineData(3)] // a listpack
+    [InlineData(300)] // a tree
+    public void ASortedSetMemberGivenTwiceIsRejected(int members)
+    {
+        var entries = new List<SortedSetEntry>();
+        for (int i = 0; i < members; i++)
+        {
+            entries.Add(new SortedSetEntry(Encoding.ASCII.GetBytes($"m{i}"), i));
+        }
+        var records = new ArrayBufferWriter<byte>();
+        SnapshotFormat.WriteKey(records, new ArrayBufferWriter<byte>(), 0, "z"u8, 0, SortedSetObject.FromEntries(entries));
+        byte[] item = new byte[8 + 1 + 2]; // m1 again, at another score: written in any order, so nothing else catches it
+        BinaryPrimitives.WriteDoubleLittleEndian(item, 1e9);
+        item[8] = 2;
+        "m1"u8.CopyTo(item.AsSpan(9));
+        SnapshotFormat.WriteMoreItems(records, 1, item);
+        SnapshotFormat.WriteEnd(records, 1);
+        InvalidDataException e = Assert.Throws<InvalidDataException>(() => LoadBytes(records.WrittenSpan));
+        Assert.Contains("duplicate sorted set member", e.Message);
     }
 
     private static void Add(Database db, Dictionary<string, List<string>> expected, List<string> large, string key, DataObject value)
