@@ -12,7 +12,8 @@ namespace Cairn.Engine.Memory.Persistence;
 /// <summary>
 /// Snapshot codecs of the collection types (docs/formats/snapshot.md): a varint element count, then the elements as
 /// varint-length-prefixed bytes (a hash: field then value; a sorted set: the score as an IEEE double, little-endian,
-/// then the member, in any order). Loading rebuilds values through the types' own APIs, so encodings follow the current thresholds.
+/// then the member, in any order). Loading rebuilds values through the types' own APIs, so encodings follow the
+/// current thresholds.
 /// A value may be split across its key record and more-items records (<see cref="ICollectionCodec"/>); each part is a
 /// count and that many items, so a whole value written at once is the one-part case.
 /// </summary>
