@@ -80,26 +80,11 @@ public sealed class SortedSetObject : DataObject
         HashSet<byte[]>? seen = rejectDuplicates && listpack ? new(entries.Count, ByteArrayComparer.Instance) : null;
         foreach (SortedSetEntry entry in entries)
         {
-            if (!rejectDuplicates)
+            if (rejectDuplicates && (set._tree is { } tree ? tree.Find(entry.Member, out _) != 0 : !seen!.Add(entry.Member)))
             {
-                set.AppendOrInsert(entry.Score, entry.Member);
+                throw new InvalidDataException("duplicate sorted set member");
             }
-            else if (set._tree is { } tree)
-            {
-                if (tree.Find(entry.Member, out int hash) != 0)
-                {
-                    throw new InvalidDataException("duplicate sorted set member");
-                }
-                set.TreeAdd(entry.Score, entry.Member, hash);
-            }
-            else
-            {
-                if (!seen!.Add(entry.Member))
-                {
-                    throw new InvalidDataException("duplicate sorted set member");
-                }
-                set.ListInsert(entry.Score, entry.Member);
-            }
+            set.AppendOrInsert(entry.Score, entry.Member);
         }
         return set;
     }

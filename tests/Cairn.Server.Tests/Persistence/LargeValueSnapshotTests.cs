@@ -353,25 +353,6 @@ public sealed class LargeValueSnapshotTests
         Assert.Equal([.. Elements(list), "y"], Elements((ListObject)Value(loaded, "list")));
     }
 
-    /// <summary>Sorted sets of any size stay listpacks (with no snapshot view) until disposed; the defaults come back.</summary>
-    private sealed class RaisedListpackLimits : IDisposable
-    {
-        private readonly int _entries = SortedSetEncodingLimits.MaxListpackEntries;
-        private readonly int _valueBytes = SortedSetEncodingLimits.MaxListpackValueBytes;
-
-        public RaisedListpackLimits()
-        {
-            SortedSetEncodingLimits.MaxListpackEntries = int.MaxValue;
-            SortedSetEncodingLimits.MaxListpackValueBytes = 1024;
-        }
-
-        public void Dispose()
-        {
-            SortedSetEncodingLimits.MaxListpackEntries = _entries;
-            SortedSetEncodingLimits.MaxListpackValueBytes = _valueBytes;
-        }
-    }
-
     [Theory]
     [InlineData(3)] // a listpack
     [InlineData(300)] // a tree
@@ -392,6 +373,25 @@ public sealed class LargeValueSnapshotTests
         SnapshotFormat.WriteEnd(records, 1);
         InvalidDataException e = Assert.Throws<InvalidDataException>(() => LoadBytes(records.WrittenSpan));
         Assert.Contains("duplicate sorted set member", e.Message);
+    }
+
+    /// <summary>Sorted sets of any size stay listpacks (with no snapshot view) until disposed; the defaults come back.</summary>
+    private sealed class RaisedListpackLimits : IDisposable
+    {
+        private readonly int _entries = SortedSetEncodingLimits.MaxListpackEntries;
+        private readonly int _valueBytes = SortedSetEncodingLimits.MaxListpackValueBytes;
+
+        public RaisedListpackLimits()
+        {
+            SortedSetEncodingLimits.MaxListpackEntries = int.MaxValue;
+            SortedSetEncodingLimits.MaxListpackValueBytes = 1024;
+        }
+
+        public void Dispose()
+        {
+            SortedSetEncodingLimits.MaxListpackEntries = _entries;
+            SortedSetEncodingLimits.MaxListpackValueBytes = _valueBytes;
+        }
     }
 
     private static void Add(Database db, Dictionary<string, List<string>> expected, List<string> large, string key, DataObject value)
