@@ -66,6 +66,28 @@ internal sealed class MemberIndex
     }
 
     /// <summary>
+    /// Whether an entry on <paramref name="hash"/>'s probe run carries its tag. False proves a member with that hash
+    /// absent without reading any node or member; true means <see cref="Find"/> must decide.
+    /// </summary>
+    public bool MayContain(int hash)
+    {
+        uint[] slots = _slots;
+        uint tag = Tag(hash);
+        for (int i = hash & _slotMask; ; i = (i + 1) & _slotMask)
+        {
+            uint entry = slots[i];
+            if (entry == 0)
+            {
+                return false;
+            }
+            if (entry >> _nodeBits == tag)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>
     /// Brings the look-up path of several members into the cache at once, given their hashes: their home slots, then the
     /// nodes their tags point to, then those nodes' member arrays (what <see cref="Find"/> touches, three cache lines that
     /// a large set rarely has cached). Done for a pipelined batch the waits overlap. Only hints: a wrong guess costs a line.

@@ -130,6 +130,12 @@ internal sealed class SortedSetTree
         return _index.Find(member, hash, _elements);
     }
 
+    /// <summary>
+    /// Whether <paramref name="member"/>, whose hash is <paramref name="hash"/>, is in the set. Reads the member's bytes
+    /// (or any other's) only when an index slot carries its hash's tag: a bulk load asks for members it is not reading.
+    /// </summary>
+    public bool Contains(byte[] member, int hash) => _index.MayContain(hash) && _index.Find(member, hash, _elements) != 0;
+
     /// <summary>Prefetches the look-up path of members with these hashes (<see cref="MemberIndex.Prefetch"/>); a hint.</summary>
     public void PrefetchMembers(ReadOnlySpan<int> hashes) => _index.Prefetch(hashes, _elements);
 

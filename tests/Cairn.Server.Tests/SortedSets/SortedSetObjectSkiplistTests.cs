@@ -89,6 +89,35 @@ public sealed class SortedSetObjectSkiplistTests
         CheckWholeSet(set, model, $"seed {seed} after the drain");
     }
 
+    [Theory]
+    [InlineData(31)]
+    [InlineData(32)]
+    public void BuildingFromShuffledEntriesWithTiedScoresGivesTheOrderedSet(int seed)
+    {
+        // Few distinct scores (with -0 beside 0), so most members tie on score and are ordered by their bytes,
+        // prefixes of one another included; the entries come shuffled, as a slab-ordered snapshot gives them.
+        var random = new Random(seed);
+        var model = new Dictionary<string, double>();
+        double[] scores = [-0.0, 0, 1, -1.5, double.PositiveInfinity, double.NegativeInfinity, 7];
+        while (model.Count < 3000)
+        {
+            model[new string('m', random.Next(1, 4)) + random.Next(5000)] = scores[random.Next(scores.Length)];
+        }
+        foreach (bool load in new[] { false, true })
+        {
+            List<SortedSetEntry> entries = model.Select(p => new SortedSetEntry(Encoding.Latin1.GetBytes(p.Key), p.Value)).ToList();
+            random.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(entries));
+            SortedSetObject set = load ? SortedSetObject.Load(entries) : SortedSetObject.FromEntries(entries);
+            string context = $"seed {seed}, load {load}";
+            CheckWholeSet(set, model, context);
+            foreach ((string member, double score) in model)
+            {
+                Assert.True(set.TryGetScore(Encoding.Latin1.GetBytes(member), out double found), context);
+                Assert.Equal(score, found);
+            }
+        }
+    }
+
     private static List<KeyValuePair<string, double>> Ordered(Dictionary<string, double> model)
     {
         var list = new List<KeyValuePair<string, double>>(model);
