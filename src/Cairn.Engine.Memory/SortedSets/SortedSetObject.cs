@@ -101,10 +101,11 @@ public sealed class SortedSetObject : DataObject
     {
         // A snapshot writes a large set in its element slab's order, so the reader allocated the members in that order,
         // which is random in score order. The members are therefore hashed here, in the order they came; the sort moves
-        // only scores and positions (members are compared only where scores tie); and the entries are gathered into
-        // score order once, so the insert loop reads them in sequence. Sorting the entries themselves (references
-        // moved through write barriers, members' lengths read per comparison) and hashing in score order loaded a
-        // 950k-member set in 1.2-1.4 s rather than 0.9-1.0 s (bench/README, session 25).
+        // only scores and positions (members are compared only where scores tie); the entries are gathered into score
+        // order once; and the tree is filled from them leaf by leaf (SortedSetTree.TryFillSorted), reading them in
+        // sequence. Sorting the entries themselves (references moved through write barriers, members' lengths read per
+        // comparison), hashing in score order and inserting one by one loaded a 950k-member set in 1.1-1.4 s rather
+        // than 0.8-1.0 s (bench/README, session 25).
         ReadOnlySpan<SortedSetEntry> input = CollectionsMarshal.AsSpan(entries);
         int n = input.Length;
         var hashes = new int[n];
@@ -116,9 +117,8 @@ public sealed class SortedSetObject : DataObject
             scores[i] = input[i].Score;
             order[i] = i;
         }
-        // Runs of tied scores are then ordered by member, so every insert below appends and the leaves fill up (the tree
-        // would order them anyway, splitting leaves half full). -0 and 0 tie here as in SortedSetEntry.Compare; NaN never
-        // reaches a set.
+        // Runs of tied scores are then ordered by member: the fill takes the entries in the set's order. -0 and 0 tie
+        // here as in SortedSetEntry.Compare; NaN never reaches a set.
         scores.AsSpan().Sort(order.AsSpan());
         for (int start = 0, end; start < n; start = end)
         {
@@ -139,14 +139,10 @@ public sealed class SortedSetObject : DataObject
             sortedHashes[i] = hashes[position];
         }
         var set = new SortedSetObject(listpack: false, n);
-        SortedSetTree tree = set._tree!;
-        for (int i = 0; i < n; i++)
+        if (!set._tree!.TryFillSorted(sorted, sortedHashes))
         {
-            if (rejectDuplicates && tree.Contains(sorted[i].Member, sortedHashes[i]))
-            {
-                throw new InvalidDataException("duplicate sorted set member");
-            }
-            tree.Insert(sorted[i].Score, sorted[i].Member, sortedHashes[i]);
+            Invariant.Require(rejectDuplicates, "building a sorted set from entries with a repeated member");
+            throw new InvalidDataException("duplicate sorted set member");
         }
         set._memoryBytes += memberBytes + n * TreeEntryOverheadBytes;
         return set;

@@ -130,12 +130,6 @@ internal sealed class SortedSetTree
         return _index.Find(member, hash, _elements);
     }
 
-    /// <summary>
-    /// Whether <paramref name="member"/>, whose hash is <paramref name="hash"/>, is in the set. Reads the member's bytes
-    /// (or any other's) only when an index slot carries its hash's tag: a bulk load asks for members it is not reading.
-    /// </summary>
-    public bool Contains(byte[] member, int hash) => _index.MayContain(hash) && _index.Find(member, hash, _elements) != 0;
-
     /// <summary>Prefetches the look-up path of members with these hashes (<see cref="MemberIndex.Prefetch"/>); a hint.</summary>
     public void PrefetchMembers(ReadOnlySpan<int> hashes) => _index.Prefetch(hashes, _elements);
 
@@ -150,6 +144,91 @@ internal sealed class SortedSetTree
         _index.Add(id, hash);
         InsertEntry(id, score, member);
         return id;
+    }
+
+    /// <summary>
+    /// Fills an empty tree with entries in ascending (score, member) order and their members' hashes, as a load does:
+    /// elements take ids in that order, leaves are filled whole one after another and the inner levels are built bottom
+    /// up, with no descent per element. Returns false when a member repeats (the tree is then to be dropped).
+    /// REQUIRES: the tree is empty and has never held an element (so its ids and leaves come in order).
+    /// </summary>
+    public bool TryFillSorted(ReadOnlySpan<SortedSetEntry> sorted, ReadOnlySpan<int> hashes)
+    {
+        Invariant.Require(_count == 0 && _elementLimit == 1 && _leafLimit == 2 && _height == 0 && sorted.Length == hashes.Length,
+            "filling a tree that is not new");
+        int leaf = _root;
+        int filled = 0;
+        for (int i = 0; i < sorted.Length; i++)
+        {
+            ref readonly SortedSetEntry entry = ref sorted[i];
+            int hash = hashes[i];
+            // The tag test first: the member, at a random place in memory, is read only when a slot's tag matches.
+            if (_index.MayContain(hash) && _index.Find(entry.Member, hash, _elements) != 0)
+            {
+                return false;
+            }
+            int id = AllocateElement();
+            ref SortedSetElement element = ref WritableElement(id);
+            element.Member = entry.Member;
+            element.Score = entry.Score;
+            element.Hash = hash;
+            _index.Add(id, hash);
+            if (filled == LeafCapacity)
+            {
+                _leafCount[leaf] = LeafCapacity;
+                int next = AllocateLeaf();
+                _leafNext[leaf] = next;
+                _leafPrevious[next] = leaf;
+                leaf = next;
+                filled = 0;
+            }
+            LeafScores(leaf)[filled] = entry.Score;
+            LeafIds(leaf)[filled] = id;
+            filled++;
+        }
+        _leafCount[leaf] = filled;
+        _count = sorted.Length;
+        // Leaves are numbered in order from the root leaf on; each level above groups its children evenly, so every
+        // inner node but the root holds more than half its capacity.
+        int first = _root;
+        int width = leaf - _root + 1;
+        while (width > 1)
+        {
+            int parents = (width + InnerCapacity - 1) / InnerCapacity;
+            int firstParent = 0;
+            for (int p = 0, child = first; p < parents; p++)
+            {
+                int size = width / parents + (p < width % parents ? 1 : 0);
+                int node = AllocateInner();
+                firstParent = p == 0 ? node : firstParent;
+                int start = node * InnerCapacity;
+                for (int slot = 0; slot < size; slot++, child++)
+                {
+                    _innerChildren[start + slot] = child;
+                    _innerCounts[start + slot] = _height == 0 ? _leafCount[child] : SumCounts(child);
+                    (_innerScores[start + slot], _innerMembers[start + slot]) = FirstKey(child);
+                }
+                _innerSize[node] = size;
+            }
+            first = firstParent;
+            width = parents;
+            _height++;
+            Invariant.Require(_height < MaxHeight, "sorted set tree too tall");
+        }
+        _root = first;
+        return true;
+    }
+
+    /// <summary>The first key under a node of the level being built (a leaf while the height is still 0).</summary>
+    private (double Score, byte[] Member) FirstKey(int node)
+    {
+        if (_height == 0)
+        {
+            int id = LeafIds(node)[0];
+            return (LeafScores(node)[0], Element(id).Member!);
+        }
+        int start = node * InnerCapacity;
+        return (_innerScores[start], _innerMembers[start]!);
     }
 
     /// <summary>Deletes a live element.</summary>

@@ -363,6 +363,86 @@ public sealed class SortedSetTreeModelTests
         Assert.Equal(100, leaves);
     }
 
+    [Theory]
+    [InlineData(31, 0)]
+    [InlineData(32, 1)]
+    [InlineData(33, 32)]
+    [InlineData(34, 33)]
+    [InlineData(35, 2048)]
+    [InlineData(36, 2049)]
+    [InlineData(37, 70_000)]
+    [InlineData(38, 140_000)]
+    public void AFillFromSortedEntriesKeepsEveryInvariantAndTakesLaterWrites(int seed, int size)
+    {
+        // Sizes at the edges: empty, one entry, one full leaf and one more, one inner node of full leaves (64 x 32) and
+        // one more, two inner levels, three (past 64 x 64 x 32). Scores tie often (member order decides). Then ordinary
+        // inserts, deletes, runs and score moves on the filled tree, below its first key and past its last included.
+        var random = new Random(seed);
+        var model = new SortedDictionary<(double Score, string Member), bool>(s_order);
+        for (int i = 0; i < size; i++)
+        {
+            model.Add((random.Next(size / 4 + 1), "f" + i), true);
+        }
+        SortedSetEntry[] entries = model.Keys.Select(k => new SortedSetEntry(Encoding.UTF8.GetBytes(k.Member), k.Score)).ToArray();
+        int[] hashes = entries.Select(e => ByteArrayComparer.Hash(e.Member)).ToArray();
+        var tree = new SortedSetTree(size);
+        Assert.True(tree.TryFillSorted(entries, hashes));
+        tree.CheckInvariants();
+        Assert.Equal(size <= SortedSetTree.LeafCapacity ? 0 : size <= 2048 ? 1 : size <= 131_072 ? 2 : 3, tree.Height);
+        AssertSameOrder(tree, model, $"seed {seed} filled");
+        CheckQueries(tree, model, random, $"seed {seed} filled");
+        for (int step = 0; step < 1500; step++)
+        {
+            string context = $"seed {seed} step {step}";
+            string member = "f" + random.Next(size + 200);
+            byte[] bytes = Encoding.UTF8.GetBytes(member);
+            int id = tree.Find(bytes, out int hash);
+            double score = random.Next(3) == 0 ? double.NegativeInfinity : random.Next(-10, size / 4 + 10);
+            if (id == 0)
+            {
+                tree.Insert(score, bytes, hash);
+                model.Add((score, member), true);
+            }
+            else if (random.Next(2) == 0)
+            {
+                model.Remove((tree.ScoreOf(id), member));
+                tree.Delete(id);
+            }
+            else
+            {
+                model.Remove((tree.ScoreOf(id), member));
+                tree.UpdateScore(id, score);
+                model.Add((score, member), true);
+            }
+            if (step % 300 == 0 && model.Count > 10)
+            {
+                int length = 1 + random.Next(Math.Min(model.Count / 2, 3000));
+                int first = random.Next(model.Count - length + 1);
+                var ordered = new List<(double Score, string Member)>(model.Keys);
+                for (int k = first; k < first + length; k++)
+                {
+                    model.Remove(ordered[k]);
+                }
+                tree.DeleteRun(first, length);
+            }
+            if (step % 100 == 0)
+            {
+                tree.CheckInvariants();
+                CheckQueries(tree, model, random, context);
+            }
+        }
+        tree.CheckInvariants();
+        AssertSameOrder(tree, model, $"seed {seed} end");
+    }
+
+    [Fact]
+    public void AFillStopsAtARepeatedMember()
+    {
+        SortedSetEntry[] entries = [new("a"u8.ToArray(), 1), new("b"u8.ToArray(), 2), new("a"u8.ToArray(), 3)];
+        int[] hashes = entries.Select(e => ByteArrayComparer.Hash(e.Member)).ToArray();
+        Assert.False(new SortedSetTree(4).TryFillSorted(entries, hashes));
+    }
+
     private static double NextScore(Random random) => random.Next(8) switch
     {
         0 => random.Next(-20, 20) / 4.0,
