@@ -188,8 +188,8 @@ internal sealed class SortedSetTree
         }
         _leafCount[leaf] = filled;
         _count = sorted.Length;
-        // Leaves are numbered in order from the root leaf on; each level above groups its children evenly, so every
-        // inner node but the root holds more than half its capacity.
+        // Leaves, and then each level's inner nodes, are numbered in order (a new tree frees none); each level groups
+        // its children evenly, so every inner node but the root holds at least half its capacity.
         int first = _root;
         int width = leaf - _root + 1;
         while (width > 1)
